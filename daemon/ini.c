@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ini.c: tokeniser for the INI syntax of presensi.conf, rule profiles and
+ * calendars.  Callers own the meaning of keys; this file owns the syntax
+ * and the "file:line: message" error format.
+ */
+#include "ini.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ini_errors_init(struct ini_errors *e, const char *file, char *buf,
+		     size_t cap)
+{
+	memset(e, 0, sizeof(*e));
+	e->file = file ? file : "-";
+	e->buf = buf;
+	e->cap = buf ? cap : 0;
+	if (buf && cap)
+		buf[0] = '\0';
+}
+
+void ini_error(struct ini_errors *e, int line, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	int n;
+
+	e->count++;
+	if (!e->buf || e->len + 1 >= e->cap)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		n = snprintf(e->buf + e->len, e->cap - e->len, "%s:%d: %s\n",
+			     e->file, line, msg);
+	else
+		n = snprintf(e->buf + e->len, e->cap - e->len, "%s: %s\n",
+			     e->file, msg);
+	if (n < 0)
+		return;
+	if ((size_t)n >= e->cap - e->len)
+		e->len = e->cap - 1; /* truncated: keep what fits */
+	else
+		e->len += (size_t)n;
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' ||
+			   end[-1] == '\r' || end[-1] == '\n'))
+		*--end = '\0';
+	return s;
+}
+
+/* Strict UTF-8 check (no overlongs, no surrogates). */
+static bool utf8_valid(const unsigned char *s)
+{
+	while (*s) {
+		unsigned int c = *s, n, cp, i;
+
+		if (c < 0x80) {
+			s++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			n = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3;
+			cp = c & 0x07;
+		} else {
+			return false;
+		}
+		for (i = 1; i <= n; i++) {
+			if ((s[i] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i] & 0x3f);
+		}
+		if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+			return false;
+		s += n + 1;
+	}
+	return true;
+}
+
+static bool section_name_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) ||
+		      *s == '_' || *s == '-' || *s == '.'))
+			return false;
+	return true;
+}
+
+int ini_parse(FILE *fp, ini_kv_fn *fn, void *ud, struct ini_errors *e)
+{
+	char line[INI_LINE_MAX + 2];
+	char section[64] = "";
+	int lineno = 0;
+	int start_count = e->count;
+
+	while (fgets(line, sizeof(line), fp)) {
+		char *s, *eq, *key, *val;
+		size_t len = strlen(line);
+
+		lineno++;
+		if (len == sizeof(line) - 1 && line[len - 1] != '\n' &&
+		    !feof(fp)) {
+			int c;
+
+			ini_error(e, lineno, "line longer than %d bytes",
+				  INI_LINE_MAX);
+			while ((c = fgetc(fp)) != EOF && c != '\n')
+				;
+			continue;
+		}
+		if (lineno == 1 && (unsigned char)line[0] == 0xef &&
+		    (unsigned char)line[1] == 0xbb &&
+		    (unsigned char)line[2] == 0xbf)
+			memmove(line, line + 3, strlen(line + 3) + 1);
+		if (!utf8_valid((unsigned char *)line)) {
+			ini_error(e, lineno, "invalid UTF-8");
+			continue;
+		}
+		s = trim(line);
+		if (*s == '\0' || *s == '#' || *s == ';')
+			continue;
+		if (*s == '[') {
+			char *close = strchr(s, ']');
+
+			if (!close || close[1] != '\0') {
+				ini_error(e, lineno,
+					  "section header must be \"[name]\"");
+				continue;
+			}
+			*close = '\0';
+			s = trim(s + 1);
+			if (!section_name_ok(s) ||
+			    strlen(s) >= sizeof(section)) {
+				ini_error(e, lineno,
+					  "bad section name \"%s\" (use a-z, "
+					  "0-9, '_', '-', '.')",
+					  s);
+				continue;
+			}
+			strcpy(section, s);
+			fn(ud, e, lineno, section, NULL, NULL);
+			continue;
+		}
+		eq = strchr(s, '=');
+		if (!eq) {
+			ini_error(e, lineno, "expected \"key = value\"");
+			continue;
+		}
+		*eq = '\0';
+		key = trim(s);
+		val = trim(eq + 1);
+		if (*key == '\0') {
+			ini_error(e, lineno, "missing key before '='");
+			continue;
+		}
+		fn(ud, e, lineno, section, key, val);
+	}
+	if (ferror(fp))
+		return -EIO;
+	return e->count > start_count ? -EINVAL : 0;
+}
+
+int ini_parse_long(const char *v, long min, long max, long *out)
+{
+	char *end;
+	long x;
+
+	if (!v || !*v)
+		return -EINVAL;
+	errno = 0;
+	x = strtol(v, &end, 10);
+	if (errno || *end != '\0' || x < min || x > max)
+		return -EINVAL;
+	*out = x;
+	return 0;
+}
+
+int ini_parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = { "1", "on", "true", "yes" };
+	static const char *const no[] = { "0", "false", "no", "off" };
+
+	for (size_t i = 0; i < 4; i++) {
+		if (strcmp(v, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcmp(v, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int ini_parse_hms(const char *v, int32_t *out)
+{
+	int h, m, s = 0, n = 0;
+
+	if (strlen(v) == 5) {
+		if (sscanf(v, "%2d:%2d%n", &h, &m, &n) != 2 || n != 5)
+			return -EINVAL;
+	} else if (strlen(v) == 8) {
+		if (sscanf(v, "%2d:%2d:%2d%n", &h, &m, &s, &n) != 3 || n != 8)
+			return -EINVAL;
+	} else {
+		return -EINVAL;
+	}
+	for (const char *p = v; *p; p++)
+		if (!isdigit((unsigned char)*p) && *p != ':')
+			return -EINVAL;
+	if (h == 24 && m == 0 && s == 0) {
+		*out = 86400;
+		return 0;
+	}
+	if (h < 0 || h > 23 || m < 0 || m > 59 || s < 0 || s > 59)
+		return -EINVAL;
+	*out = h * 3600 + m * 60 + s;
+	return 0;
+}
+
+static int cmp_kw(const void *a, const void *b)
+{
+	return strcmp((const char *)a, *(const char *const *)b);
+}
+
+int ini_keyword(const char *const *sorted, size_t n, const char *key)
+{
+	const char *const *p = bsearch(key, sorted, n, sizeof(*sorted), cmp_kw);
+
+	return p ? (int)(p - sorted) : -1;
+}

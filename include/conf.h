@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * presensi.conf: parsed from a FILE * into a validated struct conf with
+ * defaults and ranges.  Unknown sections and keys are errors; every error
+ * is reported as "file:line: message", all of them before failing.  The
+ * configuration holds no working hours: those are rule profiles in the
+ * database.
+ */
+#ifndef PRESENSI_CONF_H
+#define PRESENSI_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "clock.h"
+#include "lights.h"
+#include "pd.h"
+
+#define CONF_PATH_MAX 256
+
+enum lights_kind {
+	LIGHTS_NONE = 0,
+	LIGHTS_SIM,
+	LIGHTS_GPIOD,
+};
+
+struct conf {
+	/* [desa] */
+	char desa_id[PD_ID_MAX];     /* required, e.g. "3517012001" */
+	char desa_name[PD_NAME_MAX]; /* required */
+	char timezone[32];	     /* Asia/Jakarta|Asia/Makassar|Asia/Jayapura */
+	int32_t offset_min;	     /* derived from timezone: 420/480/540 */
+	/* [store] */
+	char store_path[CONF_PATH_MAX]; /* database file */
+	char key_path[CONF_PATH_MAX];	/* device key; default <store>.key */
+	/* [control] */
+	char socket_path[CONF_PATH_MAX];
+	char socket_group[64]; /* group allowed to use it; "" = owner's */
+	/* [lights] */
+	enum lights_kind lights;
+	char sim_log[CONF_PATH_MAX];
+	struct lights_gpio_conf gpio;
+	bool buzzer; /* true when [lights] buzzer is set */
+	/* [punch] */
+	uint32_t duplicate_window_s;	/* default 120 */
+	bool refuse_untrusted;		/* default false: keep and flag */
+	/* [clock] */
+	enum clock_source clock_source;
+	int64_t simulated_start_utc_ms; /* from "YYYY-MM-DD HH:MM:SS" local */
+	unsigned int simulated_speed;	/* default 1 */
+	/* [rules] */
+	char default_profile[CONF_PATH_MAX]; /* imported on first start */
+	char default_calendar[CONF_PATH_MAX]; /* "" = none */
+};
+
+/* Fills c with defaults (no required field set). */
+void conf_defaults(struct conf *c);
+
+/*
+ * Parses fp (named fname in messages) into c, starting from defaults.
+ * Relative paths are resolved against the directory of fname.
+ * Returns 0, or -EINVAL with every error written into errbuf as
+ * "fname:line: message\n" lines; c is then unspecified.
+ */
+int conf_parse(FILE *fp, const char *fname, struct conf *c, char *errbuf,
+	       size_t errcap);
+/* Opens and parses path; -ENOENT/-EACCES are reported in errbuf too. */
+int conf_load(const char *path, struct conf *c, char *errbuf, size_t errcap);
+
+/* Timezone name -> fixed offset minutes; -EINVAL for anything else. */
+int conf_tz_offset(const char *tz, int32_t *offset_min);
+
+#endif /* PRESENSI_CONF_H */

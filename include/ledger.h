@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The hash-chained event ledger's pure part: the canonical line of a row
+ * and the chain hash.  The canonical line is the row's exact CSV export
+ * line (RFC 4180 quoting, fixed column order, UTF-8, no locale):
+ *
+ *   seq,kind,recorded_utc,person,at_utc,data
+ *
+ * times as ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" (empty when unset), data a
+ * "key=value;key=value" string whose values are percent-escaped (% ; = and
+ * control characters).  hash = SHA-256(prev_hash_bytes || line_bytes),
+ * hex; the first row's prev_hash is 64 zeros.  The export line of a row is
+ * its canonical line followed by ",prev_hash,hash".
+ */
+#ifndef PRESENSI_LEDGER_H
+#define PRESENSI_LEDGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pd.h"
+
+#define LEDGER_KIND_MAX 16
+#define LEDGER_DATA_MAX 1024
+#define LEDGER_LINE_MAX 1400
+#define LEDGER_HASH_ZERO                                                       \
+	"0000000000000000000000000000000000000000000000000000000000000000"
+
+/* Kinds, lower case as exported. */
+#define LEDGER_PUNCH	"punch"	   /* reader or manual punch */
+#define LEDGER_PERSON	"person"   /* active period opened/closed */
+#define LEDGER_PROFILE	"profile"  /* rule profile imported */
+#define LEDGER_CALENDAR "calendar" /* calendar imported / day added */
+#define LEDGER_EXCUSE	"excuse"   /* excuse added */
+#define LEDGER_REVOKE	"revoke"   /* excuse revoked */
+#define LEDGER_CHECKPOINT "checkpoint" /* month closed */
+
+struct ledger_row {
+	int64_t seq;
+	char kind[LEDGER_KIND_MAX];
+	int64_t recorded_utc; /* when stored, seconds UTC */
+	char person[PD_ID_MAX];
+	int64_t at_utc;	      /* the fact's own time (0 = unset) */
+	char data[LEDGER_DATA_MAX];
+	char prev_hash[PD_HASH_HEX];
+	char hash[PD_HASH_HEX];
+};
+
+/* Writes the canonical line (no newline).  Returns its length, or
+ * -ENAMETOOLONG if it does not fit in cap. */
+int ledger_line(const struct ledger_row *r, char *buf, size_t cap);
+/* Computes r->hash from r->prev_hash and the canonical line.  0/-errno. */
+int ledger_hash(struct ledger_row *r);
+/* Recomputes and compares; 0 when r->hash is right, -EBADMSG if not. */
+int ledger_check(const struct ledger_row *r);
+
+/* data helpers: append "key=value" (escaped) to data; -ENAMETOOLONG. */
+int ledger_data_add(char *data, size_t cap, const char *key,
+		    const char *value);
+int ledger_data_addf(char *data, size_t cap, const char *key,
+		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Finds key and unescapes its value into out; -ENOENT, -ENAMETOOLONG. */
+int ledger_data_get(const char *data, const char *key, char *out,
+		    size_t cap);
+
+/* Parses an export line back (for the kecamatan side and tests). */
+int ledger_parse_export(const char *line, struct ledger_row *r);
+
+/* "YYYY-MM-DDTHH:MM:SSZ", or "" for 0.  buf must hold 21 bytes. */
+void ledger_iso_utc(int64_t t, char buf[21]);
+
+#endif /* PRESENSI_LEDGER_H */

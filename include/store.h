@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The database: the only sqlite3 user.  WAL, synchronous=FULL, foreign
+ * keys, busy timeout; numbered migrations on PRAGMA user_version; statements
+ * prepared once at open.  Every fact that can change a rekap is appended to
+ * the hash-chained ledger (ledger.h) in the same transaction as its side
+ * table row (punches, periods, profiles, ...), which exists only to query
+ * fast.  Nothing in the ledger is ever updated or deleted.
+ *
+ * Return codes: 0, -EBUSY (locked past busy_timeout), -ENOSPC (disk full),
+ * -EIO (corrupt or I/O error), -EROFS (opened read-only), -EEXIST,
+ * -ENOENT, -EINVAL as each function says.  sqlite3_errmsg() is logged once,
+ * here.  Called from the daemon's main loop, or by the CLI read-only.
+ */
+#ifndef PRESENSI_STORE_H
+#define PRESENSI_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ledger.h"
+#include "pd.h"
+
+struct store;
+
+#define STORE_RDONLY 0x1 /* open read-only (reports while the daemon runs) */
+
+/*
+ * Opens (creating and migrating unless STORE_RDONLY) the database at path.
+ * vfs: NULL for the default, or a registered VFS name (fault injection).
+ * key: 32-byte secretbox key for templates (crypto.h); NULL for read-only
+ * users that never touch prints.  Free with store_close().
+ */
+int store_open(const char *path, const char *vfs, unsigned int flags,
+	       const uint8_t *key, struct store **out);
+void store_close(struct store *st); /* NULL-safe */
+
+/* ---- people and their active periods (ledger kind "person") ---- */
+struct person {
+	char id[PD_ID_MAX];
+	char name[PD_NAME_MAX];
+	char jabatan[PD_JABATAN_MAX];
+	pd_day_t since;	      /* first active day of the latest period */
+	pd_day_t until;	      /* last active day, or PD_DAY_OPEN */
+	int nprints;	      /* enrolled prints */
+};
+#define PD_DAY_OPEN INT32_MAX
+
+/* Adds a person with a period from since; -EEXIST if the id exists (use
+ * store_person_reactivate to re-hire). by: admin name for the audit. */
+int store_person_add(struct store *st, const struct person *p,
+		     int64_t now_utc, const char *by);
+/* Closes the open period on until (inclusive), deletes the person's
+ * prints, writes the ledger row and an audit record; -ENOENT, -EINVAL
+ * (until before since, or no open period). */
+int store_person_deactivate(struct store *st, const char *id, pd_day_t until,
+			    int64_t now_utc, const char *by);
+/* Opens a new period from since for a deactivated person. */
+int store_person_reactivate(struct store *st, const char *id, pd_day_t since,
+			    int64_t now_utc, const char *by);
+int store_person_get(struct store *st, const char *id, struct person *out);
+typedef int store_person_fn(void *ud, const struct person *p);
+/* In id order; stops early and returns the callback's non-zero value. */
+int store_person_each(struct store *st, store_person_fn *fn, void *ud);
+
+struct period {
+	char person[PD_ID_MAX];
+	pd_day_t since, until; /* until PD_DAY_OPEN when open */
+};
+typedef int store_period_fn(void *ud, const struct period *p);
+int store_period_each(struct store *st, store_period_fn *fn, void *ud);
+
+/* ---- prints (encrypted at rest; never leave the device) ---- */
+struct print_rec {
+	int64_t key; /* prints.id */
+	char person[PD_ID_MAX];
+	char finger[PD_FINGER_MAX];
+	char model[PD_READER_MAX];
+	int64_t created_utc;
+};
+/* blob is encrypted here with the store key; consent text goes to audit. */
+int store_print_add(struct store *st, const struct print_rec *r,
+		    const uint8_t *blob, size_t len, const char *by,
+		    int64_t now_utc, int64_t *key_out);
+/* Calls fn with the decrypted blob of every print of active people; the
+ * blob buffer is wiped after each call. */
+typedef int store_print_fn(void *ud, const struct print_rec *r,
+			   const uint8_t *blob, size_t len);
+int store_print_each(struct store *st, store_print_fn *fn, void *ud);
+/* Metadata only (no decryption): for status and person list. */
+int store_print_meta_each(struct store *st,
+			  int (*fn)(void *ud, const struct print_rec *r),
+			  void *ud);
+
+/* ---- punches (ledger kind "punch") ---- */
+#define PUNCH_F_SUPPRESSED 0x01 /* duplicate tap inside the window */
+#define PUNCH_F_UNTRUSTED  0x02 /* clock not synchronised */
+#define PUNCH_F_MANUAL	   0x04 /* entered by an admin */
+#define PUNCH_F_BACKWARD   0x08 /* wall clock earlier than the last row */
+#define PUNCH_F_SIMULATED  0x10 /* simulated clock (tests, demo) */
+
+struct punch {
+	int64_t seq;		    /* ledger seq, set by store_punch_add */
+	char person[PD_ID_MAX];
+	int64_t at_utc;		    /* seconds since the epoch, UTC */
+	pd_day_t local_day;	    /* day in the desa's zone */
+	int32_t local_sec;	    /* seconds after local midnight */
+	unsigned int flags;	    /* PUNCH_F_* */
+	char source[16];	    /* "reader" or "manual" */
+	char reader[PD_READER_MAX]; /* model, or "" for manual */
+	char clock[16];		    /* clock source name */
+	char boot_id[PD_BOOTID_MAX];
+	uint64_t mono_ms;
+	char reason[PD_TEXT_MAX];   /* manual: why */
+	char by[PD_NAME_MAX];	    /* manual: admin */
+};
+/* Appends the punch (ledger + punches) and commits durably before return. */
+int store_punch_add(struct store *st, struct punch *p, int64_t now_utc);
+/* The person's last non-suppressed punch time; -ENOENT if none. */
+int store_punch_last_accepted(struct store *st, const char *person,
+			      int64_t *at_utc);
+typedef int store_punch_fn(void *ud, const struct punch *p);
+/* Punches with from_day <= local_day <= to_day, ordered by person, then
+ * at_utc, then seq. person NULL = everyone. */
+int store_punch_each(struct store *st, pd_day_t from_day, pd_day_t to_day,
+		     const char *person, store_punch_fn *fn, void *ud);
+
+/* ---- counters and metadata ---- */
+int store_counter_add(struct store *st, const char *name, int64_t delta);
+int store_counter_get(struct store *st, const char *name, int64_t *out);
+int store_meta_set(struct store *st, const char *key, const char *value);
+int store_meta_get(struct store *st, const char *key, char *out, size_t cap);
+
+/* Admin action audit (never carries templates). */
+int store_audit_add(struct store *st, int64_t now_utc, const char *actor,
+		    const char *action, const char *subject,
+		    const char *detail);
+
+/* ---- ledger ---- */
+/* The last row's seq, recorded time and hash (64 zeros, seq 0 if empty). */
+int store_ledger_head(struct store *st, int64_t *seq, int64_t *recorded_utc,
+		      char hash_hex[PD_HASH_HEX]);
+typedef int store_ledger_fn(void *ud, const struct ledger_row *r);
+int store_ledger_each(struct store *st, int64_t from_seq, int64_t to_seq,
+		      store_ledger_fn *fn, void *ud);
+/*
+ * Walks the whole chain recomputing every hash and checks each side-table
+ * row against its ledger row.  Returns 0 when intact; -EBADMSG when broken,
+ * with *bad_seq the first broken row and why[] a one-line reason.
+ */
+int store_chain_verify(struct store *st, int64_t *rows, int64_t *bad_seq,
+		       char *why, size_t why_cap);
+
+#endif /* PRESENSI_STORE_H */
