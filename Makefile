@@ -34,7 +34,7 @@ HARDEN_LD ?= -pie
 pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pc_libs   = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
-ALL_CFLAGS = -std=gnu11 -Iinclude -MMD -MP $(WARN) $(HARDEN) \
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Iinclude -MMD -MP $(WARN) $(HARDEN) \
 	$(call pc_cflags,$(PKGS_CORE)) $(CPPFLAGS) $(CFLAGS)
 FP_CFLAGS  = $(call pc_cflags,$(PKGS_FP))
 LIBS_CORE  = $(call pc_libs,$(PKGS_CORE)) -lm
@@ -113,7 +113,7 @@ $(O)/tests/unit/test_lights_gpiod.o: ALL_CFLAGS += $(call pc_cflags,$(PKGS_GPIO)
 $(LIB): $(LIB_OBJS)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 $(TLIB): $(TLIB_OBJS)
-	$(Q)rm -f $@ && $(AR) rcs $@ $^ $(if $(TLIB_OBJS),,/dev/null)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(O)/presensid: $(O)/daemon/presensid.o $(SCANNER_OBJ) $(GPIO_OBJ) $(LIB)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_FP) $(LIBS_GPIO) $(LIBS_CORE) $(LDLIBS)
