@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Cryptography of Presensi Desa over libsodium (crypto.c is its only user):
+ * SHA-256 for the ledger chain and file versions, secretbox for fingerprint
+ * templates at rest, key files, and the device's Ed25519 key that signs the
+ * monthly bundle.  Names avoid libsodium's own (crypto_sign, crypto_verify).
+ */
+#ifndef PRESENSI_CRYPTO_H
+#define PRESENSI_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pd.h"
+
+#define CRYPTO_SHA256_BYTES 32
+#define CRYPTO_KEY_BYTES    32 /* secretbox key, key-file size, Ed25519 seed */
+#define CRYPTO_NONCE_BYTES  24 /* secretbox (XSalsa20) nonce */
+#define CRYPTO_MAC_BYTES    16 /* Poly1305 tag */
+/* A sealed blob is nonce || MAC || ciphertext: the plain length plus this. */
+#define CRYPTO_SEAL_OVERHEAD (CRYPTO_NONCE_BYTES + CRYPTO_MAC_BYTES)
+#define CRYPTO_PK_BYTES	     32 /* Ed25519 public key */
+#define CRYPTO_SK_BYTES	     64 /* Ed25519 secret key (seed || pk) */
+#define CRYPTO_SIG_BYTES     64 /* Ed25519 detached signature */
+#define CRYPTO_PK_HEX	     65 /* public key as 64 hex digits + NUL */
+#define CRYPTO_FPR_MAX	     20 /* "XXXX-XXXX-XXXX-XXXX" + NUL */
+#define CRYPTO_STATE_BYTES   128 /* room for libsodium's SHA-256 state */
+
+/* Sub-keys derived from one device key file (crypto_key_derive). */
+#define CRYPTO_SUBKEY_PRINTS 1 /* secretbox key for templates */
+#define CRYPTO_SUBKEY_SIGN   2 /* Ed25519 seed of the device key */
+
+/*
+ * Initialises libsodium; call once at start-up, before anything else here
+ * (safe to call again).  Returns 0, or -EIO if libsodium cannot start.
+ */
+int crypto_init(void);
+
+/* ---- SHA-256 ---- */
+void crypto_sha256(const void *buf, size_t len,
+		   uint8_t out[CRYPTO_SHA256_BYTES]);
+/* Lower-case hex, 64 digits + NUL. */
+void crypto_sha256_hex(const void *buf, size_t len, char out[PD_HASH_HEX]);
+
+/* Incremental hashing, for files and for prev_hash || line.  The state is
+ * caller-owned storage (no allocation); start, update any number of times,
+ * then final (which wipes the state). */
+struct crypto_sha256_ctx {
+	_Alignas(16) unsigned char opaque[CRYPTO_STATE_BYTES];
+};
+void crypto_sha256_start(struct crypto_sha256_ctx *c);
+void crypto_sha256_update(struct crypto_sha256_ctx *c, const void *buf,
+			  size_t len);
+void crypto_sha256_final(struct crypto_sha256_ctx *c,
+			 uint8_t out[CRYPTO_SHA256_BYTES]);
+/*
+ * SHA-256 of a file's bytes, as hex: the version of a profile or calendar
+ * file (DOMAIN §8).  Returns 0 or -errno from open/read (logged with the
+ * path).
+ */
+int crypto_sha256_file(const char *path, char out[PD_HASH_HEX]);
+
+/* ---- hex ---- */
+/* Writes 2 * len lower-case hex digits and a NUL into out. */
+void crypto_hex_encode(const uint8_t *bin, size_t len, char *out);
+/* Decodes exactly 2 * len hex digits (either case) followed by NUL into
+ * bin; -EINVAL on any other input (bin is then unspecified). */
+int crypto_hex_decode(const char *hex, uint8_t *bin, size_t len);
+
+/* ---- secretbox (templates at rest) ---- */
+/*
+ * Encrypts plain (len bytes) with key into out, which must hold
+ * len + CRYPTO_SEAL_OVERHEAD bytes: a fresh random nonce, then the MAC and
+ * ciphertext.  Returns 0, or -EINVAL if out_cap is too small.
+ */
+int crypto_seal(const uint8_t key[CRYPTO_KEY_BYTES], const uint8_t *plain,
+		size_t len, uint8_t *out, size_t out_cap);
+/*
+ * Decrypts a blob made by crypto_seal into out (out_cap >= blob_len -
+ * CRYPTO_SEAL_OVERHEAD) and sets *out_len.  Returns 0, -EBADMSG when the
+ * blob was altered, truncated or sealed with another key, -EINVAL when
+ * out_cap is too small.  On error out is wiped.
+ */
+int crypto_unseal(const uint8_t key[CRYPTO_KEY_BYTES], const uint8_t *blob,
+		  size_t blob_len, uint8_t *out, size_t out_cap,
+		  size_t *out_len);
+
+/* ---- key files ---- */
+/*
+ * Loads the 32-byte key at path, or creates it when absent: random bytes
+ * written to a temp file (mode 0600) in the same directory, fsync, renamed
+ * into place without replacing a file that appeared meanwhile, then the
+ * directory fsynced.  Refuses (and logs why, naming path) a key that is not
+ * a regular file (-EINVAL), has the wrong size (-EINVAL) or is accessible
+ * by group or others (-EPERM).  Other failures: -errno of the system call.
+ * key is set only on success; wipe it with explicit_bzero when done.
+ */
+int crypto_key_load_or_create(const char *path,
+			      uint8_t key[CRYPTO_KEY_BYTES]);
+/*
+ * Derives a sub-key (CRYPTO_SUBKEY_*) from a master key, so one key file
+ * can give both the template key and the signing seed.  Deterministic.
+ */
+void crypto_key_derive(const uint8_t master[CRYPTO_KEY_BYTES], uint64_t id,
+		       uint8_t out[CRYPTO_KEY_BYTES]);
+
+/* ---- Ed25519 device key (signs the monthly bundle) ---- */
+struct crypto_devkey {
+	uint8_t pk[CRYPTO_PK_BYTES];
+	uint8_t sk[CRYPTO_SK_BYTES]; /* wipe with explicit_bzero when done */
+};
+/* Deterministic keypair from a 32-byte seed (a key file or a sub-key). */
+void crypto_devkey_from_seed(const uint8_t seed[CRYPTO_KEY_BYTES],
+			     struct crypto_devkey *out);
+/* Seed file at path under the rules of crypto_key_load_or_create, then
+ * crypto_devkey_from_seed.  Same return codes. */
+int crypto_devkey_load_or_create(const char *path, struct crypto_devkey *out);
+/* Detached signature of msg. */
+void crypto_devkey_sign(const struct crypto_devkey *k, const void *msg,
+			size_t len, uint8_t sig[CRYPTO_SIG_BYTES]);
+/* 0 when sig is pk's signature of msg, -EBADMSG otherwise. */
+int crypto_sig_verify(const uint8_t pk[CRYPTO_PK_BYTES], const void *msg,
+		      size_t len, const uint8_t sig[CRYPTO_SIG_BYTES]);
+/* Public key as 64 lower-case hex digits. */
+void crypto_pubkey_hex(const uint8_t pk[CRYPTO_PK_BYTES],
+		       char out[CRYPTO_PK_HEX]);
+/* Short fingerprint: the first 16 hex digits of SHA-256(pk), lower case
+ * as sha256sum prints them, grouped "xxxx-xxxx-xxxx-xxxx" (DOMAIN §8). */
+void crypto_pubkey_fingerprint(const uint8_t pk[CRYPTO_PK_BYTES],
+			       char out[CRYPTO_FPR_MAX]);
+
+#endif /* PRESENSI_CRYPTO_H */
