@@ -9,7 +9,9 @@
  * times as ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" (empty when unset), data a
  * "key=value;key=value" string whose values are percent-escaped (% ; = and
  * control characters).  hash = SHA-256(prev_hash_bytes || line_bytes),
- * hex; the first row's prev_hash is 64 zeros.  The export line of a row is
+ * hex, where prev_hash_bytes are the 32 bytes the previous hash's hex
+ * digits encode (not the 64 ASCII digits); the first row's prev_hash is
+ * 64 zeros.  The export line of a row is
  * its canonical line followed by ",prev_hash,hash".
  */
 #ifndef PRESENSI_LEDGER_H

@@ -137,6 +137,79 @@ int store_audit_add(struct store *st, int64_t now_utc, const char *actor,
 		    const char *action, const char *subject,
 		    const char *detail);
 
+/* ---- rule profiles (ledger kind "profile") ---- */
+/*
+ * Records a rule profile file effective from from_day.  version_hex must
+ * be the SHA-256 of file_text's bytes (DOMAIN §8), else -EINVAL; the text
+ * is kept in the profiles table, the ledger row carries from, version,
+ * name, by.  A later profile with the same from_day supersedes an earlier.
+ */
+int store_profile_add(struct store *st, pd_day_t from_day,
+		      const char *version_hex, const char *name,
+		      const char *file_text, int64_t now_utc, const char *by);
+/* Strings are valid during the call only. */
+typedef int store_profile_fn(void *ud, pd_day_t from_day, const char *version,
+			     const char *name, const char *text, int64_t seq);
+/* Ordered by from_day, then seq; stops on the callback's non-zero value. */
+int store_profile_each(struct store *st, store_profile_fn *fn, void *ud);
+
+/* ---- holiday calendars (ledger kind "calendar") ---- */
+#define STORE_DAY_LIBUR	       "libur"	      /* libur nasional */
+#define STORE_DAY_CUTI_BERSAMA "cuti_bersama" /* SKB cuti bersama */
+#define STORE_DAY_LOKAL	       "lokal"	      /* local holiday */
+
+/* Imports a calendar file (action "import"); version_hex as for profiles. */
+int store_calendar_add(struct store *st, const char *version_hex,
+		       const char *name, const char *file_text, int64_t now_utc,
+		       const char *by);
+/* Adds one day (action "add"); kind is one of STORE_DAY_*, else -EINVAL. */
+int store_calendar_day_add(struct store *st, pd_day_t day, const char *kind,
+			   const char *name, int64_t now_utc, const char *by);
+/* Strings are valid during the call only. */
+typedef int store_calendar_file_fn(void *ud, int64_t seq, const char *version,
+				   const char *name, const char *text);
+typedef int store_calendar_day_fn(void *ud, int64_t seq, pd_day_t day,
+				  const char *kind, const char *name);
+/* Imported files and added days interleaved in seq order (later rows
+ * override earlier ones); either callback may be NULL to skip that kind. */
+int store_calendar_each(struct store *st, store_calendar_file_fn *file_fn,
+			store_calendar_day_fn *day_fn, void *ud);
+
+/* ---- excuses (ledger kinds "excuse" and "revoke") ---- */
+#define EXCUSE_KIND_MAX 16
+#define EXCUSE_PART_MAX 16
+struct excuse {
+	int64_t id; /* its ledger seq, set by store_excuse_add */
+	char person[PD_ID_MAX];
+	pd_day_t from_day, to_day;  /* inclusive */
+	char kind[EXCUSE_KIND_MAX]; /* izin sakit cuti dinas-luar alat-rusak */
+	char part[EXCUSE_PART_MAX]; /* "" (full day), terlambat, pulang-cepat */
+	char reason[PD_TEXT_MAX];
+	char document[PD_TEXT_MAX]; /* surat tugas no.; required for dinas-luar */
+	char by[PD_NAME_MAX];	    /* admin who entered it */
+	bool revoked;
+	char revoke_reason[PD_TEXT_MAX];
+};
+/*
+ * Records an excuse and sets e->id.  -ENOENT unknown person; -EINVAL for a
+ * bad kind or part, from_day > to_day, a partial excuse over more than one
+ * day, dinas-luar without document, or an empty by.
+ */
+int store_excuse_add(struct store *st, struct excuse *e, int64_t now_utc);
+/* Revokes excuse id with a "revoke" row.  -ENOENT unknown id, -EALREADY
+ * already revoked, -EINVAL empty reason or by. */
+int store_excuse_revoke(struct store *st, int64_t id, const char *reason,
+			const char *by, int64_t now_utc);
+typedef int store_excuse_fn(void *ud, const struct excuse *e);
+/* Excuses overlapping [from_day, to_day], revoked ones included (flagged),
+ * ordered by person, from_day, id.  person NULL = everyone. */
+int store_excuse_each(struct store *st, pd_day_t from_day, pd_day_t to_day,
+		      const char *person, store_excuse_fn *fn, void *ud);
+
+/* ---- schema ---- */
+#define STORE_SCHEMA_VERSION 2 /* PRAGMA user_version after migrations */
+int store_schema_version(struct store *st, int *out);
+
 /* ---- ledger ---- */
 /* The last row's seq, recorded time and hash (64 zeros, seq 0 if empty). */
 int store_ledger_head(struct store *st, int64_t *seq, int64_t *recorded_utc,
