@@ -112,7 +112,9 @@ bool calendar_set_has_year(const struct calendar_set *cs, int year);
 
 /* "libur nasional", "cuti bersama", "libur lokal", "" for NONE. */
 const char *calendar_kind_label(enum calendar_kind kind);
-/* INI section names: "libur", "cuti_bersama", "lokal"; NULL for NONE. */
+/* INI section names, equal to store.h's STORE_DAY_*: "libur",
+ * "cuti_bersama", "lokal"; NULL for NONE.  parse: 0 or -EINVAL. */
 const char *calendar_kind_section(enum calendar_kind kind);
+int calendar_kind_parse(const char *section, enum calendar_kind *out);
 
 #endif /* PRESENSI_CALENDAR_H */

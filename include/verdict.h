@@ -46,10 +46,17 @@ struct verdict_excuse {
 	bool revoked; /* a revocation row exists: ignored */
 };
 
-/* "I" "S" "C" "DL" "AR" <-> kind.  parse: 0 or -EINVAL. */
+/* Kind from a code "I" "S" "C" "DL" "AR" or from store.h's struct excuse
+ * kind word "izin" "sakit" "cuti" "dinas-luar" "alat-rusak".  0/-EINVAL. */
 int verdict_excuse_parse(const char *code, enum excuse_kind *out);
+/* Scope from store.h's part: "" full day, "terlambat", "pulang-cepat". */
+int verdict_excuse_scope_parse(const char *part, enum excuse_scope *out);
+/* struct excuse (store.h) -> struct verdict_excuse.  0 or -EINVAL. */
+int verdict_excuse_from_store(const struct excuse *e,
+			      struct verdict_excuse *out);
 const char *verdict_excuse_code(enum excuse_kind kind); /* "" for NONE */
 const char *verdict_excuse_label(enum excuse_kind kind); /* "Izin", ... */
+const char *verdict_excuse_word(enum excuse_kind kind); /* "izin", ... */
 
 /* One punch of the day as the verdict needs it (from struct punch). */
 struct verdict_punch {
