@@ -88,9 +88,9 @@ int crypto_unseal(const uint8_t key[CRYPTO_KEY_BYTES], const uint8_t *blob,
 /* ---- key files ---- */
 /*
  * Loads the 32-byte key at path, or creates it when absent: random bytes
- * written to a temp file (mode 0600) in the same directory, fsync, renamed
- * into place without replacing a file that appeared meanwhile, then the
- * directory fsynced.  Refuses (and logs why, naming path) a key that is not
+ * written to a temp file (mode 0600) in the same directory, fsync, moved
+ * into place with link()+unlink() so a key that appeared meanwhile is never
+ * replaced (it is loaded instead), then the directory fsynced.  Refuses (and logs why, naming path) a key that is not
  * a regular file (-EINVAL), has the wrong size (-EINVAL) or is accessible
  * by group or others (-EPERM).  Other failures: -errno of the system call.
  * key is set only on success; wipe it with explicit_bzero when done.

@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * crypto.c: the only libsodium user.  SHA-256 for the ledger chain and file
+ * versions, secretbox for templates at rest, key files created atomically
+ * with mode 0600, and the Ed25519 device key that signs bundles.
+ */
+#include "crypto.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "log.h"
+
+_Static_assert(sizeof(crypto_hash_sha256_state) <= CRYPTO_STATE_BYTES,
+	       "crypto_sha256_ctx too small for libsodium's state");
+_Static_assert(crypto_hash_sha256_BYTES == CRYPTO_SHA256_BYTES, "sha256");
+_Static_assert(crypto_secretbox_KEYBYTES == CRYPTO_KEY_BYTES, "key");
+_Static_assert(crypto_secretbox_NONCEBYTES == CRYPTO_NONCE_BYTES, "nonce");
+_Static_assert(crypto_secretbox_MACBYTES == CRYPTO_MAC_BYTES, "mac");
+_Static_assert(crypto_sign_PUBLICKEYBYTES == CRYPTO_PK_BYTES, "pk");
+_Static_assert(crypto_sign_SECRETKEYBYTES == CRYPTO_SK_BYTES, "sk");
+_Static_assert(crypto_sign_SEEDBYTES == CRYPTO_KEY_BYTES, "seed");
+_Static_assert(crypto_sign_BYTES == CRYPTO_SIG_BYTES, "sig");
+_Static_assert(crypto_kdf_KEYBYTES == CRYPTO_KEY_BYTES, "kdf");
+
+#define KDF_CONTEXT  "presensi" /* libsodium wants exactly 8 bytes */
+#define FILE_BUF_LEN 4096	/* read size when hashing files, bytes */
+#define KEY_MODE     0600	/* owner only */
+
+int crypto_init(void)
+{
+	if (sodium_init() < 0) {
+		log_warnx("crypto: libsodium failed to initialise");
+		return -EIO;
+	}
+	return 0;
+}
+
+void crypto_sha256(const void *buf, size_t len,
+		   uint8_t out[CRYPTO_SHA256_BYTES])
+{
+	crypto_hash_sha256(out, buf, len);
+}
+
+void crypto_sha256_hex(const void *buf, size_t len, char out[PD_HASH_HEX])
+{
+	uint8_t h[CRYPTO_SHA256_BYTES];
+
+	crypto_hash_sha256(h, buf, len);
+	crypto_hex_encode(h, sizeof(h), out);
+}
+
+static crypto_hash_sha256_state *state_of(struct crypto_sha256_ctx *c)
+{
+	return (crypto_hash_sha256_state *)(void *)c->opaque;
+}
+
+void crypto_sha256_start(struct crypto_sha256_ctx *c)
+{
+	crypto_hash_sha256_init(state_of(c));
+}
+
+void crypto_sha256_update(struct crypto_sha256_ctx *c, const void *buf,
+			  size_t len)
+{
+	crypto_hash_sha256_update(state_of(c), buf, len);
+}
+
+void crypto_sha256_final(struct crypto_sha256_ctx *c,
+			 uint8_t out[CRYPTO_SHA256_BYTES])
+{
+	crypto_hash_sha256_final(state_of(c), out);
+	sodium_memzero(c->opaque, sizeof(c->opaque));
+}
+
+int crypto_sha256_file(const char *path, char out[PD_HASH_HEX])
+{
+	struct crypto_sha256_ctx c;
+	uint8_t h[CRYPTO_SHA256_BYTES];
+	unsigned char buf[FILE_BUF_LEN];
+	int fd, rc = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		log_errno(rc, "%s: cannot open", path);
+		return rc;
+	}
+	crypto_sha256_start(&c);
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+			log_errno(rc, "%s: read failed", path);
+			break;
+		}
+		if (n == 0)
+			break;
+		crypto_sha256_update(&c, buf, (size_t)n);
+	}
+	close(fd);
+	crypto_sha256_final(&c, h);
+	if (rc == 0)
+		crypto_hex_encode(h, sizeof(h), out);
+	return rc;
+}
+
+void crypto_hex_encode(const uint8_t *bin, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < len; i++) {
+		out[2 * i] = digits[bin[i] >> 4];
+		out[2 * i + 1] = digits[bin[i] & 0xf];
+	}
+	out[2 * len] = '\0';
+}
+
+static int hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+int crypto_hex_decode(const char *hex, uint8_t *bin, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		int hi, lo;
+
+		if (hex[2 * i] == '\0' || hex[2 * i + 1] == '\0')
+			return -EINVAL;
+		hi = hexval(hex[2 * i]);
+		lo = hexval(hex[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		bin[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return hex[2 * len] == '\0' ? 0 : -EINVAL;
+}
+
+int crypto_seal(const uint8_t key[CRYPTO_KEY_BYTES], const uint8_t *plain,
+		size_t len, uint8_t *out, size_t out_cap)
+{
+	if (len > SIZE_MAX - CRYPTO_SEAL_OVERHEAD ||
+	    out_cap < len + CRYPTO_SEAL_OVERHEAD)
+		return -EINVAL;
+	randombytes_buf(out, CRYPTO_NONCE_BYTES);
+	/* The _easy form writes MAC || ciphertext after the nonce. */
+	if (crypto_secretbox_easy(out + CRYPTO_NONCE_BYTES, plain, len, out,
+				  key) != 0)
+		return -EINVAL;
+	return 0;
+}
+
+int crypto_unseal(const uint8_t key[CRYPTO_KEY_BYTES], const uint8_t *blob,
+		  size_t blob_len, uint8_t *out, size_t out_cap,
+		  size_t *out_len)
+{
+	size_t len;
+
+	if (blob_len < CRYPTO_SEAL_OVERHEAD)
+		return -EBADMSG;
+	len = blob_len - CRYPTO_SEAL_OVERHEAD;
+	if (out_cap < len)
+		return -EINVAL;
+	if (crypto_secretbox_open_easy(out, blob + CRYPTO_NONCE_BYTES,
+				       blob_len - CRYPTO_NONCE_BYTES, blob,
+				       key) != 0) {
+		sodium_memzero(out, len);
+		return -EBADMSG;
+	}
+	*out_len = len;
+	return 0;
+}
+
+/* Reads exactly CRYPTO_KEY_BYTES from an existing key file. */
+static int key_load(const char *path, int fd, uint8_t key[CRYPTO_KEY_BYTES])
+{
+	uint8_t buf[CRYPTO_KEY_BYTES];
+	struct stat sb;
+	size_t got = 0;
+
+	if (fstat(fd, &sb) != 0) {
+		int rc = -errno;
+
+		log_errno(rc, "%s: cannot stat key file", path);
+		return rc;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		log_warnx("%s: key file is not a regular file", path);
+		return -EINVAL;
+	}
+	if (sb.st_size != CRYPTO_KEY_BYTES) {
+		log_warnx("%s: key file has %lld bytes, expected %d; refusing it",
+			  path, (long long)sb.st_size, CRYPTO_KEY_BYTES);
+		return -EINVAL;
+	}
+	if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
+		log_warnx("%s: key file mode %04o lets group or others read it; "
+			  "chmod 600 it",
+			  path, (unsigned int)(sb.st_mode & 07777));
+		return -EPERM;
+	}
+	while (got < sizeof(buf)) {
+		ssize_t n = read(fd, buf + got, sizeof(buf) - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int rc = n < 0 ? -errno : -EINVAL;
+
+			log_errno(rc, "%s: cannot read key file", path);
+			sodium_memzero(buf, sizeof(buf));
+			return rc;
+		}
+		got += (size_t)n;
+	}
+	memcpy(key, buf, sizeof(buf));
+	sodium_memzero(buf, sizeof(buf));
+	return 0;
+}
+
+static int write_all(int fd, const uint8_t *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int fsync_dir_of(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int fd, rc = 0;
+
+	if (!slash) {
+		strcpy(dir, ".");
+	} else if (slash == path) {
+		strcpy(dir, "/");
+	} else {
+		if ((size_t)(slash - path) >= sizeof(dir))
+			return -ENAMETOOLONG;
+		memcpy(dir, path, (size_t)(slash - path));
+		dir[slash - path] = '\0';
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd) != 0)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+/*
+ * Creates path with fresh random bytes: temp file, fsync, rename without
+ * replacing, fsync of the directory.  -EEXIST if path appeared meanwhile.
+ */
+static int key_create(const char *path)
+{
+	uint8_t key[CRYPTO_KEY_BYTES];
+	char tmp[PATH_MAX];
+	int fd, rc;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >=
+	    (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = mkstemp(tmp); /* mode 0600 */
+	if (fd < 0)
+		return -errno;
+	randombytes_buf(key, sizeof(key));
+	rc = write_all(fd, key, sizeof(key));
+	sodium_memzero(key, sizeof(key));
+	if (rc == 0 && fchmod(fd, KEY_MODE) != 0)
+		rc = -errno;
+	if (rc == 0 && fsync(fd) != 0)
+		rc = -errno;
+	if (close(fd) != 0 && rc == 0)
+		rc = -errno;
+	if (rc != 0)
+		goto err_unlink;
+	/* link() never replaces an existing file: a key that appeared in the
+	 * meantime wins, and its templates stay readable. */
+	if (link(tmp, path) != 0) {
+		rc = -errno;
+		goto err_unlink;
+	}
+	if (unlink(tmp) != 0) {
+		rc = -errno;
+		log_errno(rc, "%s: cannot remove temp file", tmp);
+	}
+	return fsync_dir_of(path);
+
+err_unlink:
+	unlink(tmp);
+	return rc;
+}
+
+int crypto_key_load_or_create(const char *path,
+			      uint8_t key[CRYPTO_KEY_BYTES])
+{
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 && errno == ENOENT) {
+		rc = key_create(path);
+		if (rc != 0 && rc != -EEXIST) {
+			log_errno(rc, "%s: cannot create key file", path);
+			return rc;
+		}
+		if (rc == 0)
+			log_info("%s: created a new key file", path);
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	}
+	if (fd < 0) {
+		rc = -errno;
+		log_errno(rc, "%s: cannot open key file", path);
+		return rc;
+	}
+	rc = key_load(path, fd, key);
+	close(fd);
+	return rc;
+}
+
+void crypto_key_derive(const uint8_t master[CRYPTO_KEY_BYTES], uint64_t id,
+		       uint8_t out[CRYPTO_KEY_BYTES])
+{
+	/* Cannot fail for these fixed, valid lengths. */
+	(void)crypto_kdf_derive_from_key(out, CRYPTO_KEY_BYTES, id, KDF_CONTEXT,
+					 master);
+}
+
+void crypto_devkey_from_seed(const uint8_t seed[CRYPTO_KEY_BYTES],
+			     struct crypto_devkey *out)
+{
+	crypto_sign_seed_keypair(out->pk, out->sk, seed);
+}
+
+int crypto_devkey_load_or_create(const char *path, struct crypto_devkey *out)
+{
+	uint8_t seed[CRYPTO_KEY_BYTES];
+	int rc;
+
+	rc = crypto_key_load_or_create(path, seed);
+	if (rc != 0)
+		return rc;
+	crypto_devkey_from_seed(seed, out);
+	sodium_memzero(seed, sizeof(seed));
+	return 0;
+}
+
+void crypto_devkey_sign(const struct crypto_devkey *k, const void *msg,
+			size_t len, uint8_t sig[CRYPTO_SIG_BYTES])
+{
+	crypto_sign_detached(sig, NULL, msg, len, k->sk);
+}
+
+int crypto_sig_verify(const uint8_t pk[CRYPTO_PK_BYTES], const void *msg,
+		      size_t len, const uint8_t sig[CRYPTO_SIG_BYTES])
+{
+	if (crypto_sign_verify_detached(sig, msg, len, pk) != 0)
+		return -EBADMSG;
+	return 0;
+}
+
+void crypto_pubkey_hex(const uint8_t pk[CRYPTO_PK_BYTES],
+		       char out[CRYPTO_PK_HEX])
+{
+	crypto_hex_encode(pk, CRYPTO_PK_BYTES, out);
+}
+
+void crypto_pubkey_fingerprint(const uint8_t pk[CRYPTO_PK_BYTES],
+			       char out[CRYPTO_FPR_MAX])
+{
+	char hex[PD_HASH_HEX];
+	size_t o = 0;
+
+	crypto_sha256_hex(pk, CRYPTO_PK_BYTES, hex);
+	for (int i = 0; i < 16; i++) {
+		if (i > 0 && i % 4 == 0)
+			out[o++] = '-';
+		out[o++] = hex[i];
+	}
+	out[o] = '\0';
+}
