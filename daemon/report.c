@@ -1,0 +1,589 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * report.c: assembles the rekap of a period from the database.  Loads the
+ * facts in force (profiles by effective date, calendars), then walks people
+ * in id order merged with the period's punches in (person, time) order, so
+ * a kabupaten's year is one pass with no per-punch allocation.  Each
+ * person-day goes through verdict_classify() and rekap_add_day().
+ */
+#include "report.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+#define REPORT_DAYS_MAX 400 /* a year and a bit: the longest period */
+#define EXCUSES_PER_DAY 8   /* excuses covering one person-day, at most */
+
+struct facts {
+	struct rules_set rules;
+	struct calendar_set cal;
+};
+
+struct facts_load_ctx {
+	struct facts *f;
+	char *err;
+	size_t cap;
+	int rc;
+};
+
+static int load_profile(void *ud, pd_day_t from_day, const char *version,
+			const char *name, const char *text, int64_t seq)
+{
+	struct facts_load_ctx *c = ud;
+	struct rules_profile *p;
+	char errbuf[1024];
+	FILE *fp;
+	int rc;
+
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return c->rc = -ENOMEM;
+	fp = fmemopen((void *)(uintptr_t)text, strlen(text), "r");
+	if (!fp) {
+		free(p);
+		return c->rc = -ENOMEM;
+	}
+	rc = rules_parse(fp, name, p, errbuf, sizeof(errbuf));
+	fclose(fp);
+	if (rc < 0) {
+		snprintf(c->err, c->cap,
+			 "stored profile (ledger seq %lld) does not parse: %s",
+			 (long long)seq, errbuf);
+		free(p);
+		return c->rc = -EINVAL;
+	}
+	snprintf(p->version, sizeof(p->version), "%s", version);
+	rc = rules_set_add(&c->f->rules, from_day, p);
+	free(p);
+	if (rc < 0) {
+		snprintf(c->err, c->cap, "too many profiles (ledger seq %lld)",
+			 (long long)seq);
+		return c->rc = rc;
+	}
+	return 0;
+}
+
+static int load_calendar(void *ud, int64_t seq, const char *version,
+			 const char *name, const char *text)
+{
+	struct facts_load_ctx *c = ud;
+	struct calendar *cal;
+	char errbuf[1024];
+	FILE *fp;
+	int rc;
+
+	cal = calloc(1, sizeof(*cal));
+	if (!cal)
+		return c->rc = -ENOMEM;
+	fp = fmemopen((void *)(uintptr_t)text, strlen(text), "r");
+	if (!fp) {
+		free(cal);
+		return c->rc = -ENOMEM;
+	}
+	rc = calendar_parse(fp, name, cal, errbuf, sizeof(errbuf));
+	fclose(fp);
+	if (rc == 0) {
+		snprintf(cal->version, sizeof(cal->version), "%s", version);
+		rc = calendar_set_add(&c->f->cal, cal);
+		if (rc < 0)
+			snprintf(c->err, c->cap,
+				 "calendar (ledger seq %lld) does not fit: %s",
+				 (long long)seq, strerror(-rc));
+	} else {
+		snprintf(c->err, c->cap,
+			 "stored calendar (ledger seq %lld) does not parse: %s",
+			 (long long)seq, errbuf);
+	}
+	free(cal);
+	return rc < 0 ? (c->rc = rc) : 0;
+}
+
+static int load_day(void *ud, int64_t seq, pd_day_t day, const char *kind,
+		    const char *name)
+{
+	struct facts_load_ctx *c = ud;
+	enum calendar_kind k;
+	int rc;
+
+	rc = calendar_kind_parse(kind, &k);
+	if (rc == 0)
+		rc = calendar_set_add_day(&c->f->cal, day, k, name);
+	if (rc < 0) {
+		snprintf(c->err, c->cap,
+			 "calendar day (ledger seq %lld) rejected: %s",
+			 (long long)seq, strerror(-rc));
+		return c->rc = rc;
+	}
+	return 0;
+}
+
+int facts_load(struct store *st, struct facts **out, char *err, size_t cap)
+{
+	struct facts_load_ctx c = { 0 };
+	int rc;
+
+	c.f = calloc(1, sizeof(*c.f));
+	if (!c.f)
+		return -ENOMEM;
+	c.err = err;
+	c.cap = cap;
+	if (cap)
+		err[0] = '\0';
+	rules_set_init(&c.f->rules);
+	calendar_set_init(&c.f->cal);
+	rc = store_profile_each(st, load_profile, &c);
+	if (rc == 0 && c.rc == 0)
+		rc = store_calendar_each(st, load_calendar, load_day, &c);
+	if (c.rc < 0)
+		rc = c.rc;
+	if (rc < 0) {
+		if (cap && !err[0])
+			snprintf(err, cap, "cannot read rules: %s",
+				 strerror(-rc));
+		free(c.f);
+		return rc;
+	}
+	*out = c.f;
+	return 0;
+}
+
+void facts_free(struct facts *f)
+{
+	free(f);
+}
+
+const struct rules_set *facts_rules(const struct facts *f)
+{
+	return &f->rules;
+}
+
+const struct calendar_set *facts_calendar(const struct facts *f)
+{
+	return &f->cal;
+}
+
+int facts_day(const struct facts *f, pd_day_t day, struct day_rule *rule,
+	      enum calendar_kind *holiday, const char **holiday_name)
+{
+	const char *name = NULL;
+	enum calendar_kind k = CALENDAR_NONE;
+
+	if (calendar_day(&f->cal, day, &k, &name) < 0) {
+		k = CALENDAR_NONE;
+		name = NULL;
+	}
+	*holiday = k;
+	if (holiday_name)
+		*holiday_name = name;
+	return rules_set_day(&f->rules, day, rule);
+}
+
+/* ---- the period walk ---- */
+
+struct day_ctx {
+	int has_rule;
+	struct day_rule rule;
+	enum calendar_kind holiday;
+	const char *holiday_name;
+};
+
+struct rpunch {
+	pd_day_t day;
+	int32_t sec;
+	unsigned int flags;
+};
+
+struct build {
+	const struct report_opts *o;
+	struct report *r;
+	struct facts *facts;
+	int ndays;
+	struct day_ctx days[REPORT_DAYS_MAX];
+	/* people, all of them, in id order */
+	struct person *all;
+	size_t nall, capall;
+	/* periods, sorted by person */
+	struct period *per;
+	size_t nper, capper;
+	/* excuses of the period, in person order */
+	struct excuse *exc;
+	size_t nexc, capexc;
+	/* punches of the person being merged */
+	struct rpunch *pun;
+	size_t npun, cappun;
+	size_t next_person; /* index into all[] of the next to flush */
+	size_t next_period, next_excuse;
+	int rc;
+};
+
+static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	void *n;
+	size_t nc;
+
+	if (need <= *cap)
+		return 0;
+	nc = *cap ? *cap * 2 : 64;
+	while (nc < need)
+		nc *= 2;
+	n = reallocarray(*arr, nc, elem);
+	if (!n)
+		return -ENOMEM;
+	*arr = n;
+	*cap = nc;
+	return 0;
+}
+
+static int collect_person(void *ud, const struct person *p)
+{
+	struct build *b = ud;
+
+	if (grow((void **)&b->all, &b->capall, b->nall + 1, sizeof(*b->all)))
+		return b->rc = -ENOMEM;
+	b->all[b->nall++] = *p;
+	return 0;
+}
+
+static int collect_period(void *ud, const struct period *p)
+{
+	struct build *b = ud;
+
+	if (grow((void **)&b->per, &b->capper, b->nper + 1, sizeof(*b->per)))
+		return b->rc = -ENOMEM;
+	b->per[b->nper++] = *p;
+	return 0;
+}
+
+static int collect_excuse(void *ud, const struct excuse *e)
+{
+	struct build *b = ud;
+
+	if (grow((void **)&b->exc, &b->capexc, b->nexc + 1, sizeof(*b->exc)))
+		return b->rc = -ENOMEM;
+	b->exc[b->nexc++] = *e;
+	return 0;
+}
+
+static int cmp_period(const void *a, const void *b)
+{
+	const struct period *x = a, *y = b;
+	int c = strcmp(x->person, y->person);
+
+	if (c)
+		return c;
+	return x->since < y->since ? -1 : x->since > y->since;
+}
+
+static int cmp_excuse(const void *a, const void *b)
+{
+	const struct excuse *x = a, *y = b;
+	int c = strcmp(x->person, y->person);
+
+	if (c)
+		return c;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Judges every day of the period for all[idx] with the punches in pun[]. */
+static int flush_person(struct build *b, size_t idx)
+{
+	const struct report_opts *o = b->o;
+	const struct person *p = &b->all[idx];
+	const struct period *per;
+	const struct excuse *exc;
+	size_t nper = 0, nexc = 0, pi = 0;
+	struct report_person *rp;
+	bool any_active = false;
+
+	/* periods and excuses of this person: advance the sorted cursors */
+	while (b->next_period < b->nper &&
+	       strcmp(b->per[b->next_period].person, p->id) < 0)
+		b->next_period++;
+	per = b->per + b->next_period;
+	while (b->next_period + nper < b->nper &&
+	       strcmp(per[nper].person, p->id) == 0)
+		nper++;
+	b->next_period += nper;
+	while (b->next_excuse < b->nexc &&
+	       strcmp(b->exc[b->next_excuse].person, p->id) < 0)
+		b->next_excuse++;
+	exc = b->exc + b->next_excuse;
+	while (b->next_excuse + nexc < b->nexc &&
+	       strcmp(exc[nexc].person, p->id) == 0)
+		nexc++;
+	b->next_excuse += nexc;
+
+	for (size_t i = 0; i < nper; i++)
+		if (per[i].since <= b->o->last && per[i].until >= b->o->first)
+			any_active = true;
+	if (!any_active)
+		return 0;
+
+	rp = &b->r->people[b->r->npeople++];
+	memset(rp, 0, sizeof(*rp));
+	rp->p = *p;
+	rp->any_active = true;
+	rekap_init(&rp->r);
+
+	for (int di = 0; di < b->ndays; di++) {
+		pd_day_t day = o->first + di;
+		const struct day_ctx *dc = &b->days[di];
+		struct verdict_punch vp[64];
+		struct verdict_excuse ve[EXCUSES_PER_DAY];
+		struct verdict_input in;
+		struct verdict v;
+		size_t nvp = 0, nve = 0;
+		bool active = false;
+
+		for (size_t i = 0; i < nper; i++)
+			if (per[i].since <= day && day <= per[i].until)
+				active = true;
+		while (pi < b->npun && b->pun[pi].day < day)
+			pi++;
+		while (pi < b->npun && b->pun[pi].day == day) {
+			if (nvp < sizeof(vp) / sizeof(vp[0])) {
+				vp[nvp].sec = b->pun[pi].sec;
+				vp[nvp].flags = b->pun[pi].flags;
+				nvp++;
+			}
+			pi++;
+		}
+		for (size_t i = 0; i < nexc && nve < EXCUSES_PER_DAY; i++) {
+			if (exc[i].from_day > day || exc[i].to_day < day)
+				continue;
+			if (verdict_excuse_from_store(&exc[i], &ve[nve]) == 0)
+				nve++;
+		}
+		memset(&in, 0, sizeof(in));
+		in.day = day;
+		in.rule = dc->has_rule ? &dc->rule : NULL;
+		in.holiday = dc->holiday;
+		in.active = active;
+		in.punches = vp;
+		in.npunches = nvp;
+		in.excuses = ve;
+		in.nexcuses = nve;
+		in.today = o->today;
+		in.now_sec = o->now_sec;
+		if (verdict_classify(&in, &v, NULL) < 0)
+			continue;
+		if (v.status == VERDICT_FUTURE)
+			continue;
+		rekap_add_day(&rp->r, &v);
+		if (o->day_fn) {
+			struct report_day d = {
+				.person = &rp->p,
+				.v = &v,
+				.holiday_name = dc->holiday_name,
+				.profile_name = dc->has_rule && dc->rule.profile ?
+							dc->rule.profile->name :
+							NULL,
+			};
+			int rc = o->day_fn(o->day_ud, &d);
+
+			if (rc)
+				return rc;
+		}
+	}
+	rekap_merge(&b->r->total, &rp->r);
+	return 0;
+}
+
+/* Flushes every person before id (NULL: all remaining). */
+static int flush_until(struct build *b, const char *id)
+{
+	while (b->next_person < b->nall &&
+	       (!id || strcmp(b->all[b->next_person].id, id) < 0)) {
+		size_t idx = b->next_person++;
+		int rc;
+
+		if (b->o->person && strcmp(b->all[idx].id, b->o->person))
+			continue;
+		rc = flush_person(b, idx);
+		b->npun = 0;
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int collect_punch(void *ud, const struct punch *p)
+{
+	struct build *b = ud;
+	int rc;
+
+	/* A new person: judge everyone before, including the previous. */
+	if (b->next_person < b->nall &&
+	    strcmp(b->all[b->next_person].id, p->person) < 0) {
+		rc = flush_until(b, p->person);
+		if (rc)
+			return b->rc = rc;
+	}
+	if (b->next_person >= b->nall ||
+	    strcmp(b->all[b->next_person].id, p->person) != 0)
+		return 0; /* punch of an unknown person: cannot happen (FK) */
+	if (grow((void **)&b->pun, &b->cappun, b->npun + 1, sizeof(*b->pun)))
+		return b->rc = -ENOMEM;
+	b->pun[b->npun].day = p->local_day;
+	b->pun[b->npun].sec = p->local_sec;
+	b->pun[b->npun].flags = p->flags;
+	b->npun++;
+	return 0;
+}
+
+static void note_profiles(struct build *b)
+{
+	struct report *r = b->r;
+
+	for (int di = 0; di < b->ndays; di++) {
+		const struct day_ctx *dc = &b->days[di];
+		const struct rules_profile *p;
+		struct report_profile_use *u;
+
+		if (!dc->has_rule || !(p = dc->rule.profile))
+			continue;
+		u = r->nprofiles ? &r->profiles[r->nprofiles - 1] : NULL;
+		if (u && strcmp(u->version, p->version) == 0 &&
+		    strcmp(u->name, p->name) == 0) {
+			u->to_day = b->o->first + di;
+			continue;
+		}
+		if (r->nprofiles == REPORT_PROFILES_MAX)
+			continue;
+		u = &r->profiles[r->nprofiles++];
+		u->from_day = u->to_day = b->o->first + di;
+		snprintf(u->name, sizeof(u->name), "%s", p->name);
+		snprintf(u->reference, sizeof(u->reference), "%s",
+			 p->reference);
+		snprintf(u->version, sizeof(u->version), "%s", p->version);
+	}
+}
+
+int report_build(struct store *st, const struct report_opts *o,
+		 struct report **out, char *err, size_t cap)
+{
+	struct build *b;
+	struct report *r;
+	int rc;
+
+	if (o->last < o->first || o->last - o->first + 1 > REPORT_DAYS_MAX) {
+		snprintf(err, cap, "period must be 1 to %d days",
+			 REPORT_DAYS_MAX);
+		return -EINVAL;
+	}
+	b = calloc(1, sizeof(*b));
+	r = calloc(1, sizeof(*r));
+	if (!b || !r) {
+		free(b);
+		free(r);
+		return -ENOMEM;
+	}
+	b->o = o;
+	b->r = r;
+	rc = facts_load(st, &b->facts, err, cap);
+	if (rc < 0)
+		goto err_free;
+
+	r->kind = o->kind;
+	r->first = o->first;
+	r->last = o->last;
+	civil_period_label(o->kind, o->first, r->label, sizeof(r->label));
+	civil_period_label_id(o->kind, o->first, r->label_id,
+			      sizeof(r->label_id));
+	r->today = o->today;
+	r->now_sec = o->now_sec;
+	r->built_utc = o->now_utc;
+	snprintf(r->desa_id, sizeof(r->desa_id), "%s",
+		 o->desa_id ? o->desa_id : "");
+	snprintf(r->desa_name, sizeof(r->desa_name), "%s",
+		 o->desa_name ? o->desa_name : "");
+	r->offset_min = o->offset_min;
+	rekap_init(&r->total);
+
+	b->ndays = o->last - o->first + 1;
+	for (int di = 0; di < b->ndays; di++) {
+		struct day_ctx *dc = &b->days[di];
+
+		dc->has_rule = facts_day(b->facts, o->first + di, &dc->rule,
+					 &dc->holiday, &dc->holiday_name) == 0;
+	}
+	note_profiles(b);
+	{
+		const struct calendar_set *cs = facts_calendar(b->facts);
+
+		r->ncalendars = cs->nfiles;
+		memcpy(r->calendars, cs->files,
+		       sizeof(cs->files[0]) * (size_t)cs->nfiles);
+	}
+	{
+		int64_t head_utc;
+
+		rc = store_ledger_head(st, &r->ledger_seq, &head_utc,
+				       r->ledger_head);
+	}
+	if (rc < 0)
+		goto err_facts;
+
+	rc = store_person_each(st, collect_person, b);
+	if (rc == 0)
+		rc = store_period_each(st, collect_period, b);
+	if (rc == 0)
+		rc = store_excuse_each(st, o->first, o->last, o->person,
+				       collect_excuse, b);
+	if (b->rc)
+		rc = b->rc;
+	if (rc < 0)
+		goto err_facts;
+	qsort(b->per, b->nper, sizeof(*b->per), cmp_period);
+	qsort(b->exc, b->nexc, sizeof(*b->exc), cmp_excuse);
+	r->people = calloc(b->nall ? b->nall : 1, sizeof(*r->people));
+	if (!r->people) {
+		rc = -ENOMEM;
+		goto err_facts;
+	}
+	rc = store_punch_each(st, o->first, o->last, o->person, collect_punch,
+			      b);
+	if (b->rc)
+		rc = b->rc;
+	if (rc == 0)
+		rc = flush_until(b, NULL);
+	if (rc < 0)
+		goto err_facts;
+	if (rc > 0) /* a day callback asked to stop */
+		rc = 0;
+
+	facts_free(b->facts);
+	free(b->all);
+	free(b->per);
+	free(b->exc);
+	free(b->pun);
+	free(b);
+	*out = r;
+	return 0;
+
+err_facts:
+	facts_free(b->facts);
+err_free:
+	free(b->all);
+	free(b->per);
+	free(b->exc);
+	free(b->pun);
+	free(b);
+	report_free(r);
+	if (cap && !err[0])
+		snprintf(err, cap, "cannot build the report: %s",
+			 strerror(-rc));
+	return rc;
+}
+
+void report_free(struct report *r)
+{
+	if (!r)
+		return;
+	free(r->people);
+	free(r);
+}
