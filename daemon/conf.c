@@ -1,0 +1,581 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * conf.c: presensi.conf into a validated struct conf.  Keys are looked up in
+ * a sorted table per section (bsearch via ini_keyword); values are checked
+ * for range as they come, cross-key rules (required keys, the simulated
+ * start in the desa's zone) after the last line, and every error is
+ * collected as "file:line: message" before conf_parse() fails.
+ */
+#include "conf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ini.h"
+
+#define DUP_WINDOW_MAX_S     3600 /* an hour: longer is surely a typo */
+#define DUP_WINDOW_DEFAULT_S 120
+#define SIM_SPEED_MAX	     3600   /* one real second = one simulated hour */
+#define GPIO_LINE_MAX	     4095   /* largest line offset accepted */
+#define KEY_SUFFIX	     ".key" /* default key file: <store path>.key */
+
+enum key_id {
+	K_CLOCK_SIMULATED_SPEED,
+	K_CLOCK_SIMULATED_START,
+	K_CLOCK_SOURCE,
+	K_CONTROL_GROUP,
+	K_CONTROL_SOCKET,
+	K_DESA_ID,
+	K_DESA_NAME,
+	K_DESA_TIMEZONE,
+	K_LIGHTS_ACTIVE_LOW,
+	K_LIGHTS_AMBER,
+	K_LIGHTS_BACKEND,
+	K_LIGHTS_BUZZER,
+	K_LIGHTS_CHIP,
+	K_LIGHTS_GREEN,
+	K_LIGHTS_RED,
+	K_LIGHTS_SIM_LOG,
+	K_PUNCH_DUPLICATE_WINDOW_S,
+	K_PUNCH_REFUSE_UNTRUSTED,
+	K_RULES_CALENDAR,
+	K_RULES_PROFILE,
+	K_STORE_KEY,
+	K_STORE_PATH,
+	K_COUNT
+};
+
+/* Key names of one section, sorted for bsearch, with their ids. */
+struct section {
+	const char *name;
+	const char *const *keys;
+	const enum key_id *ids;
+	size_t n;
+};
+
+static const char *const clock_keys[] = {"simulated_speed", "simulated_start",
+					 "source"};
+static const enum key_id clock_ids[] = {
+	K_CLOCK_SIMULATED_SPEED, K_CLOCK_SIMULATED_START, K_CLOCK_SOURCE};
+static const char *const control_keys[] = {"group", "socket"};
+static const enum key_id control_ids[] = {K_CONTROL_GROUP, K_CONTROL_SOCKET};
+static const char *const desa_keys[] = {"id", "name", "timezone"};
+static const enum key_id desa_ids[] = {K_DESA_ID, K_DESA_NAME, K_DESA_TIMEZONE};
+static const char *const lights_keys[] = {"active_low", "amber",  "backend",
+					  "buzzer",	"chip",	  "green",
+					  "red",	"sim_log"};
+static const enum key_id lights_ids[] = {K_LIGHTS_ACTIVE_LOW, K_LIGHTS_AMBER,
+					 K_LIGHTS_BACKEND,    K_LIGHTS_BUZZER,
+					 K_LIGHTS_CHIP,	      K_LIGHTS_GREEN,
+					 K_LIGHTS_RED,	      K_LIGHTS_SIM_LOG};
+static const char *const punch_keys[] = {"duplicate_window_s",
+					 "refuse_untrusted"};
+static const enum key_id punch_ids[] = {K_PUNCH_DUPLICATE_WINDOW_S,
+					K_PUNCH_REFUSE_UNTRUSTED};
+static const char *const rules_keys[] = {"calendar", "profile"};
+static const enum key_id rules_ids[] = {K_RULES_CALENDAR, K_RULES_PROFILE};
+static const char *const store_keys[] = {"key", "path"};
+static const enum key_id store_ids[] = {K_STORE_KEY, K_STORE_PATH};
+
+#define SECTION(s)                                                             \
+	{                                                                      \
+#s, s##_keys, s##_ids, sizeof(s##_keys) / sizeof(s##_keys[0])  \
+	}
+/* Sorted by name, for ini_keyword(). */
+static const struct section sections[] = {
+	SECTION(clock), SECTION(control), SECTION(desa),  SECTION(lights),
+	SECTION(punch), SECTION(rules),	  SECTION(store),
+};
+#define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
+static const char *const section_names[N_SECTIONS] = {
+	"clock", "control", "desa", "lights", "punch", "rules", "store",
+};
+
+struct zone {
+	const char *name;
+	int32_t offset_min;
+};
+/* DOMAIN.md §8: fixed offsets, Indonesia has no daylight saving. */
+static const struct zone zones[] = {
+	{"Asia/Jakarta", 7 * 60},  /* WIB */
+	{"Asia/Makassar", 8 * 60}, /* WITA */
+	{"Asia/Jayapura", 9 * 60}, /* WIT */
+};
+
+/* Local civil time of [clock] simulated_start, resolved after parsing. */
+struct civil {
+	int y, mo, d, h, mi, s;
+};
+
+struct parse {
+	struct conf *c;
+	struct ini_errors *e;
+	const struct section *sec; /* NULL: outside or unknown section */
+	bool sec_unknown;	   /* already reported: skip its keys */
+	char dir[CONF_PATH_MAX];   /* of the file, "" = none (keep as is) */
+	int line_of[K_COUNT];	   /* where each key was set, 0 = not set */
+	bool tz_ok;
+	bool start_ok;
+	struct civil start;
+};
+
+int conf_tz_offset(const char *tz, int32_t *offset_min)
+{
+	if (!tz)
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++) {
+		if (strcmp(tz, zones[i].name) == 0) {
+			*offset_min = zones[i].offset_min;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+void conf_defaults(struct conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->lights = LIGHTS_NONE;
+	c->gpio.green = -1;
+	c->gpio.amber = -1;
+	c->gpio.red = -1;
+	c->gpio.buzzer = -1;
+	c->duplicate_window_s = DUP_WINDOW_DEFAULT_S;
+	c->refuse_untrusted = false;
+	c->clock_source = CLOCK_SOURCE_SYSTEM;
+	c->simulated_speed = 1;
+}
+
+/* "[section] key: " prefix for messages about one key. */
+#define KEYFMT "[%s] %s: "
+
+static int set_str(struct parse *p, int line, const char *key, char *dst,
+		   size_t cap, const char *v)
+{
+	if (!*v) {
+		ini_error(p->e, line, KEYFMT "empty value", p->sec->name, key);
+		return -EINVAL;
+	}
+	if (strlen(v) >= cap) {
+		ini_error(p->e, line, KEYFMT "too long (at most %zu bytes)",
+			  p->sec->name, key, cap - 1);
+		return -EINVAL;
+	}
+	memcpy(dst, v, strlen(v) + 1);
+	return 0;
+}
+
+/* Letters, digits and ".-_", not starting with '-': ids, group names. */
+static bool is_token(const char *v)
+{
+	if (!*v || *v == '-')
+		return false;
+	for (; *v; v++)
+		if (!isalnum((unsigned char)*v) && !strchr("._-", *v))
+			return false;
+	return true;
+}
+
+static int set_path(struct parse *p, int line, const char *key, char *dst,
+		    const char *v)
+{
+	int n;
+
+	if (!*v) {
+		ini_error(p->e, line, KEYFMT "empty path", p->sec->name, key);
+		return -EINVAL;
+	}
+	if (v[0] == '/' || !p->dir[0])
+		n = snprintf(dst, CONF_PATH_MAX, "%s", v);
+	else
+		n = snprintf(dst, CONF_PATH_MAX, "%s%s%s", p->dir,
+			     strcmp(p->dir, "/") == 0 ? "" : "/", v);
+	if (n < 0 || n >= CONF_PATH_MAX) {
+		dst[0] = '\0';
+		ini_error(p->e, line, KEYFMT "path too long (at most %d bytes)",
+			  p->sec->name, key, CONF_PATH_MAX - 1);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int set_long(struct parse *p, int line, const char *key, const char *v,
+		    long min, long max, long *out)
+{
+	if (ini_parse_long(v, min, max, out) < 0) {
+		ini_error(p->e, line,
+			  KEYFMT "\"%s\" is not a whole number in %ld..%ld",
+			  p->sec->name, key, v, min, max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int set_bool(struct parse *p, int line, const char *key, const char *v,
+		    bool *out)
+{
+	if (ini_parse_bool(v, out) < 0) {
+		ini_error(p->e, line, KEYFMT "\"%s\" is not yes or no",
+			  p->sec->name, key, v);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* A GPIO line offset, or "none"/"-1" for an absent output. */
+static int set_line(struct parse *p, int line, const char *key, const char *v,
+		    int *out)
+{
+	long x;
+
+	if (strcmp(v, "none") == 0 || strcmp(v, "-1") == 0) {
+		*out = -1;
+		return 0;
+	}
+	if (ini_parse_long(v, 0, GPIO_LINE_MAX, &x) < 0) {
+		ini_error(p->e, line,
+			  KEYFMT "\"%s\" is not a line offset (0..%d) or none",
+			  p->sec->name, key, v, GPIO_LINE_MAX);
+		return -EINVAL;
+	}
+	*out = (int)x;
+	return 0;
+}
+
+static bool leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(int y, int mo)
+{
+	static const int mdays[12] = {31, 28, 31, 30, 31, 30,
+				      31, 31, 30, 31, 30, 31};
+
+	return mo == 2 && leap(y) ? 29 : mdays[mo - 1];
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
+static int64_t days_from_civil(int y, int mo, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= mo <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* "YYYY-MM-DD HH:MM:SS", every field checked. */
+static int parse_civil(const char *v, struct civil *out)
+{
+	static const char shape[] = "dddd-dd-dd dd:dd:dd";
+	struct civil t;
+
+	if (strlen(v) != sizeof(shape) - 1)
+		return -EINVAL;
+	for (size_t i = 0; shape[i]; i++) {
+		if (shape[i] == 'd' ? !isdigit((unsigned char)v[i])
+				    : v[i] != shape[i])
+			return -EINVAL;
+	}
+	if (sscanf(v, "%4d-%2d-%2d %2d:%2d:%2d", &t.y, &t.mo, &t.d, &t.h, &t.mi,
+		   &t.s) != 6)
+		return -EINVAL;
+	if (t.y < 1970 || t.mo < 1 || t.mo > 12 || t.d < 1 ||
+	    t.d > days_in_month(t.y, t.mo) || t.h > 23 || t.mi > 59 || t.s > 59)
+		return -EINVAL;
+	*out = t;
+	return 0;
+}
+
+static void set_key(struct parse *p, int line, enum key_id id, const char *key,
+		    const char *v)
+{
+	struct conf *c = p->c;
+	long x;
+	bool b;
+
+	switch (id) {
+	case K_DESA_ID:
+		if (set_str(p, line, key, c->desa_id, sizeof(c->desa_id), v) ==
+			    0 &&
+		    !is_token(v))
+			ini_error(p->e, line,
+				  KEYFMT "\"%s\": use letters, digits, '.', "
+					 "'-', '_'",
+				  p->sec->name, key, v);
+		break;
+	case K_DESA_NAME:
+		set_str(p, line, key, c->desa_name, sizeof(c->desa_name), v);
+		break;
+	case K_DESA_TIMEZONE:
+		if (conf_tz_offset(v, &c->offset_min) < 0) {
+			ini_error(p->e, line,
+				  KEYFMT "\"%s\" is not one of Asia/Jakarta "
+					 "(WIB), Asia/Makassar (WITA), "
+					 "Asia/Jayapura (WIT)",
+				  p->sec->name, key, v);
+			break;
+		}
+		snprintf(c->timezone, sizeof(c->timezone), "%s", v);
+		p->tz_ok = true;
+		break;
+	case K_STORE_PATH:
+		set_path(p, line, key, c->store_path, v);
+		break;
+	case K_STORE_KEY:
+		set_path(p, line, key, c->key_path, v);
+		break;
+	case K_CONTROL_SOCKET:
+		set_path(p, line, key, c->socket_path, v);
+		break;
+	case K_CONTROL_GROUP:
+		if (set_str(p, line, key, c->socket_group,
+			    sizeof(c->socket_group), v) == 0 &&
+		    !is_token(v))
+			ini_error(p->e, line,
+				  KEYFMT "\"%s\" is not a group name",
+				  p->sec->name, key, v);
+		break;
+	case K_LIGHTS_BACKEND:
+		if (strcmp(v, "sim") == 0)
+			c->lights = LIGHTS_SIM;
+		else if (strcmp(v, "gpiod") == 0)
+			c->lights = LIGHTS_GPIOD;
+		else if (strcmp(v, "none") == 0)
+			c->lights = LIGHTS_NONE;
+		else
+			ini_error(p->e, line,
+				  KEYFMT "\"%s\" is not sim, gpiod or none",
+				  p->sec->name, key, v);
+		break;
+	case K_LIGHTS_SIM_LOG:
+		set_path(p, line, key, c->sim_log, v);
+		break;
+	case K_LIGHTS_CHIP:
+		/* A chip name, label or /dev path: never made relative. */
+		set_str(p, line, key, c->gpio.chip, sizeof(c->gpio.chip), v);
+		break;
+	case K_LIGHTS_GREEN:
+		set_line(p, line, key, v, &c->gpio.green);
+		break;
+	case K_LIGHTS_AMBER:
+		set_line(p, line, key, v, &c->gpio.amber);
+		break;
+	case K_LIGHTS_RED:
+		set_line(p, line, key, v, &c->gpio.red);
+		break;
+	case K_LIGHTS_BUZZER:
+		if (set_line(p, line, key, v, &c->gpio.buzzer) == 0)
+			c->buzzer = c->gpio.buzzer >= 0;
+		break;
+	case K_LIGHTS_ACTIVE_LOW:
+		if (set_bool(p, line, key, v, &b) == 0)
+			c->gpio.active_low = b;
+		break;
+	case K_PUNCH_DUPLICATE_WINDOW_S:
+		if (set_long(p, line, key, v, 0, DUP_WINDOW_MAX_S, &x) == 0)
+			c->duplicate_window_s = (uint32_t)x;
+		break;
+	case K_PUNCH_REFUSE_UNTRUSTED:
+		set_bool(p, line, key, v, &c->refuse_untrusted);
+		break;
+	case K_CLOCK_SOURCE:
+		if (strcmp(v, "system") == 0)
+			c->clock_source = CLOCK_SOURCE_SYSTEM;
+		else if (strcmp(v, "simulated") == 0)
+			c->clock_source = CLOCK_SOURCE_SIMULATED;
+		else
+			ini_error(p->e, line,
+				  KEYFMT "\"%s\" is not system or simulated",
+				  p->sec->name, key, v);
+		break;
+	case K_CLOCK_SIMULATED_START:
+		if (parse_civil(v, &p->start) < 0) {
+			ini_error(p->e, line,
+				  KEYFMT "\"%s\" is not a valid "
+					 "\"YYYY-MM-DD HH:MM:SS\"",
+				  p->sec->name, key, v);
+			break;
+		}
+		p->start_ok = true;
+		break;
+	case K_CLOCK_SIMULATED_SPEED:
+		if (set_long(p, line, key, v, 1, SIM_SPEED_MAX, &x) == 0)
+			c->simulated_speed = (unsigned int)x;
+		break;
+	case K_RULES_PROFILE:
+		set_path(p, line, key, c->default_profile, v);
+		break;
+	case K_RULES_CALENDAR:
+		set_path(p, line, key, c->default_calendar, v);
+		break;
+	case K_COUNT:
+		break;
+	}
+}
+
+static int on_kv(void *ud, struct ini_errors *e, int line, const char *section,
+		 const char *key, const char *value)
+{
+	struct parse *p = ud;
+	int i;
+
+	if (!key) { /* a section header */
+		i = ini_keyword(section_names, N_SECTIONS, section);
+		p->sec = i < 0 ? NULL : &sections[i];
+		p->sec_unknown = i < 0;
+		if (i < 0)
+			ini_error(e, line,
+				  "unknown section [%s] (known: clock, "
+				  "control, desa, lights, punch, rules, store)",
+				  section);
+		return 0;
+	}
+	if (p->sec_unknown)
+		return 0; /* reported once, at its header */
+	if (!p->sec) {
+		ini_error(e, line, "\"%s\" is outside any [section]", key);
+		return 0;
+	}
+	i = ini_keyword(p->sec->keys, p->sec->n, key);
+	if (i < 0) {
+		ini_error(e, line, "unknown key \"%s\" in [%s]", key,
+			  p->sec->name);
+		return 0;
+	}
+	if (p->line_of[p->sec->ids[i]]) {
+		ini_error(e, line, KEYFMT "set twice (first on line %d)",
+			  p->sec->name, key, p->line_of[p->sec->ids[i]]);
+		return 0;
+	}
+	p->line_of[p->sec->ids[i]] = line;
+	set_key(p, line, p->sec->ids[i], key, value);
+	return 0;
+}
+
+/* Rules that need the whole file: required keys, dependent keys. */
+static void check_whole(struct parse *p)
+{
+	struct conf *c = p->c;
+	static const struct {
+		enum key_id id;
+		const char *what;
+	} required[] = {
+		{K_DESA_ID, "[desa] id"},
+		{K_DESA_NAME, "[desa] name"},
+		{K_DESA_TIMEZONE, "[desa] timezone"},
+		{K_STORE_PATH, "[store] path"},
+		{K_CONTROL_SOCKET, "[control] socket"},
+	};
+
+	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+		if (!p->line_of[required[i].id])
+			ini_error(p->e, 0, "%s is required", required[i].what);
+
+	if (!p->line_of[K_STORE_KEY] && c->store_path[0]) {
+		int n = snprintf(c->key_path, sizeof(c->key_path), "%s%s",
+				 c->store_path, KEY_SUFFIX);
+
+		if (n < 0 || (size_t)n >= sizeof(c->key_path))
+			ini_error(p->e, p->line_of[K_STORE_PATH],
+				  "[store] path: too long to derive the key "
+				  "path \"<path>%s\"; set [store] key",
+				  KEY_SUFFIX);
+	}
+
+	if (c->lights == LIGHTS_SIM && !p->line_of[K_LIGHTS_SIM_LOG])
+		ini_error(p->e, p->line_of[K_LIGHTS_BACKEND],
+			  "[lights] backend = sim needs sim_log");
+	if (c->lights == LIGHTS_GPIOD) {
+		if (!p->line_of[K_LIGHTS_CHIP])
+			ini_error(p->e, p->line_of[K_LIGHTS_BACKEND],
+				  "[lights] backend = gpiod needs chip");
+		if (c->gpio.green < 0 && c->gpio.amber < 0 && c->gpio.red < 0 &&
+		    c->gpio.buzzer < 0)
+			ini_error(p->e, p->line_of[K_LIGHTS_BACKEND],
+				  "[lights] backend = gpiod needs at least "
+				  "one of green, amber, red, buzzer");
+	}
+
+	if (c->clock_source == CLOCK_SOURCE_SIMULATED &&
+	    !p->line_of[K_CLOCK_SIMULATED_START])
+		ini_error(p->e, p->line_of[K_CLOCK_SOURCE],
+			  "[clock] source = simulated needs simulated_start");
+	if (p->start_ok && !p->tz_ok && !p->line_of[K_DESA_TIMEZONE])
+		ini_error(p->e, p->line_of[K_CLOCK_SIMULATED_START],
+			  "[clock] simulated_start: needs [desa] timezone");
+	if (p->start_ok && p->tz_ok) {
+		const struct civil *t = &p->start;
+		int64_t s = days_from_civil(t->y, t->mo, t->d) * 86400 +
+			    t->h * 3600 + t->mi * 60 + t->s -
+			    (int64_t)c->offset_min * 60;
+
+		c->simulated_start_utc_ms = s * 1000;
+	}
+}
+
+/* The directory part of fname, or "" when it has none. */
+static void dir_of(const char *fname, char *dir, size_t cap)
+{
+	const char *slash = fname ? strrchr(fname, '/') : NULL;
+	size_t n;
+
+	dir[0] = '\0';
+	if (!slash)
+		return;
+	n = slash == fname ? 1 : (size_t)(slash - fname);
+	if (n >= cap)
+		return; /* then every relative path stays relative */
+	memcpy(dir, fname, n);
+	dir[n] = '\0';
+}
+
+int conf_parse(FILE *fp, const char *fname, struct conf *c, char *errbuf,
+	       size_t errcap)
+{
+	struct ini_errors e;
+	struct parse p;
+	int rc;
+
+	if (!fname)
+		fname = "-";
+	conf_defaults(c);
+	memset(&p, 0, sizeof(p));
+	p.c = c;
+	p.e = &e;
+	dir_of(fname, p.dir, sizeof(p.dir));
+	ini_errors_init(&e, fname, errbuf, errcap);
+	rc = ini_parse(fp, on_kv, &p, &e);
+	if (rc == -EIO) {
+		ini_error(&e, 0, "read error");
+		return -EIO;
+	}
+	check_whole(&p);
+	return e.count ? -EINVAL : 0;
+}
+
+int conf_load(const char *path, struct conf *c, char *errbuf, size_t errcap)
+{
+	struct ini_errors e;
+	FILE *fp;
+	int rc;
+
+	fp = fopen(path, "re");
+	if (!fp) {
+		rc = -errno;
+		ini_errors_init(&e, path, errbuf, errcap);
+		ini_error(&e, 0, "cannot open: %s", strerror(-rc));
+		return rc;
+	}
+	rc = conf_parse(fp, path, c, errbuf, errcap);
+	fclose(fp);
+	return rc;
+}
