@@ -62,7 +62,8 @@ void conf_defaults(struct conf *c);
  * Parses fp (named fname in messages) into c, starting from defaults.
  * Relative paths are resolved against the directory of fname.
  * Returns 0, or -EINVAL with every error written into errbuf as
- * "fname:line: message\n" lines; c is then unspecified.
+ * "fname:line: message\n" lines (-EIO on a read error); c is then
+ * unspecified.
  */
 int conf_parse(FILE *fp, const char *fname, struct conf *c, char *errbuf,
 	       size_t errcap);

@@ -51,8 +51,10 @@ int lights_state_parse(const char *name, enum light_state *out);
 struct lights;
 
 /*
- * Takes ownership of be (destroyed by lights_free()).  buzzer: also drive
- * LIGHT_BUZZER for results.  Free with lights_free().  0 or -ENOMEM.
+ * Takes ownership of be (destroyed by lights_free()); be may be NULL
+ * ([lights] backend = none): states are tracked, nothing is driven.
+ * buzzer: also drive LIGHT_BUZZER for results.  Free with lights_free().
+ * 0 or -ENOMEM.
  */
 int lights_new(struct lights_backend *be, int buzzer, struct lights **out);
 /* Turns everything off, destroys the backend.  NULL-safe. */
