@@ -1,0 +1,628 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * admin.c: the synchronous control-socket commands, each a thin checker in
+ * front of one store function.  Validate everything first, write once.
+ */
+#include "admin.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "civil.h"
+#include "crypto.h"
+#include "log.h"
+#include "rules.h"
+#include "verdict.h"
+
+#define REPLY_MAX 4096
+
+void admin_reply_line(struct admin_ctx *a, const char *type, const char *text)
+{
+	char line[REPLY_MAX];
+	struct control_buf b;
+
+	control_buf_init(&b, line, sizeof(line));
+	control_buf_add(&b, type);
+	if (text)
+		control_buf_add(&b, text);
+	if (control_buf_end(&b) < 0)
+		snprintf(line, sizeof(line), "%s\treply too long\n", type);
+	a->reply(a->reply_ud, line);
+}
+
+void admin_reply_ok(struct admin_ctx *a, const char *key, const char *value)
+{
+	char line[REPLY_MAX];
+	struct control_buf b;
+
+	control_buf_init(&b, line, sizeof(line));
+	control_buf_add(&b, "ok");
+	if (key)
+		control_buf_addkv(&b, key, value);
+	if (control_buf_end(&b) < 0)
+		snprintf(line, sizeof(line), "ok\n");
+	a->reply(a->reply_ud, line);
+}
+
+void admin_reply_err(struct admin_ctx *a, int rc, const char *fmt, ...)
+{
+	char msg[2048], line[REPLY_MAX];
+	struct control_buf b;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	control_buf_init(&b, line, sizeof(line));
+	control_buf_add(&b, "err");
+	control_buf_add(&b, control_errname(rc));
+	control_buf_add(&b, msg);
+	if (control_buf_end(&b) < 0)
+		snprintf(line, sizeof(line), "err\tEIO\treply too long\n");
+	a->reply(a->reply_ud, line);
+}
+
+int admin_check_id(const char *id, char *why, size_t cap)
+{
+	size_t n = id ? strlen(id) : 0;
+
+	if (n == 0) {
+		snprintf(why, cap, "id: required");
+		return -EINVAL;
+	}
+	if (n >= PD_ID_MAX) {
+		snprintf(why, cap, "id: longer than %d characters",
+			 PD_ID_MAX - 1);
+		return -EINVAL;
+	}
+	for (const char *p = id; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-' &&
+		    *p != '_' && *p != '/') {
+			snprintf(why, cap,
+				 "id: only letters, digits, '.', '-', '_' "
+				 "and '/' (got \"%s\")",
+				 id);
+			return -EINVAL;
+		}
+	return 0;
+}
+
+int admin_check_text(const char *field, const char *v, size_t max,
+		     bool required, char *why, size_t cap)
+{
+	if (!v || !*v) {
+		if (!required)
+			return 0;
+		snprintf(why, cap, "%s: required", field);
+		return -EINVAL;
+	}
+	if (strlen(v) >= max) {
+		snprintf(why, cap, "%s: longer than %zu bytes", field,
+			 max - 1);
+		return -EINVAL;
+	}
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p < 0x20 || *p == 0x7f) {
+			snprintf(why, cap, "%s: control characters are not "
+				 "allowed", field);
+			return -EINVAL;
+		}
+	return 0;
+}
+
+static int64_t now_utc(struct admin_ctx *a)
+{
+	struct clock_reading r;
+
+	clock_read(a->clock, &r);
+	return r.utc_ms / 1000;
+}
+
+static pd_day_t today(struct admin_ctx *a)
+{
+	pd_day_t d;
+	int32_t s;
+
+	civil_local_from_utc(now_utc(a), a->conf->offset_min, &d, &s);
+	return d;
+}
+
+/* Parses an optional date field; default when absent. */
+static int opt_day(struct admin_ctx *a, const struct control_msg *m,
+		   const char *key, pd_day_t dflt, pd_day_t *out)
+{
+	const char *v = control_get(m, key);
+
+	if (!v || !*v) {
+		*out = dflt;
+		return 0;
+	}
+	if (civil_date_parse(v, out) < 0) {
+		admin_reply_err(a, -EINVAL, "%s: \"%s\" is not a date "
+			       "YYYY-MM-DD", key, v);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const char *by_of(const struct control_msg *m)
+{
+	const char *by = control_get(m, "by");
+
+	return by && *by ? by : "admin";
+}
+
+static void reply_store_err(struct admin_ctx *a, int rc, const char *what)
+{
+	switch (rc) {
+	case -EEXIST:
+		admin_reply_err(a, rc, "%s: already exists", what);
+		break;
+	case -ENOENT:
+		admin_reply_err(a, rc, "%s: not found", what);
+		break;
+	case -EBUSY:
+		admin_reply_err(a, rc, "%s: the database is busy, try again",
+				what);
+		break;
+	case -ENOSPC:
+		admin_reply_err(a, rc, "%s: disk full, nothing was stored",
+				what);
+		break;
+	default:
+		admin_reply_err(a, rc, "%s: %s", what, strerror(-rc));
+	}
+}
+
+static int cmd_person_add(struct admin_ctx *a, const struct control_msg *m)
+{
+	struct person p;
+	char why[256];
+	const char *id = control_get(m, "id");
+	const char *name = control_get(m, "name");
+	const char *jab = control_get(m, "jabatan");
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	if (admin_check_id(id, why, sizeof(why)) < 0 ||
+	    admin_check_text("name", name, PD_NAME_MAX, true, why,
+			     sizeof(why)) < 0 ||
+	    admin_check_text("jabatan", jab, PD_JABATAN_MAX, true, why,
+			     sizeof(why)) < 0) {
+		admin_reply_err(a, -EINVAL, "%s", why);
+		return 0;
+	}
+	if (opt_day(a, m, "since", today(a), &p.since) < 0)
+		return 0;
+	snprintf(p.id, sizeof(p.id), "%s", id);
+	snprintf(p.name, sizeof(p.name), "%s", name);
+	snprintf(p.jabatan, sizeof(p.jabatan), "%s", jab);
+	p.until = PD_DAY_OPEN;
+	rc = store_person_add(a->store, &p, now_utc(a), by_of(m));
+	if (rc < 0) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "person %s", id);
+		reply_store_err(a, rc, what);
+		return 0;
+	}
+	log_info("person added: %s", id);
+	admin_reply_ok(a, "id", id);
+	return 0;
+}
+
+static int cmd_person_period(struct admin_ctx *a, const struct control_msg *m,
+			     bool deactivate)
+{
+	const char *id = control_get(m, "id");
+	char why[256], what[64];
+	pd_day_t day;
+	int rc;
+
+	if (admin_check_id(id, why, sizeof(why)) < 0) {
+		admin_reply_err(a, -EINVAL, "%s", why);
+		return 0;
+	}
+	if (opt_day(a, m, deactivate ? "on" : "since", today(a), &day) < 0)
+		return 0;
+	if (deactivate)
+		rc = store_person_deactivate(a->store, id, day, now_utc(a),
+					     by_of(m));
+	else
+		rc = store_person_reactivate(a->store, id, day, now_utc(a),
+					     by_of(m));
+	snprintf(what, sizeof(what), "person %s", id);
+	if (rc == -EINVAL) {
+		admin_reply_err(a, rc,
+				deactivate ?
+					"person %s: no open period, or --on is "
+					"before its start" :
+					"person %s: still active, or --since is "
+					"not after the last period",
+				id);
+		return 0;
+	}
+	if (rc < 0) {
+		reply_store_err(a, rc, what);
+		return 0;
+	}
+	log_info("person %s: %s", id, deactivate ? "deactivated" :
+						   "reactivated");
+	a->changed |= ADMIN_CHANGED_PRINTS;
+	admin_reply_ok(a, "id", id);
+	return 0;
+}
+
+/* Profile and calendar files travel whole; the daemon re-checks them. */
+static int cmd_profile_import(struct admin_ctx *a, const struct control_msg *m)
+{
+	const char *text = control_get(m, "text");
+	const char *fname = control_get(m, "file");
+	char errbuf[2048], version[PD_HASH_HEX];
+	struct rules_profile *p;
+	pd_day_t from;
+	FILE *fp;
+	int rc;
+
+	if (!fname || !*fname)
+		fname = "profile";
+	if (!control_get(m, "from")) {
+		admin_reply_err(a, -EINVAL, "from: required (YYYY-MM-DD)");
+		return 0;
+	}
+	if (opt_day(a, m, "from", 0, &from) < 0)
+		return 0;
+	if (!text || !*text) {
+		admin_reply_err(a, -EINVAL, "%s: empty file", fname);
+		return 0;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		admin_reply_err(a, -ENOMEM, "out of memory");
+		return 0;
+	}
+	fp = fmemopen((void *)(uintptr_t)text, strlen(text), "r");
+	rc = fp ? rules_parse(fp, fname, p, errbuf, sizeof(errbuf)) : -ENOMEM;
+	if (fp)
+		fclose(fp);
+	if (rc < 0) {
+		size_t n = strlen(errbuf);
+
+		while (n && errbuf[n - 1] == '\n')
+			errbuf[--n] = '\0';
+		admin_reply_err(a, -EINVAL, "%s", errbuf);
+		free(p);
+		return 0;
+	}
+	crypto_sha256_hex(text, strlen(text), version);
+	rc = store_profile_add(a->store, from, version, p->name, text,
+			       now_utc(a), by_of(m));
+	free(p);
+	if (rc < 0) {
+		reply_store_err(a, rc, "profile");
+		return 0;
+	}
+	a->changed |= ADMIN_CHANGED_FACTS;
+	log_info("profile imported: version %.16s", version);
+	admin_reply_ok(a, "version", version);
+	return 0;
+}
+
+static int cmd_calendar_import(struct admin_ctx *a,
+			       const struct control_msg *m)
+{
+	const char *text = control_get(m, "text");
+	const char *fname = control_get(m, "file");
+	char errbuf[2048], version[PD_HASH_HEX];
+	struct calendar *cal;
+	FILE *fp;
+	int rc;
+
+	if (!fname || !*fname)
+		fname = "calendar";
+	if (!text || !*text) {
+		admin_reply_err(a, -EINVAL, "%s: empty file", fname);
+		return 0;
+	}
+	cal = calloc(1, sizeof(*cal));
+	if (!cal) {
+		admin_reply_err(a, -ENOMEM, "out of memory");
+		return 0;
+	}
+	fp = fmemopen((void *)(uintptr_t)text, strlen(text), "r");
+	rc = fp ? calendar_parse(fp, fname, cal, errbuf, sizeof(errbuf)) :
+		  -ENOMEM;
+	if (fp)
+		fclose(fp);
+	if (rc < 0) {
+		size_t n = strlen(errbuf);
+
+		while (n && errbuf[n - 1] == '\n')
+			errbuf[--n] = '\0';
+		admin_reply_err(a, -EINVAL, "%s", errbuf);
+		free(cal);
+		return 0;
+	}
+	crypto_sha256_hex(text, strlen(text), version);
+	rc = store_calendar_add(a->store, version, cal->name, text,
+				now_utc(a), by_of(m));
+	free(cal);
+	if (rc < 0) {
+		reply_store_err(a, rc, "calendar");
+		return 0;
+	}
+	a->changed |= ADMIN_CHANGED_FACTS;
+	admin_reply_ok(a, "version", version);
+	return 0;
+}
+
+static int cmd_calendar_add(struct admin_ctx *a, const struct control_msg *m)
+{
+	const char *name = control_get(m, "name");
+	const char *kind = control_get(m, "kind");
+	enum calendar_kind k;
+	char why[256];
+	pd_day_t day;
+	int rc;
+
+	if (!control_get(m, "date")) {
+		admin_reply_err(a, -EINVAL, "date: required (YYYY-MM-DD)");
+		return 0;
+	}
+	if (opt_day(a, m, "date", 0, &day) < 0)
+		return 0;
+	if (admin_check_text("name", name, PD_TEXT_MAX, true, why,
+			     sizeof(why)) < 0) {
+		admin_reply_err(a, -EINVAL, "%s", why);
+		return 0;
+	}
+	if (!kind || !*kind)
+		kind = STORE_DAY_LOKAL;
+	if (calendar_kind_parse(kind, &k) < 0) {
+		admin_reply_err(a, -EINVAL,
+				"kind: \"%s\" is not libur, cuti_bersama or "
+				"lokal",
+				kind);
+		return 0;
+	}
+	rc = store_calendar_day_add(a->store, day, calendar_kind_section(k),
+				    name, now_utc(a), by_of(m));
+	if (rc < 0) {
+		reply_store_err(a, rc, "calendar day");
+		return 0;
+	}
+	a->changed |= ADMIN_CHANGED_FACTS;
+	admin_reply_ok(a, NULL, NULL);
+	return 0;
+}
+
+static int cmd_excuse_add(struct admin_ctx *a, const struct control_msg *m)
+{
+	struct excuse e;
+	struct person who;
+	const char *id = control_get(m, "id");
+	const char *kind = control_get(m, "kind");
+	const char *part = control_get(m, "part");
+	const char *reason = control_get(m, "reason");
+	const char *doc = control_get(m, "document");
+	const char *by = control_get(m, "by");
+	enum excuse_kind ek;
+	enum excuse_scope es;
+	char why[256], idbuf[32];
+	int rc;
+
+	memset(&e, 0, sizeof(e));
+	if (admin_check_id(id, why, sizeof(why)) < 0 ||
+	    admin_check_text("reason", reason, PD_TEXT_MAX, true, why,
+			     sizeof(why)) < 0 ||
+	    admin_check_text("document", doc, PD_TEXT_MAX, false, why,
+			     sizeof(why)) < 0 ||
+	    admin_check_text("by", by, PD_NAME_MAX, true, why,
+			     sizeof(why)) < 0) {
+		admin_reply_err(a, -EINVAL, "%s", why);
+		return 0;
+	}
+	if (!kind || verdict_excuse_parse(kind, &ek) < 0) {
+		admin_reply_err(a, -EINVAL,
+				"kind: \"%s\" is not izin, sakit, cuti, "
+				"dinas-luar or alat-rusak",
+				kind ? kind : "");
+		return 0;
+	}
+	if (part && *part && verdict_excuse_scope_parse(part, &es) < 0) {
+		admin_reply_err(a, -EINVAL,
+				"partial: \"%s\" is not terlambat or "
+				"pulang-cepat",
+				part);
+		return 0;
+	}
+	if (!control_get(m, "from")) {
+		admin_reply_err(a, -EINVAL, "from: required (YYYY-MM-DD)");
+		return 0;
+	}
+	if (opt_day(a, m, "from", 0, &e.from_day) < 0 ||
+	    opt_day(a, m, "to", e.from_day, &e.to_day) < 0)
+		return 0;
+	if (e.to_day < e.from_day) {
+		admin_reply_err(a, -EINVAL, "to: before from");
+		return 0;
+	}
+	if (part && *part && e.to_day != e.from_day) {
+		admin_reply_err(a, -EINVAL,
+				"partial: a partial excuse covers one day "
+				"(from = to)");
+		return 0;
+	}
+	if (ek == EXCUSE_DL && (!doc || !*doc)) {
+		admin_reply_err(a, -EINVAL,
+				"document: the surat tugas number is required "
+				"for dinas-luar");
+		return 0;
+	}
+	if (store_person_get(a->store, id, &who) < 0) {
+		admin_reply_err(a, -ENOENT, "id: no person %s", id);
+		return 0;
+	}
+	snprintf(e.person, sizeof(e.person), "%s", id);
+	snprintf(e.kind, sizeof(e.kind), "%s", verdict_excuse_word(ek));
+	snprintf(e.part, sizeof(e.part), "%s", part ? part : "");
+	snprintf(e.reason, sizeof(e.reason), "%s", reason);
+	snprintf(e.document, sizeof(e.document), "%s", doc ? doc : "");
+	snprintf(e.by, sizeof(e.by), "%s", by);
+	rc = store_excuse_add(a->store, &e, now_utc(a));
+	if (rc < 0) {
+		reply_store_err(a, rc, "excuse");
+		return 0;
+	}
+	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)e.id);
+	admin_reply_ok(a, "excuse", idbuf);
+	return 0;
+}
+
+static int cmd_excuse_revoke(struct admin_ctx *a, const struct control_msg *m)
+{
+	const char *ids = control_get(m, "excuse");
+	const char *reason = control_get(m, "reason");
+	const char *by = control_get(m, "by");
+	char why[256], *end;
+	long long id;
+	int rc;
+
+	if (!ids || !*ids || (id = strtoll(ids, &end, 10)) <= 0 || *end) {
+		admin_reply_err(a, -EINVAL, "excuse: a number is required");
+		return 0;
+	}
+	if (admin_check_text("reason", reason, PD_TEXT_MAX, true, why,
+			     sizeof(why)) < 0 ||
+	    admin_check_text("by", by, PD_NAME_MAX, true, why,
+			     sizeof(why)) < 0) {
+		admin_reply_err(a, -EINVAL, "%s", why);
+		return 0;
+	}
+	rc = store_excuse_revoke(a->store, id, reason, by, now_utc(a));
+	if (rc == -EALREADY) {
+		admin_reply_err(a, rc, "excuse %lld: already revoked", id);
+		return 0;
+	}
+	if (rc < 0) {
+		char what[48];
+
+		snprintf(what, sizeof(what), "excuse %lld", id);
+		reply_store_err(a, rc, what);
+		return 0;
+	}
+	admin_reply_ok(a, "excuse", ids);
+	return 0;
+}
+
+static int cmd_punch_manual(struct admin_ctx *a, const struct control_msg *m)
+{
+	const char *id = control_get(m, "id");
+	const char *at = control_get(m, "at");
+	const char *reason = control_get(m, "reason");
+	const char *by = control_get(m, "by");
+	struct person who;
+	struct punch p;
+	char why[256], seq[32];
+	int64_t t, now = now_utc(a);
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	if (admin_check_id(id, why, sizeof(why)) < 0 ||
+	    admin_check_text("reason", reason, PD_TEXT_MAX, true, why,
+			     sizeof(why)) < 0 ||
+	    admin_check_text("by", by, PD_NAME_MAX, true, why,
+			     sizeof(why)) < 0) {
+		admin_reply_err(a, -EINVAL, "%s", why);
+		return 0;
+	}
+	if (!at || civil_local_parse(at, a->conf->offset_min, &t) < 0) {
+		admin_reply_err(a, -EINVAL,
+				"at: \"%s\" is not a local time "
+				"\"YYYY-MM-DD HH:MM\"",
+				at ? at : "");
+		return 0;
+	}
+	if (t > now) {
+		admin_reply_err(a, -EINVAL, "at: %s is in the future", at);
+		return 0;
+	}
+	if (store_person_get(a->store, id, &who) < 0) {
+		admin_reply_err(a, -ENOENT, "id: no person %s", id);
+		return 0;
+	}
+	snprintf(p.person, sizeof(p.person), "%s", id);
+	p.at_utc = t;
+	civil_local_from_utc(t, a->conf->offset_min, &p.local_day,
+			     &p.local_sec);
+	p.flags = PUNCH_F_MANUAL;
+	snprintf(p.source, sizeof(p.source), "manual");
+	snprintf(p.clock, sizeof(p.clock), "manual");
+	snprintf(p.boot_id, sizeof(p.boot_id), "%s", clock_boot_id(a->clock));
+	snprintf(p.reason, sizeof(p.reason), "%s", reason);
+	snprintf(p.by, sizeof(p.by), "%s", by);
+	rc = store_punch_add(a->store, &p, now);
+	if (rc < 0) {
+		reply_store_err(a, rc, "manual punch");
+		return 0;
+	}
+	log_info("manual punch: person %s seq %lld", id, (long long)p.seq);
+	snprintf(seq, sizeof(seq), "%lld", (long long)p.seq);
+	admin_reply_ok(a, "seq", seq);
+	return 0;
+}
+
+static int cmd_clock_set(struct admin_ctx *a, const struct control_msg *m)
+{
+	const char *at = control_get(m, "at");
+	int64_t t;
+
+	if (clock_source_of(a->clock) != CLOCK_SOURCE_SIMULATED) {
+		admin_reply_err(a, -EPERM,
+				"clock: only a simulated clock can be set");
+		return 0;
+	}
+	if (!at || civil_local_parse(at, a->conf->offset_min, &t) < 0) {
+		admin_reply_err(a, -EINVAL,
+				"at: \"%s\" is not a local time "
+				"\"YYYY-MM-DD HH:MM[:SS]\"",
+				at ? at : "");
+		return 0;
+	}
+	clock_sim_set(a->clock, t * 1000);
+	admin_reply_ok(a, "at", at);
+	return 0;
+}
+
+int admin_dispatch(struct admin_ctx *a, const struct control_msg *m)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(struct admin_ctx *, const struct control_msg *);
+	} cmds[] = {
+		{ "calendar-add", cmd_calendar_add },
+		{ "calendar-import", cmd_calendar_import },
+		{ "clock-set", cmd_clock_set },
+		{ "excuse-add", cmd_excuse_add },
+		{ "excuse-revoke", cmd_excuse_revoke },
+		{ "person-add", cmd_person_add },
+		{ "profile-import", cmd_profile_import },
+		{ "punch-manual", cmd_punch_manual },
+	};
+
+	if (m->nfields < 1)
+		return -ENOENT;
+	if (strcmp(m->field[0], "person-deactivate") == 0)
+		return cmd_person_period(a, m, true);
+	if (strcmp(m->field[0], "person-reactivate") == 0)
+		return cmd_person_period(a, m, false);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(m->field[0], cmds[i].name) == 0)
+			return cmds[i].fn(a, m);
+	return -ENOENT;
+}
