@@ -777,7 +777,14 @@ static void handle_line(struct daemon *d, struct client *c, char *line)
 		return;
 	}
 	if (strcmp(m.field[0], "ping") == 0) {
-		admin_reply_ok(&a, "version", PRESENSI_VERSION);
+		struct clock_reading now;
+		char pong[160];
+
+		/* Reports ask the daemon for its clock: it may be simulated. */
+		clock_read(d->clock, &now);
+		snprintf(pong, sizeof(pong), "ok\tversion=%s\tnow=%lld\n",
+			 PRESENSI_VERSION, (long long)(now.utc_ms / 1000));
+		client_send(c, pong);
 	} else if (strcmp(m.field[0], "status") == 0) {
 		cmd_status(d, c);
 	} else if (strcmp(m.field[0], "enroll") == 0) {
