@@ -13,7 +13,7 @@
 #include "civil.h"
 #include "ini.h"
 
-static const char *const header_keys[] = { "name", "reference", "year" };
+static const char *const header_keys[] = {"name", "reference", "year"};
 enum { K_NAME, K_REFERENCE, K_YEAR, K_N };
 
 struct parse_state {
@@ -66,8 +66,8 @@ const char *calendar_kind_label(enum calendar_kind kind)
 	return "";
 }
 
-static void header_key(struct parse_state *st, struct ini_errors *e,
-		       int line, const char *key, const char *value)
+static void header_key(struct parse_state *st, struct ini_errors *e, int line,
+		       const char *key, const char *value)
 {
 	int k = ini_keyword(header_keys, K_N, key);
 	long y;
@@ -143,8 +143,8 @@ static void day_key(struct parse_state *st, struct ini_errors *e, int line,
 	cal->n++;
 }
 
-static int on_kv(void *ud, struct ini_errors *e, int line,
-		 const char *section, const char *key, const char *value)
+static int on_kv(void *ud, struct ini_errors *e, int line, const char *section,
+		 const char *key, const char *value)
 {
 	struct parse_state *st = ud;
 
@@ -236,10 +236,9 @@ void calendar_set_init(struct calendar_set *cs)
 static const struct calendar_entry *find(const struct calendar_set *cs,
 					 pd_day_t day)
 {
-	struct calendar_entry key = { .day = day };
+	struct calendar_entry key = {.day = day};
 
-	return bsearch(&key, cs->e, (size_t)cs->n, sizeof(cs->e[0]),
-		       cmp_entry);
+	return bsearch(&key, cs->e, (size_t)cs->n, sizeof(cs->e[0]), cmp_entry);
 }
 
 /* Inserts keeping the order; caller checked space and uniqueness. */

@@ -64,8 +64,8 @@ static bool is_leap(int y)
 
 int civil_days_in_month(int year, int month)
 {
-	static const int dim[12] = { 31, 28, 31, 30, 31, 30,
-				     31, 31, 30, 31, 30, 31 };
+	static const int dim[12] = {31, 28, 31, 30, 31, 30,
+				    31, 31, 30, 31, 30, 31};
 
 	if (month < 1 || month > 12)
 		return 0;
@@ -74,8 +74,8 @@ int civil_days_in_month(int year, int month)
 
 bool civil_ymd_valid(int year, int month, int mday)
 {
-	return year >= CIVIL_YEAR_MIN && year <= CIVIL_YEAR_MAX &&
-	       month >= 1 && month <= 12 && mday >= 1 &&
+	return year >= CIVIL_YEAR_MIN && year <= CIVIL_YEAR_MAX && month >= 1 &&
+	       month <= 12 && mday >= 1 &&
 	       mday <= civil_days_in_month(year, month);
 }
 
@@ -135,8 +135,8 @@ static void put_digits(char *s, int n, int v)
 
 static int ymd_parse(const char *s, int *y, int *m, int *d)
 {
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-	    !digits(s, 4, y) || !digits(s + 5, 2, m) || !digits(s + 8, 2, d))
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !digits(s, 4, y) ||
+	    !digits(s + 5, 2, m) || !digits(s + 8, 2, d))
 		return -EINVAL;
 	return 0;
 }
@@ -208,9 +208,9 @@ static const struct {
 	const char *abbrev;
 	int32_t offset_min;
 } zones[] = {
-	{ "Asia/Jakarta", "WIB", 7 * 60 },
-	{ "Asia/Makassar", "WITA", 8 * 60 },
-	{ "Asia/Jayapura", "WIT", 9 * 60 },
+	{"Asia/Jakarta", "WIB", 7 * 60},
+	{"Asia/Makassar", "WITA", 8 * 60},
+	{"Asia/Jayapura", "WIT", 9 * 60},
 };
 
 int civil_tz_offset(const char *name, int32_t *offset_min)
@@ -290,8 +290,8 @@ void civil_local_format(int64_t utc, int32_t offset_min,
 /* ---- periods ---- */
 
 static const char *const kind_names[] = {
-	[CIVIL_PERIOD_DATE] = "date",	    [CIVIL_PERIOD_WEEK] = "week",
-	[CIVIL_PERIOD_MONTH] = "month",	    [CIVIL_PERIOD_QUARTER] = "quarter",
+	[CIVIL_PERIOD_DATE] = "date",	[CIVIL_PERIOD_WEEK] = "week",
+	[CIVIL_PERIOD_MONTH] = "month", [CIVIL_PERIOD_QUARTER] = "quarter",
 	[CIVIL_PERIOD_YEAR] = "year",
 };
 #define NKINDS (sizeof(kind_names) / sizeof(kind_names[0]))
@@ -444,8 +444,7 @@ int civil_period_label(enum civil_period_kind kind, pd_day_t day, char *buf,
 	civil_to_ymd(day, &y, &m, &d);
 	switch (kind) {
 	case CIVIL_PERIOD_DATE:
-		return put(cap,
-			   snprintf(buf, cap, "%04d-%02d-%02d", y, m, d));
+		return put(cap, snprintf(buf, cap, "%04d-%02d-%02d", y, m, d));
 	case CIVIL_PERIOD_WEEK:
 		civil_iso_week(day, &iy, &w);
 		return put(cap, snprintf(buf, cap, "%04d-W%02d", iy, w));
@@ -460,20 +459,19 @@ int civil_period_label(enum civil_period_kind kind, pd_day_t day, char *buf,
 	return -EINVAL;
 }
 
-int civil_period_label_id(enum civil_period_kind kind, pd_day_t day,
-			  char *buf, size_t cap)
+int civil_period_label_id(enum civil_period_kind kind, pd_day_t day, char *buf,
+			  size_t cap)
 {
-	static const char *const roman[4] = { "I", "II", "III", "IV" };
+	static const char *const roman[4] = {"I", "II", "III", "IV"};
 	int y, m, d, iy, w, y2, m2, d2;
 	pd_day_t mon;
 
 	civil_to_ymd(day, &y, &m, &d);
 	switch (kind) {
 	case CIVIL_PERIOD_DATE:
-		return put(cap,
-			   snprintf(buf, cap, "%s, %d %s %d",
-				    weekday_id[civil_weekday(day)], d,
-				    month_id[m - 1], y));
+		return put(cap, snprintf(buf, cap, "%s, %d %s %d",
+					 weekday_id[civil_weekday(day)], d,
+					 month_id[m - 1], y));
 	case CIVIL_PERIOD_WEEK:
 		civil_iso_week(day, &iy, &w);
 		mon = day - (pd_day_t)civil_weekday(day);
@@ -482,19 +480,18 @@ int civil_period_label_id(enum civil_period_kind kind, pd_day_t day,
 		if (m == m2)
 			return put(cap,
 				   snprintf(buf, cap,
-					    "Minggu ke-%d %d (%d-%d %s)", w,
-					    iy, d, d2, month_id[m - 1]));
+					    "Minggu ke-%d %d (%d-%d %s)", w, iy,
+					    d, d2, month_id[m - 1]));
 		return put(cap,
-			   snprintf(buf, cap,
-				    "Minggu ke-%d %d (%d %s - %d %s)", w, iy,
-				    d, month_id[m - 1], d2, month_id[m2 - 1]));
+			   snprintf(buf, cap, "Minggu ke-%d %d (%d %s - %d %s)",
+				    w, iy, d, month_id[m - 1], d2,
+				    month_id[m2 - 1]));
 	case CIVIL_PERIOD_MONTH:
 		return put(cap,
 			   snprintf(buf, cap, "%s %d", month_id[m - 1], y));
 	case CIVIL_PERIOD_QUARTER:
-		return put(cap,
-			   snprintf(buf, cap, "Triwulan %s %d",
-				    roman[(m - 1) / 3], y));
+		return put(cap, snprintf(buf, cap, "Triwulan %s %d",
+					 roman[(m - 1) / 3], y));
 	case CIVIL_PERIOD_YEAR:
 		return put(cap, snprintf(buf, cap, "Tahun %d", y));
 	}

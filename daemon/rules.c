@@ -20,7 +20,10 @@ static const char *const day_key[DAY_KEYS] = {
 };
 
 static const char *const profile_keys[] = {
-	"grace_s", "name", "reference", "week",
+	"grace_s",
+	"name",
+	"reference",
+	"week",
 };
 enum { K_GRACE, K_NAME, K_REFERENCE, K_WEEK, K_PROFILE_N };
 
@@ -118,9 +121,8 @@ static void hours_key(struct parse_state *st, struct ini_errors *e, int line,
 }
 
 /* "masuk", "pulang", "masuk.fri", "pulang.sat": true when key is one. */
-static bool window_key(struct parse_state *st, struct ini_errors *e,
-		       int line, bool ramadan, const char *key,
-		       const char *value)
+static bool window_key(struct parse_state *st, struct ini_errors *e, int line,
+		       bool ramadan, const char *key, const char *value)
 {
 	struct win_src *src;
 	struct rules_window w;
@@ -170,8 +172,8 @@ static bool window_key(struct parse_state *st, struct ini_errors *e,
 	return true;
 }
 
-static void profile_key(struct parse_state *st, struct ini_errors *e,
-			int line, const char *key, const char *value)
+static void profile_key(struct parse_state *st, struct ini_errors *e, int line,
+			const char *key, const char *value)
 {
 	int k = ini_keyword(profile_keys, K_PROFILE_N, key);
 	long v;
@@ -220,8 +222,8 @@ static void profile_key(struct parse_state *st, struct ini_errors *e,
 	}
 }
 
-static void ramadan_key(struct parse_state *st, struct ini_errors *e,
-			int line, const char *key, const char *value)
+static void ramadan_key(struct parse_state *st, struct ini_errors *e, int line,
+			const char *key, const char *value)
 {
 	int wd = day_index(key);
 	pd_day_t d;
@@ -259,8 +261,8 @@ static void ramadan_key(struct parse_state *st, struct ini_errors *e,
 		ini_error(e, line, "unknown key \"%s\" in [ramadan]", key);
 }
 
-static int on_kv(void *ud, struct ini_errors *e, int line,
-		 const char *section, const char *key, const char *value)
+static int on_kv(void *ud, struct ini_errors *e, int line, const char *section,
+		 const char *key, const char *value)
 {
 	struct parse_state *st = ud;
 	int wd;
@@ -319,8 +321,8 @@ static void resolve_windows(struct ini_errors *e, const struct rules_hours *h,
 		int32_t mid = (h[wd].start_s + h[wd].end_s) / 2;
 		int line;
 
-		masuk[wd] = (struct rules_window){ 0, mid };
-		pulang[wd] = (struct rules_window){ mid, SEC_DAY };
+		masuk[wd] = (struct rules_window){0, mid};
+		pulang[wd] = (struct rules_window){mid, SEC_DAY};
 		if (ms->have_day[wd])
 			masuk[wd] = ms->day[wd];
 		else if (ms->have_all)
@@ -330,7 +332,7 @@ static void resolve_windows(struct ini_errors *e, const struct rules_hours *h,
 		else if (ps->have_all)
 			pulang[wd] = ps->all;
 		if (!h[wd].working) {
-			masuk[wd] = pulang[wd] = (struct rules_window){ 0, 0 };
+			masuk[wd] = pulang[wd] = (struct rules_window){0, 0};
 			continue;
 		}
 		if (masuk[wd].to_s <= pulang[wd].from_s)
@@ -350,7 +352,7 @@ static void resolve_windows(struct ini_errors *e, const struct rules_hours *h,
 static void finish(struct parse_state *st, struct ini_errors *e)
 {
 	struct rules_profile *p = st->p;
-	static const char *const req[] = { "name", "reference" };
+	static const char *const req[] = {"name", "reference"};
 	int working = 0;
 
 	if (!st->profile_line)
@@ -379,11 +381,13 @@ static void finish(struct parse_state *st, struct ini_errors *e)
 		return;
 	p->has_ramadan = true;
 	if (!st->have_from)
-		ini_error(e, st->ramadan_line, "[ramadan]: missing key \"from\"");
+		ini_error(e, st->ramadan_line,
+			  "[ramadan]: missing key \"from\"");
 	if (!st->have_to)
 		ini_error(e, st->ramadan_line, "[ramadan]: missing key \"to\"");
 	if (st->have_from && st->have_to && p->ramadan_from > p->ramadan_to)
-		ini_error(e, st->to_line, "[ramadan]: \"to\" is before \"from\"");
+		ini_error(e, st->to_line,
+			  "[ramadan]: \"to\" is before \"from\"");
 	for (int wd = 0; wd < DAY_KEYS; wd++)
 		if (!st->ram_hours.have[wd])
 			p->ramadan_hours[wd] = p->hours[wd];
@@ -473,8 +477,7 @@ const struct rules_profile *rules_set_find(const struct rules_set *s,
 	return NULL;
 }
 
-int rules_set_day(const struct rules_set *s, pd_day_t day,
-		  struct day_rule *out)
+int rules_set_day(const struct rules_set *s, pd_day_t day, struct day_rule *out)
 {
 	const struct rules_profile *p = rules_set_find(s, day, NULL);
 

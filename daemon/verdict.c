@@ -19,12 +19,12 @@ static const struct {
 	const char *word;  /* store.h struct excuse kind */
 	const char *label; /* for people */
 } excuse_names[EXCUSE_KINDS] = {
-	[EXCUSE_NONE] = { "", "", "" },
-	[EXCUSE_I] = { "I", "izin", "Izin" },
-	[EXCUSE_S] = { "S", "sakit", "Sakit" },
-	[EXCUSE_C] = { "C", "cuti", "Cuti" },
-	[EXCUSE_DL] = { "DL", "dinas-luar", "Dinas luar" },
-	[EXCUSE_AR] = { "AR", "alat-rusak", "Alat rusak" },
+	[EXCUSE_NONE] = {"", "", ""},
+	[EXCUSE_I] = {"I", "izin", "Izin"},
+	[EXCUSE_S] = {"S", "sakit", "Sakit"},
+	[EXCUSE_C] = {"C", "cuti", "Cuti"},
+	[EXCUSE_DL] = {"DL", "dinas-luar", "Dinas luar"},
+	[EXCUSE_AR] = {"AR", "alat-rusak", "Alat rusak"},
 };
 
 int verdict_excuse_parse(const char *code, enum excuse_kind *out)
@@ -86,16 +86,16 @@ static const struct {
 	const char *code;
 	const char *label;
 } status_names[VERDICT_STATUSES] = {
-	[VERDICT_FUTURE] = { "FUTURE", "Belum terjadi" },
-	[VERDICT_INACTIVE] = { "INACTIVE", "Tidak aktif" },
-	[VERDICT_NONWORKING] = { "OFF", "Bukan hari kerja" },
-	[VERDICT_LIBUR] = { "LIBUR", "Libur" },
-	[VERDICT_CUTI_BERSAMA] = { "CB", "Cuti bersama" },
-	[VERDICT_EXCUSED] = { "EXC", "Berketerangan" },
-	[VERDICT_HADIR] = { "H", "Hadir" },
-	[VERDICT_BELUM_HADIR] = { "BH", "Belum hadir" },
-	[VERDICT_BELUM_PULANG] = { "BP", "Belum pulang" },
-	[VERDICT_TK] = { "TK", "Tanpa keterangan" },
+	[VERDICT_FUTURE] = {"FUTURE", "Belum terjadi"},
+	[VERDICT_INACTIVE] = {"INACTIVE", "Tidak aktif"},
+	[VERDICT_NONWORKING] = {"OFF", "Bukan hari kerja"},
+	[VERDICT_LIBUR] = {"LIBUR", "Libur"},
+	[VERDICT_CUTI_BERSAMA] = {"CB", "Cuti bersama"},
+	[VERDICT_EXCUSED] = {"EXC", "Berketerangan"},
+	[VERDICT_HADIR] = {"H", "Hadir"},
+	[VERDICT_BELUM_HADIR] = {"BH", "Belum hadir"},
+	[VERDICT_BELUM_PULANG] = {"BP", "Belum pulang"},
+	[VERDICT_TK] = {"TK", "Tanpa keterangan"},
 };
 
 const char *verdict_status_label(enum verdict_status st)
@@ -160,9 +160,8 @@ static int pick(const struct verdict_input *in, const struct rules_window *w,
 			    !!(p->flags & PUNCH_F_MANUAL) != manual ||
 			    !rules_in_window(w, p->sec) || p->sec <= after_sec)
 				continue;
-			if (best < 0 ||
-			    (last ? p->sec >= in->punches[best].sec
-				  : p->sec < in->punches[best].sec))
+			if (best < 0 || (last ? p->sec >= in->punches[best].sec
+					      : p->sec < in->punches[best].sec))
 				best = (int)i;
 		}
 		if (best >= 0)
@@ -266,8 +265,8 @@ static void judge(const struct verdict_input *in, struct verdict *v,
 		v->status = VERDICT_EXCUSED;
 		v->excuse = full;
 		v->efektif = full != EXCUSE_C;
-		v->hadir = v->efektif &&
-			   (v->n_accepted > 0 || full == EXCUSE_DL);
+		v->hadir =
+			v->efektif && (v->n_accepted > 0 || full == EXCUSE_DL);
 	} else if (v->n_accepted == 0) {
 		/* Until today's leave window closes nobody is TK yet. */
 		v->status = leave_open ? VERDICT_BELUM_HADIR : VERDICT_TK;

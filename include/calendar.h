@@ -32,16 +32,16 @@
 
 #include "pd.h"
 
-#define CALENDAR_NAME_MAX     96  /* holiday / calendar name, bytes incl NUL */
-#define CALENDAR_DAYS_MAX     64  /* listed days in one yearly file */
-#define CALENDAR_SET_FILES_MAX 16 /* yearly files in a set */
-#define CALENDAR_SET_DAYS_MAX 512 /* listed days in a set, files + added */
+#define CALENDAR_NAME_MAX      96  /* holiday / calendar name, bytes incl NUL */
+#define CALENDAR_DAYS_MAX      64  /* listed days in one yearly file */
+#define CALENDAR_SET_FILES_MAX 16  /* yearly files in a set */
+#define CALENDAR_SET_DAYS_MAX  512 /* listed days in a set, files + added */
 
 enum calendar_kind {
-	CALENDAR_NONE = 0,	    /* an ordinary day */
-	CALENDAR_LIBUR,		    /* libur nasional */
-	CALENDAR_CUTI_BERSAMA,	    /* cuti bersama */
-	CALENDAR_LOKAL,		    /* local holiday (kabupaten) */
+	CALENDAR_NONE = 0,     /* an ordinary day */
+	CALENDAR_LIBUR,	       /* libur nasional */
+	CALENDAR_CUTI_BERSAMA, /* cuti bersama */
+	CALENDAR_LOKAL,	       /* local holiday (kabupaten) */
 };
 
 struct calendar_entry {

@@ -113,8 +113,8 @@ int civil_period_parse(enum civil_period_kind kind, const char *text,
  */
 int civil_period_label(enum civil_period_kind kind, pd_day_t day, char *buf,
 		       size_t cap);
-int civil_period_label_id(enum civil_period_kind kind, pd_day_t day,
-			  char *buf, size_t cap);
+int civil_period_label_id(enum civil_period_kind kind, pd_day_t day, char *buf,
+			  size_t cap);
 
 /* Indonesian names: "Januari".."Desember" (month 1..12), "Senin".."Minggu".
  * NULL for out-of-range input. */

@@ -67,14 +67,14 @@ struct rules_hours {
 struct rules_profile {
 	char name[RULES_NAME_MAX];
 	char reference[PD_TEXT_MAX]; /* legal text */
-	char version[PD_HASH_HEX];   /* SHA-256 hex of the file; set by caller */
-	int32_t grace_s;	     /* toleransi for masuk, seconds */
-	int week_days;		     /* 5 or 6 as written, 0 when not given */
-	struct rules_hours hours[CIVIL_WEEKDAYS];    /* by enum civil_weekday */
-	struct rules_window masuk[CIVIL_WEEKDAYS];   /* resolved (defaults */
-	struct rules_window pulang[CIVIL_WEEKDAYS];  /* filled in) */
+	char version[PD_HASH_HEX]; /* SHA-256 hex of the file; set by caller */
+	int32_t grace_s;	   /* toleransi for masuk, seconds */
+	int week_days;		   /* 5 or 6 as written, 0 when not given */
+	struct rules_hours hours[CIVIL_WEEKDAYS];   /* by enum civil_weekday */
+	struct rules_window masuk[CIVIL_WEEKDAYS];  /* resolved (defaults */
+	struct rules_window pulang[CIVIL_WEEKDAYS]; /* filled in) */
 	bool has_ramadan;
-	pd_day_t ramadan_from, ramadan_to;	     /* inclusive */
+	pd_day_t ramadan_from, ramadan_to; /* inclusive */
 	struct rules_hours ramadan_hours[CIVIL_WEEKDAYS];
 	struct rules_window ramadan_masuk[CIVIL_WEEKDAYS];
 	struct rules_window ramadan_pulang[CIVIL_WEEKDAYS];
@@ -82,12 +82,12 @@ struct rules_profile {
 
 /* What one profile says about one day. */
 struct day_rule {
-	bool working;		      /* working weekday (holidays: calendar.h) */
-	bool ramadan;		      /* Ramadan hours applied */
-	int32_t start_s, end_s;	      /* seconds after local midnight */
-	int32_t grace_s;	      /* masuk is late after start_s + grace_s */
-	struct rules_window masuk;    /* arrival window */
-	struct rules_window pulang;   /* leave window */
+	bool working;		    /* working weekday (holidays: calendar.h) */
+	bool ramadan;		    /* Ramadan hours applied */
+	int32_t start_s, end_s;	    /* seconds after local midnight */
+	int32_t grace_s;	    /* masuk is late after start_s + grace_s */
+	struct rules_window masuk;  /* arrival window */
+	struct rules_window pulang; /* leave window */
 	const struct rules_profile *profile; /* borrowed; NULL if none */
 };
 
@@ -129,7 +129,8 @@ void rules_set_init(struct rules_set *s);
  */
 int rules_set_add(struct rules_set *s, pd_day_t from_day,
 		  const struct rules_profile *p);
-/* The profile in force on day, or NULL if day precedes every entry.
+/* The profile in force on day, or NULL if day precedes every entry; the
+ * pointer is into s and valid until s changes.
  * from_day (may be NULL) receives its effective-from day. */
 const struct rules_profile *rules_set_find(const struct rules_set *s,
 					   pd_day_t day, pd_day_t *from_day);

@@ -18,18 +18,18 @@
 #include "rules.h"
 #include "store.h" /* PUNCH_F_* bit values */
 
-#define VERDICT_BAND_STEP_MIN 30 /* TL/PSW bands are 30-minute steps */
-#define VERDICT_BAND_MAX      4	 /* TL4 / PSW4: >= 91 min, or no punch */
+#define VERDICT_BAND_STEP_MIN 30   /* TL/PSW bands are 30-minute steps */
+#define VERDICT_BAND_MAX      4	   /* TL4 / PSW4: >= 91 min, or no punch */
 #define VERDICT_NONE_SEC      (-1) /* masuk_sec / pulang_sec when absent */
 
 /* ---- excuses (keterangan), entered by an admin ---- */
 enum excuse_kind {
 	EXCUSE_NONE = 0,
-	EXCUSE_I,  /* izin */
-	EXCUSE_S,  /* sakit */
-	EXCUSE_C,  /* cuti: leaves hari kerja efektif */
-	EXCUSE_DL, /* dinas luar / tugas luar: counts as hadir */
-	EXCUSE_AR, /* alat rusak: appliance down, presensi manual */
+	EXCUSE_I,     /* izin */
+	EXCUSE_S,     /* sakit */
+	EXCUSE_C,     /* cuti: leaves hari kerja efektif */
+	EXCUSE_DL,    /* dinas luar / tugas luar: counts as hadir */
+	EXCUSE_AR,    /* alat rusak: appliance down, presensi manual */
 	EXCUSE_KINDS, /* 6: table size */
 };
 
@@ -54,9 +54,9 @@ int verdict_excuse_scope_parse(const char *part, enum excuse_scope *out);
 /* struct excuse (store.h) -> struct verdict_excuse.  0 or -EINVAL. */
 int verdict_excuse_from_store(const struct excuse *e,
 			      struct verdict_excuse *out);
-const char *verdict_excuse_code(enum excuse_kind kind); /* "" for NONE */
+const char *verdict_excuse_code(enum excuse_kind kind);	 /* "" for NONE */
 const char *verdict_excuse_label(enum excuse_kind kind); /* "Izin", ... */
-const char *verdict_excuse_word(enum excuse_kind kind); /* "izin", ... */
+const char *verdict_excuse_word(enum excuse_kind kind);	 /* "izin", ... */
 
 /* One punch of the day as the verdict needs it (from struct punch). */
 struct verdict_punch {
@@ -64,7 +64,11 @@ struct verdict_punch {
 	unsigned int flags; /* PUNCH_F_* */
 };
 
-/* What the day is, most decisive first. */
+/*
+ * What the day is, most decisive first.  BELUM_HADIR is not (yet) in hari
+ * kerja efektif; BELUM_PULANG is hadir, with TL judged once the arrival
+ * window has closed and PSW left for later.
+ */
 enum verdict_status {
 	VERDICT_FUTURE = 0,   /* after today: not counted at all */
 	VERDICT_INACTIVE,     /* outside the person's active periods */
@@ -73,8 +77,8 @@ enum verdict_status {
 	VERDICT_CUTI_BERSAMA, /* cuti bersama */
 	VERDICT_EXCUSED,      /* full-day excuse (see .excuse) */
 	VERDICT_HADIR,	      /* accepted punches; TL/PSW may apply */
-	VERDICT_BELUM_HADIR,  /* today, no accepted masuk, leave window open */
-	VERDICT_BELUM_PULANG, /* today, masuk but no pulang, leave window open */
+	VERDICT_BELUM_HADIR,  /* today, no punch yet, leave window open */
+	VERDICT_BELUM_PULANG, /* today, punched, no pulang, leave window open */
 	VERDICT_TK,	      /* working day, no punch, no excuse */
 	VERDICT_STATUSES,
 };
@@ -91,9 +95,9 @@ enum verdict_role {
 
 struct verdict_input {
 	pd_day_t day;
-	const struct day_rule *rule;  /* NULL = no profile in force */
-	enum calendar_kind holiday;   /* calendar_day() result, NONE if -ENOENT */
-	bool active;		      /* day inside one of the person's periods */
+	const struct day_rule *rule; /* NULL = no profile in force */
+	enum calendar_kind holiday; /* calendar_day() result, NONE if -ENOENT */
+	bool active;		    /* day inside one of the person's periods */
 	const struct verdict_punch *punches; /* any order; may be NULL if n 0 */
 	size_t npunches;
 	const struct verdict_excuse *excuses; /* covering this day */
@@ -109,20 +113,22 @@ struct verdict {
 	enum excuse_kind excuse;    /* full-day excuse in force, or NONE */
 	bool working;		    /* profile working day, before holidays */
 	bool efektif;		    /* counts in hari kerja efektif */
-	bool hadir;		    /* counts as hari hadir (punch, or DL) */
+	bool hadir;		    /* hari hadir: efektif and (punch or DL) */
 	bool provisional;	    /* today, leave window open: may change */
 	int32_t start_s, end_s;	    /* the rule's hours (0 if not working) */
 
-	int32_t masuk_sec;	 /* VERDICT_NONE_SEC when none */
+	int32_t masuk_sec;	  /* VERDICT_NONE_SEC when none */
 	unsigned int masuk_flags; /* PUNCH_F_* of the chosen punch */
-	int32_t pulang_sec;	 /* VERDICT_NONE_SEC when none */
+	int32_t pulang_sec;	  /* VERDICT_NONE_SEC when none */
 	unsigned int pulang_flags;
 
-	int32_t late_min; /* ceil((masuk - start) / 60) when past grace */
-	int tl;		  /* TL band 0..4 after excuses (4 also: no masuk) */
-	bool no_masuk;	  /* "tidak absen masuk" (tl = 4, late_min 0) */
+	int32_t late_min;  /* ceil((masuk - start) / 60) when past grace;
+			    * as measured, also when an excuse cancels TL */
+	int tl;		   /* TL band 0..4 after excuses (4 also: no masuk) */
+	bool no_masuk;	   /* "tidak absen masuk" (tl = 4, late_min 0) */
 	bool late_excused; /* a LATE_IN or full-day excuse cancelled TL */
-	int32_t early_min; /* ceil((end - pulang) / 60) when before end */
+	int32_t early_min; /* ceil((end - pulang) / 60) when before end;
+			    * as measured, also when an excuse cancels PSW */
 	int psw;	   /* PSW band 0..4 after excuses (4 also: no pulang) */
 	bool no_pulang;	   /* "tidak absen pulang" (psw = 4, early_min 0) */
 	bool early_excused; /* an EARLY_OUT or full-day excuse cancelled PSW */

@@ -86,21 +86,21 @@ static void test_calendar_2026_lookups_match_the_skb(void **state)
 		enum calendar_kind kind;
 		const char *name_part;
 	} rows[] = {
-		{ "2026-01-01", CALENDAR_LIBUR, "Tahun Baru" },
-		{ "2026-02-16", CALENDAR_CUTI_BERSAMA, "Imlek" },
-		{ "2026-03-18", CALENDAR_CUTI_BERSAMA, "Nyepi" },
-		{ "2026-03-19", CALENDAR_LIBUR, "Nyepi" },
-		{ "2026-03-20", CALENDAR_CUTI_BERSAMA, "Idul Fitri" },
-		{ "2026-03-21", CALENDAR_LIBUR, "Idul Fitri" },
-		{ "2026-03-22", CALENDAR_LIBUR, "Idul Fitri" },
-		{ "2026-03-23", CALENDAR_CUTI_BERSAMA, "Idul Fitri" },
-		{ "2026-03-24", CALENDAR_CUTI_BERSAMA, "Idul Fitri" },
-		{ "2026-05-15", CALENDAR_CUTI_BERSAMA, "Kenaikan" },
-		{ "2026-05-28", CALENDAR_CUTI_BERSAMA, "Idul Adha" },
-		{ "2026-08-17", CALENDAR_LIBUR, "Proklamasi" },
-		{ "2026-12-24", CALENDAR_CUTI_BERSAMA, "Natal" },
-		{ "2026-03-25", CALENDAR_NONE, NULL },
-		{ "2026-12-31", CALENDAR_NONE, NULL },
+		{"2026-01-01", CALENDAR_LIBUR, "Tahun Baru"},
+		{"2026-02-16", CALENDAR_CUTI_BERSAMA, "Imlek"},
+		{"2026-03-18", CALENDAR_CUTI_BERSAMA, "Nyepi"},
+		{"2026-03-19", CALENDAR_LIBUR, "Nyepi"},
+		{"2026-03-20", CALENDAR_CUTI_BERSAMA, "Idul Fitri"},
+		{"2026-03-21", CALENDAR_LIBUR, "Idul Fitri"},
+		{"2026-03-22", CALENDAR_LIBUR, "Idul Fitri"},
+		{"2026-03-23", CALENDAR_CUTI_BERSAMA, "Idul Fitri"},
+		{"2026-03-24", CALENDAR_CUTI_BERSAMA, "Idul Fitri"},
+		{"2026-05-15", CALENDAR_CUTI_BERSAMA, "Kenaikan"},
+		{"2026-05-28", CALENDAR_CUTI_BERSAMA, "Idul Adha"},
+		{"2026-08-17", CALENDAR_LIBUR, "Proklamasi"},
+		{"2026-12-24", CALENDAR_CUTI_BERSAMA, "Natal"},
+		{"2026-03-25", CALENDAR_NONE, NULL},
+		{"2026-12-31", CALENDAR_NONE, NULL},
 	};
 	char err[1024] = "";
 
@@ -130,30 +130,29 @@ static void test_calendar_bad_files_report_every_error_by_line(void **state)
 		const char *text;
 		const char *msgs[3];
 	} rows[] = {
-		{ HEAD "[libur]\n2025-12-31 = Tahun Baru\n",
-		  { "cal.ini:6: 2025-12-31 is outside year 2026" } },
-		{ HEAD "[libur]\n2026-01-01 = A\n[lokal]\n2026-01-01 = B\n",
-		  { "cal.ini:8: 2026-01-01 listed twice (first on line 6)" } },
-		{ HEAD "[libur]\n2026-02-30 = X\n1-1-2026 = Y\n2026-03-01 =\n",
-		  { "cal.ini:6: bad date \"2026-02-30\"",
-		    "cal.ini:7: bad date \"1-1-2026\"",
-		    "cal.ini:8: 2026-03-01: name must be" } },
-		{ HEAD "[hari_libur]\n",
-		  { "cal.ini:5: unknown section [hari_libur]" } },
-		{ "[calendar]\nyear = 26\nname = X\ncolour = red\n",
-		  { "cal.ini:2: year must be 1970..9999",
-		    "cal.ini:4: unknown key \"colour\" in [calendar]",
-		    "cal.ini:1: [calendar]: missing key \"reference\"" } },
-		{ "[libur]\n2026-01-01 = X\n",
-		  { "cal.ini: missing section [calendar]" } },
+		{HEAD "[libur]\n2025-12-31 = Tahun Baru\n",
+		 {"cal.ini:6: 2025-12-31 is outside year 2026"}},
+		{HEAD "[libur]\n2026-01-01 = A\n[lokal]\n2026-01-01 = B\n",
+		 {"cal.ini:8: 2026-01-01 listed twice (first on line 6)"}},
+		{HEAD "[libur]\n2026-02-30 = X\n1-1-2026 = Y\n2026-03-01 =\n",
+		 {"cal.ini:6: bad date \"2026-02-30\"",
+		  "cal.ini:7: bad date \"1-1-2026\"",
+		  "cal.ini:8: 2026-03-01: name must be"}},
+		{HEAD "[hari_libur]\n",
+		 {"cal.ini:5: unknown section [hari_libur]"}},
+		{"[calendar]\nyear = 26\nname = X\ncolour = red\n",
+		 {"cal.ini:2: year must be 1970..9999",
+		  "cal.ini:4: unknown key \"colour\" in [calendar]",
+		  "cal.ini:1: [calendar]: missing key \"reference\""}},
+		{"[libur]\n2026-01-01 = X\n",
+		 {"cal.ini: missing section [calendar]"}},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		static struct calendar c;
 		char err[2048] = "";
 
-		assert_int_equal(parse_text(rows[i].text, &c, err,
-					    sizeof(err)),
+		assert_int_equal(parse_text(rows[i].text, &c, err, sizeof(err)),
 				 -EINVAL);
 		for (int m = 0; m < 3 && rows[i].msgs[m]; m++)
 			if (!strstr(err, rows[i].msgs[m]))
@@ -162,8 +161,8 @@ static void test_calendar_bad_files_report_every_error_by_line(void **state)
 	}
 }
 
-static void test_calendar_new_file_for_year_replaces_old_keeps_added(
-	void **state)
+static void
+test_calendar_new_file_for_year_replaces_old_keeps_added(void **state)
 {
 	static struct calendar v1, v2;
 	static struct calendar_set cs;
@@ -221,16 +220,14 @@ static void test_calendar_add_day_rejects_bad_input(void **state)
 			 -EINVAL);
 	assert_int_equal(calendar_set_add_day(&cs, 1, CALENDAR_LOKAL, ""),
 			 -EINVAL);
-	assert_int_equal(calendar_set_add_day(&cs, 1, CALENDAR_LOKAL,
-					      longname),
+	assert_int_equal(calendar_set_add_day(&cs, 1, CALENDAR_LOKAL, longname),
 			 -EINVAL);
 	assert_int_equal(calendar_set_add_day(&cs, 1, CALENDAR_LOKAL, "a"), 0);
 	assert_int_equal(calendar_set_add_day(&cs, 1, CALENDAR_LIBUR, "b"),
 			 -EEXIST);
 	for (int i = 2; i <= CALENDAR_SET_DAYS_MAX; i++)
-		assert_int_equal(calendar_set_add_day(&cs, i, CALENDAR_LOKAL,
-						      "a"),
-				 0);
+		assert_int_equal(
+			calendar_set_add_day(&cs, i, CALENDAR_LOKAL, "a"), 0);
 	assert_int_equal(calendar_set_add_day(&cs, 0, CALENDAR_LOKAL, "a"),
 			 -ENOSPC);
 }

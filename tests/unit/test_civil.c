@@ -29,13 +29,13 @@ static void test_civil_known_days_convert_both_ways(void **state)
 		pd_day_t day;
 		enum civil_weekday wd;
 	} rows[] = {
-		{ "1970-01-01", 0, CIVIL_THU },
-		{ "1970-01-02", 1, CIVIL_FRI },
-		{ "2000-02-29", 11016, CIVIL_TUE },
-		{ "2000-03-01", 11017, CIVIL_WED },
-		{ "2026-01-01", 20454, CIVIL_THU },
-		{ "2026-03-20", 20532, CIVIL_FRI },
-		{ "2100-03-01", 47541, CIVIL_MON },
+		{"1970-01-01", 0, CIVIL_THU},
+		{"1970-01-02", 1, CIVIL_FRI},
+		{"2000-02-29", 11016, CIVIL_TUE},
+		{"2000-03-01", 11017, CIVIL_WED},
+		{"2026-01-01", 20454, CIVIL_THU},
+		{"2026-03-20", 20532, CIVIL_FRI},
+		{"2100-03-01", 47541, CIVIL_MON},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -88,10 +88,10 @@ static void test_civil_iso_week_at_year_edges_is_right(void **state)
 		const char *date;
 		int iso_year, week;
 	} rows[] = {
-		{ "2026-01-01", 2026, 1 },  { "2025-12-29", 2026, 1 },
-		{ "2026-03-02", 2026, 10 }, { "2026-12-31", 2026, 53 },
-		{ "2027-01-03", 2026, 53 }, { "2027-01-04", 2027, 1 },
-		{ "2021-01-03", 2020, 53 }, { "2024-12-30", 2025, 1 },
+		{"2026-01-01", 2026, 1},  {"2025-12-29", 2026, 1},
+		{"2026-03-02", 2026, 10}, {"2026-12-31", 2026, 53},
+		{"2027-01-03", 2026, 53}, {"2027-01-04", 2027, 1},
+		{"2021-01-03", 2020, 53}, {"2024-12-30", 2025, 1},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -109,10 +109,21 @@ static void test_civil_iso_week_at_year_edges_is_right(void **state)
 static void test_civil_date_parse_is_strict(void **state)
 {
 	static const char *const bad[] = {
-		"",	      "2026-2-01",   "2026-02-1",   "2026-02-30",
-		"2026-02-29", "2026-13-01",  "2026-00-10",  "2026-01-00",
-		" 2026-01-01", "2026-01-01 ", "2026/01/01", "1969-12-31",
-		"abcd-01-01", "+026-01-01", "2026-01-01x",
+		"",
+		"2026-2-01",
+		"2026-02-1",
+		"2026-02-30",
+		"2026-02-29",
+		"2026-13-01",
+		"2026-00-10",
+		"2026-01-00",
+		" 2026-01-01",
+		"2026-01-01 ",
+		"2026/01/01",
+		"1969-12-31",
+		"abcd-01-01",
+		"+026-01-01",
+		"2026-01-01x",
 	};
 	pd_day_t d = 12345;
 
@@ -132,19 +143,18 @@ static void test_civil_time_parse_accepts_hhmm_and_hhmmss_only(void **state)
 		int rc;
 		int32_t sec;
 	} rows[] = {
-		{ "00:00", 0, 0 },	     { "07:30", 0, 27000 },
-		{ "07:30:59", 0, 27059 },    { "23:59:59", 0, 86399 },
-		{ "24:00", -EINVAL, 0 },     { "7:30", -EINVAL, 0 },
-		{ "07:60", -EINVAL, 0 },     { "07:30:60", -EINVAL, 0 },
-		{ "07:30:5", -EINVAL, 0 },   { "07.30", -EINVAL, 0 },
-		{ "", -EINVAL, 0 },	     { "07:30 ", -EINVAL, 0 },
+		{"00:00", 0, 0},	 {"07:30", 0, 27000},
+		{"07:30:59", 0, 27059},	 {"23:59:59", 0, 86399},
+		{"24:00", -EINVAL, 0},	 {"7:30", -EINVAL, 0},
+		{"07:60", -EINVAL, 0},	 {"07:30:60", -EINVAL, 0},
+		{"07:30:5", -EINVAL, 0}, {"07.30", -EINVAL, 0},
+		{"", -EINVAL, 0},	 {"07:30 ", -EINVAL, 0},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		int32_t sec = -7;
 
-		assert_int_equal(civil_time_parse(rows[i].s, &sec),
-				 rows[i].rc);
+		assert_int_equal(civil_time_parse(rows[i].s, &sec), rows[i].rc);
 		assert_int_equal(sec, rows[i].rc ? -7 : rows[i].sec);
 	}
 }
@@ -170,14 +180,14 @@ static void test_civil_tz_offset_knows_three_zones_only(void **state)
 		int32_t off;
 		const char *abbrev;
 	} rows[] = {
-		{ "Asia/Jakarta", 0, 420, "WIB" },
-		{ "Asia/Makassar", 0, 480, "WITA" },
-		{ "Asia/Jayapura", 0, 540, "WIT" },
-		{ "UTC", -EINVAL, 0, NULL },
-		{ "WIB", -EINVAL, 0, NULL },
-		{ "asia/jakarta", -EINVAL, 0, NULL },
-		{ "Asia/Pontianak", -EINVAL, 0, NULL },
-		{ "", -EINVAL, 0, NULL },
+		{"Asia/Jakarta", 0, 420, "WIB"},
+		{"Asia/Makassar", 0, 480, "WITA"},
+		{"Asia/Jayapura", 0, 540, "WIT"},
+		{"UTC", -EINVAL, 0, NULL},
+		{"WIB", -EINVAL, 0, NULL},
+		{"asia/jakarta", -EINVAL, 0, NULL},
+		{"Asia/Pontianak", -EINVAL, 0, NULL},
+		{"", -EINVAL, 0, NULL},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -206,9 +216,9 @@ static void test_civil_local_day_differs_by_zone_near_midnight(void **state)
 		const char *day;
 		int32_t sec;
 	} rows[] = {
-		{ 420, "2026-03-01", 23 * 3600 + 1800 },
-		{ 480, "2026-03-02", 1800 },
-		{ 540, "2026-03-02", 3600 + 1800 },
+		{420, "2026-03-01", 23 * 3600 + 1800},
+		{480, "2026-03-02", 1800},
+		{540, "2026-03-02", 3600 + 1800},
 	};
 	(void)state;
 	for (size_t i = 0; i < 3; i++) {
@@ -232,8 +242,8 @@ static void test_civil_local_parse_applies_fixed_offset(void **state)
 	assert_true(utc == (int64_t)D("2026-03-02") * 86400 + 30 * 60);
 	assert_int_equal(civil_local_parse("2026-03-02 07:30:00", 540, &utc),
 			 0);
-	assert_true(utc == (int64_t)D("2026-03-01") * 86400 + 22 * 3600 +
-				   30 * 60);
+	assert_true(utc ==
+		    (int64_t)D("2026-03-01") * 86400 + 22 * 3600 + 30 * 60);
 	civil_local_format(utc, 540, buf);
 	assert_string_equal(buf, "2026-03-02 07:30:00");
 	civil_local_format(utc, 420, buf);
@@ -266,16 +276,16 @@ static void test_civil_period_parse_valid_gives_first_and_last(void **state)
 		enum civil_period_kind kind;
 		const char *text, *first, *last;
 	} rows[] = {
-		{ CIVIL_PERIOD_DATE, "2026-03-05", "2026-03-05", "2026-03-05" },
-		{ CIVIL_PERIOD_WEEK, "2026-W01", "2025-12-29", "2026-01-04" },
-		{ CIVIL_PERIOD_WEEK, "2026-W14", "2026-03-30", "2026-04-05" },
-		{ CIVIL_PERIOD_WEEK, "2026-W53", "2026-12-28", "2027-01-03" },
-		{ CIVIL_PERIOD_MONTH, "2026-02", "2026-02-01", "2026-02-28" },
-		{ CIVIL_PERIOD_MONTH, "2024-02", "2024-02-01", "2024-02-29" },
-		{ CIVIL_PERIOD_MONTH, "2026-12", "2026-12-01", "2026-12-31" },
-		{ CIVIL_PERIOD_QUARTER, "2026-Q1", "2026-01-01", "2026-03-31" },
-		{ CIVIL_PERIOD_QUARTER, "2026-Q4", "2026-10-01", "2026-12-31" },
-		{ CIVIL_PERIOD_YEAR, "2026", "2026-01-01", "2026-12-31" },
+		{CIVIL_PERIOD_DATE, "2026-03-05", "2026-03-05", "2026-03-05"},
+		{CIVIL_PERIOD_WEEK, "2026-W01", "2025-12-29", "2026-01-04"},
+		{CIVIL_PERIOD_WEEK, "2026-W14", "2026-03-30", "2026-04-05"},
+		{CIVIL_PERIOD_WEEK, "2026-W53", "2026-12-28", "2027-01-03"},
+		{CIVIL_PERIOD_MONTH, "2026-02", "2026-02-01", "2026-02-28"},
+		{CIVIL_PERIOD_MONTH, "2024-02", "2024-02-01", "2024-02-29"},
+		{CIVIL_PERIOD_MONTH, "2026-12", "2026-12-01", "2026-12-31"},
+		{CIVIL_PERIOD_QUARTER, "2026-Q1", "2026-01-01", "2026-03-31"},
+		{CIVIL_PERIOD_QUARTER, "2026-Q4", "2026-10-01", "2026-12-31"},
+		{CIVIL_PERIOD_YEAR, "2026", "2026-01-01", "2026-12-31"},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -296,22 +306,22 @@ static void test_civil_period_parse_error_names_option_and_field(void **state)
 		enum civil_period_kind kind;
 		const char *text, *msg;
 	} rows[] = {
-		{ CIVIL_PERIOD_WEEK, "2026-W54",
-		  "--week 2026-W54: week must be 01..53 (2026 has 53 ISO "
-		  "weeks)" },
-		{ CIVIL_PERIOD_WEEK, "2025-W53", "week must be 01..52" },
-		{ CIVIL_PERIOD_WEEK, "2026-W00", "week must be" },
-		{ CIVIL_PERIOD_WEEK, "2026-14", "expected YYYY-Www" },
-		{ CIVIL_PERIOD_MONTH, "2026-13",
-		  "--month 2026-13: month must be 01..12" },
-		{ CIVIL_PERIOD_MONTH, "2026-3", "expected YYYY-MM" },
-		{ CIVIL_PERIOD_DATE, "2026-02-29",
-		  "--date 2026-02-29: day must be 01..28 for 2026-02" },
-		{ CIVIL_PERIOD_DATE, "2026-00-01", "month must be 01..12" },
-		{ CIVIL_PERIOD_QUARTER, "2026-Q5", "quarter must be Q1..Q4" },
-		{ CIVIL_PERIOD_YEAR, "26", "year must be 4 digits" },
-		{ CIVIL_PERIOD_YEAR, "1900", "year must be 1970..9999" },
-		{ CIVIL_PERIOD_YEAR, "2026x", "expected YYYY" },
+		{CIVIL_PERIOD_WEEK, "2026-W54",
+		 "--week 2026-W54: week must be 01..53 (2026 has 53 ISO "
+		 "weeks)"},
+		{CIVIL_PERIOD_WEEK, "2025-W53", "week must be 01..52"},
+		{CIVIL_PERIOD_WEEK, "2026-W00", "week must be"},
+		{CIVIL_PERIOD_WEEK, "2026-14", "expected YYYY-Www"},
+		{CIVIL_PERIOD_MONTH, "2026-13",
+		 "--month 2026-13: month must be 01..12"},
+		{CIVIL_PERIOD_MONTH, "2026-3", "expected YYYY-MM"},
+		{CIVIL_PERIOD_DATE, "2026-02-29",
+		 "--date 2026-02-29: day must be 01..28 for 2026-02"},
+		{CIVIL_PERIOD_DATE, "2026-00-01", "month must be 01..12"},
+		{CIVIL_PERIOD_QUARTER, "2026-Q5", "quarter must be Q1..Q4"},
+		{CIVIL_PERIOD_YEAR, "26", "year must be 4 digits"},
+		{CIVIL_PERIOD_YEAR, "1900", "year must be 1970..9999"},
+		{CIVIL_PERIOD_YEAR, "2026x", "expected YYYY"},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -334,16 +344,16 @@ static void test_civil_period_labels_machine_and_indonesian(void **state)
 		enum civil_period_kind kind;
 		const char *day, *label, *label_id;
 	} rows[] = {
-		{ CIVIL_PERIOD_DATE, "2026-03-05", "2026-03-05",
-		  "Kamis, 5 Maret 2026" },
-		{ CIVIL_PERIOD_WEEK, "2026-03-05", "2026-W10",
-		  "Minggu ke-10 2026 (2-8 Maret)" },
-		{ CIVIL_PERIOD_WEEK, "2026-04-01", "2026-W14",
-		  "Minggu ke-14 2026 (30 Maret - 5 April)" },
-		{ CIVIL_PERIOD_MONTH, "2026-08-17", "2026-08", "Agustus 2026" },
-		{ CIVIL_PERIOD_QUARTER, "2026-08-17", "2026-Q3",
-		  "Triwulan III 2026" },
-		{ CIVIL_PERIOD_YEAR, "2026-08-17", "2026", "Tahun 2026" },
+		{CIVIL_PERIOD_DATE, "2026-03-05", "2026-03-05",
+		 "Kamis, 5 Maret 2026"},
+		{CIVIL_PERIOD_WEEK, "2026-03-05", "2026-W10",
+		 "Minggu ke-10 2026 (2-8 Maret)"},
+		{CIVIL_PERIOD_WEEK, "2026-04-01", "2026-W14",
+		 "Minggu ke-14 2026 (30 Maret - 5 April)"},
+		{CIVIL_PERIOD_MONTH, "2026-08-17", "2026-08", "Agustus 2026"},
+		{CIVIL_PERIOD_QUARTER, "2026-08-17", "2026-Q3",
+		 "Triwulan III 2026"},
+		{CIVIL_PERIOD_YEAR, "2026-08-17", "2026", "Tahun 2026"},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -356,9 +366,9 @@ static void test_civil_period_labels_machine_and_indonesian(void **state)
 				 (int)strlen(rows[i].label));
 		assert_string_equal(buf, rows[i].label);
 		/* the machine label parses back to a period holding day */
-		assert_int_equal(civil_period_parse(rows[i].kind, buf, &a, &b,
-						    NULL, 0),
-				 0);
+		assert_int_equal(
+			civil_period_parse(rows[i].kind, buf, &a, &b, NULL, 0),
+			0);
 		assert_true(a <= D(rows[i].day) && D(rows[i].day) <= b);
 		assert_true(civil_period_label_id(rows[i].kind, D(rows[i].day),
 						  buf, sizeof(buf)) > 0);
@@ -371,12 +381,12 @@ static void test_civil_period_label_small_buffer_is_refused(void **state)
 	char buf[6];
 
 	(void)state;
-	assert_int_equal(civil_period_label(CIVIL_PERIOD_DATE, 0, buf,
-					    sizeof(buf)),
-			 -ENAMETOOLONG);
-	assert_int_equal(civil_period_label_id(CIVIL_PERIOD_MONTH, 0, buf,
-					       sizeof(buf)),
-			 -ENAMETOOLONG);
+	assert_int_equal(
+		civil_period_label(CIVIL_PERIOD_DATE, 0, buf, sizeof(buf)),
+		-ENAMETOOLONG);
+	assert_int_equal(
+		civil_period_label_id(CIVIL_PERIOD_MONTH, 0, buf, sizeof(buf)),
+		-ENAMETOOLONG);
 }
 
 static void test_civil_period_kind_names_round_trip(void **state)
@@ -385,9 +395,9 @@ static void test_civil_period_kind_names_round_trip(void **state)
 
 	(void)state;
 	for (int i = CIVIL_PERIOD_DATE; i <= CIVIL_PERIOD_YEAR; i++) {
-		assert_int_equal(civil_period_kind_parse(
-					 civil_period_kind_name(i), &k),
-				 0);
+		assert_int_equal(
+			civil_period_kind_parse(civil_period_kind_name(i), &k),
+			0);
 		assert_int_equal(k, i);
 	}
 	assert_int_equal(civil_period_kind_parse("bulan", &k), -EINVAL);
@@ -411,8 +421,7 @@ int main(void)
 		cmocka_unit_test(
 			test_civil_local_day_differs_by_zone_near_midnight),
 		cmocka_unit_test(test_civil_local_parse_applies_fixed_offset),
-		cmocka_unit_test(
-			test_civil_local_from_utc_before_epoch_floors),
+		cmocka_unit_test(test_civil_local_from_utc_before_epoch_floors),
 		cmocka_unit_test(
 			test_civil_period_parse_valid_gives_first_and_last),
 		cmocka_unit_test(

@@ -16,7 +16,7 @@
 
 #include "rules.h"
 
-#define HM(h, m) ((h) * 3600 + (m) * 60)
+#define HM(h, m) ((h)*3600 + (m)*60)
 
 static pd_day_t D(const char *s)
 {
@@ -46,8 +46,8 @@ static int parse_text(const char *text, struct rules_profile *p, char *err,
 static int parse_file(const char *name, struct rules_profile *p, char *err,
 		      size_t cap)
 {
-	static const char *const dirs[] = { "firmware/profiles/",
-					    "../../firmware/profiles/" };
+	static const char *const dirs[] = {"firmware/profiles/",
+					   "../../firmware/profiles/"};
 	char path[256];
 	FILE *f = NULL;
 	int rc;
@@ -63,10 +63,10 @@ static int parse_file(const char *name, struct rules_profile *p, char *err,
 	return rc;
 }
 
-#define BASE                                                                \
-	"[profile]\nname = T\nreference = Perbup X\ngrace_s = 59\n"         \
-	"[hours]\nmon = 07:30-16:00\ntue = 07:30-16:00\n"                    \
-	"wed = 07:30-16:00\nthu = 07:30-16:00\nfri = 07:30-11:00\n"          \
+#define BASE                                                                   \
+	"[profile]\nname = T\nreference = Perbup X\ngrace_s = 59\n"            \
+	"[hours]\nmon = 07:30-16:00\ntue = 07:30-16:00\n"                      \
+	"wed = 07:30-16:00\nthu = 07:30-16:00\nfri = 07:30-11:00\n"            \
 	"sat = libur\nsun = libur\n"
 
 static void test_rules_sample_ppu_5hari_parses(void **state)
@@ -75,9 +75,8 @@ static void test_rules_sample_ppu_5hari_parses(void **state)
 	char err[1024] = "";
 
 	(void)state;
-	assert_int_equal(parse_file("ppu-24-2018-5hari.ini", &p, err,
-				    sizeof(err)),
-			 0);
+	assert_int_equal(
+		parse_file("ppu-24-2018-5hari.ini", &p, err, sizeof(err)), 0);
 	assert_string_equal(p.name, "PPU 24/2018 5 hari");
 	assert_non_null(strstr(p.reference, "Penajam Paser Utara"));
 	assert_int_equal(p.grace_s, 59);
@@ -101,9 +100,8 @@ static void test_rules_sample_ppu_6hari_parses(void **state)
 	char err[1024] = "";
 
 	(void)state;
-	assert_int_equal(parse_file("ppu-24-2018-6hari.ini", &p, err,
-				    sizeof(err)),
-			 0);
+	assert_int_equal(
+		parse_file("ppu-24-2018-6hari.ini", &p, err, sizeof(err)), 0);
 	assert_int_equal(p.week_days, 6);
 	assert_int_equal(p.hours[CIVIL_TUE].end_s, HM(14, 30));
 	assert_int_equal(p.hours[CIVIL_FRI].end_s, HM(11, 0));
@@ -118,9 +116,8 @@ static void test_rules_sample_bondowoso_has_windows(void **state)
 	char err[1024] = "";
 
 	(void)state;
-	assert_int_equal(parse_file("bondowoso-48-2023.ini", &p, err,
-				    sizeof(err)),
-			 0);
+	assert_int_equal(
+		parse_file("bondowoso-48-2023.ini", &p, err, sizeof(err)), 0);
 	assert_int_equal(p.hours[CIVIL_WED].start_s, HM(8, 0));
 	assert_int_equal(p.hours[CIVIL_WED].end_s, HM(15, 30));
 	assert_int_equal(p.hours[CIVIL_FRI].end_s, HM(14, 30));
@@ -138,48 +135,50 @@ static void test_rules_bad_files_report_every_error_by_line(void **state)
 		const char *text;
 		const char *msgs[4];
 	} rows[] = {
-		{ BASE "[jam]\n", { "test.ini:13: unknown section [jam]" } },
-		{ BASE "[windows]\nmasok = 07:00-08:00\n",
-		  { "test.ini:14: unknown key \"masok\" in [windows]" } },
-		{ "[profile]\nname = T\nreference = R\ncolor = red\n"
-		  "[hours]\nmon = 07:30-16:00\ntue = 16:00-07:30\n"
-		  "wed = 7:30-16:00\nthu = libur\nfri = libur\n"
-		  "sat = libur\n",
-		  { "test.ini:4: unknown key \"color\" in [profile]",
-		    "test.ini:7: tue: expected \"HH:MM-HH:MM\"",
-		    "test.ini:8: wed: expected",
-		    "test.ini:5: [hours]: missing key \"sun\"" } },
-		{ BASE "[windows]\nmasuk = 07:00-12:00\n",
-		  { "test.ini:14: mon: arrival window must close before the "
-		    "leave window opens" } },
-		{ "[profile]\nname = T\nreference = R\nweek = 6\n"
-		  "grace_s = 7200\n" "[hours]\nmon = 07:30-16:00\n"
-		  "mon = 08:00-16:00\ntue = libur\nwed = libur\n"
-		  "thu = libur\nfri = libur\nsat = libur\nsun = libur\n",
-		  { "test.ini:5: grace_s must be seconds 0..3600",
-		    "test.ini:8: duplicate key \"mon\" (first on line 7)",
-		    "test.ini:4: week = 6 but [hours] has 1 working days" } },
-		{ "[hours]\n", { "test.ini: missing section [profile]",
-				 "[hours]: missing key \"mon\"" } },
-		{ "[profile]\nname = T\n" "[hours]\n",
-		  { "test.ini:1: [profile]: missing key \"reference\"" } },
-		{ BASE "[ramadan]\nfrom = 2026-03-19\nto = 2026-02-18\n"
-		       "mon = 08:00-14:00\nmasuk.xyz = 07:00-08:00\n",
-		  { "test.ini:15: [ramadan]: \"to\" is before \"from\"",
-		    "test.ini:17: unknown key \"masuk.xyz\" in [ramadan]" } },
-		{ BASE "[ramadan]\nfrom = 2026-02-30\n",
-		  { "test.ini:14: from: expected a date YYYY-MM-DD",
-		    "test.ini:13: [ramadan]: missing key \"to\"" } },
-		{ "name = T\n" BASE,
-		  { "test.ini:1: key \"name\" outside any section" } },
+		{BASE "[jam]\n", {"test.ini:13: unknown section [jam]"}},
+		{BASE "[windows]\nmasok = 07:00-08:00\n",
+		 {"test.ini:14: unknown key \"masok\" in [windows]"}},
+		{"[profile]\nname = T\nreference = R\ncolor = red\n"
+		 "[hours]\nmon = 07:30-16:00\ntue = 16:00-07:30\n"
+		 "wed = 7:30-16:00\nthu = libur\nfri = libur\n"
+		 "sat = libur\n",
+		 {"test.ini:4: unknown key \"color\" in [profile]",
+		  "test.ini:7: tue: expected \"HH:MM-HH:MM\"",
+		  "test.ini:8: wed: expected",
+		  "test.ini:5: [hours]: missing key \"sun\""}},
+		{BASE "[windows]\nmasuk = 07:00-12:00\n",
+		 {"test.ini:14: mon: arrival window must close before the "
+		  "leave window opens"}},
+		{"[profile]\nname = T\nreference = R\nweek = 6\n"
+		 "grace_s = 7200\n"
+		 "[hours]\nmon = 07:30-16:00\n"
+		 "mon = 08:00-16:00\ntue = libur\nwed = libur\n"
+		 "thu = libur\nfri = libur\nsat = libur\nsun = libur\n",
+		 {"test.ini:5: grace_s must be seconds 0..3600",
+		  "test.ini:8: duplicate key \"mon\" (first on line 7)",
+		  "test.ini:4: week = 6 but [hours] has 1 working days"}},
+		{"[hours]\n",
+		 {"test.ini: missing section [profile]",
+		  "[hours]: missing key \"mon\""}},
+		{"[profile]\nname = T\n"
+		 "[hours]\n",
+		 {"test.ini:1: [profile]: missing key \"reference\""}},
+		{BASE "[ramadan]\nfrom = 2026-03-19\nto = 2026-02-18\n"
+		      "mon = 08:00-14:00\nmasuk.xyz = 07:00-08:00\n",
+		 {"test.ini:15: [ramadan]: \"to\" is before \"from\"",
+		  "test.ini:17: unknown key \"masuk.xyz\" in [ramadan]"}},
+		{BASE "[ramadan]\nfrom = 2026-02-30\n",
+		 {"test.ini:14: from: expected a date YYYY-MM-DD",
+		  "test.ini:13: [ramadan]: missing key \"to\""}},
+		{"name = T\n" BASE,
+		 {"test.ini:1: key \"name\" outside any section"}},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct rules_profile p;
 		char err[2048] = "";
 
-		assert_int_equal(parse_text(rows[i].text, &p, err,
-					    sizeof(err)),
+		assert_int_equal(parse_text(rows[i].text, &p, err, sizeof(err)),
 				 -EINVAL);
 		for (int m = 0; m < 4 && rows[i].msgs[m]; m++)
 			if (!strstr(err, rows[i].msgs[m]))
@@ -219,11 +218,11 @@ static void test_rules_day_ramadan_range_is_inclusive(void **state)
 		bool ramadan;
 		int32_t start, end, masuk_to;
 	} rows[] = {
-		{ "2026-02-17", false, HM(7, 30), HM(16, 0), HM(10, 0) },
-		{ "2026-02-18", true, HM(8, 0), HM(14, 0), HM(8, 30) },
-		{ "2026-02-20", true, HM(8, 0), HM(11, 30), HM(8, 30) },
-		{ "2026-03-19", true, HM(8, 0), HM(14, 0), HM(8, 30) },
-		{ "2026-03-20", false, HM(7, 30), HM(11, 0), HM(9, 15) },
+		{"2026-02-17", false, HM(7, 30), HM(16, 0), HM(10, 0)},
+		{"2026-02-18", true, HM(8, 0), HM(14, 0), HM(8, 30)},
+		{"2026-02-20", true, HM(8, 0), HM(11, 30), HM(8, 30)},
+		{"2026-03-19", true, HM(8, 0), HM(14, 0), HM(8, 30)},
+		{"2026-03-20", false, HM(7, 30), HM(11, 0), HM(9, 15)},
 	};
 
 	(void)state;
@@ -276,7 +275,7 @@ static void test_rules_ramadan_weekday_not_listed_keeps_hours(void **state)
 
 static void test_rules_in_window_is_half_open(void **state)
 {
-	struct rules_window w = { HM(7, 30), HM(8, 10) };
+	struct rules_window w = {HM(7, 30), HM(8, 10)};
 
 	(void)state;
 	assert_false(rules_in_window(&w, HM(7, 30) - 1));

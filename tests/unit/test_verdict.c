@@ -18,7 +18,7 @@
 #include "civil.h"
 #include "verdict.h"
 
-#define T(h, m, s) ((h) * 3600 + (m) * 60 + (s))
+#define T(h, m, s) ((h)*3600 + (m)*60 + (s))
 #define NONE	   VERDICT_NONE_SEC
 #define MAN	   PUNCH_F_MANUAL
 #define UNT	   PUNCH_F_UNTRUSTED
@@ -41,8 +41,8 @@ static struct day_rule rule_ppu(void)
 		.start_s = T(7, 30, 0),
 		.end_s = T(16, 0, 0),
 		.grace_s = 59,
-		.masuk = { 0, T(11, 45, 0) },
-		.pulang = { T(11, 45, 0), 86400 },
+		.masuk = {0, T(11, 45, 0)},
+		.pulang = {T(11, 45, 0), 86400},
 	};
 	return r;
 }
@@ -55,8 +55,8 @@ static struct day_rule rule_bdw(void)
 		.start_s = T(8, 0, 0),
 		.end_s = T(15, 30, 0),
 		.grace_s = 59,
-		.masuk = { T(7, 30, 0), T(8, 10, 0) },
-		.pulang = { T(15, 20, 0), T(17, 0, 0) },
+		.masuk = {T(7, 30, 0), T(8, 10, 0)},
+		.pulang = {T(15, 20, 0), T(17, 0, 0)},
 	};
 	return r;
 }
@@ -75,8 +75,8 @@ struct row {
 	unsigned int outside;
 };
 
-static void run_rows(const struct day_rule *r, const struct row *rows,
-		     size_t n, pd_day_t day, pd_day_t today, int32_t now)
+static void run_rows(const struct day_rule *r, const struct row *rows, size_t n,
+		     pd_day_t day, pd_day_t today, int32_t now)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct row *w = &rows[i];
@@ -106,45 +106,189 @@ static void run_rows(const struct day_rule *r, const struct row *rows,
 	}
 }
 
-#define OUT16 { T(16, 0, 0), 0 }
-#define IN07  { T(7, 0, 0), 0 }
-#define H     VERDICT_HADIR
+#define OUT16                                                                  \
+	{                                                                      \
+		T(16, 0, 0), 0                                                 \
+	}
+#define IN07                                                                   \
+	{                                                                      \
+		T(7, 0, 0), 0                                                  \
+	}
+#define H VERDICT_HADIR
 
 static void test_verdict_lateness_at_every_boundary_is_banded(void **state)
 {
 	const struct day_rule r = rule_ppu();
 	const struct row rows[] = {
-		{ "exactly at start", 2, { { T(7, 30, 0), 0 }, OUT16 }, H,
-		  T(7, 30, 0), 0, 0, false, T(16, 0, 0), 0, 0, false, 0 },
-		{ "at grace end 07:30:59 on time", 2,
-		  { { T(7, 30, 59), 0 }, OUT16 }, H, T(7, 30, 59), 0, 0,
-		  false, T(16, 0, 0), 0, 0, false, 0 },
-		{ "grace + 1 s 07:31:00 = 1 min", 2,
-		  { { T(7, 31, 0), 0 }, OUT16 }, H, T(7, 31, 0), 1, 1, false,
-		  T(16, 0, 0), 0, 0, false, 0 },
-		{ "07:31:01 = 2 min", 2, { { T(7, 31, 1), 0 }, OUT16 }, H,
-		  T(7, 31, 1), 2, 1, false, T(16, 0, 0), 0, 0, false, 0 },
-		{ "08:00:00 = 30 TL1", 2, { { T(8, 0, 0), 0 }, OUT16 }, H,
-		  T(8, 0, 0), 30, 1, false, T(16, 0, 0), 0, 0, false, 0 },
-		{ "08:00:01 = 31 TL2", 2, { { T(8, 0, 1), 0 }, OUT16 }, H,
-		  T(8, 0, 1), 31, 2, false, T(16, 0, 0), 0, 0, false, 0 },
-		{ "08:30:00 = 60 TL2", 2, { { T(8, 30, 0), 0 }, OUT16 }, H,
-		  T(8, 30, 0), 60, 2, false, T(16, 0, 0), 0, 0, false, 0 },
-		{ "08:30:01 = 61 TL3", 2, { { T(8, 30, 1), 0 }, OUT16 }, H,
-		  T(8, 30, 1), 61, 3, false, T(16, 0, 0), 0, 0, false, 0 },
-		{ "09:00:00 = 90 TL3", 2, { { T(9, 0, 0), 0 }, OUT16 }, H,
-		  T(9, 0, 0), 90, 3, false, T(16, 0, 0), 0, 0, false, 0 },
-		{ "09:00:01 = 91 TL4", 2, { { T(9, 0, 1), 0 }, OUT16 }, H,
-		  T(9, 0, 1), 91, 4, false, T(16, 0, 0), 0, 0, false, 0 },
-		{ "last second of arrival window", 2,
-		  { { T(11, 44, 59), 0 }, OUT16 }, H, T(11, 44, 59), 255, 4,
-		  false, T(16, 0, 0), 0, 0, false, 0 },
-		{ "midpoint punch is leave window: no masuk TL4 0 min", 2,
-		  { { T(11, 45, 0), 0 }, OUT16 }, H, NONE, 0, 4, true,
-		  T(16, 0, 0), 0, 0, false, 0 },
-		{ "first arrival punch is masuk", 3,
-		  { { T(7, 40, 0), 0 }, { T(7, 10, 0), 0 }, OUT16 }, H,
-		  T(7, 10, 0), 0, 0, false, T(16, 0, 0), 0, 0, false, 0 },
+		{"exactly at start",
+		 2,
+		 {{T(7, 30, 0), 0}, OUT16},
+		 H,
+		 T(7, 30, 0),
+		 0,
+		 0,
+		 false,
+		 T(16, 0, 0),
+		 0,
+		 0,
+		 false,
+		 0},
+		{"at grace end 07:30:59 on time",
+		 2,
+		 {{T(7, 30, 59), 0}, OUT16},
+		 H,
+		 T(7, 30, 59),
+		 0,
+		 0,
+		 false,
+		 T(16, 0, 0),
+		 0,
+		 0,
+		 false,
+		 0},
+		{"grace + 1 s 07:31:00 = 1 min",
+		 2,
+		 {{T(7, 31, 0), 0}, OUT16},
+		 H,
+		 T(7, 31, 0),
+		 1,
+		 1,
+		 false,
+		 T(16, 0, 0),
+		 0,
+		 0,
+		 false,
+		 0},
+		{"07:31:01 = 2 min",
+		 2,
+		 {{T(7, 31, 1), 0}, OUT16},
+		 H,
+		 T(7, 31, 1),
+		 2,
+		 1,
+		 false,
+		 T(16, 0, 0),
+		 0,
+		 0,
+		 false,
+		 0},
+		{"08:00:00 = 30 TL1",
+		 2,
+		 {{T(8, 0, 0), 0}, OUT16},
+		 H,
+		 T(8, 0, 0),
+		 30,
+		 1,
+		 false,
+		 T(16, 0, 0),
+		 0,
+		 0,
+		 false,
+		 0},
+		{"08:00:01 = 31 TL2",
+		 2,
+		 {{T(8, 0, 1), 0}, OUT16},
+		 H,
+		 T(8, 0, 1),
+		 31,
+		 2,
+		 false,
+		 T(16, 0, 0),
+		 0,
+		 0,
+		 false,
+		 0},
+		{"08:30:00 = 60 TL2",
+		 2,
+		 {{T(8, 30, 0), 0}, OUT16},
+		 H,
+		 T(8, 30, 0),
+		 60,
+		 2,
+		 false,
+		 T(16, 0, 0),
+		 0,
+		 0,
+		 false,
+		 0},
+		{"08:30:01 = 61 TL3",
+		 2,
+		 {{T(8, 30, 1), 0}, OUT16},
+		 H,
+		 T(8, 30, 1),
+		 61,
+		 3,
+		 false,
+		 T(16, 0, 0),
+		 0,
+		 0,
+		 false,
+		 0},
+		{"09:00:00 = 90 TL3",
+		 2,
+		 {{T(9, 0, 0), 0}, OUT16},
+		 H,
+		 T(9, 0, 0),
+		 90,
+		 3,
+		 false,
+		 T(16, 0, 0),
+		 0,
+		 0,
+		 false,
+		 0},
+		{"09:00:01 = 91 TL4",
+		 2,
+		 {{T(9, 0, 1), 0}, OUT16},
+		 H,
+		 T(9, 0, 1),
+		 91,
+		 4,
+		 false,
+		 T(16, 0, 0),
+		 0,
+		 0,
+		 false,
+		 0},
+		{"last second of arrival window",
+		 2,
+		 {{T(11, 44, 59), 0}, OUT16},
+		 H,
+		 T(11, 44, 59),
+		 255,
+		 4,
+		 false,
+		 T(16, 0, 0),
+		 0,
+		 0,
+		 false,
+		 0},
+		{"midpoint punch is leave window: no masuk TL4 0 min",
+		 2,
+		 {{T(11, 45, 0), 0}, OUT16},
+		 H,
+		 NONE,
+		 0,
+		 4,
+		 true,
+		 T(16, 0, 0),
+		 0,
+		 0,
+		 false,
+		 0},
+		{"first arrival punch is masuk",
+		 3,
+		 {{T(7, 40, 0), 0}, {T(7, 10, 0), 0}, OUT16},
+		 H,
+		 T(7, 10, 0),
+		 0,
+		 0,
+		 false,
+		 T(16, 0, 0),
+		 0,
+		 0,
+		 false,
+		 0},
 	};
 	(void)state;
 	run_rows(&r, rows, N(rows), D("2026-03-02"), D("2026-04-01"), 0);
@@ -154,35 +298,175 @@ static void test_verdict_early_leave_at_every_boundary_is_banded(void **state)
 {
 	const struct day_rule r = rule_ppu();
 	const struct row rows[] = {
-		{ "exactly at end", 2, { IN07, { T(16, 0, 0), 0 } }, H,
-		  T(7, 0, 0), 0, 0, false, T(16, 0, 0), 0, 0, false, 0 },
-		{ "15:59:59 = 1 PSW1 (no grace)", 2,
-		  { IN07, { T(15, 59, 59), 0 } }, H, T(7, 0, 0), 0, 0, false,
-		  T(15, 59, 59), 1, 1, false, 0 },
-		{ "15:30:00 = 30 PSW1", 2, { IN07, { T(15, 30, 0), 0 } }, H,
-		  T(7, 0, 0), 0, 0, false, T(15, 30, 0), 30, 1, false, 0 },
-		{ "15:29:59 = 31 PSW2", 2, { IN07, { T(15, 29, 59), 0 } }, H,
-		  T(7, 0, 0), 0, 0, false, T(15, 29, 59), 31, 2, false, 0 },
-		{ "15:00:00 = 60 PSW2", 2, { IN07, { T(15, 0, 0), 0 } }, H,
-		  T(7, 0, 0), 0, 0, false, T(15, 0, 0), 60, 2, false, 0 },
-		{ "14:59:59 = 61 PSW3", 2, { IN07, { T(14, 59, 59), 0 } }, H,
-		  T(7, 0, 0), 0, 0, false, T(14, 59, 59), 61, 3, false, 0 },
-		{ "14:30:00 = 90 PSW3", 2, { IN07, { T(14, 30, 0), 0 } }, H,
-		  T(7, 0, 0), 0, 0, false, T(14, 30, 0), 90, 3, false, 0 },
-		{ "14:29:59 = 91 PSW4", 2, { IN07, { T(14, 29, 59), 0 } }, H,
-		  T(7, 0, 0), 0, 0, false, T(14, 29, 59), 91, 4, false, 0 },
-		{ "no pulang: PSW4 0 min + column", 1, { IN07 }, H, T(7, 0, 0),
-		  0, 0, false, NONE, 0, 4, true, 0 },
-		{ "last leave punch is pulang", 3,
-		  { IN07, { T(17, 0, 0), 0 }, { T(16, 30, 0), 0 } }, H,
-		  T(7, 0, 0), 0, 0, false, T(17, 0, 0), 0, 0, false, 0 },
-		{ "no punch: TK", 0, { IN07 }, VERDICT_TK, NONE, 0, 0, false,
-		  NONE, 0, 0, false, 0 },
-		{ "suppressed taps never change the verdict", 3,
-		  { IN07, { T(7, 1, 0), SUP }, { T(15, 0, 0), SUP } }, H,
-		  T(7, 0, 0), 0, 0, false, NONE, 0, 4, true, 0 },
-		{ "only suppressed: TK", 1, { { T(7, 0, 0), SUP } }, VERDICT_TK,
-		  NONE, 0, 0, false, NONE, 0, 0, false, 0 },
+		{"exactly at end",
+		 2,
+		 {IN07, {T(16, 0, 0), 0}},
+		 H,
+		 T(7, 0, 0),
+		 0,
+		 0,
+		 false,
+		 T(16, 0, 0),
+		 0,
+		 0,
+		 false,
+		 0},
+		{"15:59:59 = 1 PSW1 (no grace)",
+		 2,
+		 {IN07, {T(15, 59, 59), 0}},
+		 H,
+		 T(7, 0, 0),
+		 0,
+		 0,
+		 false,
+		 T(15, 59, 59),
+		 1,
+		 1,
+		 false,
+		 0},
+		{"15:30:00 = 30 PSW1",
+		 2,
+		 {IN07, {T(15, 30, 0), 0}},
+		 H,
+		 T(7, 0, 0),
+		 0,
+		 0,
+		 false,
+		 T(15, 30, 0),
+		 30,
+		 1,
+		 false,
+		 0},
+		{"15:29:59 = 31 PSW2",
+		 2,
+		 {IN07, {T(15, 29, 59), 0}},
+		 H,
+		 T(7, 0, 0),
+		 0,
+		 0,
+		 false,
+		 T(15, 29, 59),
+		 31,
+		 2,
+		 false,
+		 0},
+		{"15:00:00 = 60 PSW2",
+		 2,
+		 {IN07, {T(15, 0, 0), 0}},
+		 H,
+		 T(7, 0, 0),
+		 0,
+		 0,
+		 false,
+		 T(15, 0, 0),
+		 60,
+		 2,
+		 false,
+		 0},
+		{"14:59:59 = 61 PSW3",
+		 2,
+		 {IN07, {T(14, 59, 59), 0}},
+		 H,
+		 T(7, 0, 0),
+		 0,
+		 0,
+		 false,
+		 T(14, 59, 59),
+		 61,
+		 3,
+		 false,
+		 0},
+		{"14:30:00 = 90 PSW3",
+		 2,
+		 {IN07, {T(14, 30, 0), 0}},
+		 H,
+		 T(7, 0, 0),
+		 0,
+		 0,
+		 false,
+		 T(14, 30, 0),
+		 90,
+		 3,
+		 false,
+		 0},
+		{"14:29:59 = 91 PSW4",
+		 2,
+		 {IN07, {T(14, 29, 59), 0}},
+		 H,
+		 T(7, 0, 0),
+		 0,
+		 0,
+		 false,
+		 T(14, 29, 59),
+		 91,
+		 4,
+		 false,
+		 0},
+		{"no pulang: PSW4 0 min + column",
+		 1,
+		 {IN07},
+		 H,
+		 T(7, 0, 0),
+		 0,
+		 0,
+		 false,
+		 NONE,
+		 0,
+		 4,
+		 true,
+		 0},
+		{"last leave punch is pulang",
+		 3,
+		 {IN07, {T(17, 0, 0), 0}, {T(16, 30, 0), 0}},
+		 H,
+		 T(7, 0, 0),
+		 0,
+		 0,
+		 false,
+		 T(17, 0, 0),
+		 0,
+		 0,
+		 false,
+		 0},
+		{"no punch: TK",
+		 0,
+		 {IN07},
+		 VERDICT_TK,
+		 NONE,
+		 0,
+		 0,
+		 false,
+		 NONE,
+		 0,
+		 0,
+		 false,
+		 0},
+		{"suppressed taps never change the verdict",
+		 3,
+		 {IN07, {T(7, 1, 0), SUP}, {T(15, 0, 0), SUP}},
+		 H,
+		 T(7, 0, 0),
+		 0,
+		 0,
+		 false,
+		 NONE,
+		 0,
+		 4,
+		 true,
+		 0},
+		{"only suppressed: TK",
+		 1,
+		 {{T(7, 0, 0), SUP}},
+		 VERDICT_TK,
+		 NONE,
+		 0,
+		 0,
+		 false,
+		 NONE,
+		 0,
+		 0,
+		 false,
+		 0},
 	};
 	(void)state;
 	run_rows(&r, rows, N(rows), D("2026-03-02"), D("2026-04-01"), 0);
@@ -192,40 +476,149 @@ static void test_verdict_window_edges_decide_masuk_and_pulang(void **state)
 {
 	const struct day_rule r = rule_bdw();
 	const struct row rows[] = {
-		{ "07:29:59 before arrival window: outside", 2,
-		  { { T(7, 29, 59), 0 }, { T(15, 30, 0), 0 } }, H, NONE, 0, 4,
-		  true, T(15, 30, 0), 0, 0, false, 1 },
-		{ "07:30:00 window opens", 2,
-		  { { T(7, 30, 0), 0 }, { T(15, 30, 0), 0 } }, H, T(7, 30, 0),
-		  0, 0, false, T(15, 30, 0), 0, 0, false, 0 },
-		{ "08:00:59 grace end", 2,
-		  { { T(8, 0, 59), 0 }, { T(15, 30, 0), 0 } }, H, T(8, 0, 59),
-		  0, 0, false, T(15, 30, 0), 0, 0, false, 0 },
-		{ "08:09:59 last second of window: 10 min", 2,
-		  { { T(8, 9, 59), 0 }, { T(15, 30, 0), 0 } }, H, T(8, 9, 59),
-		  10, 1, false, T(15, 30, 0), 0, 0, false, 0 },
-		{ "08:10:00 window closed: outside, no masuk", 2,
-		  { { T(8, 10, 0), 0 }, { T(15, 30, 0), 0 } }, H, NONE, 0, 4,
-		  true, T(15, 30, 0), 0, 0, false, 1 },
-		{ "15:19:59 before leave window: no pulang", 2,
-		  { { T(7, 45, 0), 0 }, { T(15, 19, 59), 0 } }, H, T(7, 45, 0),
-		  0, 0, false, NONE, 0, 4, true, 1 },
-		{ "15:20:00 leave window opens: 10 min early", 2,
-		  { { T(7, 45, 0), 0 }, { T(15, 20, 0), 0 } }, H, T(7, 45, 0),
-		  0, 0, false, T(15, 20, 0), 10, 1, false, 0 },
-		{ "16:59:59 last second of leave window", 2,
-		  { { T(7, 45, 0), 0 }, { T(16, 59, 59), 0 } }, H, T(7, 45, 0),
-		  0, 0, false, T(16, 59, 59), 0, 0, false, 0 },
-		{ "17:00:00 leave window closed: outside", 2,
-		  { { T(7, 45, 0), 0 }, { T(17, 0, 0), 0 } }, H, T(7, 45, 0),
-		  0, 0, false, NONE, 0, 4, true, 1 },
-		{ "noon punch listed, not used", 3,
-		  { { T(7, 45, 0), 0 }, { T(12, 0, 0), 0 },
-		    { T(15, 30, 0), 0 } },
-		  H, T(7, 45, 0), 0, 0, false, T(15, 30, 0), 0, 0, false, 1 },
-		{ "only an outside punch: hadir, TL4 and PSW4", 1,
-		  { { T(12, 0, 0), 0 } }, H, NONE, 0, 4, true, NONE, 0, 4,
-		  true, 1 },
+		{"07:29:59 before arrival window: outside",
+		 2,
+		 {{T(7, 29, 59), 0}, {T(15, 30, 0), 0}},
+		 H,
+		 NONE,
+		 0,
+		 4,
+		 true,
+		 T(15, 30, 0),
+		 0,
+		 0,
+		 false,
+		 1},
+		{"07:30:00 window opens",
+		 2,
+		 {{T(7, 30, 0), 0}, {T(15, 30, 0), 0}},
+		 H,
+		 T(7, 30, 0),
+		 0,
+		 0,
+		 false,
+		 T(15, 30, 0),
+		 0,
+		 0,
+		 false,
+		 0},
+		{"08:00:59 grace end",
+		 2,
+		 {{T(8, 0, 59), 0}, {T(15, 30, 0), 0}},
+		 H,
+		 T(8, 0, 59),
+		 0,
+		 0,
+		 false,
+		 T(15, 30, 0),
+		 0,
+		 0,
+		 false,
+		 0},
+		{"08:09:59 last second of window: 10 min",
+		 2,
+		 {{T(8, 9, 59), 0}, {T(15, 30, 0), 0}},
+		 H,
+		 T(8, 9, 59),
+		 10,
+		 1,
+		 false,
+		 T(15, 30, 0),
+		 0,
+		 0,
+		 false,
+		 0},
+		{"08:10:00 window closed: outside, no masuk",
+		 2,
+		 {{T(8, 10, 0), 0}, {T(15, 30, 0), 0}},
+		 H,
+		 NONE,
+		 0,
+		 4,
+		 true,
+		 T(15, 30, 0),
+		 0,
+		 0,
+		 false,
+		 1},
+		{"15:19:59 before leave window: no pulang",
+		 2,
+		 {{T(7, 45, 0), 0}, {T(15, 19, 59), 0}},
+		 H,
+		 T(7, 45, 0),
+		 0,
+		 0,
+		 false,
+		 NONE,
+		 0,
+		 4,
+		 true,
+		 1},
+		{"15:20:00 leave window opens: 10 min early",
+		 2,
+		 {{T(7, 45, 0), 0}, {T(15, 20, 0), 0}},
+		 H,
+		 T(7, 45, 0),
+		 0,
+		 0,
+		 false,
+		 T(15, 20, 0),
+		 10,
+		 1,
+		 false,
+		 0},
+		{"16:59:59 last second of leave window",
+		 2,
+		 {{T(7, 45, 0), 0}, {T(16, 59, 59), 0}},
+		 H,
+		 T(7, 45, 0),
+		 0,
+		 0,
+		 false,
+		 T(16, 59, 59),
+		 0,
+		 0,
+		 false,
+		 0},
+		{"17:00:00 leave window closed: outside",
+		 2,
+		 {{T(7, 45, 0), 0}, {T(17, 0, 0), 0}},
+		 H,
+		 T(7, 45, 0),
+		 0,
+		 0,
+		 false,
+		 NONE,
+		 0,
+		 4,
+		 true,
+		 1},
+		{"noon punch listed, not used",
+		 3,
+		 {{T(7, 45, 0), 0}, {T(12, 0, 0), 0}, {T(15, 30, 0), 0}},
+		 H,
+		 T(7, 45, 0),
+		 0,
+		 0,
+		 false,
+		 T(15, 30, 0),
+		 0,
+		 0,
+		 false,
+		 1},
+		{"only an outside punch: hadir, TL4 and PSW4",
+		 1,
+		 {{T(12, 0, 0), 0}},
+		 H,
+		 NONE,
+		 0,
+		 4,
+		 true,
+		 NONE,
+		 0,
+		 4,
+		 true,
+		 1},
 	};
 	(void)state;
 	run_rows(&r, rows, N(rows), D("2026-03-05"), D("2026-04-01"), 0);
@@ -244,31 +637,114 @@ static void test_verdict_today_before_leave_closes_is_pending(void **state)
 		int tl, psw;
 		bool no_masuk, no_pulang, provisional, efektif;
 	} rows[] = {
-		{ "no punch at 10:00: belum hadir", 0, T(10, 0, 0), 0, { { 0 } },
-		  VERDICT_BELUM_HADIR, 0, 0, false, false, true, false },
-		{ "no punch at 23:59:59: still belum hadir", 0, T(23, 59, 59),
-		  0, { { 0 } }, VERDICT_BELUM_HADIR, 0, 0, false, false, true,
-		  false },
-		{ "late masuk, no pulang yet: TL counts, no PSW4", 0,
-		  T(10, 0, 0), 1, { { T(7, 40, 0), 0 } },
-		  VERDICT_BELUM_PULANG, 1, 0, false, false, true, true },
-		{ "early pulang so far: provisional PSW", 0, T(15, 0, 0), 2,
-		  { { T(7, 0, 0), 0 }, { T(14, 30, 0), 0 } }, VERDICT_HADIR, 0,
-		  3, false, false, true, true },
-		{ "window closes 17:00: 16:59:59 still belum hadir", 1,
-		  T(16, 59, 59), 0, { { 0 } }, VERDICT_BELUM_HADIR, 0, 0, false,
-		  false, true, false },
-		{ "window closed at 17:00:00: TK", 1, T(17, 0, 0), 0, { { 0 } },
-		  VERDICT_TK, 0, 0, false, false, false, true },
-		{ "after 17:00 with masuk only: PSW4", 1, T(17, 0, 0), 1,
-		  { { T(7, 45, 0), 0 } }, VERDICT_HADIR, 0, 4, false, true,
-		  false, true },
-		{ "punch before arrival window opens: no TL4 yet", 1,
-		  T(7, 20, 0), 1, { { T(7, 0, 0), 0 } },
-		  VERDICT_BELUM_PULANG, 0, 0, false, false, true, true },
-		{ "arrival window closed, no masuk: TL4", 1, T(9, 0, 0), 1,
-		  { { T(7, 0, 0), 0 } }, VERDICT_BELUM_PULANG, 4, 0, true,
-		  false, true, true },
+		{"no punch at 10:00: belum hadir",
+		 0,
+		 T(10, 0, 0),
+		 0,
+		 {{0}},
+		 VERDICT_BELUM_HADIR,
+		 0,
+		 0,
+		 false,
+		 false,
+		 true,
+		 false},
+		{"no punch at 23:59:59: still belum hadir",
+		 0,
+		 T(23, 59, 59),
+		 0,
+		 {{0}},
+		 VERDICT_BELUM_HADIR,
+		 0,
+		 0,
+		 false,
+		 false,
+		 true,
+		 false},
+		{"late masuk, no pulang yet: TL counts, no PSW4",
+		 0,
+		 T(10, 0, 0),
+		 1,
+		 {{T(7, 40, 0), 0}},
+		 VERDICT_BELUM_PULANG,
+		 1,
+		 0,
+		 false,
+		 false,
+		 true,
+		 true},
+		{"early pulang so far: provisional PSW",
+		 0,
+		 T(15, 0, 0),
+		 2,
+		 {{T(7, 0, 0), 0}, {T(14, 30, 0), 0}},
+		 VERDICT_HADIR,
+		 0,
+		 3,
+		 false,
+		 false,
+		 true,
+		 true},
+		{"window closes 17:00: 16:59:59 still belum hadir",
+		 1,
+		 T(16, 59, 59),
+		 0,
+		 {{0}},
+		 VERDICT_BELUM_HADIR,
+		 0,
+		 0,
+		 false,
+		 false,
+		 true,
+		 false},
+		{"window closed at 17:00:00: TK",
+		 1,
+		 T(17, 0, 0),
+		 0,
+		 {{0}},
+		 VERDICT_TK,
+		 0,
+		 0,
+		 false,
+		 false,
+		 false,
+		 true},
+		{"after 17:00 with masuk only: PSW4",
+		 1,
+		 T(17, 0, 0),
+		 1,
+		 {{T(7, 45, 0), 0}},
+		 VERDICT_HADIR,
+		 0,
+		 4,
+		 false,
+		 true,
+		 false,
+		 true},
+		{"punch before arrival window opens: no TL4 yet",
+		 1,
+		 T(7, 20, 0),
+		 1,
+		 {{T(7, 0, 0), 0}},
+		 VERDICT_BELUM_PULANG,
+		 0,
+		 0,
+		 false,
+		 false,
+		 true,
+		 true},
+		{"arrival window closed, no masuk: TL4",
+		 1,
+		 T(9, 0, 0),
+		 1,
+		 {{T(7, 0, 0), 0}},
+		 VERDICT_BELUM_PULANG,
+		 4,
+		 0,
+		 true,
+		 false,
+		 true,
+		 true},
 	};
 	(void)state;
 	for (size_t i = 0; i < N(rows); i++) {
@@ -298,11 +774,15 @@ static void test_verdict_today_before_leave_closes_is_pending(void **state)
 static void test_verdict_future_day_is_not_counted(void **state)
 {
 	const struct day_rule r = rule_ppu();
-	struct verdict_punch p[1] = { { T(7, 0, 0), UNT } };
+	struct verdict_punch p[1] = {{T(7, 0, 0), UNT}};
 	enum verdict_role roles[1];
 	struct verdict_input in = {
-		.day = D("2026-03-06"), .rule = &r, .active = true,
-		.punches = p, .npunches = 1, .today = D("2026-03-05"),
+		.day = D("2026-03-06"),
+		.rule = &r,
+		.active = true,
+		.punches = p,
+		.npunches = 1,
+		.today = D("2026-03-05"),
 		.now_sec = T(23, 0, 0),
 	};
 	struct verdict v;
@@ -320,8 +800,8 @@ static void test_verdict_future_day_is_not_counted(void **state)
 static void test_verdict_days_off_come_before_punches(void **state)
 {
 	const struct day_rule r = rule_ppu();
-	struct day_rule off = { .working = false };
-	struct verdict_punch p[2] = { { T(7, 0, 0), 0 }, { T(16, 0, 0), 0 } };
+	struct day_rule off = {.working = false};
+	struct verdict_punch p[2] = {{T(7, 0, 0), 0}, {T(16, 0, 0), 0}};
 	static const struct {
 		const char *name;
 		int rule; /* 0 working, 1 off, 2 NULL */
@@ -329,22 +809,21 @@ static void test_verdict_days_off_come_before_punches(void **state)
 		bool active;
 		enum verdict_status st;
 	} rows[] = {
-		{ "libur nasional", 0, CALENDAR_LIBUR, true, VERDICT_LIBUR },
-		{ "libur lokal", 0, CALENDAR_LOKAL, true, VERDICT_LIBUR },
-		{ "cuti bersama", 0, CALENDAR_CUTI_BERSAMA, true,
-		  VERDICT_CUTI_BERSAMA },
-		{ "weekday off", 1, CALENDAR_NONE, true, VERDICT_NONWORKING },
-		{ "holiday on a weekday off", 1, CALENDAR_LIBUR, true,
-		  VERDICT_NONWORKING },
-		{ "no profile in force", 2, CALENDAR_NONE, true,
-		  VERDICT_NONWORKING },
-		{ "inactive person", 0, CALENDAR_NONE, false,
-		  VERDICT_INACTIVE },
+		{"libur nasional", 0, CALENDAR_LIBUR, true, VERDICT_LIBUR},
+		{"libur lokal", 0, CALENDAR_LOKAL, true, VERDICT_LIBUR},
+		{"cuti bersama", 0, CALENDAR_CUTI_BERSAMA, true,
+		 VERDICT_CUTI_BERSAMA},
+		{"weekday off", 1, CALENDAR_NONE, true, VERDICT_NONWORKING},
+		{"holiday on a weekday off", 1, CALENDAR_LIBUR, true,
+		 VERDICT_NONWORKING},
+		{"no profile in force", 2, CALENDAR_NONE, true,
+		 VERDICT_NONWORKING},
+		{"inactive person", 0, CALENDAR_NONE, false, VERDICT_INACTIVE},
 	};
 	(void)state;
 	for (size_t i = 0; i < N(rows); i++) {
-		enum verdict_role roles[2] = { VERDICT_ROLE_MASUK,
-					       VERDICT_ROLE_MASUK };
+		enum verdict_role roles[2] = {VERDICT_ROLE_MASUK,
+					      VERDICT_ROLE_MASUK};
 		struct verdict_input in = {
 			.day = D("2026-03-02"),
 			.rule = rows[i].rule == 0   ? &r
@@ -375,8 +854,8 @@ static void test_verdict_excuses_cancel_what_they_cover(void **state)
 {
 	const struct day_rule r = rule_ppu();
 	/* late 31 min (TL2) and 60 min early (PSW2) */
-	struct verdict_punch late_early[2] = { { T(8, 0, 1), 0 },
-					       { T(15, 0, 0), 0 } };
+	struct verdict_punch late_early[2] = {{T(8, 0, 1), 0},
+					      {T(15, 0, 0), 0}};
 	static const struct {
 		const char *name;
 		bool punches;
@@ -387,43 +866,151 @@ static void test_verdict_excuses_cancel_what_they_cover(void **state)
 		int tl, psw;
 		bool late_exc, early_exc, efektif, hadir;
 	} rows[] = {
-		{ "no excuse", true, { { 0 } }, 0, VERDICT_HADIR, EXCUSE_NONE,
-		  2, 2, false, false, true, true },
-		{ "sakit full day, no punch", false,
-		  { { EXCUSE_S, EXCUSE_FULL_DAY, false } }, 1, VERDICT_EXCUSED,
-		  EXCUSE_S, 0, 0, false, false, true, false },
-		{ "izin full day, no punch", false,
-		  { { EXCUSE_I, EXCUSE_FULL_DAY, false } }, 1, VERDICT_EXCUSED,
-		  EXCUSE_I, 0, 0, false, false, true, false },
-		{ "cuti leaves hari kerja efektif", false,
-		  { { EXCUSE_C, EXCUSE_FULL_DAY, false } }, 1, VERDICT_EXCUSED,
-		  EXCUSE_C, 0, 0, false, false, false, false },
-		{ "dinas luar counts as hadir", false,
-		  { { EXCUSE_DL, EXCUSE_FULL_DAY, false } }, 1,
-		  VERDICT_EXCUSED, EXCUSE_DL, 0, 0, false, false, true, true },
-		{ "full day overrides TL and PSW", true,
-		  { { EXCUSE_AR, EXCUSE_FULL_DAY, false } }, 1,
-		  VERDICT_EXCUSED, EXCUSE_AR, 0, 0, true, true, true, true },
-		{ "izin terlambat cancels only TL", true,
-		  { { EXCUSE_I, EXCUSE_LATE_IN, false } }, 1, VERDICT_HADIR,
-		  EXCUSE_NONE, 0, 2, true, false, true, true },
-		{ "izin pulang cepat cancels only PSW", true,
-		  { { EXCUSE_I, EXCUSE_EARLY_OUT, false } }, 1, VERDICT_HADIR,
-		  EXCUSE_NONE, 2, 0, false, true, true, true },
-		{ "partial excuse without punch: still TK", false,
-		  { { EXCUSE_I, EXCUSE_LATE_IN, false } }, 1, VERDICT_TK,
-		  EXCUSE_NONE, 0, 0, false, false, true, false },
-		{ "revoked full-day excuse: TK", false,
-		  { { EXCUSE_S, EXCUSE_FULL_DAY, true } }, 1, VERDICT_TK,
-		  EXCUSE_NONE, 0, 0, false, false, true, false },
-		{ "revoked partial: TL stays", true,
-		  { { EXCUSE_I, EXCUSE_LATE_IN, true } }, 1, VERDICT_HADIR,
-		  EXCUSE_NONE, 2, 2, false, false, true, true },
-		{ "latest full-day entry wins", false,
-		  { { EXCUSE_S, EXCUSE_FULL_DAY, false },
-		    { EXCUSE_C, EXCUSE_FULL_DAY, false } },
-		  2, VERDICT_EXCUSED, EXCUSE_C, 0, 0, false, false, false,
-		  false },
+		{"no excuse",
+		 true,
+		 {{0}},
+		 0,
+		 VERDICT_HADIR,
+		 EXCUSE_NONE,
+		 2,
+		 2,
+		 false,
+		 false,
+		 true,
+		 true},
+		{"sakit full day, no punch",
+		 false,
+		 {{EXCUSE_S, EXCUSE_FULL_DAY, false}},
+		 1,
+		 VERDICT_EXCUSED,
+		 EXCUSE_S,
+		 0,
+		 0,
+		 false,
+		 false,
+		 true,
+		 false},
+		{"izin full day, no punch",
+		 false,
+		 {{EXCUSE_I, EXCUSE_FULL_DAY, false}},
+		 1,
+		 VERDICT_EXCUSED,
+		 EXCUSE_I,
+		 0,
+		 0,
+		 false,
+		 false,
+		 true,
+		 false},
+		{"cuti leaves hari kerja efektif",
+		 false,
+		 {{EXCUSE_C, EXCUSE_FULL_DAY, false}},
+		 1,
+		 VERDICT_EXCUSED,
+		 EXCUSE_C,
+		 0,
+		 0,
+		 false,
+		 false,
+		 false,
+		 false},
+		{"dinas luar counts as hadir",
+		 false,
+		 {{EXCUSE_DL, EXCUSE_FULL_DAY, false}},
+		 1,
+		 VERDICT_EXCUSED,
+		 EXCUSE_DL,
+		 0,
+		 0,
+		 false,
+		 false,
+		 true,
+		 true},
+		{"full day overrides TL and PSW",
+		 true,
+		 {{EXCUSE_AR, EXCUSE_FULL_DAY, false}},
+		 1,
+		 VERDICT_EXCUSED,
+		 EXCUSE_AR,
+		 0,
+		 0,
+		 true,
+		 true,
+		 true,
+		 true},
+		{"izin terlambat cancels only TL",
+		 true,
+		 {{EXCUSE_I, EXCUSE_LATE_IN, false}},
+		 1,
+		 VERDICT_HADIR,
+		 EXCUSE_NONE,
+		 0,
+		 2,
+		 true,
+		 false,
+		 true,
+		 true},
+		{"izin pulang cepat cancels only PSW",
+		 true,
+		 {{EXCUSE_I, EXCUSE_EARLY_OUT, false}},
+		 1,
+		 VERDICT_HADIR,
+		 EXCUSE_NONE,
+		 2,
+		 0,
+		 false,
+		 true,
+		 true,
+		 true},
+		{"partial excuse without punch: still TK",
+		 false,
+		 {{EXCUSE_I, EXCUSE_LATE_IN, false}},
+		 1,
+		 VERDICT_TK,
+		 EXCUSE_NONE,
+		 0,
+		 0,
+		 false,
+		 false,
+		 true,
+		 false},
+		{"revoked full-day excuse: TK",
+		 false,
+		 {{EXCUSE_S, EXCUSE_FULL_DAY, true}},
+		 1,
+		 VERDICT_TK,
+		 EXCUSE_NONE,
+		 0,
+		 0,
+		 false,
+		 false,
+		 true,
+		 false},
+		{"revoked partial: TL stays",
+		 true,
+		 {{EXCUSE_I, EXCUSE_LATE_IN, true}},
+		 1,
+		 VERDICT_HADIR,
+		 EXCUSE_NONE,
+		 2,
+		 2,
+		 false,
+		 false,
+		 true,
+		 true},
+		{"latest full-day entry wins",
+		 false,
+		 {{EXCUSE_S, EXCUSE_FULL_DAY, false},
+		  {EXCUSE_C, EXCUSE_FULL_DAY, false}},
+		 2,
+		 VERDICT_EXCUSED,
+		 EXCUSE_C,
+		 0,
+		 0,
+		 false,
+		 false,
+		 false,
+		 false},
 	};
 	(void)state;
 	for (size_t i = 0; i < N(rows); i++) {
@@ -456,25 +1043,68 @@ static void test_verdict_manual_never_replaces_reader_punch(void **state)
 {
 	const struct day_rule r = rule_ppu();
 	const struct row rows[] = {
-		{ "earlier manual masuk loses to reader", 3,
-		  { { T(7, 20, 0), MAN }, { T(7, 45, 0), 0 }, OUT16 }, H,
-		  T(7, 45, 0), 15, 1, false, T(16, 0, 0), 0, 0, false, 0 },
-		{ "later manual pulang loses to reader", 3,
-		  { IN07, { T(15, 0, 0), 0 }, { T(16, 30, 0), MAN } }, H,
-		  T(7, 0, 0), 0, 0, false, T(15, 0, 0), 60, 2, false, 0 },
-		{ "manual only: judged like a reader punch", 2,
-		  { { T(7, 50, 0), MAN }, { T(15, 59, 0), MAN } }, H,
-		  T(7, 50, 0), 20, 1, false, T(15, 59, 0), 1, 1, false, 0 },
-		{ "manual fills the role the reader missed", 2,
-		  { { T(7, 0, 0), MAN }, { T(16, 5, 0), 0 } }, H, T(7, 0, 0),
-		  0, 0, false, T(16, 5, 0), 0, 0, false, 0 },
+		{"earlier manual masuk loses to reader",
+		 3,
+		 {{T(7, 20, 0), MAN}, {T(7, 45, 0), 0}, OUT16},
+		 H,
+		 T(7, 45, 0),
+		 15,
+		 1,
+		 false,
+		 T(16, 0, 0),
+		 0,
+		 0,
+		 false,
+		 0},
+		{"later manual pulang loses to reader",
+		 3,
+		 {IN07, {T(15, 0, 0), 0}, {T(16, 30, 0), MAN}},
+		 H,
+		 T(7, 0, 0),
+		 0,
+		 0,
+		 false,
+		 T(15, 0, 0),
+		 60,
+		 2,
+		 false,
+		 0},
+		{"manual only: judged like a reader punch",
+		 2,
+		 {{T(7, 50, 0), MAN}, {T(15, 59, 0), MAN}},
+		 H,
+		 T(7, 50, 0),
+		 20,
+		 1,
+		 false,
+		 T(15, 59, 0),
+		 1,
+		 1,
+		 false,
+		 0},
+		{"manual fills the role the reader missed",
+		 2,
+		 {{T(7, 0, 0), MAN}, {T(16, 5, 0), 0}},
+		 H,
+		 T(7, 0, 0),
+		 0,
+		 0,
+		 false,
+		 T(16, 5, 0),
+		 0,
+		 0,
+		 false,
+		 0},
 	};
-	struct verdict_punch p[3] = { { T(7, 20, 0), MAN },
-				      { T(7, 45, 0), 0 },
-				      { T(16, 0, 0), 0 } };
+	struct verdict_punch p[3] = {
+		{T(7, 20, 0), MAN}, {T(7, 45, 0), 0}, {T(16, 0, 0), 0}};
 	struct verdict_input in = {
-		.day = D("2026-03-02"), .rule = &r, .active = true,
-		.punches = p, .npunches = 3, .today = D("2026-04-01"),
+		.day = D("2026-03-02"),
+		.rule = &r,
+		.active = true,
+		.punches = p,
+		.npunches = 3,
+		.today = D("2026-04-01"),
 	};
 	enum verdict_role roles[3];
 	struct verdict v;
@@ -492,12 +1122,16 @@ static void test_verdict_manual_never_replaces_reader_punch(void **state)
 static void test_verdict_untrusted_punch_judged_at_recorded_time(void **state)
 {
 	const struct day_rule r = rule_ppu();
-	struct verdict_punch p[3] = { { T(8, 0, 1), UNT },
-				      { T(16, 0, 0), UNT | MAN },
-				      { T(12, 0, 0), SUP | UNT } };
+	struct verdict_punch p[3] = {{T(8, 0, 1), UNT},
+				     {T(16, 0, 0), UNT | MAN},
+				     {T(12, 0, 0), SUP | UNT}};
 	struct verdict_input in = {
-		.day = D("2026-03-02"), .rule = &r, .active = true,
-		.punches = p, .npunches = 3, .today = D("2026-04-01"),
+		.day = D("2026-03-02"),
+		.rule = &r,
+		.active = true,
+		.punches = p,
+		.npunches = 3,
+		.today = D("2026-04-01"),
 	};
 	enum verdict_role roles[3];
 	struct verdict v;
@@ -517,11 +1151,13 @@ static void test_verdict_untrusted_punch_judged_at_recorded_time(void **state)
 static void test_verdict_bad_input_is_einval_and_out_untouched(void **state)
 {
 	const struct day_rule r = rule_ppu();
-	struct verdict_punch p[1] = { { 86400, 0 } };
-	struct verdict_excuse x[1] = { { EXCUSE_NONE, EXCUSE_FULL_DAY,
-					 false } };
+	struct verdict_punch p[1] = {{86400, 0}};
+	struct verdict_excuse x[1] = {{EXCUSE_NONE, EXCUSE_FULL_DAY, false}};
 	struct verdict_input in = {
-		.day = 1, .rule = &r, .active = true, .today = 2,
+		.day = 1,
+		.rule = &r,
+		.active = true,
+		.today = 2,
 	};
 	struct verdict v;
 
@@ -542,19 +1178,19 @@ static void test_verdict_bad_input_is_einval_and_out_untouched(void **state)
 }
 
 /* Profiles parsed from text, resolved per day through a rules_set. */
-#define PROFILE_5                                                           \
-	"[profile]\nname = P5\nreference = R\ngrace_s = 59\nweek = 5\n"      \
-	"[hours]\nmon = 07:30-16:00\ntue = 07:30-16:00\n"                    \
-	"wed = 07:30-16:00\nthu = 07:30-16:00\nfri = 07:30-11:00\n"          \
+#define PROFILE_5                                                              \
+	"[profile]\nname = P5\nreference = R\ngrace_s = 59\nweek = 5\n"        \
+	"[hours]\nmon = 07:30-16:00\ntue = 07:30-16:00\n"                      \
+	"wed = 07:30-16:00\nthu = 07:30-16:00\nfri = 07:30-11:00\n"            \
 	"sat = libur\nsun = libur\n"
-#define PROFILE_6                                                           \
-	"[profile]\nname = P6\nreference = R\ngrace_s = 59\nweek = 6\n"      \
-	"[hours]\nmon = 07:30-14:30\ntue = 07:30-14:30\n"                    \
-	"wed = 07:30-14:30\nthu = 07:30-14:30\nfri = 07:30-11:00\n"          \
+#define PROFILE_6                                                              \
+	"[profile]\nname = P6\nreference = R\ngrace_s = 59\nweek = 6\n"        \
+	"[hours]\nmon = 07:30-14:30\ntue = 07:30-14:30\n"                      \
+	"wed = 07:30-14:30\nthu = 07:30-14:30\nfri = 07:30-11:00\n"            \
 	"sat = 07:30-13:30\nsun = libur\n"
-#define RAMADAN                                                             \
-	"[ramadan]\nfrom = 2026-02-18\nto = 2026-03-19\n"                    \
-	"mon = 08:00-15:00\ntue = 08:00-15:00\nwed = 08:00-15:00\n"          \
+#define RAMADAN                                                                \
+	"[ramadan]\nfrom = 2026-02-18\nto = 2026-03-19\n"                      \
+	"mon = 08:00-15:00\ntue = 08:00-15:00\nwed = 08:00-15:00\n"            \
 	"thu = 08:00-15:00\nfri = 08:00-11:30\n"
 
 static void parse_profile(const char *text, struct rules_profile *p)
@@ -574,9 +1210,12 @@ static struct verdict judge_day(const struct rules_set *s, const char *day,
 				int32_t in_s, int32_t out_s)
 {
 	struct day_rule r;
-	struct verdict_punch p[2] = { { in_s, 0 }, { out_s, 0 } };
+	struct verdict_punch p[2] = {{in_s, 0}, {out_s, 0}};
 	struct verdict_input in = {
-		.day = D(day), .active = true, .punches = p, .npunches = 2,
+		.day = D(day),
+		.active = true,
+		.punches = p,
+		.npunches = 2,
 		.today = D("2026-12-31"),
 	};
 	struct verdict v;
@@ -598,26 +1237,26 @@ static void test_verdict_friday_6day_and_ramadan_hours(void **state)
 		enum verdict_status st;
 		int32_t late, early;
 	} rows[] = {
-		{ "Friday ends 11:00", 0, "2026-03-06", T(7, 30, 0),
-		  T(11, 0, 0), VERDICT_HADIR, 0, 0 },
-		{ "Thursday 12:00 is 240 min early", 0, "2026-03-05",
-		  T(7, 30, 0), T(12, 0, 0), VERDICT_HADIR, 0, 240 },
-		{ "5-day Saturday is off", 0, "2026-03-07", T(7, 30, 0),
-		  T(13, 30, 0), VERDICT_NONWORKING, 0, 0 },
-		{ "6-day Saturday ends 13:30", 1, "2026-03-07", T(7, 30, 0),
-		  T(13, 30, 0), VERDICT_HADIR, 0, 0 },
-		{ "6-day Monday ends 14:30", 1, "2026-03-09", T(7, 30, 0),
-		  T(14, 0, 0), VERDICT_HADIR, 0, 30 },
-		{ "Ramadan Monday starts 08:00", 2, "2026-03-02", T(7, 45, 0),
-		  T(15, 0, 0), VERDICT_HADIR, 0, 0 },
-		{ "Ramadan last day", 2, "2026-03-19", T(8, 1, 1),
-		  T(15, 0, 0), VERDICT_HADIR, 2, 0 },
-		{ "after Ramadan back to 07:30", 2, "2026-03-23", T(7, 45, 0),
-		  T(16, 0, 0), VERDICT_HADIR, 15, 0 },
-		{ "Ramadan Friday ends 11:30", 2, "2026-03-13", T(7, 45, 0),
-		  T(11, 0, 0), VERDICT_HADIR, 0, 30 },
+		{"Friday ends 11:00", 0, "2026-03-06", T(7, 30, 0), T(11, 0, 0),
+		 VERDICT_HADIR, 0, 0},
+		{"Thursday 12:00 is 240 min early", 0, "2026-03-05",
+		 T(7, 30, 0), T(12, 0, 0), VERDICT_HADIR, 0, 240},
+		{"5-day Saturday is off", 0, "2026-03-07", T(7, 30, 0),
+		 T(13, 30, 0), VERDICT_NONWORKING, 0, 0},
+		{"6-day Saturday ends 13:30", 1, "2026-03-07", T(7, 30, 0),
+		 T(13, 30, 0), VERDICT_HADIR, 0, 0},
+		{"6-day Monday ends 14:30", 1, "2026-03-09", T(7, 30, 0),
+		 T(14, 0, 0), VERDICT_HADIR, 0, 30},
+		{"Ramadan Monday starts 08:00", 2, "2026-03-02", T(7, 45, 0),
+		 T(15, 0, 0), VERDICT_HADIR, 0, 0},
+		{"Ramadan last day", 2, "2026-03-19", T(8, 1, 1), T(15, 0, 0),
+		 VERDICT_HADIR, 2, 0},
+		{"after Ramadan back to 07:30", 2, "2026-03-23", T(7, 45, 0),
+		 T(16, 0, 0), VERDICT_HADIR, 15, 0},
+		{"Ramadan Friday ends 11:30", 2, "2026-03-13", T(7, 45, 0),
+		 T(11, 0, 0), VERDICT_HADIR, 0, 30},
 	};
-	const struct rules_set *sets[3] = { &five, &six, &ram };
+	const struct rules_set *sets[3] = {&five, &six, &ram};
 
 	(void)state;
 	rules_set_init(&five);
@@ -640,8 +1279,8 @@ static void test_verdict_friday_6day_and_ramadan_hours(void **state)
 	}
 }
 
-static void test_verdict_profile_change_mid_month_keeps_earlier_days(
-	void **state)
+static void
+test_verdict_profile_change_mid_month_keeps_earlier_days(void **state)
 {
 	static struct rules_set s;
 	static struct rules_profile a, b;
@@ -663,9 +1302,9 @@ static void test_verdict_profile_change_mid_month_keeps_earlier_days(
 	assert_int_equal(after.late_min, 0);
 	assert_int_equal(after.early_min, 0);
 	/* before the first profile: no rule, not a working day */
-	assert_int_equal(judge_day(&s, "2025-12-31", T(7, 45, 0), T(16, 0, 0))
-				 .status,
-			 VERDICT_NONWORKING);
+	assert_int_equal(
+		judge_day(&s, "2025-12-31", T(7, 45, 0), T(16, 0, 0)).status,
+		VERDICT_NONWORKING);
 }
 
 static void test_verdict_zone_decides_local_day_and_lateness(void **state)
@@ -683,13 +1322,13 @@ static void test_verdict_zone_decides_local_day_and_lateness(void **state)
 		int32_t late;
 		int tl;
 	} rows[] = {
-		{ "Asia/Jakarta", 0, "2026-03-02", VERDICT_HADIR, 10, 1 },
-		{ "Asia/Makassar", 0, "2026-03-02", VERDICT_HADIR, 70, 3 },
-		{ "Asia/Jayapura", 0, "2026-03-02", VERDICT_HADIR, 130, 4 },
+		{"Asia/Jakarta", 0, "2026-03-02", VERDICT_HADIR, 10, 1},
+		{"Asia/Makassar", 0, "2026-03-02", VERDICT_HADIR, 70, 3},
+		{"Asia/Jayapura", 0, "2026-03-02", VERDICT_HADIR, 130, 4},
 		/* 23:30 Sunday in WIB; 00:30 / 01:30 Monday further east */
-		{ "Asia/Jakarta", 1, "2026-03-01", VERDICT_NONWORKING, 0, 0 },
-		{ "Asia/Makassar", 1, "2026-03-02", VERDICT_HADIR, 0, 0 },
-		{ "Asia/Jayapura", 1, "2026-03-02", VERDICT_HADIR, 0, 0 },
+		{"Asia/Jakarta", 1, "2026-03-01", VERDICT_NONWORKING, 0, 0},
+		{"Asia/Makassar", 1, "2026-03-02", VERDICT_HADIR, 0, 0},
+		{"Asia/Jayapura", 1, "2026-03-02", VERDICT_HADIR, 0, 0},
 	};
 	(void)state;
 	parse_profile(PROFILE_5, &p);
@@ -700,8 +1339,9 @@ static void test_verdict_zone_decides_local_day_and_lateness(void **state)
 		pd_day_t day;
 		struct day_rule r;
 		struct verdict_punch punch;
-		struct verdict_input in = { .active = true, .npunches = 1,
-					    .today = D("2026-12-31") };
+		struct verdict_input in = {.active = true,
+					   .npunches = 1,
+					   .today = D("2026-12-31")};
 		struct verdict v;
 
 		assert_int_equal(civil_tz_offset(rows[i].zone, &off), 0);
@@ -724,7 +1364,7 @@ static void test_verdict_zone_decides_local_day_and_lateness(void **state)
 static void test_verdict_mark_punch_picks_the_light(void **state)
 {
 	const struct day_rule ppu = rule_ppu(), bdw = rule_bdw();
-	struct day_rule off = { .working = false };
+	struct day_rule off = {.working = false};
 	static const struct {
 		int rule; /* 0 ppu, 1 bdw, 2 off, 3 NULL */
 		enum calendar_kind hol;
@@ -732,25 +1372,22 @@ static void test_verdict_mark_punch_picks_the_light(void **state)
 		bool have_masuk;
 		enum verdict_mark mark;
 	} rows[] = {
-		{ 0, CALENDAR_NONE, T(7, 30, 59), false, VERDICT_MARK_ON_TIME },
-		{ 0, CALENDAR_NONE, T(7, 31, 0), false, VERDICT_MARK_LATE },
-		{ 0, CALENDAR_NONE, T(7, 31, 0), true, VERDICT_MARK_ON_TIME },
-		{ 0, CALENDAR_NONE, T(15, 59, 59), true, VERDICT_MARK_EARLY },
-		{ 0, CALENDAR_NONE, T(16, 0, 0), true, VERDICT_MARK_ON_TIME },
-		{ 0, CALENDAR_NONE, T(12, 0, 0), false, VERDICT_MARK_EARLY },
-		{ 1, CALENDAR_NONE, T(7, 29, 59), false, VERDICT_MARK_OUTSIDE },
-		{ 1, CALENDAR_NONE, T(8, 9, 59), false, VERDICT_MARK_LATE },
-		{ 1, CALENDAR_NONE, T(8, 10, 0), false, VERDICT_MARK_OUTSIDE },
-		{ 1, CALENDAR_NONE, T(15, 20, 0), true, VERDICT_MARK_EARLY },
-		{ 1, CALENDAR_NONE, T(17, 0, 0), true, VERDICT_MARK_OUTSIDE },
-		{ 0, CALENDAR_LIBUR, T(7, 0, 0), false,
-		  VERDICT_MARK_NONWORKING },
-		{ 2, CALENDAR_NONE, T(7, 0, 0), false,
-		  VERDICT_MARK_NONWORKING },
-		{ 3, CALENDAR_NONE, T(7, 0, 0), false,
-		  VERDICT_MARK_NONWORKING },
+		{0, CALENDAR_NONE, T(7, 30, 59), false, VERDICT_MARK_ON_TIME},
+		{0, CALENDAR_NONE, T(7, 31, 0), false, VERDICT_MARK_LATE},
+		{0, CALENDAR_NONE, T(7, 31, 0), true, VERDICT_MARK_ON_TIME},
+		{0, CALENDAR_NONE, T(15, 59, 59), true, VERDICT_MARK_EARLY},
+		{0, CALENDAR_NONE, T(16, 0, 0), true, VERDICT_MARK_ON_TIME},
+		{0, CALENDAR_NONE, T(12, 0, 0), false, VERDICT_MARK_EARLY},
+		{1, CALENDAR_NONE, T(7, 29, 59), false, VERDICT_MARK_OUTSIDE},
+		{1, CALENDAR_NONE, T(8, 9, 59), false, VERDICT_MARK_LATE},
+		{1, CALENDAR_NONE, T(8, 10, 0), false, VERDICT_MARK_OUTSIDE},
+		{1, CALENDAR_NONE, T(15, 20, 0), true, VERDICT_MARK_EARLY},
+		{1, CALENDAR_NONE, T(17, 0, 0), true, VERDICT_MARK_OUTSIDE},
+		{0, CALENDAR_LIBUR, T(7, 0, 0), false, VERDICT_MARK_NONWORKING},
+		{2, CALENDAR_NONE, T(7, 0, 0), false, VERDICT_MARK_NONWORKING},
+		{3, CALENDAR_NONE, T(7, 0, 0), false, VERDICT_MARK_NONWORKING},
 	};
-	const struct day_rule *rules[4] = { &ppu, &bdw, &off, NULL };
+	const struct day_rule *rules[4] = {&ppu, &bdw, &off, NULL};
 
 	(void)state;
 	for (size_t i = 0; i < N(rows); i++)
@@ -762,8 +1399,8 @@ static void test_verdict_mark_punch_picks_the_light(void **state)
 
 static void test_verdict_band_edges(void **state)
 {
-	static const int32_t min[] = { -5, 0, 1, 30, 31, 60, 61, 90, 91, 600 };
-	static const int band[] = { 0, 0, 1, 1, 2, 2, 3, 3, 4, 4 };
+	static const int32_t min[] = {-5, 0, 1, 30, 31, 60, 61, 90, 91, 600};
+	static const int band[] = {0, 0, 1, 1, 2, 2, 3, 3, 4, 4};
 
 	(void)state;
 	for (size_t i = 0; i < N(min); i++)
@@ -796,13 +1433,11 @@ static void test_verdict_excuse_words_map_from_store(void **state)
 	assert_int_equal(k, EXCUSE_AR);
 	assert_int_equal(verdict_excuse_parse("X", &k), -EINVAL);
 	for (int i = EXCUSE_I; i < EXCUSE_KINDS; i++) {
-		assert_int_equal(verdict_excuse_parse(verdict_excuse_code(i),
-						      &k),
-				 0);
+		assert_int_equal(
+			verdict_excuse_parse(verdict_excuse_code(i), &k), 0);
 		assert_int_equal(k, i);
-		assert_int_equal(verdict_excuse_parse(verdict_excuse_word(i),
-						      &k),
-				 0);
+		assert_int_equal(
+			verdict_excuse_parse(verdict_excuse_word(i), &k), 0);
 		assert_int_equal(k, i);
 	}
 	for (int i = 0; i < VERDICT_STATUSES; i++)
