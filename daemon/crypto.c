@@ -82,7 +82,7 @@ void crypto_sha256_final(struct crypto_sha256_ctx *c,
 
 int crypto_sha256_file(const char *path, char out[PD_HASH_HEX])
 {
-	struct crypto_sha256_ctx c;
+	struct crypto_sha256_ctx c = {{0}}; /* cppcheck: not read */
 	uint8_t h[CRYPTO_SHA256_BYTES];
 	unsigned char buf[FILE_BUF_LEN];
 	int fd, rc = 0;
@@ -206,14 +206,16 @@ static int key_load(const char *path, int fd, uint8_t key[CRYPTO_KEY_BYTES])
 		return -EINVAL;
 	}
 	if (sb.st_size != CRYPTO_KEY_BYTES) {
-		log_warnx("%s: key file has %lld bytes, expected %d; refusing it",
-			  path, (long long)sb.st_size, CRYPTO_KEY_BYTES);
+		log_warnx(
+			"%s: key file has %lld bytes, expected %d; refusing it",
+			path, (long long)sb.st_size, CRYPTO_KEY_BYTES);
 		return -EINVAL;
 	}
 	if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
-		log_warnx("%s: key file mode %04o lets group or others read it; "
-			  "chmod 600 it",
-			  path, (unsigned int)(sb.st_mode & 07777));
+		log_warnx(
+			"%s: key file mode %04o lets group or others read it; "
+			"chmod 600 it",
+			path, (unsigned int)(sb.st_mode & 07777));
 		return -EPERM;
 	}
 	while (got < sizeof(buf)) {
@@ -319,8 +321,7 @@ err_unlink:
 	return rc;
 }
 
-int crypto_key_load_or_create(const char *path,
-			      uint8_t key[CRYPTO_KEY_BYTES])
+int crypto_key_load_or_create(const char *path, uint8_t key[CRYPTO_KEY_BYTES])
 {
 	int fd, rc;
 

@@ -185,7 +185,7 @@ struct excuse {
 	char kind[EXCUSE_KIND_MAX]; /* izin sakit cuti dinas-luar alat-rusak */
 	char part[EXCUSE_PART_MAX]; /* "" (full day), terlambat, pulang-cepat */
 	char reason[PD_TEXT_MAX];
-	char document[PD_TEXT_MAX]; /* surat tugas no.; required for dinas-luar */
+	char document[PD_TEXT_MAX]; /* surat tugas no., dinas-luar needs it */
 	char by[PD_NAME_MAX];	    /* admin who entered it */
 	bool revoked;
 	char revoke_reason[PD_TEXT_MAX];

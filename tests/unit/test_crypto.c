@@ -23,22 +23,23 @@
 #include "log.h"
 
 /* FIPS 180-2 / `printf abc | sha256sum` */
-#define SHA_ABC "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-#define SHA_EMPTY                                                            \
+#define SHA_ABC                                                                \
+	"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+#define SHA_EMPTY                                                              \
 	"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 /* RFC 8032 section 7.1, TEST 1 (empty message). */
-#define RFC_SEED                                                             \
+#define RFC_SEED                                                               \
 	"9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
-#define RFC_PK                                                               \
+#define RFC_PK                                                                 \
 	"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
-#define RFC_SIG                                                              \
-	"e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555" \
+#define RFC_SIG                                                                \
+	"e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555"    \
 	"fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
 /* printf RFC_PK | xxd -r -p | sha256sum, first 16 digits grouped */
 #define RFC_FPR "21fe-31df-a154-a261"
 
-static const uint8_t key_a[CRYPTO_KEY_BYTES] = { 1, 2, 3, 4, 5, 6, 7, 8 };
-static const uint8_t key_b[CRYPTO_KEY_BYTES] = { 8, 7, 6, 5, 4, 3, 2, 1 };
+static const uint8_t key_a[CRYPTO_KEY_BYTES] = {1, 2, 3, 4, 5, 6, 7, 8};
+static const uint8_t key_b[CRYPTO_KEY_BYTES] = {8, 7, 6, 5, 4, 3, 2, 1};
 
 static void test_crypto_sha256_known_vectors(void **state)
 {
@@ -53,7 +54,7 @@ static void test_crypto_sha256_known_vectors(void **state)
 
 static void test_crypto_sha256_incremental_equals_one_shot(void **state)
 {
-	struct crypto_sha256_ctx c;
+	struct crypto_sha256_ctx c = {{0}}; /* cppcheck: not read */
 	uint8_t one[CRYPTO_SHA256_BYTES], inc[CRYPTO_SHA256_BYTES];
 	char hex[PD_HASH_HEX];
 
@@ -87,7 +88,7 @@ static void test_crypto_sha256_file_matches_sha256sum(void **state)
 
 static void test_crypto_hex_decode_rejects_bad_input(void **state)
 {
-	static const char *const bad[] = { "", "0", "0g", "001", "0 ", "-1" };
+	static const char *const bad[] = {"", "0", "0g", "001", "0 ", "-1"};
 	uint8_t b[1];
 
 	(void)state;
@@ -106,19 +107,18 @@ static void test_crypto_seal_round_trips_and_hides_plaintext(void **state)
 	size_t n = 0;
 
 	(void)state;
-	assert_int_equal(crypto_seal(key_a, plain, sizeof(plain), box,
-				     sizeof(box)),
-			 0);
+	assert_int_equal(
+		crypto_seal(key_a, plain, sizeof(plain), box, sizeof(box)), 0);
 	assert_null(memmem(box, sizeof(box), "TEMPLATE", 8));
-	assert_int_equal(crypto_unseal(key_a, box, sizeof(box), out,
-				       sizeof(out), &n),
-			 0);
+	assert_int_equal(
+		crypto_unseal(key_a, box, sizeof(box), out, sizeof(out), &n),
+		0);
 	assert_int_equal(n, sizeof(plain));
 	assert_memory_equal(out, plain, sizeof(plain));
 	/* a fresh nonce each time: same input, different blob */
-	assert_int_equal(crypto_seal(key_a, plain, sizeof(plain), box2,
-				     sizeof(box2)),
-			 0);
+	assert_int_equal(
+		crypto_seal(key_a, plain, sizeof(plain), box2, sizeof(box2)),
+		0);
 	assert_memory_not_equal(box, box2, sizeof(box));
 }
 
@@ -130,9 +130,8 @@ static void test_crypto_unseal_tampered_is_ebadmsg(void **state)
 	size_t n = 99;
 
 	(void)state;
-	assert_int_equal(crypto_seal(key_a, plain, sizeof(plain), box,
-				     sizeof(box)),
-			 0);
+	assert_int_equal(
+		crypto_seal(key_a, plain, sizeof(plain), box, sizeof(box)), 0);
 	/* every byte matters: nonce, MAC and ciphertext */
 	for (size_t i = 0; i < sizeof(box); i++) {
 		box[i] ^= 0x01;
@@ -142,9 +141,9 @@ static void test_crypto_unseal_tampered_is_ebadmsg(void **state)
 		box[i] ^= 0x01;
 	}
 	assert_int_equal(n, 99); /* untouched on failure */
-	assert_int_equal(crypto_unseal(key_b, box, sizeof(box), out,
-				       sizeof(out), &n),
-			 -EBADMSG);
+	assert_int_equal(
+		crypto_unseal(key_b, box, sizeof(box), out, sizeof(out), &n),
+		-EBADMSG);
 	assert_int_equal(crypto_unseal(key_a, box, sizeof(box) - 1, out,
 				       sizeof(out), &n),
 			 -EBADMSG);
@@ -161,12 +160,11 @@ static void test_crypto_seal_small_buffers_are_einval(void **state)
 	size_t n;
 
 	(void)state;
-	assert_int_equal(crypto_seal(key_a, plain, sizeof(plain), box,
-				     sizeof(box) - 1),
-			 -EINVAL);
-	assert_int_equal(crypto_seal(key_a, plain, sizeof(plain), box,
-				     sizeof(box)),
-			 0);
+	assert_int_equal(
+		crypto_seal(key_a, plain, sizeof(plain), box, sizeof(box) - 1),
+		-EINVAL);
+	assert_int_equal(
+		crypto_seal(key_a, plain, sizeof(plain), box, sizeof(box)), 0);
 	assert_int_equal(crypto_unseal(key_a, box, sizeof(box), out,
 				       sizeof(out) - 1, &n),
 			 -EINVAL);
@@ -191,7 +189,7 @@ static void test_crypto_key_file_created_0600_and_reloaded(void **state)
 	char *dir = testutil_tmpdir("crypto");
 	char path[512];
 	uint8_t k1[CRYPTO_KEY_BYTES], k2[CRYPTO_KEY_BYTES];
-	uint8_t zero[CRYPTO_KEY_BYTES] = { 0 };
+	uint8_t zero[CRYPTO_KEY_BYTES] = {0};
 	struct stat sb;
 
 	(void)state;
@@ -215,13 +213,13 @@ static void test_crypto_key_file_refused_when_bad(void **state)
 		mode_t mode;
 		int want;
 	} rows[] = {
-		{ "short", 0600, -EINVAL },
-		{ "0123456789abcdef0123456789abcdef!", 0600, -EINVAL },
-		{ "0123456789abcdef0123456789abcdef", 0640, -EPERM },
-		{ "0123456789abcdef0123456789abcdef", 0604, -EPERM },
-		{ "0123456789abcdef0123456789abcdef", 0620, -EPERM },
-		{ "0123456789abcdef0123456789abcdef", 0400, 0 },
-		{ "0123456789abcdef0123456789abcdef", 0600, 0 },
+		{"short", 0600, -EINVAL},
+		{"0123456789abcdef0123456789abcdef!", 0600, -EINVAL},
+		{"0123456789abcdef0123456789abcdef", 0640, -EPERM},
+		{"0123456789abcdef0123456789abcdef", 0604, -EPERM},
+		{"0123456789abcdef0123456789abcdef", 0620, -EPERM},
+		{"0123456789abcdef0123456789abcdef", 0400, 0},
+		{"0123456789abcdef0123456789abcdef", 0600, 0},
 	};
 	char *dir = testutil_tmpdir("crypto");
 	char path[512];
@@ -230,7 +228,7 @@ static void test_crypto_key_file_refused_when_bad(void **state)
 	assert_non_null(dir);
 	snprintf(path, sizeof(path), "%s/device.key", dir);
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		uint8_t key[CRYPTO_KEY_BYTES] = { 0 };
+		uint8_t key[CRYPTO_KEY_BYTES] = {0};
 
 		unlink(path);
 		assert_int_equal(testutil_write(path, rows[i].content), 0);
@@ -288,8 +286,7 @@ static void test_crypto_devkey_matches_rfc8032(void **state)
 
 	(void)state;
 	assert_int_equal(crypto_hex_decode(RFC_SEED, seed, sizeof(seed)), 0);
-	assert_int_equal(crypto_hex_decode(RFC_SIG, want_sig,
-					   sizeof(want_sig)),
+	assert_int_equal(crypto_hex_decode(RFC_SIG, want_sig, sizeof(want_sig)),
 			 0);
 	crypto_devkey_from_seed(seed, &k);
 	crypto_pubkey_hex(k.pk, hex);
@@ -343,14 +340,16 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_crypto_sha256_known_vectors),
-		cmocka_unit_test(test_crypto_sha256_incremental_equals_one_shot),
+		cmocka_unit_test(
+			test_crypto_sha256_incremental_equals_one_shot),
 		cmocka_unit_test(test_crypto_sha256_file_matches_sha256sum),
 		cmocka_unit_test(test_crypto_hex_decode_rejects_bad_input),
 		cmocka_unit_test(
 			test_crypto_seal_round_trips_and_hides_plaintext),
 		cmocka_unit_test(test_crypto_unseal_tampered_is_ebadmsg),
 		cmocka_unit_test(test_crypto_seal_small_buffers_are_einval),
-		cmocka_unit_test(test_crypto_key_file_created_0600_and_reloaded),
+		cmocka_unit_test(
+			test_crypto_key_file_created_0600_and_reloaded),
 		cmocka_unit_test(test_crypto_key_file_refused_when_bad),
 		cmocka_unit_test(test_crypto_key_file_missing_dir_is_enoent),
 		cmocka_unit_test(

@@ -22,19 +22,19 @@
 #define T_0100	  1767229200
 #define T_0055	  1767228930
 
-#define GOLDEN_LINE1                                                          \
-	"1,person,2026-01-01T00:00:00Z,P001,,\"action=add;name=Siti Aminah, " \
+#define GOLDEN_LINE1                                                           \
+	"1,person,2026-01-01T00:00:00Z,P001,,\"action=add;name=Siti Aminah, "  \
 	"S.Pd;jabatan=Kaur \"\"TU\"\";since=2026-01-01\""
-#define GOLDEN_LINE2                                                          \
-	"2,punch,2026-01-01T01:00:00Z,P001,2026-01-01T00:55:30Z,"             \
+#define GOLDEN_LINE2                                                           \
+	"2,punch,2026-01-01T01:00:00Z,P001,2026-01-01T00:55:30Z,"              \
 	"day=2026-01-01;sec=28530;flags="
 /*
  * H1=$({ head -c 32 /dev/zero; printf '%s' "$L1"; } | sha256sum)
  * H2=$({ printf '%s' "$H1" | xxd -r -p; printf '%s' "$L2"; } | sha256sum)
  */
-#define GOLDEN_HASH1 \
+#define GOLDEN_HASH1                                                           \
 	"384c447f67c7d794e507683367df54b666dfe192924b4d10d0859762d2cce035"
-#define GOLDEN_HASH2 \
+#define GOLDEN_HASH2                                                           \
 	"3326692632d400c0e85af269a0c059828758b125436ebe9c51f77c8e404309be"
 
 static void row1(struct ledger_row *r)
@@ -44,9 +44,8 @@ static void row1(struct ledger_row *r)
 	strcpy(r->kind, LEDGER_PERSON);
 	r->recorded_utc = T_NEWYEAR;
 	strcpy(r->person, "P001");
-	assert_int_equal(ledger_data_add(r->data, sizeof(r->data), "action",
-					 "add"),
-			 0);
+	assert_int_equal(
+		ledger_data_add(r->data, sizeof(r->data), "action", "add"), 0);
 	assert_int_equal(ledger_data_add(r->data, sizeof(r->data), "name",
 					 "Siti Aminah, S.Pd"),
 			 0);
@@ -156,7 +155,8 @@ static void test_ledger_hash_bad_prev_hash_is_einval(void **state)
 	row2(&r, "ABCDEF");
 	assert_int_equal(ledger_hash(&r), -EINVAL);
 	/* upper-case hex is not canonical */
-	row2(&r, "384C447F67C7D794E507683367DF54B666DFE192924B4D10D0859762D2CCE035");
+	row2(&r, "384C447F67C7D794E507683367DF54B666DFE192924B4D10D0859762D2CCE"
+		 "035");
 	assert_int_equal(ledger_hash(&r), -EINVAL);
 }
 
@@ -167,19 +167,19 @@ static void test_ledger_data_values_round_trip(void **state)
 		const char *value;
 		const char *escaped; /* as it appears in data */
 	} rows[] = {
-		{ "plain", "plain" },
-		{ "", "" },
-		{ "a;b", "a%3Bb" },
-		{ "k=v", "k%3Dv" },
-		{ "100%", "100%25" },
-		{ "%3B", "%253B" },
-		{ "line1\nline2", "line1%0Aline2" },
-		{ "cr\r\ttab", "cr%0D%09tab" },
-		{ "del\x7f", "del%7F" },
-		{ "say \"hi\"", "say \"hi\"" },
-		{ "a, b, c", "a, b, c" },
-		{ "Kaur Keuangan – Désa", "Kaur Keuangan – Désa" },
-		{ "ꦱꦶꦠꦶ 🙂", "ꦱꦶꦠꦶ 🙂" },
+		{"plain", "plain"},
+		{"", ""},
+		{"a;b", "a%3Bb"},
+		{"k=v", "k%3Dv"},
+		{"100%", "100%25"},
+		{"%3B", "%253B"},
+		{"line1\nline2", "line1%0Aline2"},
+		{"cr\r\ttab", "cr%0D%09tab"},
+		{"del\x7f", "del%7F"},
+		{"say \"hi\"", "say \"hi\""},
+		{"a, b, c", "a, b, c"},
+		{"Kaur Keuangan – Désa", "Kaur Keuangan – Désa"},
+		{"ꦱꦶꦠꦶ 🙂", "ꦱꦶꦠꦶ 🙂"},
 	};
 
 	(void)state;
@@ -187,24 +187,21 @@ static void test_ledger_data_values_round_trip(void **state)
 		char data[LEDGER_DATA_MAX] = "";
 		char want[LEDGER_DATA_MAX], got[LEDGER_DATA_MAX];
 
-		assert_int_equal(ledger_data_add(data, sizeof(data), "first",
-						 "x"),
-				 0);
-		assert_int_equal(ledger_data_add(data, sizeof(data), "v",
-						 rows[i].value),
-				 0);
-		assert_int_equal(ledger_data_add(data, sizeof(data), "last",
-						 "y"),
-				 0);
+		assert_int_equal(
+			ledger_data_add(data, sizeof(data), "first", "x"), 0);
+		assert_int_equal(
+			ledger_data_add(data, sizeof(data), "v", rows[i].value),
+			0);
+		assert_int_equal(
+			ledger_data_add(data, sizeof(data), "last", "y"), 0);
 		snprintf(want, sizeof(want), "first=x;v=%s;last=y",
 			 rows[i].escaped);
 		assert_string_equal(data, want);
 		assert_int_equal(ledger_data_get(data, "v", got, sizeof(got)),
 				 0);
 		assert_string_equal(got, rows[i].value);
-		assert_int_equal(ledger_data_get(data, "last", got,
-						 sizeof(got)),
-				 0);
+		assert_int_equal(
+			ledger_data_get(data, "last", got, sizeof(got)), 0);
 		assert_string_equal(got, "y");
 	}
 }
@@ -270,15 +267,14 @@ static void test_ledger_data_add_overflow_leaves_data_unchanged(void **state)
 
 static void test_ledger_data_add_bad_key_is_einval(void **state)
 {
-	static const char *const bad[] = { "", "a=b", "a;b", "A", "a b",
-					   "é" };
+	static const char *const bad[] = {"", "a=b", "a;b", "A", "a b", "é"};
 	char data[64] = "";
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(ledger_data_add(data, sizeof(data), bad[i],
-						 "v"),
-				 -EINVAL);
+		assert_int_equal(
+			ledger_data_add(data, sizeof(data), bad[i], "v"),
+			-EINVAL);
 	assert_string_equal(data, "");
 }
 
@@ -288,13 +284,13 @@ static void test_ledger_iso_utc_formats_edges(void **state)
 		int64_t t;
 		const char *want;
 	} rows[] = {
-		{ 0, "" },
-		{ 1, "1970-01-01T00:00:01Z" },
-		{ -1, "1969-12-31T23:59:59Z" },
-		{ 951868799, "2000-02-29T23:59:59Z" },
-		{ T_NEWYEAR, "2026-01-01T00:00:00Z" },
-		{ T_0055, "2026-01-01T00:55:30Z" },
-		{ 4102444799LL, "2099-12-31T23:59:59Z" },
+		{0, ""},
+		{1, "1970-01-01T00:00:01Z"},
+		{-1, "1969-12-31T23:59:59Z"},
+		{951868799, "2000-02-29T23:59:59Z"},
+		{T_NEWYEAR, "2026-01-01T00:00:00Z"},
+		{T_0055, "2026-01-01T00:55:30Z"},
+		{4102444799LL, "2099-12-31T23:59:59Z"},
 	};
 
 	(void)state;
@@ -317,7 +313,7 @@ static void test_ledger_parse_export_round_trips(void **state)
 	row2(&r2, r1.hash);
 	strcpy(r2.person, "P,\"2\"\nx"); /* quoting of every kind */
 	assert_int_equal(ledger_hash(&r2), 0);
-	const struct ledger_row *rows[] = { &r1, &r2 };
+	const struct ledger_row *rows[] = {&r1, &r2};
 	for (int i = 0; i < 2; i++) {
 		assert_true(ledger_line(rows[i], line, sizeof(line)) > 0);
 		snprintf(exp, sizeof(exp), "%s,%s,%s\r\n", line,
@@ -340,8 +336,7 @@ static void test_ledger_parse_export_bad_lines_are_einval(void **state)
 	static const char *const bad[] = {
 		"",
 		"1,punch,,P1,,d=1," LEDGER_HASH_ZERO, /* 7 fields */
-		"1,punch,,P1,,d=1," LEDGER_HASH_ZERO "," GOLDEN_HASH1
-		",extra",
+		"1,punch,,P1,,d=1," LEDGER_HASH_ZERO "," GOLDEN_HASH1 ",extra",
 		"x,punch,,P1,,d=1," LEDGER_HASH_ZERO "," GOLDEN_HASH1,
 		"1,,,P1,,d=1," LEDGER_HASH_ZERO "," GOLDEN_HASH1,
 		"1,punch,2026-02-30T00:00:00Z,P1,,d=1," LEDGER_HASH_ZERO

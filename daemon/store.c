@@ -1,0 +1,2233 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * store.c: the only sqlite3 user.  Opens the database (WAL, synchronous=
+ * FULL, foreign keys, busy timeout), migrates it step by step on PRAGMA
+ * user_version, prepares every statement once, and appends each fact to the
+ * hash-chained ledger in the same transaction as its side-table row.
+ * Templates are sealed with crypto.c before they reach the file.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "crypto.h"
+#include "log.h"
+
+#define BUSY_TIMEOUT_MS 5000	  /* wait for a lock before -EBUSY */
+#define DB_FILE_MODE	0640	  /* group presensi-admin reads reports */
+#define FILE_TEXT_MAX	(1 << 20) /* profile/calendar file, bytes */
+#define SECS_PER_DAY	86400
+#define DAY_STR_LEN	11	    /* "YYYY-MM-DD" + NUL */
+#define PRINT_MAX	(64 * 1024) /* largest template blob, bytes */
+#define PUNCH_F_ALL	0x1f	    /* every PUNCH_F_* bit */
+
+/* ---- schema: one entry per user_version step, each run in one
+ * transaction.  Never edit a shipped step; add a new one. ---- */
+static const char *const migrations[] = {
+	/* 1: the core */
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE counters(name TEXT PRIMARY KEY,"
+	" value INTEGER NOT NULL);"
+	"CREATE TABLE ledger(seq INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
+	" recorded_utc INTEGER NOT NULL, person TEXT NOT NULL,"
+	" at_utc INTEGER NOT NULL, data TEXT NOT NULL,"
+	" prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+	"CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger"
+	" BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;"
+	"CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger"
+	" BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;"
+	"CREATE TABLE people(id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+	" jabatan TEXT NOT NULL,"
+	" created_seq INTEGER NOT NULL UNIQUE REFERENCES ledger(seq));"
+	"CREATE TABLE periods(id INTEGER PRIMARY KEY,"
+	" person TEXT NOT NULL REFERENCES people(id),"
+	" since INTEGER NOT NULL, until INTEGER NOT NULL,"
+	" open_seq INTEGER NOT NULL UNIQUE REFERENCES ledger(seq),"
+	" open_by TEXT NOT NULL,"
+	" close_seq INTEGER UNIQUE REFERENCES ledger(seq), close_by TEXT);"
+	"CREATE INDEX periods_person ON periods(person, since);"
+	"CREATE TABLE prints(id INTEGER PRIMARY KEY,"
+	" person TEXT NOT NULL REFERENCES people(id),"
+	" finger TEXT NOT NULL, model TEXT NOT NULL,"
+	" created_utc INTEGER NOT NULL, blob BLOB NOT NULL);"
+	"CREATE INDEX prints_person ON prints(person);"
+	"CREATE TABLE audit(id INTEGER PRIMARY KEY, at_utc INTEGER NOT NULL,"
+	" actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL,"
+	" detail TEXT NOT NULL);"
+	"CREATE TABLE punches(seq INTEGER PRIMARY KEY REFERENCES ledger(seq),"
+	" person TEXT NOT NULL REFERENCES people(id),"
+	" at_utc INTEGER NOT NULL, local_day INTEGER NOT NULL,"
+	" local_sec INTEGER NOT NULL, flags INTEGER NOT NULL,"
+	" source TEXT NOT NULL, reader TEXT NOT NULL, clock TEXT NOT NULL,"
+	" boot_id TEXT NOT NULL, mono_ms INTEGER NOT NULL,"
+	" reason TEXT NOT NULL, by TEXT NOT NULL);"
+	"CREATE INDEX punches_person_at ON punches(person, at_utc);"
+	"CREATE INDEX punches_day ON punches(local_day);"
+	"CREATE TRIGGER punches_no_update BEFORE UPDATE ON punches"
+	" BEGIN SELECT RAISE(ABORT, 'punches are append-only'); END;"
+	"CREATE TRIGGER punches_no_delete BEFORE DELETE ON punches"
+	" BEGIN SELECT RAISE(ABORT, 'punches are append-only'); END;",
+
+	/* 2: rule profiles, calendars, excuses */
+	"CREATE TABLE profiles(seq INTEGER PRIMARY KEY REFERENCES ledger(seq),"
+	" from_day INTEGER NOT NULL, version TEXT NOT NULL,"
+	" name TEXT NOT NULL, text TEXT NOT NULL, by TEXT NOT NULL);"
+	"CREATE INDEX profiles_from ON profiles(from_day, seq);"
+	"CREATE TABLE calendars(seq INTEGER PRIMARY KEY"
+	" REFERENCES ledger(seq), version TEXT NOT NULL, name TEXT NOT NULL,"
+	" text TEXT NOT NULL, by TEXT NOT NULL);"
+	"CREATE TABLE calendar_days(seq INTEGER PRIMARY KEY"
+	" REFERENCES ledger(seq), day INTEGER NOT NULL, kind TEXT NOT NULL,"
+	" name TEXT NOT NULL, by TEXT NOT NULL);"
+	"CREATE TABLE excuses(seq INTEGER PRIMARY KEY REFERENCES ledger(seq),"
+	" person TEXT NOT NULL REFERENCES people(id),"
+	" from_day INTEGER NOT NULL, to_day INTEGER NOT NULL,"
+	" kind TEXT NOT NULL, part TEXT NOT NULL, reason TEXT NOT NULL,"
+	" document TEXT NOT NULL, by TEXT NOT NULL,"
+	" revoke_seq INTEGER UNIQUE REFERENCES ledger(seq),"
+	" revoke_reason TEXT, revoke_by TEXT);"
+	"CREATE INDEX excuses_person ON excuses(person, from_day);"
+	"CREATE INDEX excuses_days ON excuses(from_day, to_day);",
+};
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
+		       STORE_SCHEMA_VERSION,
+	       "one migration step per schema version");
+
+/* ---- statements, prepared once at open ---- */
+#define PERSON_COLS                                                            \
+	"p.id, p.name, p.jabatan,"                                             \
+	" (SELECT since FROM periods WHERE person = p.id"                      \
+	"  ORDER BY since DESC LIMIT 1),"                                      \
+	" (SELECT until FROM periods WHERE person = p.id"                      \
+	"  ORDER BY since DESC LIMIT 1),"                                      \
+	" (SELECT count(*) FROM prints WHERE person = p.id)"
+#define PUNCH_COLS                                                             \
+	"seq, person, at_utc, local_day, local_sec, flags, source, reader,"    \
+	" clock, boot_id, mono_ms, reason, by"
+#define EXCUSE_COLS                                                            \
+	"seq, person, from_day, to_day, kind, part, reason, document, by,"     \
+	" revoke_seq, revoke_reason, revoke_by"
+
+enum stmt_id {
+	S_BEGIN,
+	S_BEGIN_READ,
+	S_COMMIT,
+	S_ROLLBACK,
+	S_HEAD,
+	S_LEDGER_INS,
+	S_LEDGER_RANGE,
+	S_PERSON_INS,
+	S_PERSON_GET,
+	S_PERSON_ALL,
+	S_PERSON_NAME,
+	S_PERIOD_INS,
+	S_PERIOD_LAST,
+	S_PERIOD_CLOSE,
+	S_PERIOD_ALL,
+	S_PERIOD_BY_OPEN,
+	S_PERIOD_BY_CLOSE,
+	S_PRINT_INS,
+	S_PRINT_ACTIVE,
+	S_PRINT_META,
+	S_PRINT_DEL,
+	S_AUDIT_INS,
+	S_PUNCH_INS,
+	S_PUNCH_LAST,
+	S_PUNCH_RANGE,
+	S_PUNCH_BY_SEQ,
+	S_COUNTER_ADD,
+	S_COUNTER_GET,
+	S_META_SET,
+	S_META_GET,
+	S_PROFILE_INS,
+	S_PROFILE_ALL,
+	S_PROFILE_BY_SEQ,
+	S_CAL_INS,
+	S_CALDAY_INS,
+	S_CAL_ALL,
+	S_CAL_BY_SEQ,
+	S_CALDAY_BY_SEQ,
+	S_EXCUSE_INS,
+	S_EXCUSE_BY_SEQ,
+	S_EXCUSE_BY_REVOKE,
+	S_EXCUSE_REVOKE,
+	S_EXCUSE_RANGE,
+	S_ORPHANS,
+	S_COUNT
+};
+
+static const char *const stmt_sql[S_COUNT] = {
+	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_BEGIN_READ] = "BEGIN DEFERRED",
+	[S_COMMIT] = "COMMIT",
+	[S_ROLLBACK] = "ROLLBACK",
+	[S_HEAD] = "SELECT seq, recorded_utc, hash FROM ledger"
+		   " ORDER BY seq DESC LIMIT 1",
+	[S_LEDGER_INS] = "INSERT INTO ledger(seq, kind, recorded_utc, person,"
+			 " at_utc, data, prev_hash, hash)"
+			 " VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+	[S_LEDGER_RANGE] = "SELECT seq, kind, recorded_utc, person, at_utc,"
+			   " data, prev_hash, hash FROM ledger"
+			   " WHERE seq BETWEEN ? AND ? ORDER BY seq",
+	[S_PERSON_INS] = "INSERT INTO people(id, name, jabatan, created_seq)"
+			 " VALUES(?, ?, ?, ?)",
+	[S_PERSON_GET] = "SELECT " PERSON_COLS " FROM people p WHERE p.id = ?",
+	[S_PERSON_ALL] = "SELECT " PERSON_COLS " FROM people p ORDER BY p.id",
+	[S_PERSON_NAME] = "SELECT name, jabatan, created_seq FROM people"
+			  " WHERE id = ?",
+	[S_PERIOD_INS] = "INSERT INTO periods(person, since, until, open_seq,"
+			 " open_by) VALUES(?, ?, ?, ?, ?)",
+	[S_PERIOD_LAST] = "SELECT id, since, until FROM periods"
+			  " WHERE person = ? ORDER BY since DESC LIMIT 1",
+	[S_PERIOD_CLOSE] = "UPDATE periods SET until = ?, close_seq = ?,"
+			   " close_by = ? WHERE id = ?",
+	[S_PERIOD_ALL] = "SELECT person, since, until FROM periods"
+			 " ORDER BY person, since",
+	[S_PERIOD_BY_OPEN] = "SELECT person, since, open_by FROM periods"
+			     " WHERE open_seq = ?",
+	[S_PERIOD_BY_CLOSE] = "SELECT person, until, close_by FROM periods"
+			      " WHERE close_seq = ?",
+	[S_PRINT_INS] = "INSERT INTO prints(person, finger, model,"
+			" created_utc, blob) VALUES(?, ?, ?, ?, ?)",
+	[S_PRINT_ACTIVE] = "SELECT r.id, r.person, r.finger, r.model,"
+			   " r.created_utc, r.blob FROM prints r"
+			   " WHERE EXISTS (SELECT 1 FROM periods"
+			   "  WHERE person = r.person AND until = ?)"
+			   " ORDER BY r.id",
+	[S_PRINT_META] = "SELECT id, person, finger, model, created_utc"
+			 " FROM prints ORDER BY id",
+	[S_PRINT_DEL] = "DELETE FROM prints WHERE person = ?",
+	[S_AUDIT_INS] = "INSERT INTO audit(at_utc, actor, action, subject,"
+			" detail) VALUES(?, ?, ?, ?, ?)",
+	[S_PUNCH_INS] = "INSERT INTO punches(" PUNCH_COLS ")"
+			" VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[S_PUNCH_LAST] = "SELECT at_utc FROM punches"
+			 " WHERE person = ? AND (flags & 1) = 0"
+			 " ORDER BY at_utc DESC, seq DESC LIMIT 1",
+	[S_PUNCH_RANGE] = "SELECT " PUNCH_COLS " FROM punches"
+			  " WHERE local_day BETWEEN ?1 AND ?2"
+			  " AND (?3 IS NULL OR person = ?3)"
+			  " ORDER BY person, at_utc, seq",
+	[S_PUNCH_BY_SEQ] = "SELECT " PUNCH_COLS " FROM punches WHERE seq = ?",
+	[S_COUNTER_ADD] = "INSERT INTO counters(name, value) VALUES(?1, ?2)"
+			  " ON CONFLICT(name) DO UPDATE SET value = value + ?2",
+	[S_COUNTER_GET] = "SELECT value FROM counters WHERE name = ?",
+	[S_META_SET] = "INSERT INTO meta(key, value) VALUES(?1, ?2)"
+		       " ON CONFLICT(key) DO UPDATE SET value = ?2",
+	[S_META_GET] = "SELECT value FROM meta WHERE key = ?",
+	[S_PROFILE_INS] = "INSERT INTO profiles(seq, from_day, version, name,"
+			  " text, by) VALUES(?, ?, ?, ?, ?, ?)",
+	[S_PROFILE_ALL] = "SELECT from_day, version, name, text, seq"
+			  " FROM profiles ORDER BY from_day, seq",
+	[S_PROFILE_BY_SEQ] = "SELECT from_day, version, name, text, by"
+			     " FROM profiles WHERE seq = ?",
+	[S_CAL_INS] = "INSERT INTO calendars(seq, version, name, text, by)"
+		      " VALUES(?, ?, ?, ?, ?)",
+	[S_CALDAY_INS] = "INSERT INTO calendar_days(seq, day, kind, name, by)"
+			 " VALUES(?, ?, ?, ?, ?)",
+	[S_CAL_ALL] = "SELECT seq, 0, version, name, text, 0, '' FROM calendars"
+		      " UNION ALL SELECT seq, 1, '', name, '', day, kind"
+		      " FROM calendar_days ORDER BY 1",
+	[S_CAL_BY_SEQ] = "SELECT version, name, text, by FROM calendars"
+			 " WHERE seq = ?",
+	[S_CALDAY_BY_SEQ] = "SELECT day, kind, name, by FROM calendar_days"
+			    " WHERE seq = ?",
+	[S_EXCUSE_INS] = "INSERT INTO excuses(seq, person, from_day, to_day,"
+			 " kind, part, reason, document, by)"
+			 " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[S_EXCUSE_BY_SEQ] = "SELECT " EXCUSE_COLS " FROM excuses WHERE seq = ?",
+	[S_EXCUSE_BY_REVOKE] = "SELECT " EXCUSE_COLS " FROM excuses"
+			       " WHERE revoke_seq = ?",
+	[S_EXCUSE_REVOKE] = "UPDATE excuses SET revoke_seq = ?,"
+			    " revoke_reason = ?, revoke_by = ? WHERE seq = ?",
+	[S_EXCUSE_RANGE] = "SELECT " EXCUSE_COLS " FROM excuses"
+			   " WHERE from_day <= ?2 AND to_day >= ?1"
+			   " AND (?3 IS NULL OR person = ?3)"
+			   " ORDER BY person, from_day, seq",
+	/* Side rows whose seq names no ledger row of their kind. */
+	[S_ORPHANS] =
+		"SELECT min(s), t FROM ("
+		" SELECT seq AS s, 'punch' AS t FROM punches WHERE seq NOT IN"
+		"  (SELECT seq FROM ledger WHERE kind = 'punch')"
+		" UNION ALL SELECT seq, 'profile' FROM profiles WHERE seq"
+		"  NOT IN (SELECT seq FROM ledger WHERE kind = 'profile')"
+		" UNION ALL SELECT seq, 'calendar' FROM calendars WHERE seq"
+		"  NOT IN (SELECT seq FROM ledger WHERE kind = 'calendar'"
+		"  AND data LIKE 'action=import;%')"
+		" UNION ALL SELECT seq, 'calendar day' FROM calendar_days"
+		"  WHERE seq NOT IN (SELECT seq FROM ledger"
+		"  WHERE kind = 'calendar' AND data LIKE 'action=add;%')"
+		" UNION ALL SELECT seq, 'excuse' FROM excuses WHERE seq NOT IN"
+		"  (SELECT seq FROM ledger WHERE kind = 'excuse')"
+		" UNION ALL SELECT revoke_seq, 'revocation' FROM excuses"
+		"  WHERE revoke_seq IS NOT NULL AND revoke_seq NOT IN"
+		"  (SELECT seq FROM ledger WHERE kind = 'revoke')"
+		" UNION ALL SELECT open_seq, 'period' FROM periods"
+		"  WHERE open_seq NOT IN (SELECT seq FROM ledger"
+		"  WHERE kind = 'person' AND (data LIKE 'action=add;%'"
+		"  OR data LIKE 'action=reactivate;%'))"
+		" UNION ALL SELECT close_seq, 'period end' FROM periods"
+		"  WHERE close_seq IS NOT NULL AND close_seq NOT IN"
+		"  (SELECT seq FROM ledger WHERE kind = 'person'"
+		"  AND data LIKE 'action=deactivate;%')"
+		" UNION ALL SELECT created_seq, 'person' FROM people"
+		"  WHERE created_seq NOT IN (SELECT seq FROM ledger"
+		"  WHERE kind = 'person' AND data LIKE 'action=add;%'))",
+};
+
+struct store {
+	sqlite3 *db;
+	bool rdonly;
+	bool has_key;
+	uint8_t key[CRYPTO_KEY_BYTES]; /* template key, wiped at close */
+	sqlite3_stmt *stmt[S_COUNT];
+};
+
+/* ---- errors: translated here, once ---- */
+
+static int map_rc(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return -EBUSY;
+	case SQLITE_FULL:
+		return -ENOSPC;
+	default:
+		return -EIO;
+	}
+}
+
+static int db_fail(struct store *st, int rc, const char *what)
+{
+	log_warnx("store: %s: %s (sqlite %d)", what, sqlite3_errmsg(st->db),
+		  rc);
+	return map_rc(rc);
+}
+
+/* Returns the statement reset and unbound, ready to bind. */
+static sqlite3_stmt *S(struct store *st, enum stmt_id id)
+{
+	sqlite3_stmt *s = st->stmt[id];
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+static void done(sqlite3_stmt *s)
+{
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+}
+
+/* Runs a statement that returns no rows. */
+static int exec_stmt(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+
+	done(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(st, rc, what);
+	return 0;
+}
+
+/* Copies column i into buf; -EIO if it does not fit (a corrupt row). */
+static int col_text(sqlite3_stmt *s, int i, char *buf, size_t cap)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	size_t n = (size_t)sqlite3_column_bytes(s, i);
+
+	if (!t)
+		n = 0;
+	if (n >= cap) {
+		log_warnx("store: corrupt row: %s is %zu bytes, at most %zu",
+			  sqlite3_column_name(s, i), n, cap - 1);
+		return -EIO;
+	}
+	memcpy(buf, t ? (const char *)t : "", n);
+	buf[n] = '\0';
+	return 0;
+}
+
+static const char *col_str(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? (const char *)t : "";
+}
+
+/* ---- transactions ---- */
+
+static int tx_begin(struct store *st)
+{
+	if (st->rdonly)
+		return -EROFS;
+	return exec_stmt(st, S(st, S_BEGIN), "begin");
+}
+
+/* Commits when rc is 0 (durably: synchronous=FULL), else rolls back.
+ * Returns rc, or the commit's error. */
+static int tx_end(struct store *st, int rc)
+{
+	if (rc == 0) {
+		rc = exec_stmt(st, S(st, S_COMMIT), "commit");
+		if (rc == 0)
+			return 0;
+	}
+	/* Nothing to report if SQLite already rolled back by itself. */
+	if (!sqlite3_get_autocommit(st->db)) {
+		sqlite3_stmt *s = S(st, S_ROLLBACK);
+
+		(void)sqlite3_step(s); /* best effort: the error is rc */
+		done(s);
+	}
+	return rc;
+}
+
+/* ---- input checks ---- */
+
+static bool fits(const char *s, size_t cap)
+{
+	return s && strnlen(s, cap) < cap;
+}
+
+static bool printable(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+static bool id_ok(const char *id)
+{
+	return fits(id, PD_ID_MAX) && *id && printable(id);
+}
+
+static bool hash_hex_ok(const char *h)
+{
+	if (!fits(h, PD_HASH_HEX) || strlen(h) != PD_HASH_HEX - 1)
+		return false;
+	for (; *h; h++)
+		if (!((*h >= '0' && *h <= '9') || (*h >= 'a' && *h <= 'f')))
+			return false;
+	return true;
+}
+
+static void day_str(pd_day_t day, char out[DAY_STR_LEN])
+{
+	char iso[21];
+
+	if (day == 0) {
+		strcpy(out, "1970-01-01"); /* 0 is "unset" to ledger_iso_utc */
+		return;
+	}
+	ledger_iso_utc((int64_t)day * SECS_PER_DAY, iso);
+	memcpy(out, iso, DAY_STR_LEN - 1);
+	out[DAY_STR_LEN - 1] = '\0';
+}
+
+/* ---- the ledger ---- */
+
+/* Appends a row after the current head; inside a write transaction. */
+static int ledger_append(struct store *st, const char *kind, int64_t now_utc,
+			 const char *person, int64_t at_utc, const char *data,
+			 int64_t *seq_out)
+{
+	struct ledger_row r;
+	sqlite3_stmt *s = S(st, S_HEAD);
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		r.seq = sqlite3_column_int64(s, 0) + 1;
+		rc = col_text(s, 2, r.prev_hash, sizeof(r.prev_hash));
+	} else if (rc == SQLITE_DONE) {
+		r.seq = 1;
+		strcpy(r.prev_hash, LEDGER_HASH_ZERO);
+		rc = 0;
+	} else {
+		rc = db_fail(st, rc, "ledger head");
+	}
+	done(s);
+	if (rc != 0)
+		return rc;
+	snprintf(r.kind, sizeof(r.kind), "%s", kind);
+	r.recorded_utc = now_utc;
+	snprintf(r.person, sizeof(r.person), "%s", person);
+	r.at_utc = at_utc;
+	snprintf(r.data, sizeof(r.data), "%s", data);
+	rc = ledger_hash(&r);
+	if (rc == -ENAMETOOLONG) {
+		log_warnx("store: %s row too long for the ledger", kind);
+		return -EINVAL;
+	}
+	if (rc != 0) {
+		log_warnx("store: ledger head hash is corrupt");
+		return -EIO;
+	}
+	s = S(st, S_LEDGER_INS);
+	sqlite3_bind_int64(s, 1, r.seq);
+	bind_text(s, 2, r.kind);
+	sqlite3_bind_int64(s, 3, r.recorded_utc);
+	bind_text(s, 4, r.person);
+	sqlite3_bind_int64(s, 5, r.at_utc);
+	bind_text(s, 6, r.data);
+	bind_text(s, 7, r.prev_hash);
+	bind_text(s, 8, r.hash);
+	rc = exec_stmt(st, s, "ledger append");
+	if (rc == 0)
+		*seq_out = r.seq;
+	return rc;
+}
+
+/* Each kind's data string is built by one function, used both to write the
+ * row and to cross-check side tables in store_chain_verify. */
+
+#define DATA_ADD(d, k, v)                                                      \
+	do {                                                                   \
+		int rc_ = ledger_data_add((d), LEDGER_DATA_MAX, (k), (v));     \
+		if (rc_)                                                       \
+			return rc_ == -ENAMETOOLONG ? -EINVAL : rc_;           \
+	} while (0)
+
+static int data_day(char *d, const char *key, pd_day_t day)
+{
+	char buf[DAY_STR_LEN];
+
+	day_str(day, buf);
+	DATA_ADD(d, key, buf);
+	return 0;
+}
+
+static int data_int(char *d, const char *key, int64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%" PRId64, v);
+	DATA_ADD(d, key, buf);
+	return 0;
+}
+
+static int punch_data(const struct punch *p, char d[LEDGER_DATA_MAX])
+{
+	static const char *const names[] = {"suppressed", "untrusted", "manual",
+					    "backward", "simulated"};
+	char flags[64] = "";
+	int rc;
+
+	d[0] = '\0';
+	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(p->flags & (1u << i)))
+			continue;
+		if (flags[0])
+			strcat(flags, "+");
+		strcat(flags, names[i]);
+	}
+	if ((rc = data_day(d, "day", p->local_day)) ||
+	    (rc = data_int(d, "sec", p->local_sec)))
+		return rc;
+	DATA_ADD(d, "flags", flags);
+	DATA_ADD(d, "source", p->source);
+	DATA_ADD(d, "reader", p->reader);
+	DATA_ADD(d, "clock", p->clock);
+	DATA_ADD(d, "boot", p->boot_id);
+	if ((rc = data_int(d, "mono", (int64_t)p->mono_ms)))
+		return rc;
+	if (p->flags & PUNCH_F_MANUAL) {
+		DATA_ADD(d, "reason", p->reason);
+		DATA_ADD(d, "by", p->by);
+	}
+	return 0;
+}
+
+static int person_data(const char *action, const char *name,
+		       const char *jabatan, const char *day_key, pd_day_t day,
+		       const char *by, char d[LEDGER_DATA_MAX])
+{
+	int rc;
+
+	d[0] = '\0';
+	DATA_ADD(d, "action", action);
+	DATA_ADD(d, "name", name);
+	DATA_ADD(d, "jabatan", jabatan);
+	if ((rc = data_day(d, day_key, day)))
+		return rc;
+	DATA_ADD(d, "by", by);
+	return 0;
+}
+
+static int profile_data(pd_day_t from, const char *version, const char *name,
+			const char *by, char d[LEDGER_DATA_MAX])
+{
+	int rc;
+
+	d[0] = '\0';
+	if ((rc = data_day(d, "from", from)))
+		return rc;
+	DATA_ADD(d, "version", version);
+	DATA_ADD(d, "name", name);
+	DATA_ADD(d, "by", by);
+	return 0;
+}
+
+static int calendar_data(const char *version, const char *name, const char *by,
+			 char d[LEDGER_DATA_MAX])
+{
+	d[0] = '\0';
+	DATA_ADD(d, "action", "import");
+	DATA_ADD(d, "version", version);
+	DATA_ADD(d, "name", name);
+	DATA_ADD(d, "by", by);
+	return 0;
+}
+
+static int calday_data(pd_day_t day, const char *kind, const char *name,
+		       const char *by, char d[LEDGER_DATA_MAX])
+{
+	int rc;
+
+	d[0] = '\0';
+	DATA_ADD(d, "action", "add");
+	if ((rc = data_day(d, "day", day)))
+		return rc;
+	DATA_ADD(d, "kind", kind);
+	DATA_ADD(d, "name", name);
+	DATA_ADD(d, "by", by);
+	return 0;
+}
+
+static int excuse_data(const struct excuse *e, char d[LEDGER_DATA_MAX])
+{
+	int rc;
+
+	d[0] = '\0';
+	if ((rc = data_day(d, "from", e->from_day)) ||
+	    (rc = data_day(d, "to", e->to_day)))
+		return rc;
+	DATA_ADD(d, "kind", e->kind);
+	DATA_ADD(d, "part", e->part);
+	DATA_ADD(d, "reason", e->reason);
+	DATA_ADD(d, "document", e->document);
+	DATA_ADD(d, "by", e->by);
+	return 0;
+}
+
+static int revoke_data(int64_t id, const char *reason, const char *by,
+		       char d[LEDGER_DATA_MAX])
+{
+	int rc;
+
+	d[0] = '\0';
+	if ((rc = data_int(d, "excuse", id)))
+		return rc;
+	DATA_ADD(d, "reason", reason);
+	DATA_ADD(d, "by", by);
+	return 0;
+}
+
+static int audit_insert(struct store *st, int64_t now_utc, const char *actor,
+			const char *action, const char *subject,
+			const char *detail)
+{
+	sqlite3_stmt *s = S(st, S_AUDIT_INS);
+
+	sqlite3_bind_int64(s, 1, now_utc);
+	bind_text(s, 2, actor ? actor : "");
+	bind_text(s, 3, action);
+	bind_text(s, 4, subject ? subject : "");
+	bind_text(s, 5, detail ? detail : "");
+	return exec_stmt(st, s, "audit insert");
+}
+
+/* ---- open, migrate, close ---- */
+
+static int user_version(struct store *st, int *out)
+{
+	sqlite3_stmt *s;
+	int rc =
+		sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL);
+
+	if (rc != SQLITE_OK)
+		return db_fail(st, rc, "read user_version");
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int(s, 0);
+		rc = 0;
+	} else {
+		rc = db_fail(st, rc, "read user_version");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int exec_sql(struct store *st, const char *sql, const char *what)
+{
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return db_fail(st, rc, what);
+	return 0;
+}
+
+/* One step per transaction, re-reading the version under the write lock so
+ * that two openers never run a step twice. */
+static int migrate(struct store *st)
+{
+	for (;;) {
+		char sql[64];
+		int v, rc;
+
+		rc = exec_sql(st, "BEGIN IMMEDIATE", "migration begin");
+		if (rc != 0)
+			return rc;
+		rc = user_version(st, &v);
+		if (rc == 0 && v > STORE_SCHEMA_VERSION) {
+			log_warnx("store: database schema %d is newer than "
+				  "this program's %d",
+				  v, STORE_SCHEMA_VERSION);
+			rc = -EIO;
+		}
+		if (rc != 0 || v == STORE_SCHEMA_VERSION) {
+			if (rc == 0)
+				rc = exec_sql(st, "COMMIT", "migration commit");
+			if (rc != 0)
+				(void)sqlite3_exec(st->db, "ROLLBACK", NULL,
+						   NULL, NULL); /* rc says */
+			return rc;
+		}
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		rc = exec_sql(st, migrations[v], "migration");
+		if (rc == 0)
+			rc = exec_sql(st, sql, "migration version");
+		if (rc == 0)
+			rc = exec_sql(st, "COMMIT", "migration commit");
+		if (rc != 0) {
+			(void)sqlite3_exec(st->db, "ROLLBACK", NULL, NULL,
+					   NULL); /* rc says why */
+			log_warnx("store: migration to schema %d failed",
+				  v + 1);
+			return rc;
+		}
+		log_info("store: migrated database to schema %d", v + 1);
+	}
+}
+
+static bool is_plain_path(const char *path)
+{
+	return *path && strcmp(path, ":memory:") != 0 &&
+	       strncmp(path, "file:", 5) != 0;
+}
+
+int store_open(const char *path, const char *vfs, unsigned int flags,
+	       const uint8_t *key, struct store **out)
+{
+	struct store *st;
+	int oflags, rc, v;
+
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	st->rdonly = flags & STORE_RDONLY;
+	if (key) {
+		memcpy(st->key, key, sizeof(st->key));
+		st->has_key = true;
+	}
+	if (st->rdonly && is_plain_path(path) && access(path, F_OK) != 0) {
+		rc = -errno;
+		log_errno(rc, "store: %s", path);
+		goto err_free;
+	}
+	if (!st->rdonly && is_plain_path(path)) {
+		/* Create it ourselves so the mode is 0640, not SQLite's 0644;
+		 * the WAL and shm files inherit the database file's mode. */
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			      DB_FILE_MODE);
+
+		if (fd >= 0)
+			close(fd);
+		else if (errno != EEXIST) {
+			rc = -errno;
+			log_errno(rc, "store: cannot create %s", path);
+			goto err_free;
+		}
+	}
+	oflags = st->rdonly ? SQLITE_OPEN_READONLY
+			    : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	rc = sqlite3_open_v2(path, &st->db, oflags, vfs);
+	if (rc != SQLITE_OK) {
+		if (!st->db) {
+			rc = -ENOMEM;
+			goto err_free;
+		}
+		log_warnx("store: cannot open %s: %s", path,
+			  sqlite3_errmsg(st->db));
+		rc = map_rc(rc);
+		goto err_close;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	if (st->rdonly) {
+		rc = exec_sql(st, "PRAGMA query_only = ON", "query_only");
+		if (rc == 0)
+			rc = user_version(st, &v);
+		if (rc == 0 && v != STORE_SCHEMA_VERSION) {
+			log_warnx("store: %s has schema %d, this program needs "
+				  "%d; start the daemon once to migrate it",
+				  path, v, STORE_SCHEMA_VERSION);
+			rc = -EIO;
+		}
+	} else {
+		/* :memory: answers "memory" to journal_mode=WAL; fine. */
+		rc = exec_sql(st, "PRAGMA journal_mode = WAL", "WAL");
+		if (rc == 0)
+			rc = exec_sql(st, "PRAGMA synchronous = FULL",
+				      "synchronous");
+		if (rc == 0)
+			rc = exec_sql(st, "PRAGMA foreign_keys = ON",
+				      "foreign_keys");
+		if (rc == 0)
+			rc = migrate(st);
+	}
+	if (rc != 0)
+		goto err_close;
+	for (int i = 0; i < S_COUNT; i++) {
+		int src = sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
+					     SQLITE_PREPARE_PERSISTENT,
+					     &st->stmt[i], NULL);
+
+		if (src != SQLITE_OK) {
+			rc = db_fail(st, src, stmt_sql[i]);
+			goto err_close;
+		}
+	}
+	*out = st;
+	return 0;
+
+err_close:
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close(st->db);
+err_free:
+	explicit_bzero(st->key, sizeof(st->key));
+	free(st);
+	return rc;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	if (sqlite3_close(st->db) != SQLITE_OK)
+		log_warnx("store: close: %s", sqlite3_errmsg(st->db));
+	explicit_bzero(st->key, sizeof(st->key));
+	free(st);
+}
+
+int store_schema_version(struct store *st, int *out)
+{
+	return user_version(st, out);
+}
+
+/* ---- people ---- */
+
+static int read_person(sqlite3_stmt *s, struct person *p)
+{
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if ((rc = col_text(s, 0, p->id, sizeof(p->id))) ||
+	    (rc = col_text(s, 1, p->name, sizeof(p->name))) ||
+	    (rc = col_text(s, 2, p->jabatan, sizeof(p->jabatan))))
+		return rc;
+	p->since = sqlite3_column_int(s, 3);
+	p->until = sqlite3_column_int(s, 4);
+	p->nprints = sqlite3_column_int(s, 5);
+	return 0;
+}
+
+/* The person's latest period: its row id, since and until. */
+static int last_period(struct store *st, const char *id, int64_t *pid,
+		       pd_day_t *since, pd_day_t *until)
+{
+	sqlite3_stmt *s = S(st, S_PERIOD_LAST);
+	int rc;
+
+	bind_text(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*pid = sqlite3_column_int64(s, 0);
+		*since = sqlite3_column_int(s, 1);
+		*until = sqlite3_column_int(s, 2);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = -ENOENT;
+	} else {
+		rc = db_fail(st, rc, "last period");
+	}
+	done(s);
+	return rc;
+}
+
+static int person_names(struct store *st, const char *id, char *name,
+			char *jabatan, int64_t *created_seq)
+{
+	sqlite3_stmt *s = S(st, S_PERSON_NAME);
+	int rc;
+
+	bind_text(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		rc = col_text(s, 0, name, PD_NAME_MAX);
+		if (rc == 0)
+			rc = col_text(s, 1, jabatan, PD_JABATAN_MAX);
+		if (created_seq)
+			*created_seq = sqlite3_column_int64(s, 2);
+	} else if (rc == SQLITE_DONE) {
+		rc = -ENOENT;
+	} else {
+		rc = db_fail(st, rc, "person lookup");
+	}
+	done(s);
+	return rc;
+}
+
+static int period_open(struct store *st, const char *id, pd_day_t since,
+		       int64_t seq, const char *by)
+{
+	sqlite3_stmt *s = S(st, S_PERIOD_INS);
+
+	bind_text(s, 1, id);
+	sqlite3_bind_int(s, 2, since);
+	sqlite3_bind_int(s, 3, PD_DAY_OPEN);
+	sqlite3_bind_int64(s, 4, seq);
+	bind_text(s, 5, by);
+	return exec_stmt(st, s, "period insert");
+}
+
+int store_person_add(struct store *st, const struct person *p, int64_t now_utc,
+		     const char *by)
+{
+	char data[LEDGER_DATA_MAX], name[PD_NAME_MAX], jab[PD_JABATAN_MAX];
+	int64_t seq;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (st->rdonly)
+		return -EROFS;
+	if (!id_ok(p->id) || !fits(p->name, PD_NAME_MAX) || !*p->name ||
+	    !printable(p->name) || !fits(p->jabatan, PD_JABATAN_MAX) ||
+	    !printable(p->jabatan) || !fits(by, PD_NAME_MAX) ||
+	    p->since == PD_DAY_OPEN)
+		return -EINVAL;
+	rc = person_data("add", p->name, p->jabatan, "since", p->since, by,
+			 data);
+	if (rc != 0)
+		return rc;
+	rc = tx_begin(st);
+	if (rc != 0)
+		return rc;
+	rc = person_names(st, p->id, name, jab, NULL);
+	if (rc == 0)
+		rc = -EEXIST;
+	else if (rc == -ENOENT)
+		rc = ledger_append(st, LEDGER_PERSON, now_utc, p->id, 0, data,
+				   &seq);
+	if (rc == 0) {
+		s = S(st, S_PERSON_INS);
+		bind_text(s, 1, p->id);
+		bind_text(s, 2, p->name);
+		bind_text(s, 3, p->jabatan);
+		sqlite3_bind_int64(s, 4, seq);
+		rc = exec_stmt(st, s, "person insert");
+	}
+	if (rc == 0)
+		rc = period_open(st, p->id, p->since, seq, by);
+	if (rc == 0)
+		rc = audit_insert(st, now_utc, by, "person.add", p->id, "");
+	return tx_end(st, rc);
+}
+
+int store_person_deactivate(struct store *st, const char *id, pd_day_t until,
+			    int64_t now_utc, const char *by)
+{
+	char data[LEDGER_DATA_MAX], name[PD_NAME_MAX], jab[PD_JABATAN_MAX];
+	char detail[32];
+	pd_day_t since, cur_until;
+	int64_t pid, seq;
+	sqlite3_stmt *s;
+	int rc, n = 0;
+
+	if (st->rdonly)
+		return -EROFS;
+	if (!id_ok(id) || !fits(by, PD_NAME_MAX) || until == PD_DAY_OPEN)
+		return -EINVAL;
+	rc = tx_begin(st);
+	if (rc != 0)
+		return rc;
+	rc = person_names(st, id, name, jab, NULL);
+	if (rc == 0)
+		rc = last_period(st, id, &pid, &since, &cur_until);
+	if (rc == 0 && (cur_until != PD_DAY_OPEN || until < since))
+		rc = -EINVAL;
+	if (rc == 0)
+		rc = person_data("deactivate", name, jab, "until", until, by,
+				 data);
+	if (rc == 0)
+		rc = ledger_append(st, LEDGER_PERSON, now_utc, id, 0, data,
+				   &seq);
+	if (rc == 0) {
+		s = S(st, S_PERIOD_CLOSE);
+		sqlite3_bind_int(s, 1, until);
+		sqlite3_bind_int64(s, 2, seq);
+		bind_text(s, 3, by);
+		sqlite3_bind_int64(s, 4, pid);
+		rc = exec_stmt(st, s, "period close");
+	}
+	if (rc == 0) {
+		s = S(st, S_PRINT_DEL);
+		bind_text(s, 1, id);
+		rc = exec_stmt(st, s, "print delete");
+		n = sqlite3_changes(st->db);
+	}
+	/* UU 27/2022: templates go with the person; the audit keeps only
+	 * how many, never their bytes. */
+	snprintf(detail, sizeof(detail), "count=%d", n);
+	if (rc == 0)
+		rc = audit_insert(st, now_utc, by, "print.delete", id, detail);
+	if (rc == 0)
+		rc = audit_insert(st, now_utc, by, "person.deactivate", id, "");
+	rc = tx_end(st, rc);
+	if (rc == 0)
+		log_info("store: person %s deactivated, %d prints deleted", id,
+			 n);
+	return rc;
+}
+
+int store_person_reactivate(struct store *st, const char *id, pd_day_t since,
+			    int64_t now_utc, const char *by)
+{
+	char data[LEDGER_DATA_MAX], name[PD_NAME_MAX], jab[PD_JABATAN_MAX];
+	pd_day_t last_since, last_until;
+	int64_t pid, seq;
+	int rc;
+
+	if (st->rdonly)
+		return -EROFS;
+	if (!id_ok(id) || !fits(by, PD_NAME_MAX) || since == PD_DAY_OPEN)
+		return -EINVAL;
+	rc = tx_begin(st);
+	if (rc != 0)
+		return rc;
+	rc = person_names(st, id, name, jab, NULL);
+	if (rc == 0)
+		rc = last_period(st, id, &pid, &last_since, &last_until);
+	/* Periods never overlap: the new one starts after the last ends. */
+	if (rc == 0 && (last_until == PD_DAY_OPEN || since <= last_until))
+		rc = -EINVAL;
+	if (rc == 0)
+		rc = person_data("reactivate", name, jab, "since", since, by,
+				 data);
+	if (rc == 0)
+		rc = ledger_append(st, LEDGER_PERSON, now_utc, id, 0, data,
+				   &seq);
+	if (rc == 0)
+		rc = period_open(st, id, since, seq, by);
+	if (rc == 0)
+		rc = audit_insert(st, now_utc, by, "person.reactivate", id, "");
+	return tx_end(st, rc);
+}
+
+int store_person_get(struct store *st, const char *id, struct person *out)
+{
+	sqlite3_stmt *s = S(st, S_PERSON_GET);
+	struct person p;
+	int rc;
+
+	bind_text(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		rc = read_person(s, &p);
+	else if (rc == SQLITE_DONE)
+		rc = -ENOENT;
+	else
+		rc = db_fail(st, rc, "person get");
+	done(s);
+	if (rc == 0)
+		*out = p;
+	return rc;
+}
+
+int store_person_each(struct store *st, store_person_fn *fn, void *ud)
+{
+	sqlite3_stmt *s = S(st, S_PERSON_ALL);
+	struct person p;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		rc = read_person(s, &p);
+		if (rc == 0)
+			rc = fn(ud, &p);
+		if (rc != 0)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "person list");
+out:
+	done(s);
+	return rc;
+}
+
+int store_period_each(struct store *st, store_period_fn *fn, void *ud)
+{
+	sqlite3_stmt *s = S(st, S_PERIOD_ALL);
+	struct period p;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&p, 0, sizeof(p));
+		rc = col_text(s, 0, p.person, sizeof(p.person));
+		p.since = sqlite3_column_int(s, 1);
+		p.until = sqlite3_column_int(s, 2);
+		if (rc == 0)
+			rc = fn(ud, &p);
+		if (rc != 0)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "period list");
+out:
+	done(s);
+	return rc;
+}
+
+/* ---- prints ---- */
+
+int store_print_add(struct store *st, const struct print_rec *r,
+		    const uint8_t *blob, size_t len, const char *by,
+		    int64_t now_utc, int64_t *key_out)
+{
+	char name[PD_NAME_MAX], jab[PD_JABATAN_MAX], detail[160];
+	pd_day_t since, until;
+	int64_t pid, key = 0;
+	uint8_t *box;
+	size_t box_len = len + CRYPTO_SEAL_OVERHEAD;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (st->rdonly)
+		return -EROFS;
+	if (!st->has_key || !id_ok(r->person) ||
+	    !fits(r->finger, PD_FINGER_MAX) || !*r->finger ||
+	    !printable(r->finger) || !fits(r->model, PD_READER_MAX) ||
+	    !printable(r->model) || len == 0 || len > PRINT_MAX ||
+	    !fits(by, PD_NAME_MAX))
+		return -EINVAL;
+	box = calloc(1, box_len);
+	if (!box)
+		return -ENOMEM;
+	rc = crypto_seal(st->key, blob, len, box, box_len);
+	if (rc != 0)
+		goto out;
+	rc = tx_begin(st);
+	if (rc != 0)
+		goto out;
+	rc = person_names(st, r->person, name, jab, NULL);
+	if (rc == 0)
+		rc = last_period(st, r->person, &pid, &since, &until);
+	if (rc == 0 && until != PD_DAY_OPEN)
+		rc = -EINVAL; /* only active people enrol */
+	if (rc == 0) {
+		s = S(st, S_PRINT_INS);
+		bind_text(s, 1, r->person);
+		bind_text(s, 2, r->finger);
+		bind_text(s, 3, r->model);
+		sqlite3_bind_int64(s, 4,
+				   r->created_utc ? r->created_utc : now_utc);
+		sqlite3_bind_blob(s, 5, box, (int)box_len, SQLITE_TRANSIENT);
+		rc = exec_stmt(st, s, "print insert");
+		key = sqlite3_last_insert_rowid(st->db);
+	}
+	/* Consent record: who enrolled which finger, when. */
+	snprintf(detail, sizeof(detail), "finger=%s;model=%s", r->finger,
+		 r->model);
+	if (rc == 0)
+		rc = audit_insert(st, now_utc, by, "print.add", r->person,
+				  detail);
+	rc = tx_end(st, rc);
+	if (rc == 0 && key_out)
+		*key_out = key;
+out:
+	free(box);
+	return rc;
+}
+
+static int read_print_meta(sqlite3_stmt *s, struct print_rec *r)
+{
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->key = sqlite3_column_int64(s, 0);
+	if ((rc = col_text(s, 1, r->person, sizeof(r->person))) ||
+	    (rc = col_text(s, 2, r->finger, sizeof(r->finger))) ||
+	    (rc = col_text(s, 3, r->model, sizeof(r->model))))
+		return rc;
+	r->created_utc = sqlite3_column_int64(s, 4);
+	return 0;
+}
+
+int store_print_each(struct store *st, store_print_fn *fn, void *ud)
+{
+	sqlite3_stmt *s;
+	struct print_rec r;
+	int rc;
+
+	if (!st->has_key)
+		return -EINVAL;
+	s = S(st, S_PRINT_ACTIVE);
+	sqlite3_bind_int(s, 1, PD_DAY_OPEN);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const uint8_t *box = sqlite3_column_blob(s, 5);
+		size_t box_len = (size_t)sqlite3_column_bytes(s, 5);
+		uint8_t *plain;
+		size_t len = 0;
+
+		rc = read_print_meta(s, &r);
+		if (rc != 0)
+			goto out;
+		if (!box || box_len <= CRYPTO_SEAL_OVERHEAD) {
+			rc = -EBADMSG;
+		} else {
+			plain = calloc(1, box_len - CRYPTO_SEAL_OVERHEAD);
+			if (!plain) {
+				rc = -ENOMEM;
+				goto out;
+			}
+			rc = crypto_unseal(st->key, box, box_len, plain,
+					   box_len - CRYPTO_SEAL_OVERHEAD,
+					   &len);
+			if (rc == 0)
+				rc = fn(ud, &r, plain, len);
+			explicit_bzero(plain, box_len - CRYPTO_SEAL_OVERHEAD);
+			free(plain);
+		}
+		if (rc == -EBADMSG)
+			log_warnx("store: print %" PRId64 " of %s does not "
+				  "decrypt: altered, or another key",
+				  r.key, r.person);
+		if (rc != 0)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "print list");
+out:
+	done(s);
+	return rc;
+}
+
+int store_print_meta_each(struct store *st,
+			  int (*fn)(void *ud, const struct print_rec *r),
+			  void *ud)
+{
+	sqlite3_stmt *s = S(st, S_PRINT_META);
+	struct print_rec r;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		rc = read_print_meta(s, &r);
+		if (rc == 0)
+			rc = fn(ud, &r);
+		if (rc != 0)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "print meta list");
+out:
+	done(s);
+	return rc;
+}
+
+/* ---- punches ---- */
+
+static int punch_check(const struct punch *p, int64_t now_utc)
+{
+	bool manual = p->flags & PUNCH_F_MANUAL;
+
+	if (!id_ok(p->person) || (p->flags & ~(unsigned int)PUNCH_F_ALL) ||
+	    p->local_sec < 0 || p->local_sec >= SECS_PER_DAY ||
+	    p->local_day == PD_DAY_OPEN ||
+	    !fits(p->source, sizeof(p->source)) ||
+	    !fits(p->reader, sizeof(p->reader)) ||
+	    !fits(p->clock, sizeof(p->clock)) ||
+	    !fits(p->boot_id, sizeof(p->boot_id)) ||
+	    !fits(p->reason, sizeof(p->reason)) || !fits(p->by, sizeof(p->by)))
+		return -EINVAL;
+	if (manual) {
+		/* An admin's entry: says who and why, never in the future. */
+		if (strcmp(p->source, "manual") != 0 || !*p->reason ||
+		    !*p->by || p->at_utc > now_utc)
+			return -EINVAL;
+	} else if (strcmp(p->source, "reader") != 0 || *p->reason || *p->by) {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int store_punch_add(struct store *st, struct punch *p, int64_t now_utc)
+{
+	char data[LEDGER_DATA_MAX], name[PD_NAME_MAX], jab[PD_JABATAN_MAX];
+	int64_t seq;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (st->rdonly)
+		return -EROFS;
+	rc = punch_check(p, now_utc);
+	if (rc == 0)
+		rc = punch_data(p, data);
+	if (rc != 0)
+		return rc;
+	rc = tx_begin(st);
+	if (rc != 0)
+		return rc;
+	rc = person_names(st, p->person, name, jab, NULL);
+	if (rc == 0)
+		rc = ledger_append(st, LEDGER_PUNCH, now_utc, p->person,
+				   p->at_utc, data, &seq);
+	if (rc == 0) {
+		s = S(st, S_PUNCH_INS);
+		sqlite3_bind_int64(s, 1, seq);
+		bind_text(s, 2, p->person);
+		sqlite3_bind_int64(s, 3, p->at_utc);
+		sqlite3_bind_int(s, 4, p->local_day);
+		sqlite3_bind_int(s, 5, p->local_sec);
+		sqlite3_bind_int(s, 6, (int)p->flags);
+		bind_text(s, 7, p->source);
+		bind_text(s, 8, p->reader);
+		bind_text(s, 9, p->clock);
+		bind_text(s, 10, p->boot_id);
+		sqlite3_bind_int64(s, 11, (int64_t)p->mono_ms);
+		bind_text(s, 12, p->reason);
+		bind_text(s, 13, p->by);
+		rc = exec_stmt(st, s, "punch insert");
+	}
+	rc = tx_end(st, rc);
+	if (rc == 0)
+		p->seq = seq;
+	return rc;
+}
+
+int store_punch_last_accepted(struct store *st, const char *person,
+			      int64_t *at_utc)
+{
+	sqlite3_stmt *s = S(st, S_PUNCH_LAST);
+	int rc;
+
+	bind_text(s, 1, person);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*at_utc = sqlite3_column_int64(s, 0);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = -ENOENT;
+	} else {
+		rc = db_fail(st, rc, "last punch");
+	}
+	done(s);
+	return rc;
+}
+
+static int read_punch(sqlite3_stmt *s, struct punch *p)
+{
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	p->seq = sqlite3_column_int64(s, 0);
+	p->at_utc = sqlite3_column_int64(s, 2);
+	p->local_day = sqlite3_column_int(s, 3);
+	p->local_sec = sqlite3_column_int(s, 4);
+	p->flags = (unsigned int)sqlite3_column_int(s, 5);
+	p->mono_ms = (uint64_t)sqlite3_column_int64(s, 10);
+	if ((rc = col_text(s, 1, p->person, sizeof(p->person))) ||
+	    (rc = col_text(s, 6, p->source, sizeof(p->source))) ||
+	    (rc = col_text(s, 7, p->reader, sizeof(p->reader))) ||
+	    (rc = col_text(s, 8, p->clock, sizeof(p->clock))) ||
+	    (rc = col_text(s, 9, p->boot_id, sizeof(p->boot_id))) ||
+	    (rc = col_text(s, 11, p->reason, sizeof(p->reason))) ||
+	    (rc = col_text(s, 12, p->by, sizeof(p->by))))
+		return rc;
+	return 0;
+}
+
+int store_punch_each(struct store *st, pd_day_t from_day, pd_day_t to_day,
+		     const char *person, store_punch_fn *fn, void *ud)
+{
+	sqlite3_stmt *s = S(st, S_PUNCH_RANGE);
+	struct punch p;
+	int rc;
+
+	sqlite3_bind_int(s, 1, from_day);
+	sqlite3_bind_int(s, 2, to_day);
+	if (person)
+		bind_text(s, 3, person);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		rc = read_punch(s, &p);
+		if (rc == 0)
+			rc = fn(ud, &p);
+		if (rc != 0)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "punch list");
+out:
+	done(s);
+	return rc;
+}
+
+/* ---- counters, meta, audit ---- */
+
+int store_counter_add(struct store *st, const char *name, int64_t delta)
+{
+	sqlite3_stmt *s;
+
+	if (st->rdonly)
+		return -EROFS;
+	if (!name || !*name)
+		return -EINVAL;
+	s = S(st, S_COUNTER_ADD);
+	bind_text(s, 1, name);
+	sqlite3_bind_int64(s, 2, delta);
+	return exec_stmt(st, s, "counter add");
+}
+
+int store_counter_get(struct store *st, const char *name, int64_t *out)
+{
+	sqlite3_stmt *s = S(st, S_COUNTER_GET);
+	int rc;
+
+	bind_text(s, 1, name);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(s, 0);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		*out = 0; /* a counter never bumped is zero */
+		rc = 0;
+	} else {
+		rc = db_fail(st, rc, "counter get");
+	}
+	done(s);
+	return rc;
+}
+
+int store_meta_set(struct store *st, const char *key, const char *value)
+{
+	sqlite3_stmt *s;
+
+	if (st->rdonly)
+		return -EROFS;
+	if (!key || !*key || !value)
+		return -EINVAL;
+	s = S(st, S_META_SET);
+	bind_text(s, 1, key);
+	bind_text(s, 2, value);
+	return exec_stmt(st, s, "meta set");
+}
+
+int store_meta_get(struct store *st, const char *key, char *out, size_t cap)
+{
+	sqlite3_stmt *s = S(st, S_META_GET);
+	int rc;
+
+	bind_text(s, 1, key);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(s, 0);
+
+		if (n >= cap) {
+			rc = -ENAMETOOLONG;
+		} else {
+			memcpy(out, col_str(s, 0), n);
+			out[n] = '\0';
+			rc = 0;
+		}
+	} else if (rc == SQLITE_DONE) {
+		rc = -ENOENT;
+	} else {
+		rc = db_fail(st, rc, "meta get");
+	}
+	done(s);
+	return rc;
+}
+
+int store_audit_add(struct store *st, int64_t now_utc, const char *actor,
+		    const char *action, const char *subject, const char *detail)
+{
+	if (st->rdonly)
+		return -EROFS;
+	if (!action || !*action)
+		return -EINVAL;
+	return audit_insert(st, now_utc, actor, action, subject, detail);
+}
+
+/* ---- profiles and calendars ---- */
+
+/* A file's version is the SHA-256 of its bytes (DOMAIN §8). */
+static int file_check(const char *version_hex, const char *name,
+		      const char *text, const char *by)
+{
+	char h[PD_HASH_HEX];
+	size_t n;
+
+	if (!hash_hex_ok(version_hex) || !fits(name, PD_TEXT_MAX) || !*name ||
+	    !printable(name) || !text || !fits(by, PD_NAME_MAX))
+		return -EINVAL;
+	n = strnlen(text, FILE_TEXT_MAX);
+	if (n >= FILE_TEXT_MAX)
+		return -EINVAL;
+	crypto_sha256_hex(text, n, h);
+	if (strcmp(h, version_hex) != 0) {
+		log_warnx("store: file %s: version %.16s... is not the "
+			  "SHA-256 of its text",
+			  name, version_hex);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int store_profile_add(struct store *st, pd_day_t from_day,
+		      const char *version_hex, const char *name,
+		      const char *file_text, int64_t now_utc, const char *by)
+{
+	char data[LEDGER_DATA_MAX];
+	int64_t seq;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (st->rdonly)
+		return -EROFS;
+	if (from_day == PD_DAY_OPEN)
+		return -EINVAL;
+	rc = file_check(version_hex, name, file_text, by);
+	if (rc == 0)
+		rc = profile_data(from_day, version_hex, name, by, data);
+	if (rc != 0)
+		return rc;
+	rc = tx_begin(st);
+	if (rc != 0)
+		return rc;
+	rc = ledger_append(st, LEDGER_PROFILE, now_utc, "", 0, data, &seq);
+	if (rc == 0) {
+		s = S(st, S_PROFILE_INS);
+		sqlite3_bind_int64(s, 1, seq);
+		sqlite3_bind_int(s, 2, from_day);
+		bind_text(s, 3, version_hex);
+		bind_text(s, 4, name);
+		bind_text(s, 5, file_text);
+		bind_text(s, 6, by);
+		rc = exec_stmt(st, s, "profile insert");
+	}
+	return tx_end(st, rc);
+}
+
+int store_profile_each(struct store *st, store_profile_fn *fn, void *ud)
+{
+	sqlite3_stmt *s = S(st, S_PROFILE_ALL);
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		rc = fn(ud, sqlite3_column_int(s, 0), col_str(s, 1),
+			col_str(s, 2), col_str(s, 3),
+			sqlite3_column_int64(s, 4));
+		if (rc != 0)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "profile list");
+out:
+	done(s);
+	return rc;
+}
+
+int store_calendar_add(struct store *st, const char *version_hex,
+		       const char *name, const char *file_text, int64_t now_utc,
+		       const char *by)
+{
+	char data[LEDGER_DATA_MAX];
+	int64_t seq;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (st->rdonly)
+		return -EROFS;
+	rc = file_check(version_hex, name, file_text, by);
+	if (rc == 0)
+		rc = calendar_data(version_hex, name, by, data);
+	if (rc != 0)
+		return rc;
+	rc = tx_begin(st);
+	if (rc != 0)
+		return rc;
+	rc = ledger_append(st, LEDGER_CALENDAR, now_utc, "", 0, data, &seq);
+	if (rc == 0) {
+		s = S(st, S_CAL_INS);
+		sqlite3_bind_int64(s, 1, seq);
+		bind_text(s, 2, version_hex);
+		bind_text(s, 3, name);
+		bind_text(s, 4, file_text);
+		bind_text(s, 5, by);
+		rc = exec_stmt(st, s, "calendar insert");
+	}
+	return tx_end(st, rc);
+}
+
+static bool day_kind_ok(const char *kind)
+{
+	return kind && (strcmp(kind, STORE_DAY_LIBUR) == 0 ||
+			strcmp(kind, STORE_DAY_CUTI_BERSAMA) == 0 ||
+			strcmp(kind, STORE_DAY_LOKAL) == 0);
+}
+
+int store_calendar_day_add(struct store *st, pd_day_t day, const char *kind,
+			   const char *name, int64_t now_utc, const char *by)
+{
+	char data[LEDGER_DATA_MAX];
+	int64_t seq;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (st->rdonly)
+		return -EROFS;
+	if (day == PD_DAY_OPEN || !day_kind_ok(kind) ||
+	    !fits(name, PD_TEXT_MAX) || !*name || !printable(name) ||
+	    !fits(by, PD_NAME_MAX))
+		return -EINVAL;
+	rc = calday_data(day, kind, name, by, data);
+	if (rc != 0)
+		return rc;
+	rc = tx_begin(st);
+	if (rc != 0)
+		return rc;
+	rc = ledger_append(st, LEDGER_CALENDAR, now_utc, "", 0, data, &seq);
+	if (rc == 0) {
+		s = S(st, S_CALDAY_INS);
+		sqlite3_bind_int64(s, 1, seq);
+		sqlite3_bind_int(s, 2, day);
+		bind_text(s, 3, kind);
+		bind_text(s, 4, name);
+		bind_text(s, 5, by);
+		rc = exec_stmt(st, s, "calendar day insert");
+	}
+	return tx_end(st, rc);
+}
+
+int store_calendar_each(struct store *st, store_calendar_file_fn *file_fn,
+			store_calendar_day_fn *day_fn, void *ud)
+{
+	sqlite3_stmt *s = S(st, S_CAL_ALL);
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t seq = sqlite3_column_int64(s, 0);
+
+		rc = 0;
+		if (sqlite3_column_int(s, 1) == 0 && file_fn)
+			rc = file_fn(ud, seq, col_str(s, 2), col_str(s, 3),
+				     col_str(s, 4));
+		else if (sqlite3_column_int(s, 1) == 1 && day_fn)
+			rc = day_fn(ud, seq, sqlite3_column_int(s, 5),
+				    col_str(s, 6), col_str(s, 3));
+		if (rc != 0)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "calendar list");
+out:
+	done(s);
+	return rc;
+}
+
+/* ---- excuses ---- */
+
+static bool one_of(const char *s, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(s, list[i]) == 0)
+			return true;
+	return false;
+}
+
+static int excuse_check(const struct excuse *e)
+{
+	static const char *const kinds[] = {"izin", "sakit", "cuti",
+					    "dinas-luar", "alat-rusak"};
+	static const char *const parts[] = {"", "terlambat", "pulang-cepat"};
+
+	if (!id_ok(e->person) || !fits(e->kind, sizeof(e->kind)) ||
+	    !fits(e->part, sizeof(e->part)) ||
+	    !fits(e->reason, sizeof(e->reason)) ||
+	    !fits(e->document, sizeof(e->document)) ||
+	    !fits(e->by, sizeof(e->by)))
+		return -EINVAL;
+	if (!one_of(e->kind, kinds, sizeof(kinds) / sizeof(kinds[0])) ||
+	    !one_of(e->part, parts, sizeof(parts) / sizeof(parts[0])))
+		return -EINVAL;
+	if (e->from_day > e->to_day || e->to_day == PD_DAY_OPEN ||
+	    (*e->part && e->from_day != e->to_day) || !*e->by)
+		return -EINVAL;
+	if (strcmp(e->kind, "dinas-luar") == 0 && !*e->document)
+		return -EINVAL; /* the surat tugas number is required */
+	return 0;
+}
+
+int store_excuse_add(struct store *st, struct excuse *e, int64_t now_utc)
+{
+	char data[LEDGER_DATA_MAX], name[PD_NAME_MAX], jab[PD_JABATAN_MAX];
+	int64_t seq;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (st->rdonly)
+		return -EROFS;
+	rc = excuse_check(e);
+	if (rc == 0)
+		rc = excuse_data(e, data);
+	if (rc != 0)
+		return rc;
+	rc = tx_begin(st);
+	if (rc != 0)
+		return rc;
+	rc = person_names(st, e->person, name, jab, NULL);
+	if (rc == 0)
+		rc = ledger_append(st, LEDGER_EXCUSE, now_utc, e->person, 0,
+				   data, &seq);
+	if (rc == 0) {
+		s = S(st, S_EXCUSE_INS);
+		sqlite3_bind_int64(s, 1, seq);
+		bind_text(s, 2, e->person);
+		sqlite3_bind_int(s, 3, e->from_day);
+		sqlite3_bind_int(s, 4, e->to_day);
+		bind_text(s, 5, e->kind);
+		bind_text(s, 6, e->part);
+		bind_text(s, 7, e->reason);
+		bind_text(s, 8, e->document);
+		bind_text(s, 9, e->by);
+		rc = exec_stmt(st, s, "excuse insert");
+	}
+	rc = tx_end(st, rc);
+	if (rc == 0) {
+		e->id = seq;
+		e->revoked = false;
+		e->revoke_reason[0] = '\0';
+	}
+	return rc;
+}
+
+/* Reads EXCUSE_COLS; revoke_by (column 11) into by_out if non-NULL. */
+static int read_excuse(sqlite3_stmt *s, struct excuse *e, int64_t *revoke_seq,
+		       char *revoke_by)
+{
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	e->id = sqlite3_column_int64(s, 0);
+	e->from_day = sqlite3_column_int(s, 2);
+	e->to_day = sqlite3_column_int(s, 3);
+	e->revoked = sqlite3_column_type(s, 9) != SQLITE_NULL;
+	if (revoke_seq)
+		*revoke_seq = sqlite3_column_int64(s, 9);
+	if ((rc = col_text(s, 1, e->person, sizeof(e->person))) ||
+	    (rc = col_text(s, 4, e->kind, sizeof(e->kind))) ||
+	    (rc = col_text(s, 5, e->part, sizeof(e->part))) ||
+	    (rc = col_text(s, 6, e->reason, sizeof(e->reason))) ||
+	    (rc = col_text(s, 7, e->document, sizeof(e->document))) ||
+	    (rc = col_text(s, 8, e->by, sizeof(e->by))) ||
+	    (rc = col_text(s, 10, e->revoke_reason, sizeof(e->revoke_reason))))
+		return rc;
+	if (revoke_by)
+		return col_text(s, 11, revoke_by, PD_NAME_MAX);
+	return 0;
+}
+
+/* Looks an excuse up by its seq (S_EXCUSE_BY_SEQ) or by the seq of its
+ * revocation (S_EXCUSE_BY_REVOKE).  -ENOENT if none. */
+static int excuse_find(struct store *st, enum stmt_id id, int64_t seq,
+		       struct excuse *e, int64_t *revoke_seq, char *revoke_by)
+{
+	sqlite3_stmt *s = S(st, id);
+	int rc;
+
+	sqlite3_bind_int64(s, 1, seq);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		rc = read_excuse(s, e, revoke_seq, revoke_by);
+	else if (rc == SQLITE_DONE)
+		rc = -ENOENT;
+	else
+		rc = db_fail(st, rc, "excuse lookup");
+	done(s);
+	return rc;
+}
+
+int store_excuse_revoke(struct store *st, int64_t id, const char *reason,
+			const char *by, int64_t now_utc)
+{
+	char data[LEDGER_DATA_MAX];
+	struct excuse e;
+	int64_t seq;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (st->rdonly)
+		return -EROFS;
+	if (!fits(reason, PD_TEXT_MAX) || !*reason || !fits(by, PD_NAME_MAX) ||
+	    !*by)
+		return -EINVAL;
+	rc = revoke_data(id, reason, by, data);
+	if (rc != 0)
+		return rc;
+	rc = tx_begin(st);
+	if (rc != 0)
+		return rc;
+	rc = excuse_find(st, S_EXCUSE_BY_SEQ, id, &e, NULL, NULL);
+	if (rc == 0 && e.revoked)
+		rc = -EALREADY;
+	if (rc == 0)
+		rc = ledger_append(st, LEDGER_REVOKE, now_utc, e.person, 0,
+				   data, &seq);
+	if (rc == 0) {
+		s = S(st, S_EXCUSE_REVOKE);
+		sqlite3_bind_int64(s, 1, seq);
+		bind_text(s, 2, reason);
+		bind_text(s, 3, by);
+		sqlite3_bind_int64(s, 4, id);
+		rc = exec_stmt(st, s, "excuse revoke");
+	}
+	return tx_end(st, rc);
+}
+
+int store_excuse_each(struct store *st, pd_day_t from_day, pd_day_t to_day,
+		      const char *person, store_excuse_fn *fn, void *ud)
+{
+	sqlite3_stmt *s = S(st, S_EXCUSE_RANGE);
+	struct excuse e;
+	int rc;
+
+	sqlite3_bind_int(s, 1, from_day);
+	sqlite3_bind_int(s, 2, to_day);
+	if (person)
+		bind_text(s, 3, person);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		rc = read_excuse(s, &e, NULL, NULL);
+		if (rc == 0)
+			rc = fn(ud, &e);
+		if (rc != 0)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "excuse list");
+out:
+	done(s);
+	return rc;
+}
+
+/* ---- ledger reading and verification ---- */
+
+static int read_ledger_row(sqlite3_stmt *s, struct ledger_row *r)
+{
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->seq = sqlite3_column_int64(s, 0);
+	r->recorded_utc = sqlite3_column_int64(s, 2);
+	r->at_utc = sqlite3_column_int64(s, 4);
+	if ((rc = col_text(s, 1, r->kind, sizeof(r->kind))) ||
+	    (rc = col_text(s, 3, r->person, sizeof(r->person))) ||
+	    (rc = col_text(s, 5, r->data, sizeof(r->data))) ||
+	    (rc = col_text(s, 6, r->prev_hash, sizeof(r->prev_hash))) ||
+	    (rc = col_text(s, 7, r->hash, sizeof(r->hash))))
+		return rc;
+	return 0;
+}
+
+int store_ledger_head(struct store *st, int64_t *seq, int64_t *recorded_utc,
+		      char hash_hex[PD_HASH_HEX])
+{
+	sqlite3_stmt *s = S(st, S_HEAD);
+	char h[PD_HASH_HEX] = "";
+	int64_t q = 0, t = 0;
+	int rc;
+
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		q = sqlite3_column_int64(s, 0);
+		t = sqlite3_column_int64(s, 1);
+		rc = col_text(s, 2, h, sizeof(h));
+	} else if (rc == SQLITE_DONE) {
+		strcpy(h, LEDGER_HASH_ZERO);
+		rc = 0;
+	} else {
+		rc = db_fail(st, rc, "ledger head");
+	}
+	done(s);
+	if (rc == 0) {
+		*seq = q;
+		*recorded_utc = t;
+		memcpy(hash_hex, h, sizeof(h));
+	}
+	return rc;
+}
+
+int store_ledger_each(struct store *st, int64_t from_seq, int64_t to_seq,
+		      store_ledger_fn *fn, void *ud)
+{
+	sqlite3_stmt *s = S(st, S_LEDGER_RANGE);
+	struct ledger_row r;
+	int rc;
+
+	sqlite3_bind_int64(s, 1, from_seq);
+	sqlite3_bind_int64(s, 2, to_seq);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		rc = read_ledger_row(s, &r);
+		if (rc == 0)
+			rc = fn(ud, &r);
+		if (rc != 0)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "ledger list");
+out:
+	done(s);
+	return rc;
+}
+
+/* What a row's side table says it should be: person, at_utc and data. */
+struct expect {
+	char person[PD_ID_MAX];
+	int64_t at_utc;
+	char data[LEDGER_DATA_MAX];
+};
+
+/* Runs a by-seq lookup; 0 with the statement on its row, -ENOENT, -EIO. */
+static int lookup(struct store *st, enum stmt_id id, int64_t seq,
+		  sqlite3_stmt **out)
+{
+	sqlite3_stmt *s = S(st, id);
+	int rc;
+
+	sqlite3_bind_int64(s, 1, seq);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*out = s;
+		return 0;
+	}
+	done(s);
+	return rc == SQLITE_DONE ? -ENOENT : db_fail(st, rc, "verify lookup");
+}
+
+static int expect_punch(struct store *st, int64_t seq, struct expect *x)
+{
+	struct punch p;
+	sqlite3_stmt *s;
+	int rc = lookup(st, S_PUNCH_BY_SEQ, seq, &s);
+
+	if (rc != 0)
+		return rc;
+	rc = read_punch(s, &p);
+	done(s);
+	if (rc != 0)
+		return rc;
+	strcpy(x->person, p.person);
+	x->at_utc = p.at_utc;
+	return punch_data(&p, x->data);
+}
+
+static int expect_person(struct store *st, const struct ledger_row *r,
+			 struct expect *x)
+{
+	char action[16], name[PD_NAME_MAX], jab[PD_JABATAN_MAX];
+	char by[PD_NAME_MAX];
+	bool close;
+	int64_t created;
+	pd_day_t day;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (ledger_data_get(r->data, "action", action, sizeof(action)) != 0)
+		return -ENOENT;
+	close = strcmp(action, "deactivate") == 0;
+	if (!close && strcmp(action, "add") != 0 &&
+	    strcmp(action, "reactivate") != 0)
+		return -ENOENT;
+	rc = lookup(st, close ? S_PERIOD_BY_CLOSE : S_PERIOD_BY_OPEN, r->seq,
+		    &s);
+	if (rc != 0)
+		return rc;
+	rc = col_text(s, 0, x->person, sizeof(x->person));
+	day = sqlite3_column_int(s, 1);
+	if (rc == 0)
+		rc = col_text(s, 2, by, sizeof(by));
+	done(s);
+	if (rc == 0)
+		rc = person_names(st, x->person, name, jab, &created);
+	if (rc != 0)
+		return rc;
+	/* The people row belongs to the "add" row and no other. */
+	if ((strcmp(action, "add") == 0) != (created == r->seq))
+		return -ENOENT;
+	x->at_utc = 0;
+	return person_data(action, name, jab, close ? "until" : "since", day,
+			   by, x->data);
+}
+
+static int expect_profile(struct store *st, int64_t seq, struct expect *x,
+			  char *why, size_t cap)
+{
+	sqlite3_stmt *s;
+	int rc = lookup(st, S_PROFILE_BY_SEQ, seq, &s);
+
+	if (rc != 0)
+		return rc;
+	x->person[0] = '\0';
+	x->at_utc = 0;
+	rc = profile_data(sqlite3_column_int(s, 0), col_str(s, 1),
+			  col_str(s, 2), col_str(s, 4), x->data);
+	if (rc == 0 && file_check(col_str(s, 1), col_str(s, 2), col_str(s, 3),
+				  col_str(s, 4)) != 0) {
+		snprintf(why, cap, "profile text does not match its version");
+		rc = -EBADMSG;
+	}
+	done(s);
+	return rc;
+}
+
+static int expect_calendar(struct store *st, const struct ledger_row *r,
+			   struct expect *x, char *why, size_t cap)
+{
+	char action[16];
+	sqlite3_stmt *s;
+	int rc;
+
+	x->person[0] = '\0';
+	x->at_utc = 0;
+	if (ledger_data_get(r->data, "action", action, sizeof(action)) != 0)
+		return -ENOENT;
+	if (strcmp(action, "import") == 0) {
+		rc = lookup(st, S_CAL_BY_SEQ, r->seq, &s);
+		if (rc != 0)
+			return rc;
+		rc = calendar_data(col_str(s, 0), col_str(s, 1), col_str(s, 3),
+				   x->data);
+		if (rc == 0 && file_check(col_str(s, 0), col_str(s, 1),
+					  col_str(s, 2), col_str(s, 3)) != 0) {
+			snprintf(why, cap,
+				 "calendar text does not match its version");
+			rc = -EBADMSG;
+		}
+		done(s);
+		return rc;
+	}
+	if (strcmp(action, "add") != 0)
+		return -ENOENT;
+	rc = lookup(st, S_CALDAY_BY_SEQ, r->seq, &s);
+	if (rc != 0)
+		return rc;
+	rc = calday_data(sqlite3_column_int(s, 0), col_str(s, 1), col_str(s, 2),
+			 col_str(s, 3), x->data);
+	done(s);
+	return rc;
+}
+
+static int expect_excuse(struct store *st, const struct ledger_row *r,
+			 struct expect *x)
+{
+	char revoke_by[PD_NAME_MAX];
+	struct excuse e;
+	int64_t rseq;
+	bool revoke = strcmp(r->kind, LEDGER_REVOKE) == 0;
+	int rc;
+
+	rc = excuse_find(st, revoke ? S_EXCUSE_BY_REVOKE : S_EXCUSE_BY_SEQ,
+			 r->seq, &e, &rseq, revoke_by);
+	if (rc != 0)
+		return rc;
+	strcpy(x->person, e.person);
+	x->at_utc = 0;
+	if (revoke)
+		return revoke_data(e.id, e.revoke_reason, revoke_by, x->data);
+	return excuse_data(&e, x->data);
+}
+
+/* Checks one row against its side table.  0, -EBADMSG (why filled), or a
+ * database error. */
+static int verify_side(struct store *st, const struct ledger_row *r, char *why,
+		       size_t cap)
+{
+	struct expect x;
+	int rc;
+
+	memset(&x, 0, sizeof(x));
+	why[0] = '\0';
+	if (strcmp(r->kind, LEDGER_PUNCH) == 0)
+		rc = expect_punch(st, r->seq, &x);
+	else if (strcmp(r->kind, LEDGER_PERSON) == 0)
+		rc = expect_person(st, r, &x);
+	else if (strcmp(r->kind, LEDGER_PROFILE) == 0)
+		rc = expect_profile(st, r->seq, &x, why, cap);
+	else if (strcmp(r->kind, LEDGER_CALENDAR) == 0)
+		rc = expect_calendar(st, r, &x, why, cap);
+	else if (strcmp(r->kind, LEDGER_EXCUSE) == 0 ||
+		 strcmp(r->kind, LEDGER_REVOKE) == 0)
+		rc = expect_excuse(st, r, &x);
+	else if (strcmp(r->kind, LEDGER_CHECKPOINT) == 0)
+		return 0; /* no side table */
+	else {
+		snprintf(why, cap, "unknown kind \"%s\"", r->kind);
+		return -EBADMSG;
+	}
+	if (rc == -ENOENT) {
+		snprintf(why, cap, "%s row has no matching side-table row",
+			 r->kind);
+		return -EBADMSG;
+	}
+	if (rc == -EINVAL) { /* side row no longer forms a valid row */
+		snprintf(why, cap, "%s side-table row is malformed", r->kind);
+		return -EBADMSG;
+	}
+	if (rc != 0) {
+		if (rc == -EBADMSG && !why[0])
+			snprintf(why, cap, "%s side-table row is malformed",
+				 r->kind);
+		return rc;
+	}
+	if (strcmp(x.person, r->person) != 0 || x.at_utc != r->at_utc ||
+	    strcmp(x.data, r->data) != 0) {
+		snprintf(why, cap,
+			 "%s side-table row differs from the ledger row",
+			 r->kind);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+static int verify_walk(struct store *st, int64_t *rows, int64_t *bad_seq,
+		       char *why, size_t cap)
+{
+	sqlite3_stmt *s = S(st, S_LEDGER_RANGE);
+	char prev[PD_HASH_HEX] = LEDGER_HASH_ZERO;
+	struct ledger_row r;
+	int64_t n = 0;
+	int rc;
+
+	sqlite3_bind_int64(s, 1, INT64_MIN);
+	sqlite3_bind_int64(s, 2, INT64_MAX);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		rc = read_ledger_row(s, &r);
+		if (rc == -EIO) {
+			*bad_seq = sqlite3_column_int64(s, 0);
+			snprintf(why, cap, "row has an oversized field");
+			rc = -EBADMSG;
+			break;
+		}
+		if (r.seq != n + 1) {
+			*bad_seq = n + 1;
+			snprintf(why, cap,
+				 "row missing (next row is %" PRId64 ")",
+				 r.seq);
+			rc = -EBADMSG;
+			break;
+		}
+		if (strcmp(r.prev_hash, prev) != 0) {
+			*bad_seq = r.seq;
+			snprintf(why, cap,
+				 "prev_hash does not link to row "
+				 "%" PRId64,
+				 n);
+			rc = -EBADMSG;
+			break;
+		}
+		if (ledger_check(&r) != 0) {
+			*bad_seq = r.seq;
+			snprintf(why, cap, "hash does not match the row");
+			rc = -EBADMSG;
+			break;
+		}
+		rc = verify_side(st, &r, why, cap);
+		if (rc != 0) {
+			*bad_seq = r.seq;
+			break;
+		}
+		memcpy(prev, r.hash, sizeof(prev));
+		n++;
+	}
+	if (rc == SQLITE_DONE)
+		rc = 0;
+	else if (rc > 0)
+		rc = db_fail(st, rc, "verify");
+	done(s);
+	*rows = n;
+	return rc;
+}
+
+static int verify_orphans(struct store *st, int64_t *bad_seq, char *why,
+			  size_t cap)
+{
+	sqlite3_stmt *s = S(st, S_ORPHANS);
+	int rc = sqlite3_step(s);
+
+	if (rc != SQLITE_ROW) {
+		rc = db_fail(st, rc, "verify side tables");
+	} else if (sqlite3_column_type(s, 0) == SQLITE_NULL) {
+		rc = 0;
+	} else {
+		*bad_seq = sqlite3_column_int64(s, 0);
+		snprintf(why, cap, "%s side-table row has no ledger row",
+			 col_str(s, 1));
+		rc = -EBADMSG;
+	}
+	done(s);
+	return rc;
+}
+
+int store_chain_verify(struct store *st, int64_t *rows, int64_t *bad_seq,
+		       char *why, size_t why_cap)
+{
+	char reason[160] = "";
+	int64_t n = 0, bad = 0;
+	int rc;
+
+	/* One read transaction: a consistent snapshot while the daemon
+	 * keeps writing. */
+	rc = exec_stmt(st, S(st, S_BEGIN_READ), "verify begin");
+	if (rc != 0)
+		return rc;
+	rc = verify_walk(st, &n, &bad, reason, sizeof(reason));
+	if (rc == 0)
+		rc = verify_orphans(st, &bad, reason, sizeof(reason));
+	{
+		sqlite3_stmt *s = S(st, S_COMMIT);
+
+		(void)sqlite3_step(s); /* ends a read-only snapshot */
+		done(s);
+	}
+	if (rows)
+		*rows = n;
+	if (rc == -EBADMSG) {
+		log_warnx("store: ledger broken at seq %" PRId64 ": %s", bad,
+			  reason);
+		if (bad_seq)
+			*bad_seq = bad;
+		if (why && why_cap)
+			snprintf(why, why_cap, "%s", reason);
+	}
+	return rc;
+}
