@@ -19,11 +19,11 @@
 #define CRYPTO_MAC_BYTES    16 /* Poly1305 tag */
 /* A sealed blob is nonce || MAC || ciphertext: the plain length plus this. */
 #define CRYPTO_SEAL_OVERHEAD (CRYPTO_NONCE_BYTES + CRYPTO_MAC_BYTES)
-#define CRYPTO_PK_BYTES	     32 /* Ed25519 public key */
-#define CRYPTO_SK_BYTES	     64 /* Ed25519 secret key (seed || pk) */
-#define CRYPTO_SIG_BYTES     64 /* Ed25519 detached signature */
-#define CRYPTO_PK_HEX	     65 /* public key as 64 hex digits + NUL */
-#define CRYPTO_FPR_MAX	     20 /* "XXXX-XXXX-XXXX-XXXX" + NUL */
+#define CRYPTO_PK_BYTES	     32	 /* Ed25519 public key */
+#define CRYPTO_SK_BYTES	     64	 /* Ed25519 secret key (seed || pk) */
+#define CRYPTO_SIG_BYTES     64	 /* Ed25519 detached signature */
+#define CRYPTO_PK_HEX	     65	 /* public key as 64 hex digits + NUL */
+#define CRYPTO_FPR_MAX	     20	 /* "XXXX-XXXX-XXXX-XXXX" + NUL */
 #define CRYPTO_STATE_BYTES   128 /* room for libsodium's SHA-256 state */
 
 /* Sub-keys derived from one device key file (crypto_key_derive). */
@@ -90,13 +90,13 @@ int crypto_unseal(const uint8_t key[CRYPTO_KEY_BYTES], const uint8_t *blob,
  * Loads the 32-byte key at path, or creates it when absent: random bytes
  * written to a temp file (mode 0600) in the same directory, fsync, moved
  * into place with link()+unlink() so a key that appeared meanwhile is never
- * replaced (it is loaded instead), then the directory fsynced.  Refuses (and logs why, naming path) a key that is not
- * a regular file (-EINVAL), has the wrong size (-EINVAL) or is accessible
- * by group or others (-EPERM).  Other failures: -errno of the system call.
- * key is set only on success; wipe it with explicit_bzero when done.
+ * replaced (it is loaded instead), then the directory fsynced.  Refuses (and
+ * logs why, naming path) a key that is not a regular file (-EINVAL), has the
+ * wrong size (-EINVAL) or is accessible by group or others (-EPERM).  Other
+ * failures: -errno of the system call. key is set only on success; wipe it with
+ * explicit_bzero when done.
  */
-int crypto_key_load_or_create(const char *path,
-			      uint8_t key[CRYPTO_KEY_BYTES]);
+int crypto_key_load_or_create(const char *path, uint8_t key[CRYPTO_KEY_BYTES]);
 /*
  * Derives a sub-key (CRYPTO_SUBKEY_*) from a master key, so one key file
  * can give both the template key and the signing seed.  Deterministic.
