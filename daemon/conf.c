@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "civil.h"
 #include "ini.h"
 
 #define DUP_WINDOW_MAX_S     3600 /* an hour: longer is surely a typo */
@@ -95,22 +96,6 @@ static const char *const section_names[N_SECTIONS] = {
 	"clock", "control", "desa", "lights", "punch", "rules", "store",
 };
 
-struct zone {
-	const char *name;
-	int32_t offset_min;
-};
-/* DOMAIN.md §8: fixed offsets, Indonesia has no daylight saving. */
-static const struct zone zones[] = {
-	{"Asia/Jakarta", 7 * 60},  /* WIB */
-	{"Asia/Makassar", 8 * 60}, /* WITA */
-	{"Asia/Jayapura", 9 * 60}, /* WIT */
-};
-
-/* Local civil time of [clock] simulated_start, resolved after parsing. */
-struct civil {
-	int y, mo, d, h, mi, s;
-};
-
 struct parse {
 	struct conf *c;
 	struct ini_errors *e;
@@ -120,20 +105,12 @@ struct parse {
 	int line_of[K_COUNT];	   /* where each key was set, 0 = not set */
 	bool tz_ok;
 	bool start_ok;
-	struct civil start;
+	char start[CIVIL_LOCAL_LEN]; /* [clock] simulated_start, local */
 };
 
 int conf_tz_offset(const char *tz, int32_t *offset_min)
 {
-	if (!tz)
-		return -EINVAL;
-	for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++) {
-		if (strcmp(tz, zones[i].name) == 0) {
-			*offset_min = zones[i].offset_min;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	return tz ? civil_tz_offset(tz, offset_min) : -EINVAL;
 }
 
 void conf_defaults(struct conf *c)
@@ -246,59 +223,11 @@ static int set_line(struct parse *p, int line, const char *key, const char *v,
 	return 0;
 }
 
-static bool leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int days_in_month(int y, int mo)
-{
-	static const int mdays[12] = {31, 28, 31, 30, 31, 30,
-				      31, 31, 30, 31, 30, 31};
-
-	return mo == 2 && leap(y) ? 29 : mdays[mo - 1];
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t days_from_civil(int y, int mo, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= mo <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* "YYYY-MM-DD HH:MM:SS", every field checked. */
-static int parse_civil(const char *v, struct civil *out)
-{
-	static const char shape[] = "dddd-dd-dd dd:dd:dd";
-	struct civil t;
-
-	if (strlen(v) != sizeof(shape) - 1)
-		return -EINVAL;
-	for (size_t i = 0; shape[i]; i++) {
-		if (shape[i] == 'd' ? !isdigit((unsigned char)v[i])
-				    : v[i] != shape[i])
-			return -EINVAL;
-	}
-	if (sscanf(v, "%4d-%2d-%2d %2d:%2d:%2d", &t.y, &t.mo, &t.d, &t.h, &t.mi,
-		   &t.s) != 6)
-		return -EINVAL;
-	if (t.y < 1970 || t.mo < 1 || t.mo > 12 || t.d < 1 ||
-	    t.d > days_in_month(t.y, t.mo) || t.h > 23 || t.mi > 59 || t.s > 59)
-		return -EINVAL;
-	*out = t;
-	return 0;
-}
-
 static void set_key(struct parse *p, int line, enum key_id id, const char *key,
 		    const char *v)
 {
 	struct conf *c = p->c;
+	int64_t utc;
 	long x;
 	bool b;
 
@@ -398,13 +327,16 @@ static void set_key(struct parse *p, int line, enum key_id id, const char *key,
 				  p->sec->name, key, v);
 		break;
 	case K_CLOCK_SIMULATED_START:
-		if (parse_civil(v, &p->start) < 0) {
+		/* Shape and ranges now; the zone is applied after parsing. */
+		if (strlen(v) != CIVIL_LOCAL_LEN - 1 ||
+		    civil_local_parse(v, 0, &utc) < 0) {
 			ini_error(p->e, line,
 				  KEYFMT "\"%s\" is not a valid "
 					 "\"YYYY-MM-DD HH:MM:SS\"",
 				  p->sec->name, key, v);
 			break;
 		}
+		snprintf(p->start, sizeof(p->start), "%s", v);
 		p->start_ok = true;
 		break;
 	case K_CLOCK_SIMULATED_SPEED:
@@ -513,12 +445,10 @@ static void check_whole(struct parse *p)
 		ini_error(p->e, p->line_of[K_CLOCK_SIMULATED_START],
 			  "[clock] simulated_start: needs [desa] timezone");
 	if (p->start_ok && p->tz_ok) {
-		const struct civil *t = &p->start;
-		int64_t s = days_from_civil(t->y, t->mo, t->d) * 86400 +
-			    t->h * 3600 + t->mi * 60 + t->s -
-			    (int64_t)c->offset_min * 60;
+		int64_t s;
 
-		c->simulated_start_utc_ms = s * 1000;
+		if (civil_local_parse(p->start, c->offset_min, &s) == 0)
+			c->simulated_start_utc_ms = s * 1000;
 	}
 }
 
