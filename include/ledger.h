@@ -29,12 +29,12 @@
 	"0000000000000000000000000000000000000000000000000000000000000000"
 
 /* Kinds, lower case as exported. */
-#define LEDGER_PUNCH	"punch"	   /* reader or manual punch */
-#define LEDGER_PERSON	"person"   /* active period opened/closed */
-#define LEDGER_PROFILE	"profile"  /* rule profile imported */
-#define LEDGER_CALENDAR "calendar" /* calendar imported / day added */
-#define LEDGER_EXCUSE	"excuse"   /* excuse added */
-#define LEDGER_REVOKE	"revoke"   /* excuse revoked */
+#define LEDGER_PUNCH	  "punch"      /* reader or manual punch */
+#define LEDGER_PERSON	  "person"     /* active period opened/closed */
+#define LEDGER_PROFILE	  "profile"    /* rule profile imported */
+#define LEDGER_CALENDAR	  "calendar"   /* calendar imported / day added */
+#define LEDGER_EXCUSE	  "excuse"     /* excuse added */
+#define LEDGER_REVOKE	  "revoke"     /* excuse revoked */
 #define LEDGER_CHECKPOINT "checkpoint" /* month closed */
 
 struct ledger_row {
@@ -42,7 +42,7 @@ struct ledger_row {
 	char kind[LEDGER_KIND_MAX];
 	int64_t recorded_utc; /* when stored, seconds UTC */
 	char person[PD_ID_MAX];
-	int64_t at_utc;	      /* the fact's own time (0 = unset) */
+	int64_t at_utc; /* the fact's own time (0 = unset) */
 	char data[LEDGER_DATA_MAX];
 	char prev_hash[PD_HASH_HEX];
 	char hash[PD_HASH_HEX];
@@ -57,13 +57,11 @@ int ledger_hash(struct ledger_row *r);
 int ledger_check(const struct ledger_row *r);
 
 /* data helpers: append "key=value" (escaped) to data; -ENAMETOOLONG. */
-int ledger_data_add(char *data, size_t cap, const char *key,
-		    const char *value);
-int ledger_data_addf(char *data, size_t cap, const char *key,
-		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int ledger_data_add(char *data, size_t cap, const char *key, const char *value);
+int ledger_data_addf(char *data, size_t cap, const char *key, const char *fmt,
+		     ...) __attribute__((format(printf, 4, 5)));
 /* Finds key and unescapes its value into out; -ENOENT, -ENAMETOOLONG. */
-int ledger_data_get(const char *data, const char *key, char *out,
-		    size_t cap);
+int ledger_data_get(const char *data, const char *key, char *out, size_t cap);
 
 /* Parses an export line back (for the kecamatan side and tests). */
 int ledger_parse_export(const char *line, struct ledger_row *r);

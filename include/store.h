@@ -41,16 +41,16 @@ struct person {
 	char id[PD_ID_MAX];
 	char name[PD_NAME_MAX];
 	char jabatan[PD_JABATAN_MAX];
-	pd_day_t since;	      /* first active day of the latest period */
-	pd_day_t until;	      /* last active day, or PD_DAY_OPEN */
-	int nprints;	      /* enrolled prints */
+	pd_day_t since; /* first active day of the latest period */
+	pd_day_t until; /* last active day, or PD_DAY_OPEN */
+	int nprints;	/* enrolled prints */
 };
 #define PD_DAY_OPEN INT32_MAX
 
 /* Adds a person with a period from since; -EEXIST if the id exists (use
  * store_person_reactivate to re-hire). by: admin name for the audit. */
-int store_person_add(struct store *st, const struct person *p,
-		     int64_t now_utc, const char *by);
+int store_person_add(struct store *st, const struct person *p, int64_t now_utc,
+		     const char *by);
 /* Closes the open period on until (inclusive), deletes the person's
  * prints, writes the ledger row and an audit record; -ENOENT, -EINVAL
  * (until before since, or no open period). */
@@ -101,7 +101,7 @@ int store_print_meta_each(struct store *st,
 #define PUNCH_F_SIMULATED  0x10 /* simulated clock (tests, demo) */
 
 struct punch {
-	int64_t seq;		    /* ledger seq, set by store_punch_add */
+	int64_t seq; /* ledger seq, set by store_punch_add */
 	char person[PD_ID_MAX];
 	int64_t at_utc;		    /* seconds since the epoch, UTC */
 	pd_day_t local_day;	    /* day in the desa's zone */
@@ -112,8 +112,8 @@ struct punch {
 	char clock[16];		    /* clock source name */
 	char boot_id[PD_BOOTID_MAX];
 	uint64_t mono_ms;
-	char reason[PD_TEXT_MAX];   /* manual: why */
-	char by[PD_NAME_MAX];	    /* manual: admin */
+	char reason[PD_TEXT_MAX]; /* manual: why */
+	char by[PD_NAME_MAX];	  /* manual: admin */
 };
 /* Appends the punch (ledger + punches) and commits durably before return. */
 int store_punch_add(struct store *st, struct punch *p, int64_t now_utc);
