@@ -422,6 +422,8 @@ static void cmd_enroll(struct daemon *d, struct client *c,
 	}
 	d->enr.c = c;
 	d->enr.reader = (int)reader;
+	/* The identify that was armed is gone: waits need the next arm. */
+	d->armed[reader] = 0;
 	snprintf(d->enr.person, sizeof(d->enr.person), "%s", id);
 	snprintf(d->enr.finger, sizeof(d->enr.finger), "%s", finger);
 	snprintf(d->enr.by, sizeof(d->enr.by), "%s", by && *by ? by : "admin");
