@@ -1,0 +1,515 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * html.c: the rekap as one self-contained printable A4 page for the
+ * kecamatan and the balai desa notice board: header, table, an inline SVG
+ * chart of TL/PSW per person, indicators and a signature block.  No
+ * scripts, fonts or images are fetched; every text is escaped here.
+ */
+#include "export.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "civil.h"
+#include "export_int.h"
+
+#define CHART_PEOPLE_MAX 60  /* bars drawn; more people are listed only */
+#define CHART_W		 1000 /* SVG user units (scaled to the page) */
+#define CHART_LABEL_W	 230  /* name column inside the chart */
+#define CHART_BAR_H	 11
+#define CHART_ROW_H	 32
+
+static const char *const band_css[VERDICT_BAND_MAX + 1] = {
+	"", "#f6d978", "#f0a54a", "#d9622b", "#a61b1b",
+};
+static const char *const psw_css[VERDICT_BAND_MAX + 1] = {
+	"", "#a9c8ec", "#6a9fd8", "#3465a4", "#1c3d6e",
+};
+
+/* Writes s with & < > " ' escaped. */
+static void esc(FILE *fp, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&':
+			fputs("&amp;", fp);
+			break;
+		case '<':
+			fputs("&lt;", fp);
+			break;
+		case '>':
+			fputs("&gt;", fp);
+			break;
+		case '"':
+			fputs("&quot;", fp);
+			break;
+		case '\'':
+			fputs("&#39;", fp);
+			break;
+		default:
+			fputc(*s, fp);
+		}
+	}
+}
+
+static const char style[] =
+	"@page{size:A4 landscape;margin:11mm 10mm 12mm 10mm}\n"
+	"*{box-sizing:border-box}\n"
+	"html{-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
+	"body{font-family:'DejaVu Sans','Liberation Sans',Arial,sans-serif;"
+	"font-size:8.5pt;color:#111;margin:0}\n"
+	"header{border-bottom:2pt solid #1f3864;padding-bottom:2mm;"
+	"margin-bottom:3mm}\n"
+	"h1{font-size:14pt;margin:0;text-align:center;letter-spacing:.4pt;"
+	"text-transform:uppercase;color:#1f3864}\n"
+	".sub{text-align:center;font-size:11pt;margin-top:1mm;font-weight:bold}\n"
+	"h2{font-size:10pt;margin:4mm 0 1.5mm;color:#1f3864;"
+	"break-after:avoid;page-break-after:avoid}\n"
+	".keep{break-inside:avoid;page-break-inside:avoid}\n"
+	"table{border-collapse:collapse}\n"
+	"table.meta td{padding:.3mm 3mm .3mm 0;vertical-align:top}\n"
+	"table.meta td:first-child{font-weight:bold;white-space:nowrap}\n"
+	"table.grid{width:100%;font-size:7.6pt}\n"
+	"table.fixed{table-layout:fixed}\n"
+	"table.grid th,table.grid td{border:.5pt solid #666;padding:.6mm 1mm}\n"
+	"table.grid th{background:#d9e1f2;font-weight:bold;text-align:center}\n"
+	"table.grid td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+	"table.grid tr:nth-child(even) td{background:#f6f8fb}\n"
+	"table.grid tr.total td{font-weight:bold;background:#e8ecf4;"
+	"border-top:1.4pt solid #000}\n"
+	"thead{display:table-header-group}\n"
+	"tr{page-break-inside:avoid}\n"
+	"td.b1{background:#fff2cc!important}td.b2{background:#ffd966!important}"
+	"td.b3{background:#f4b183!important}"
+	"td.b4{background:#e06666!important;color:#fff}\n"
+	".note{font-size:7pt;color:#444;margin-top:1mm}\n"
+	".ev{border-left:2pt solid #1f3864;padding:1mm 2mm;background:#f3f5f9;"
+	"font-size:7.8pt;margin-bottom:1.5mm}\n"
+	".chart{page-break-inside:avoid}\n"
+	".sign{display:flex;justify-content:space-between;margin:7mm 12mm 0;"
+	"page-break-inside:avoid}\n"
+	".sign div{width:38%;text-align:center}\n"
+	".sign .space{height:19mm}\n"
+	".sign .line{border-top:.6pt solid #000;margin:0 8mm;padding-top:.5mm}\n"
+	"footer{margin-top:5mm;font-size:7pt;color:#555;"
+	"border-top:.5pt solid #999;padding-top:1mm}\n";
+
+/* "23 November 2026" for a local day. */
+static void date_id(pd_day_t day, char *buf, size_t cap)
+{
+	int y, m, d;
+	const char *mn;
+
+	civil_to_ymd(day, &y, &m, &d);
+	mn = civil_month_name_id(m);
+	snprintf(buf, cap, "%d %s %d", d, mn ? mn : "?", y);
+}
+
+static void meta_row(FILE *fp, const char *label, const char *text)
+{
+	fputs("<tr><td>", fp);
+	esc(fp, label);
+	fputs("</td><td>", fp);
+	esc(fp, text);
+	fputs("</td></tr>\n", fp);
+}
+
+static void html_header(FILE *fp, const struct report *r)
+{
+	char buf[1024], d1[CIVIL_DATE_LEN], d2[CIVIL_DATE_LEN];
+	char stamp[EXPORT_STAMP_MAX];
+
+	fputs("<header><h1>", fp);
+	esc(fp, export_title);
+	fputs("</h1><div class=\"sub\">Desa ", fp);
+	esc(fp, r->desa_name);
+	fputs(" &middot; ", fp);
+	esc(fp, r->label);
+	fputs("</div></header>\n<table class=\"meta\">\n", fp);
+	snprintf(buf, sizeof(buf), "%s (kode %s)", r->desa_name, r->desa_id);
+	meta_row(fp, "Desa", buf);
+	civil_date_format(r->first, d1);
+	civil_date_format(r->last, d2);
+	if (r->first == r->last)
+		snprintf(buf, sizeof(buf), "%s (%s)", r->label, d1);
+	else
+		snprintf(buf, sizeof(buf), "%s (%s s.d. %s)", r->label, d1, d2);
+	meta_row(fp, "Periode", buf);
+	if (!r->nprofiles)
+		meta_row(fp, "Jam kerja", "tidak ada profil berlaku");
+	for (int i = 0; i < r->nprofiles && i < REPORT_PROFILES_MAX; i++) {
+		const struct report_profile_use *u = &r->profiles[i];
+
+		civil_date_format(u->from_day, d1);
+		civil_date_format(u->to_day, d2);
+		snprintf(buf, sizeof(buf),
+			 "%s \u2014 %s (berlaku %s s.d. %s; versi %.16s)",
+			 u->name, u->reference, d1, d2, u->version);
+		meta_row(fp, i ? "" : "Jam kerja", buf);
+	}
+	if (!r->ncalendars)
+		meta_row(fp, "Kalender libur", "tidak ada kalender");
+	for (int i = 0; i < r->ncalendars && i < CALENDAR_SET_FILES_MAX; i++) {
+		snprintf(buf, sizeof(buf), "%s (%d; versi %.16s)",
+			 r->calendars[i].name, r->calendars[i].year,
+			 r->calendars[i].version);
+		meta_row(fp, i ? "" : "Kalender libur", buf);
+	}
+	export_stamp(r, stamp);
+	meta_row(fp, "Dibuat pada", stamp);
+	fputs("</table>\n", fp);
+}
+
+static void td_num(FILE *fp, uint64_t v, int band)
+{
+	if (band && v)
+		fprintf(fp, "<td class=\"n b%d\">%" PRIu64 "</td>", band, v);
+	else
+		fprintf(fp, "<td class=\"n\">%" PRIu64 "</td>", v);
+}
+
+static void td_pct(FILE *fp, const struct rekap *k, enum rekap_indicator i)
+{
+	struct rekap_ratio q;
+	char pct[REKAP_PCT_MAX];
+
+	rekap_indicator(k, i, &q);
+	if (rekap_percent_format(&q, ',', pct, sizeof(pct)) < 0)
+		pct[0] = '\0';
+	fprintf(fp, "<td class=\"n\">%s</td>", pct);
+}
+
+static void table_row(FILE *fp, const char *cls, const char *no,
+		      const char *name, const char *jabatan,
+		      const struct rekap *k, const struct export_opts *o)
+{
+	uint32_t tlm = 0, pswm = 0;
+
+	for (int b = 1; b <= VERDICT_BAND_MAX; b++) {
+		tlm += k->tl[b].minutes;
+		pswm += k->psw[b].minutes;
+	}
+	fprintf(fp, "<tr%s><td class=\"n\">", cls);
+	esc(fp, no);
+	fputs("</td><td>", fp);
+	esc(fp, name);
+	fputs("</td><td>", fp);
+	esc(fp, jabatan);
+	fputs("</td>", fp);
+	td_num(fp, k->hari_kerja_efektif, 0);
+	td_num(fp, k->hadir, 0);
+	td_num(fp, k->tepat_waktu, 0);
+	for (int b = 1; b <= VERDICT_BAND_MAX; b++)
+		td_num(fp, k->tl[b].count, b);
+	td_num(fp, tlm, 0);
+	for (int b = 1; b <= VERDICT_BAND_MAX; b++)
+		td_num(fp, k->psw[b].count, b);
+	td_num(fp, pswm, 0);
+	for (int e = EXCUSE_I; e < EXCUSE_KINDS; e++)
+		td_num(fp, k->excuse[e], 0);
+	td_num(fp, k->tk, 0);
+	td_pct(fp, k, REKAP_KEHADIRAN);
+	td_pct(fp, k, REKAP_TEPAT_WAKTU);
+	td_pct(fp, k, REKAP_ABSEN_PULANG);
+	if (export_deduction_on(o)) {
+		char pct[REKAP_PCT_MAX];
+
+		if (rekap_cp_format(rekap_deduction_cp(k, o->deduction), ',',
+				    pct, sizeof(pct)) < 0)
+			pct[0] = '\0';
+		fprintf(fp, "<td class=\"n\">%s</td>", pct);
+	}
+	fputs("</tr>\n", fp);
+}
+
+/* Fixed column widths (percent of the page), so figures line up. */
+static void html_cols(FILE *fp, bool ded)
+{
+	static const struct {
+		int n;
+		const char *w;
+	} cols[] = {
+		{ 1, "2.5" }, { 1, "14" }, { 1, "11" }, /* No Nama Jabatan */
+		{ 3, "3.2" },			       /* HKE Hadir Tepat */
+		{ 4, "2.4" }, { 1, "3.4" },	       /* TL1..4 menit */
+		{ 4, "2.4" }, { 1, "3.4" },	       /* PSW1..4 menit */
+		{ 6, "2.4" },			       /* I S C DL AR TK */
+		{ 3, "4.6" },			       /* percentages */
+	};
+
+	fputs("<colgroup>", fp);
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		for (int k = 0; k < cols[i].n; k++)
+			fprintf(fp, "<col style=\"width:%s%%\">", cols[i].w);
+	if (ded)
+		fputs("<col style=\"width:5.5%\">", fp);
+	fputs("</colgroup>", fp);
+}
+
+static void html_table(FILE *fp, const struct report *r,
+		       const struct export_opts *o)
+{
+	bool ded = export_deduction_on(o);
+
+	fputs("<h2>Rekap per perangkat desa</h2>\n"
+	      "<table class=\"grid fixed\">",
+	      fp);
+	html_cols(fp, ded);
+	fputs("<thead><tr>"
+	      "<th rowspan=\"2\">No</th><th rowspan=\"2\">Nama</th>"
+	      "<th rowspan=\"2\">Jabatan</th>"
+	      "<th rowspan=\"2\" title=\"Hari kerja efektif\">HKE</th>"
+	      "<th rowspan=\"2\">Hadir</th><th rowspan=\"2\">Tepat waktu</th>"
+	      "<th colspan=\"5\">Terlambat (TL)</th>"
+	      "<th colspan=\"5\">Pulang sebelum waktunya (PSW)</th>"
+	      "<th colspan=\"5\">Keterangan</th>"
+	      "<th rowspan=\"2\">TK</th>"
+	      "<th colspan=\"3\">Persentase (%)</th>",
+	      fp);
+	if (ded)
+		fputs("<th rowspan=\"2\">Potongan (%)<br>"
+		      "<i>" REKAP_DEDUCTION_LABEL "</i></th>",
+		      fp);
+	fputs("</tr>\n<tr><th>1</th><th>2</th><th>3</th><th>4</th>"
+	      "<th>menit</th><th>1</th><th>2</th><th>3</th><th>4</th>"
+	      "<th>menit</th><th>I</th><th>S</th><th>C</th><th>DL</th>"
+	      "<th>AR</th><th>Hadir</th><th>Tepat</th><th>Pulang</th></tr>"
+	      "</thead>\n<tbody>\n",
+	      fp);
+	for (size_t i = 0; i < r->npeople; i++) {
+		char no[24];
+
+		snprintf(no, sizeof(no), "%zu", i + 1);
+		table_row(fp, "", no, r->people[i].p.name,
+			  r->people[i].p.jabatan, &r->people[i].r, o);
+	}
+	table_row(fp, " class=\"total\"", "", "Total desa", "", &r->total, o);
+	fputs("</tbody></table>\n<div class=\"note\">HKE hari kerja efektif; "
+	      "TL/PSW tingkat 1: 1&ndash;30, 2: 31&ndash;60, 3: 61&ndash;90, "
+	      "4: &ge;&nbsp;91 menit atau tanpa absen masuk/pulang; I izin, "
+	      "S sakit, C cuti, DL dinas luar, AR alat rusak, TK tanpa "
+	      "keterangan.",
+	      fp);
+	if (ded)
+		fputs(" Potongan bersifat <b>" REKAP_DEDUCTION_LABEL
+		      "</b>, bukan keputusan pemotongan siltap.",
+		      fp);
+	fputs("</div>\n", fp);
+}
+
+/* Horizontal stacked bars: TL (warm) and PSW (blue) day counts. */
+static void html_chart(FILE *fp, const struct report *r)
+{
+	size_t n = r->npeople < CHART_PEOPLE_MAX ? r->npeople
+						 : CHART_PEOPLE_MAX;
+	uint32_t max = 0;
+	const int plot_w = CHART_W - CHART_LABEL_W - 60;
+	int h = 30 + (int)n * CHART_ROW_H + 10;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct rekap *k = &r->people[i].r;
+		uint32_t tl = 0, psw = 0;
+
+		for (int b = 1; b <= VERDICT_BAND_MAX; b++) {
+			tl += k->tl[b].count;
+			psw += k->psw[b].count;
+		}
+		if (tl > max)
+			max = tl;
+		if (psw > max)
+			max = psw;
+	}
+	fputs("<div class=\"chart\"><h2>Hari terlambat (TL) dan pulang "
+	      "sebelum waktunya (PSW) per orang</h2>\n",
+	      fp);
+	if (max == 0) {
+		fputs("<p>Tidak ada TL atau PSW pada periode ini.</p></div>\n",
+		      fp);
+		return;
+	}
+	fprintf(fp,
+		"<svg viewBox=\"0 0 %d %d\" "
+		"width=\"100%%\" role=\"img\" aria-label=\"Grafik TL dan PSW\" "
+		"font-family=\"DejaVu Sans,Arial,sans-serif\" font-size=\"11\">\n",
+		CHART_W, h);
+	/* legend */
+	for (int b = 1; b <= VERDICT_BAND_MAX; b++) {
+		int x = CHART_LABEL_W + (b - 1) * 80;
+
+		fprintf(fp,
+			"<rect x=\"%d\" y=\"4\" width=\"12\" height=\"10\" "
+			"fill=\"%s\"/><text x=\"%d\" y=\"13\">TL%d</text>\n",
+			x, band_css[b], x + 16, b);
+		fprintf(fp,
+			"<rect x=\"%d\" y=\"4\" width=\"12\" height=\"10\" "
+			"fill=\"%s\"/><text x=\"%d\" y=\"13\">PSW%d</text>\n",
+			x + 330, psw_css[b], x + 346, b);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct report_person *rp = &r->people[i];
+		int y = 28 + (int)i * CHART_ROW_H;
+
+		fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">",
+			CHART_LABEL_W - 8, y + CHART_BAR_H + 3);
+		esc(fp, rp->p.name);
+		fputs("</text>\n", fp);
+		for (int kind = 0; kind < 2; kind++) {
+			const struct rekap_band *bands =
+				kind ? rp->r.psw : rp->r.tl;
+			const char *const *col = kind ? psw_css : band_css;
+			int by = y + kind * (CHART_BAR_H + 1);
+			double x = CHART_LABEL_W;
+			uint32_t tot = 0;
+
+			for (int b = 1; b <= VERDICT_BAND_MAX; b++) {
+				double w = (double)bands[b].count * plot_w / max;
+
+				tot += bands[b].count;
+				if (!bands[b].count)
+					continue;
+				fprintf(fp,
+					"<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
+					"height=\"%d\" fill=\"%s\"/>\n",
+					x, by, w, CHART_BAR_H, col[b]);
+				x += w;
+			}
+			fprintf(fp,
+				"<text x=\"%.1f\" y=\"%d\" font-size=\"9\" "
+				"fill=\"#333\">%s %" PRIu32 " hari</text>\n",
+				x + 4, by + CHART_BAR_H - 2, kind ? "PSW" : "TL",
+				tot);
+		}
+		fprintf(fp,
+			"<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+			"stroke=\"#ddd\" stroke-width=\"0.5\"/>\n",
+			CHART_LABEL_W, y + 2 * CHART_BAR_H + 5, CHART_W - 20,
+			y + 2 * CHART_BAR_H + 5);
+	}
+	fprintf(fp,
+		"<line x1=\"%d\" y1=\"22\" x2=\"%d\" y2=\"%d\" stroke=\"#555\"/>\n",
+		CHART_LABEL_W, CHART_LABEL_W, h - 8);
+	fputs("</svg>\n", fp);
+	if (r->npeople > n)
+		fprintf(fp,
+			"<div class=\"note\">Grafik memuat %zu orang pertama "
+			"dari %zu.</div>\n",
+			n, r->npeople);
+	fputs("</div>\n", fp);
+}
+
+static void html_indicators(FILE *fp, const struct report *r)
+{
+	fputs("<section class=\"keep\"><h2>Indikator desa</h2>\n"
+	      "<div class=\"ev\">",
+	      fp);
+	esc(fp, export_evidence);
+	fputs("</div>\n<table class=\"grid\" style=\"width:auto\"><thead><tr>"
+	      "<th>Indikator</th><th>Pembilang</th><th>Penyebut</th>"
+	      "<th>Persen</th><th>Rumus</th></tr></thead><tbody>\n",
+	      fp);
+	for (int i = 0; i < REKAP_INDICATORS; i++) {
+		struct rekap_ratio q;
+		char pct[REKAP_PCT_MAX];
+
+		rekap_indicator(&r->total, (enum rekap_indicator)i, &q);
+		if (rekap_percent_format(&q, ',', pct, sizeof(pct)) < 0)
+			pct[0] = '\0';
+		fputs("<tr><td>", fp);
+		esc(fp, rekap_indicator_label((enum rekap_indicator)i));
+		fprintf(fp,
+			"</td><td class=\"n\">%" PRIu64
+			"</td><td class=\"n\">%" PRIu64
+			"</td><td class=\"n\">%s%s</td><td>",
+			q.num, q.den, pct, q.den ? " %" : "");
+		esc(fp, rekap_indicator_formula((enum rekap_indicator)i));
+		fputs("</td></tr>\n", fp);
+	}
+	fputs("</tbody></table></section>\n", fp);
+}
+
+static void html_days(FILE *fp, const struct report *r,
+		      const struct export_opts *o)
+{
+	fputs("<h2>Masuk dan pulang (waktu setempat)</h2>\n"
+	      "<table class=\"grid\"><thead><tr><th>Nama</th><th>Jabatan</th>"
+	      "<th>Masuk</th><th>Pulang</th><th>Keterangan</th></tr></thead>"
+	      "<tbody>\n",
+	      fp);
+	for (size_t i = 0; i < o->days->n; i++) {
+		const struct export_day *d = &o->days->d[i];
+		char in[CIVIL_TIME_LEN], out[CIVIL_TIME_LEN];
+		char st[EXPORT_STATUS_MAX];
+
+		if (d->v.day < r->first || d->v.day > r->last)
+			continue;
+		export_hms(d->v.masuk_sec, in);
+		export_hms(d->v.pulang_sec, out);
+		export_day_status(d, st);
+		fputs("<tr><td>", fp);
+		esc(fp, d->name);
+		fputs("</td><td>", fp);
+		esc(fp, d->jabatan);
+		fprintf(fp, "</td><td class=\"n\">%s</td><td class=\"n\">%s"
+			    "</td><td>",
+			in, out);
+		esc(fp, st);
+		fputs("</td></tr>\n", fp);
+	}
+	fputs("</tbody></table>\n", fp);
+}
+
+static void html_sign(FILE *fp, const struct report *r)
+{
+	pd_day_t day;
+	int32_t sec;
+	char date[64];
+
+	civil_local_from_utc(r->built_utc, r->offset_min, &day, &sec);
+	date_id(day, date, sizeof(date));
+	fputs("<div class=\"sign\"><div>Mengetahui,<br>Kepala Desa ", fp);
+	esc(fp, r->desa_name);
+	fputs("<div class=\"space\"></div><div class=\"line\">"
+	      "Nama &amp; tanda tangan</div></div>\n<div>",
+	      fp);
+	esc(fp, r->desa_name);
+	fputs(", ", fp);
+	esc(fp, date);
+	fputs("<br>Sekretaris Desa<div class=\"space\"></div>"
+	      "<div class=\"line\">Nama &amp; tanda tangan</div></div></div>\n",
+	      fp);
+}
+
+int export_html(FILE *fp, const struct report *r, const struct export_opts *o)
+{
+	char stamp[EXPORT_STAMP_MAX];
+	int rc = export_check(r);
+
+	if (rc)
+		return rc;
+	fputs("<!DOCTYPE html>\n<html lang=\"id\"><head><meta charset=\"utf-8\">"
+	      "\n<title>",
+	      fp);
+	esc(fp, export_title);
+	fputs(" \u2014 ", fp);
+	esc(fp, r->desa_name);
+	fputs(" \u2014 ", fp);
+	esc(fp, r->label);
+	fprintf(fp, "</title>\n<style>\n%s</style></head>\n<body>\n", style);
+	html_header(fp, r);
+	html_table(fp, r, o);
+	if (o && o->days && r->kind == CIVIL_PERIOD_DATE)
+		html_days(fp, r, o);
+	html_chart(fp, r);
+	html_indicators(fp, r);
+	html_sign(fp, r);
+	export_stamp(r, stamp);
+	fputs("<footer>Dibuat pada ", fp);
+	esc(fp, stamp);
+	fprintf(fp, " oleh Presensi Desa &middot; buku besar seq %" PRId64
+		    ", kepala ",
+		r->ledger_seq);
+	esc(fp, r->ledger_head);
+	fputs("</footer>\n</body></html>\n", fp);
+	return fflush(fp) != 0 || ferror(fp) ? -EIO : 0;
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The reports people read and the files the kecamatan gets (DOMAIN §4, §8):
+ * an aligned terminal table, RFC 4180 CSV (summary and per person-day),
+ * XLSX with live formulas, a printable A4 HTML page with an inline SVG chart
+ * and a short WhatsApp summary, all written from a built struct report.
+ * Writers never touch the store; per-day rows are collected beforehand.
+ */
+#ifndef PRESENSI_EXPORT_H
+#define PRESENSI_EXPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "rekap.h"
+#include "report.h"
+#include "verdict.h"
+
+#define EXPORT_TEXT_COLS   100	/* export_text lines fit this many columns */
+#define EXPORT_RINGKAS_MAX 1000 /* export_ringkas aims below this (chars) */
+
+/* One judged person-day, copied out of report_build's callback. */
+struct export_day {
+	char person[PD_ID_MAX];
+	char name[PD_NAME_MAX];
+	char jabatan[PD_JABATAN_MAX];
+	struct verdict v;
+	char holiday[CALENDAR_NAME_MAX]; /* "" when none */
+	char profile[RULES_NAME_MAX];	 /* "" when none in force */
+};
+
+/* Per-day rows in report_build's order (person by person, day by day). */
+struct export_days {
+	size_t n, cap;
+	struct export_day *d; /* owned; free with export_days_free() */
+};
+
+/*
+ * Collecting per-day rows: zero a struct export_days, set
+ * report_opts.day_fn = export_days_collect and .day_ud = &days, call
+ * report_build(), pass &days to the writers, then export_days_free().
+ * A report_day_fn: returns 0, or -ENOMEM (report_build then fails).
+ */
+int export_days_collect(void *ud, const struct report_day *d);
+void export_days_free(struct export_days *days); /* NULL-safe; reusable */
+
+struct export_opts {
+	const struct export_days *days; /* per-day rows, or NULL */
+	/* NULL or disabled: no deduction figure anywhere; enabled: one
+	 * column labelled "indikatif". */
+	const struct rekap_deduction *deduction;
+};
+
+/*
+ * Writers.  o may be NULL (no day rows, no deduction).  Each returns 0,
+ * -EIO when writing fp failed (errno from the stream), -ENOMEM, or -EINVAL
+ * for a report whose npeople > 0 with NULL people.  Called from the CLI.
+ */
+
+/*
+ * Terminal table, at most EXPORT_TEXT_COLS columns per line (counted in
+ * UTF-8 characters): header (desa, period, profiles with references,
+ * calendars, "dibuat pada"), per-person counts (HKE, Hadir, Tepat, TL1..4,
+ * PSW1..4, I S C DL AR, TK), the desa total, per-person indicators and the
+ * desa's indicators as "num / den = pct %" (decimal comma).  For a
+ * CIVIL_PERIOD_DATE report with o->days, also each person's masuk and
+ * pulang (HH:MM:SS) and status.
+ */
+int export_text(FILE *fp, const struct report *r,
+		const struct export_opts *o);
+
+/*
+ * CSV (DOMAIN §8): UTF-8, RFC 4180 (CRLF, quoted when needed), '.' as the
+ * decimal point, no generation time, so the same report gives the same
+ * bytes.  One header line, one row per person (sorted as r->people), one
+ * "TOTAL" row for the desa.  Versions of the profiles and calendars used
+ * are columns of every row.
+ */
+int export_csv(FILE *fp, const struct report *r, const struct export_opts *o);
+/* One row per person-day of o->days (status, masuk/pulang local and UTC
+ * "YYYY-MM-DDTHH:MM:SSZ", minutes, bands, flags).  -EINVAL without days. */
+int export_csv_daily(FILE *fp, const struct report *r,
+		     const struct export_opts *o);
+
+/*
+ * XLSX at path, written to a temporary file in the same directory, synced,
+ * then renamed over path.  Sheets: "Rekap" (header block, frozen header
+ * row, bands coloured, totals and percentages as formulas carrying their
+ * computed values), "Harian" (o->days, may be empty) and "Indikator".
+ * Returns 0, -EIO (message in err), -ENOMEM, -EINVAL.  The only user of
+ * libxlsxwriter.
+ */
+int export_xlsx(const char *path, const struct report *r,
+		const struct export_opts *o, char *err, size_t errcap);
+
+/*
+ * One self-contained printable page (CSS @page A4 landscape; no scripts,
+ * fonts or images fetched): title, desa, period, profiles, calendars, the
+ * table, an inline SVG bar chart of TL and PSW per person, the indicators
+ * as supporting evidence (Perak PRK-9, Purwosari), signature block and
+ * "dibuat pada".  Every text is HTML-escaped.  With o->days and a
+ * CIVIL_PERIOD_DATE report, also each person's masuk and pulang.
+ */
+int export_html(FILE *fp, const struct report *r,
+		const struct export_opts *o);
+
+/*
+ * Short plain text for a WhatsApp group (a date or a week): attendance and
+ * punctuality percentages, who was late (minutes), left early, is absent
+ * without excuse (TK), has an excuse, and is still pending today.  Stays
+ * under EXPORT_RINGKAS_MAX characters for a desa of 15 by shortening names
+ * and then lists ("+3 lainnya").  Uses only the rekap (no day rows needed).
+ */
+int export_ringkas(FILE *fp, const struct report *r);
+
+#endif /* PRESENSI_EXPORT_H */
