@@ -290,6 +290,8 @@ struct store {
 	bool has_key;
 	uint8_t key[CRYPTO_KEY_BYTES]; /* template key, wiped at close */
 	sqlite3_stmt *stmt[S_COUNT];
+	bool bulk;   /* inside store_bulk_begin: one outer transaction */
+	int bulk_rc; /* first failure inside the bulk, 0 if none */
 };
 
 /* ---- errors: translated here, once ---- */
@@ -377,6 +379,8 @@ static int tx_begin(struct store *st)
 {
 	if (st->rdonly)
 		return -EROFS;
+	if (st->bulk)
+		return st->bulk_rc; /* already inside the bulk transaction */
 	return exec_stmt(st, S(st, S_BEGIN), "begin");
 }
 
@@ -384,6 +388,12 @@ static int tx_begin(struct store *st)
  * Returns rc, or the commit's error. */
 static int tx_end(struct store *st, int rc)
 {
+	if (st->bulk) {
+		/* the bulk commits or rolls back as a whole at its end */
+		if (rc != 0 && st->bulk_rc == 0)
+			st->bulk_rc = rc;
+		return rc;
+	}
 	if (rc == 0) {
 		rc = exec_stmt(st, S(st, S_COMMIT), "commit");
 		if (rc == 0)
@@ -1394,6 +1404,65 @@ int store_punch_each(struct store *st, pd_day_t from_day, pd_day_t to_day,
 	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "punch list");
 out:
 	done(s);
+	return rc;
+}
+
+/* ---- bulk import and the bench's SQL yardstick ---- */
+
+int store_bulk_begin(struct store *st)
+{
+	int rc;
+
+	if (st->bulk)
+		return -EINVAL;
+	rc = tx_begin(st);
+	if (rc == 0) {
+		st->bulk = true;
+		st->bulk_rc = 0;
+	}
+	return rc;
+}
+
+int store_bulk_end(struct store *st)
+{
+	int rc;
+
+	if (!st->bulk)
+		return -EINVAL;
+	st->bulk = false;
+	rc = tx_end(st, st->bulk_rc);
+	st->bulk_rc = 0;
+	return rc;
+}
+
+int store_punch_aggregate(struct store *st, pd_day_t from_day, pd_day_t to_day,
+			  int32_t late_after_sec, store_aggregate_fn *fn,
+			  void *ud)
+{
+	static const char sql[] =
+		"SELECT person, COUNT(*), SUM(first_sec > ?3) FROM"
+		" (SELECT person, local_day, MIN(local_sec) AS first_sec"
+		"  FROM punches WHERE local_day BETWEEN ?1 AND ?2"
+		"  AND (flags & 1) = 0 GROUP BY person, local_day)"
+		" GROUP BY person ORDER BY person";
+	sqlite3_stmt *s;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return db_fail(st, rc, "aggregate prepare");
+	sqlite3_bind_int(s, 1, from_day);
+	sqlite3_bind_int(s, 2, to_day);
+	sqlite3_bind_int(s, 3, late_after_sec);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		rc = fn(ud, col_str(s, 0), (uint32_t)sqlite3_column_int(s, 1),
+			(uint32_t)sqlite3_column_int(s, 2));
+		if (rc != 0)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "aggregate");
+out:
+	sqlite3_finalize(s);
 	return rc;
 }
 

@@ -126,6 +126,29 @@ typedef int store_punch_fn(void *ud, const struct punch *p);
 int store_punch_each(struct store *st, pd_day_t from_day, pd_day_t to_day,
 		     const char *person, store_punch_fn *fn, void *ud);
 
+/* ---- bulk import (benchmarks, migrations of old terminals' data) ---- */
+/*
+ * Between store_bulk_begin and store_bulk_end every write shares one
+ * transaction, committed (durably) by store_bulk_end: for importing many
+ * rows, where one fsync per row is too slow.  If any write inside fails,
+ * store_bulk_end rolls the whole bulk back and returns that first error.
+ * Nesting is -EINVAL.  0, -EROFS, -EBUSY, -ENOSPC, -EIO.
+ */
+int store_bulk_begin(struct store *st);
+int store_bulk_end(struct store *st);
+
+/*
+ * Hand-written SQL yardstick for the rekap bench: per person (in id
+ * order), days in [from_day, to_day] with a non-suppressed punch, and how
+ * many of those days' first punch is later than late_after_sec (local
+ * seconds).  Stops on the callback's non-zero value.  0 or -EIO.
+ */
+typedef int store_aggregate_fn(void *ud, const char *person, uint32_t days,
+			       uint32_t late);
+int store_punch_aggregate(struct store *st, pd_day_t from_day, pd_day_t to_day,
+			  int32_t late_after_sec, store_aggregate_fn *fn,
+			  void *ud);
+
 /* ---- counters and metadata ---- */
 int store_counter_add(struct store *st, const char *name, int64_t delta);
 int store_counter_get(struct store *st, const char *name, int64_t *out);
