@@ -18,64 +18,64 @@
 #define ROFF(field) offsetof(struct rekap, field)
 
 const struct export_col export_cols[] = {
-	{ "hari_kerja", "HK", "Hari kerja", ROFF(hari_kerja), 0, false },
-	{ "libur", "Libur", "Libur nasional/lokal", ROFF(libur), 0, false },
-	{ "cuti_bersama", "CB", "Cuti bersama", ROFF(cuti_bersama), 0, false },
-	{ "hari_kerja_efektif", "HKE", "Hari kerja efektif",
-	  ROFF(hari_kerja_efektif), 0, true },
-	{ "hadir", "Hadir", "Hari hadir", ROFF(hadir), 0, true },
-	{ "hari_presensi", "Pres", "Hari dengan presensi", ROFF(days_punched),
-	  0, false },
-	{ "tepat_waktu", "Tepat", "Tepat waktu", ROFF(tepat_waktu), 0, true },
-	{ "dengan_pulang", "Plg", "Dengan absen pulang", ROFF(with_pulang), 0,
-	  false },
-	{ "tl1", "TL1", "TL1 (1-30 menit)", ROFF(tl[1].count), 1, true },
-	{ "tl1_menit", "TL1 mnt", "TL1 menit", ROFF(tl[1].minutes), 0, false },
-	{ "tl2", "TL2", "TL2 (31-60 menit)", ROFF(tl[2].count), 2, true },
-	{ "tl2_menit", "TL2 mnt", "TL2 menit", ROFF(tl[2].minutes), 0, false },
-	{ "tl3", "TL3", "TL3 (61-90 menit)", ROFF(tl[3].count), 3, true },
-	{ "tl3_menit", "TL3 mnt", "TL3 menit", ROFF(tl[3].minutes), 0, false },
-	{ "tl4", "TL4", "TL4 (>= 91 menit / tanpa masuk)", ROFF(tl[4].count),
-	  4, true },
-	{ "tl4_menit", "TL4 mnt", "TL4 menit", ROFF(tl[4].minutes), 0, false },
-	{ "tidak_absen_masuk", "TAM", "Tidak absen masuk", ROFF(no_masuk), 0,
-	  false },
-	{ "psw1", "PSW1", "PSW1 (1-30 menit)", ROFF(psw[1].count), -1, true },
-	{ "psw1_menit", "PSW1 mnt", "PSW1 menit", ROFF(psw[1].minutes), 0,
-	  false },
-	{ "psw2", "PSW2", "PSW2 (31-60 menit)", ROFF(psw[2].count), -2, true },
-	{ "psw2_menit", "PSW2 mnt", "PSW2 menit", ROFF(psw[2].minutes), 0,
-	  false },
-	{ "psw3", "PSW3", "PSW3 (61-90 menit)", ROFF(psw[3].count), -3, true },
-	{ "psw3_menit", "PSW3 mnt", "PSW3 menit", ROFF(psw[3].minutes), 0,
-	  false },
-	{ "psw4", "PSW4", "PSW4 (>= 91 menit / tanpa pulang)",
-	  ROFF(psw[4].count), -4, true },
-	{ "psw4_menit", "PSW4 mnt", "PSW4 menit", ROFF(psw[4].minutes), 0,
-	  false },
-	{ "tidak_absen_pulang", "TAP", "Tidak absen pulang", ROFF(no_pulang), 0,
-	  false },
-	{ "izin", "I", "Izin", ROFF(excuse[EXCUSE_I]), 0, true },
-	{ "sakit", "S", "Sakit", ROFF(excuse[EXCUSE_S]), 0, true },
-	{ "cuti", "C", "Cuti", ROFF(excuse[EXCUSE_C]), 0, true },
-	{ "dinas_luar", "DL", "Dinas luar", ROFF(excuse[EXCUSE_DL]), 0, true },
-	{ "alat_rusak", "AR", "Alat rusak", ROFF(excuse[EXCUSE_AR]), 0, true },
-	{ "izin_terlambat", "IT", "Izin terlambat", ROFF(izin_terlambat), 0,
-	  false },
-	{ "izin_pulang_cepat", "IPC", "Izin pulang cepat",
-	  ROFF(izin_pulang_cepat), 0, false },
-	{ "tk", "TK", "Tanpa keterangan (TK)", ROFF(tk), 0, true },
-	{ "belum_hadir", "BH", "Belum hadir", ROFF(belum_hadir), 0, false },
-	{ "belum_pulang", "BP", "Belum pulang", ROFF(belum_pulang), 0, false },
-	{ "presensi", "Pres", "Presensi diterima", ROFF(punches), 0, false },
-	{ "presensi_tak_tepercaya", "TT", "Presensi jam tak tepercaya",
-	  ROFF(punches_untrusted), 0, false },
-	{ "presensi_manual", "Man", "Presensi manual", ROFF(punches_manual), 0,
-	  false },
-	{ "presensi_ganda", "Ganda", "Tap ganda (diabaikan)",
-	  ROFF(punches_suppressed), 0, false },
-	{ "presensi_luar_jendela", "Luar", "Presensi di luar jendela",
-	  ROFF(punches_outside), 0, false },
+	{"hari_kerja", "HK", "Hari kerja", ROFF(hari_kerja), 0, false},
+	{"libur", "Libur", "Libur nasional/lokal", ROFF(libur), 0, false},
+	{"cuti_bersama", "CB", "Cuti bersama", ROFF(cuti_bersama), 0, false},
+	{"hari_kerja_efektif", "HKE", "Hari kerja efektif",
+	 ROFF(hari_kerja_efektif), 0, true},
+	{"hadir", "Hadir", "Hari hadir", ROFF(hadir), 0, true},
+	{"hari_presensi", "Pres", "Hari dengan presensi", ROFF(days_punched), 0,
+	 false},
+	{"tepat_waktu", "Tepat", "Tepat waktu", ROFF(tepat_waktu), 0, true},
+	{"dengan_pulang", "Plg", "Dengan absen pulang", ROFF(with_pulang), 0,
+	 false},
+	{"tl1", "TL1", "TL1 (1-30 menit)", ROFF(tl[1].count), 1, true},
+	{"tl1_menit", "TL1 mnt", "TL1 menit", ROFF(tl[1].minutes), 0, false},
+	{"tl2", "TL2", "TL2 (31-60 menit)", ROFF(tl[2].count), 2, true},
+	{"tl2_menit", "TL2 mnt", "TL2 menit", ROFF(tl[2].minutes), 0, false},
+	{"tl3", "TL3", "TL3 (61-90 menit)", ROFF(tl[3].count), 3, true},
+	{"tl3_menit", "TL3 mnt", "TL3 menit", ROFF(tl[3].minutes), 0, false},
+	{"tl4", "TL4", "TL4 (>= 91 menit / tanpa masuk)", ROFF(tl[4].count), 4,
+	 true},
+	{"tl4_menit", "TL4 mnt", "TL4 menit", ROFF(tl[4].minutes), 0, false},
+	{"tidak_absen_masuk", "TAM", "Tidak absen masuk", ROFF(no_masuk), 0,
+	 false},
+	{"psw1", "PSW1", "PSW1 (1-30 menit)", ROFF(psw[1].count), -1, true},
+	{"psw1_menit", "PSW1 mnt", "PSW1 menit", ROFF(psw[1].minutes), 0,
+	 false},
+	{"psw2", "PSW2", "PSW2 (31-60 menit)", ROFF(psw[2].count), -2, true},
+	{"psw2_menit", "PSW2 mnt", "PSW2 menit", ROFF(psw[2].minutes), 0,
+	 false},
+	{"psw3", "PSW3", "PSW3 (61-90 menit)", ROFF(psw[3].count), -3, true},
+	{"psw3_menit", "PSW3 mnt", "PSW3 menit", ROFF(psw[3].minutes), 0,
+	 false},
+	{"psw4", "PSW4", "PSW4 (>= 91 menit / tanpa pulang)",
+	 ROFF(psw[4].count), -4, true},
+	{"psw4_menit", "PSW4 mnt", "PSW4 menit", ROFF(psw[4].minutes), 0,
+	 false},
+	{"tidak_absen_pulang", "TAP", "Tidak absen pulang", ROFF(no_pulang), 0,
+	 false},
+	{"izin", "I", "Izin", ROFF(excuse[EXCUSE_I]), 0, true},
+	{"sakit", "S", "Sakit", ROFF(excuse[EXCUSE_S]), 0, true},
+	{"cuti", "C", "Cuti", ROFF(excuse[EXCUSE_C]), 0, true},
+	{"dinas_luar", "DL", "Dinas luar", ROFF(excuse[EXCUSE_DL]), 0, true},
+	{"alat_rusak", "AR", "Alat rusak", ROFF(excuse[EXCUSE_AR]), 0, true},
+	{"izin_terlambat", "IT", "Izin terlambat", ROFF(izin_terlambat), 0,
+	 false},
+	{"izin_pulang_cepat", "IPC", "Izin pulang cepat",
+	 ROFF(izin_pulang_cepat), 0, false},
+	{"tk", "TK", "Tanpa keterangan (TK)", ROFF(tk), 0, true},
+	{"belum_hadir", "BH", "Belum hadir", ROFF(belum_hadir), 0, false},
+	{"belum_pulang", "BP", "Belum pulang", ROFF(belum_pulang), 0, false},
+	{"presensi", "Pres", "Presensi diterima", ROFF(punches), 0, false},
+	{"presensi_tak_tepercaya", "TT", "Presensi jam tak tepercaya",
+	 ROFF(punches_untrusted), 0, false},
+	{"presensi_manual", "Man", "Presensi manual", ROFF(punches_manual), 0,
+	 false},
+	{"presensi_ganda", "Ganda", "Tap ganda (diabaikan)",
+	 ROFF(punches_suppressed), 0, false},
+	{"presensi_luar_jendela", "Luar", "Presensi di luar jendela",
+	 ROFF(punches_outside), 0, false},
 };
 const size_t export_ncols = sizeof(export_cols) / sizeof(export_cols[0]);
 
@@ -89,7 +89,10 @@ const char export_evidence[] =
 
 /* CSV names of the indicators, in enum rekap_indicator order. */
 static const char *const ind_csv[REKAP_INDICATORS] = {
-	"kehadiran", "tepat_waktu", "absen_pulang", "kualitas_data",
+	"kehadiran",
+	"tepat_waktu",
+	"absen_pulang",
+	"kualitas_data",
 };
 
 uint32_t export_col_get(const struct export_col *c, const struct rekap *r)
@@ -173,17 +176,16 @@ void export_ratio_text(const struct rekap_ratio *q, char dec,
 		 q->num, q->den, pct, q->den ? " %" : "");
 }
 
-void export_flag_words(unsigned int flags, char sep,
-		       char buf[EXPORT_FLAGS_MAX])
+void export_flag_words(unsigned int flags, char sep, char buf[EXPORT_FLAGS_MAX])
 {
 	static const struct {
 		unsigned int bit;
 		const char *word;
 	} words[] = {
-		{ PUNCH_F_MANUAL, "manual" },
-		{ PUNCH_F_UNTRUSTED, "tak-tepercaya" },
-		{ PUNCH_F_BACKWARD, "jam-mundur" },
-		{ PUNCH_F_SIMULATED, "simulasi" },
+		{PUNCH_F_MANUAL, "manual"},
+		{PUNCH_F_UNTRUSTED, "tak-tepercaya"},
+		{PUNCH_F_BACKWARD, "jam-mundur"},
+		{PUNCH_F_SIMULATED, "simulasi"},
 	};
 	size_t len = 0;
 
@@ -192,16 +194,14 @@ void export_flag_words(unsigned int flags, char sep,
 		if (!(flags & words[i].bit))
 			continue;
 		int n = snprintf(buf + len, EXPORT_FLAGS_MAX - len, "%s%s",
-				 len ? (char[]){ sep, '\0' } : "",
-				 words[i].word);
+				 len ? (char[]){sep, '\0'} : "", words[i].word);
 		if (n < 0 || (size_t)n >= EXPORT_FLAGS_MAX - len)
 			break; /* cannot happen: the words fit */
 		len += (size_t)n;
 	}
 }
 
-void export_day_status(const struct export_day *d,
-		       char buf[EXPORT_STATUS_MAX])
+void export_day_status(const struct export_day *d, char buf[EXPORT_STATUS_MAX])
 {
 	const struct verdict *v = &d->v;
 	size_t len;
@@ -231,14 +231,14 @@ void export_day_status(const struct export_day *d,
 	n = snprintf(buf, EXPORT_STATUS_MAX, "%s",
 		     verdict_status_label(v->status));
 	len = n > 0 ? (size_t)n : 0;
-#define ADD(...)                                                              \
-	do {                                                                  \
-		if (len < EXPORT_STATUS_MAX) {                                \
-			n = snprintf(buf + len, EXPORT_STATUS_MAX - len,      \
-				     __VA_ARGS__);                            \
-			if (n > 0)                                            \
-				len += (size_t)n;                             \
-		}                                                             \
+#define ADD(...)                                                               \
+	do {                                                                   \
+		if (len < EXPORT_STATUS_MAX) {                                 \
+			n = snprintf(buf + len, EXPORT_STATUS_MAX - len,       \
+				     __VA_ARGS__);                             \
+			if (n > 0)                                             \
+				len += (size_t)n;                              \
+		}                                                              \
 	} while (0)
 	if (v->no_masuk)
 		ADD(", tidak absen masuk");
@@ -356,12 +356,12 @@ static void csv_versions(FILE *fp, const struct report *r)
 		 CALENDAR_SET_FILES_MAX * PD_HASH_HEX];
 	size_t len = 0;
 
-#define JOIN(fmt, ...)                                                        \
-	do {                                                                  \
-		int n_ = snprintf(buf + len, sizeof(buf) - len, fmt,          \
-				  __VA_ARGS__);                               \
-		if (n_ > 0 && (size_t)n_ < sizeof(buf) - len)                 \
-			len += (size_t)n_;                                    \
+#define JOIN(fmt, ...)                                                         \
+	do {                                                                   \
+		int n_ = snprintf(buf + len, sizeof(buf) - len, fmt,           \
+				  __VA_ARGS__);                                \
+		if (n_ > 0 && (size_t)n_ < sizeof(buf) - len)                  \
+			len += (size_t)n_;                                     \
 	} while (0)
 	buf[0] = '\0';
 	for (int i = 0; i < r->nprofiles && i < REPORT_PROFILES_MAX; i++)
@@ -550,11 +550,11 @@ static void put_cell(FILE *fp, const char *s, size_t width, bool right)
  */
 struct ttable {
 	size_t ncols, nrows;
-	size_t nflex;		  /* leading text columns */
-	const char *const *head;  /* ncols headers */
-	char *cells;		  /* nrows * ncols * CELL_MAX */
+	size_t nflex;		 /* leading text columns */
+	const char *const *head; /* ncols headers */
+	char *cells;		 /* nrows * ncols * CELL_MAX */
 	long sep_row;
-	bool left_last;		  /* last column is text, left-aligned */
+	bool left_last; /* last column is text, left-aligned */
 };
 
 static char *tcell(struct ttable *t, size_t row, size_t col)
@@ -582,7 +582,7 @@ static bool right_col(const struct ttable *t, size_t c)
 
 static void ttable_print(FILE *fp, struct ttable *t)
 {
-	size_t w[32] = { 0 }, want[32] = { 0 };
+	size_t w[32] = {0}, want[32] = {0};
 	size_t fixed = 0, avail, flexsum = 0;
 
 	for (size_t c = 0; c < t->ncols && c < 32; c++) {
@@ -691,7 +691,8 @@ static void put_wrapped(FILE *fp, const char *label, const char *text)
 {
 	char prefix[64];
 
-	snprintf(prefix, sizeof(prefix), "%-11s%s", label, *label ? ": " : "  ");
+	snprintf(prefix, sizeof(prefix), "%-11s%s", label,
+		 *label ? ": " : "  ");
 	put_wrap(fp, prefix, 13, text);
 }
 
@@ -718,8 +719,9 @@ static void text_header(FILE *fp, const struct report *r)
 
 		civil_date_format(u->from_day, d1);
 		civil_date_format(u->to_day, d2);
-		snprintf(line, sizeof(line), "%s, %s; berlaku %s s.d. %s; versi %.16s",
-			 u->name, u->reference, d1, d2, u->version);
+		snprintf(line, sizeof(line),
+			 "%s, %s; berlaku %s s.d. %s; versi %.16s", u->name,
+			 u->reference, d1, d2, u->version);
 		put_wrapped(fp, i ? "" : "Jam kerja", line);
 	}
 	if (r->ncalendars == 0)
@@ -738,8 +740,9 @@ static void text_header(FILE *fp, const struct report *r)
 }
 
 static const char *const counts_head[] = {
-	"Nama", "Jabatan", "HKE", "Hadir", "Tepat", "TL1", "TL2", "TL3", "TL4",
-	"PSW1", "PSW2", "PSW3", "PSW4", "I", "S", "C", "DL", "AR", "TK",
+	"Nama", "Jabatan", "HKE",  "Hadir", "Tepat", "TL1",  "TL2",
+	"TL3",	"TL4",	   "PSW1", "PSW2",  "PSW3",  "PSW4", "I",
+	"S",	"C",	   "DL",   "AR",    "TK",
 };
 #define COUNTS_NCOLS (sizeof(counts_head) / sizeof(counts_head[0]))
 
@@ -747,12 +750,23 @@ static void counts_fill(struct ttable *t, size_t row, const char *name,
 			const char *jabatan, const struct rekap *k)
 {
 	const uint32_t v[] = {
-		k->hari_kerja_efektif, k->hadir, k->tepat_waktu,
-		k->tl[1].count, k->tl[2].count, k->tl[3].count, k->tl[4].count,
-		k->psw[1].count, k->psw[2].count, k->psw[3].count,
-		k->psw[4].count, k->excuse[EXCUSE_I], k->excuse[EXCUSE_S],
-		k->excuse[EXCUSE_C], k->excuse[EXCUSE_DL],
-		k->excuse[EXCUSE_AR], k->tk,
+		k->hari_kerja_efektif,
+		k->hadir,
+		k->tepat_waktu,
+		k->tl[1].count,
+		k->tl[2].count,
+		k->tl[3].count,
+		k->tl[4].count,
+		k->psw[1].count,
+		k->psw[2].count,
+		k->psw[3].count,
+		k->psw[4].count,
+		k->excuse[EXCUSE_I],
+		k->excuse[EXCUSE_S],
+		k->excuse[EXCUSE_C],
+		k->excuse[EXCUSE_DL],
+		k->excuse[EXCUSE_AR],
+		k->tk,
 	};
 
 	copy_str(tcell(t, row, 0), CELL_MAX, name);
@@ -762,15 +776,17 @@ static void counts_fill(struct ttable *t, size_t row, const char *name,
 }
 
 static const char *const ind_head[] = {
-	"Nama", "Kehadiran", "Tepat waktu", "Absen pulang", "TL mnt",
-	"PSW mnt", "Potongan indikatif",
+	"Nama",	  "Kehadiran", "Tepat waktu",	     "Absen pulang",
+	"TL mnt", "PSW mnt",   "Potongan indikatif",
 };
 
 static void ind_fill(struct ttable *t, size_t row, const char *name,
 		     const struct rekap *k, const struct export_opts *o)
 {
 	static const enum rekap_indicator which[] = {
-		REKAP_KEHADIRAN, REKAP_TEPAT_WAKTU, REKAP_ABSEN_PULANG,
+		REKAP_KEHADIRAN,
+		REKAP_TEPAT_WAKTU,
+		REKAP_ABSEN_PULANG,
 	};
 	uint32_t tlm = 0, pswm = 0;
 
@@ -1011,8 +1027,7 @@ static void rk_detail(const struct rekap *k, enum rk_list l, bool oneday,
 						     (enum excuse_kind)e));
 			else
 				w = snprintf(buf + len, cap - len,
-					     "%s%s %" PRIu32,
-					     len ? " " : " (",
+					     "%s%s %" PRIu32, len ? " " : " (",
 					     verdict_excuse_code(
 						     (enum excuse_kind)e),
 					     k->excuse[e]);
@@ -1033,16 +1048,17 @@ static void rk_ratio(FILE *fp, const char *label, const struct rekap *k,
 	rekap_indicator(k, which, &q);
 	if (rekap_percent_format(&q, ',', pct, sizeof(pct)) < 0)
 		pct[0] = '\0';
-	fprintf(fp, "%s: %" PRIu64 "/%" PRIu64 " (%s%s)\n", label, q.num,
-		q.den, pct, q.den ? " %" : "");
+	fprintf(fp, "%s: %" PRIu64 "/%" PRIu64 " (%s%s)\n", label, q.num, q.den,
+		pct, q.den ? " %" : "");
 }
 
 static void rk_write(FILE *fp, const struct report *r, int level,
 		     size_t cap_list)
 {
 	static const char *const titles[RK_LISTS] = {
-		"Terlambat", "Pulang cepat", "TK/tanpa keterangan",
-		"Izin/sakit/cuti/DL/AR", "Belum hadir", "Belum pulang",
+		"Terlambat",	       "Pulang cepat",
+		"TK/tanpa keterangan", "Izin/sakit/cuti/DL/AR",
+		"Belum hadir",	       "Belum pulang",
 	};
 	bool oneday = r->first == r->last;
 	char stamp[EXPORT_STAMP_MAX];
@@ -1088,8 +1104,8 @@ int export_ringkas(FILE *fp, const struct report *r)
 		int level;
 		size_t cap_list;
 	} tries[] = {
-		{ 0, SIZE_MAX }, { 1, SIZE_MAX }, { 2, SIZE_MAX },
-		{ 2, 8 },	 { 2, 5 },	  { 2, 3 },
+		{0, SIZE_MAX}, {1, SIZE_MAX}, {2, SIZE_MAX},
+		{2, 8},	       {2, 5},	      {2, 3},
 	};
 	char *buf = NULL;
 	size_t len = 0;

@@ -16,10 +16,11 @@
 struct export_col {
 	const char *csv;   /* CSV header: "tl1_menit" */
 	const char *label; /* short, for tables: "TL1 mnt" */
-	const char *title; /* long, for XLSX/HTML: "Terlambat 1-30 menit (menit)" */
-	size_t off;	   /* offsetof a uint32_t in struct rekap */
-	int band;	   /* 1..4 TL band, -1..-4 PSW band, 0 none */
-	bool main;	   /* in the compact tables (text, HTML) */
+	const char *
+		title; /* long, for XLSX/HTML: "Terlambat 1-30 menit (menit)" */
+	size_t off;    /* offsetof a uint32_t in struct rekap */
+	int band;      /* 1..4 TL band, -1..-4 PSW band, 0 none */
+	bool main;     /* in the compact tables (text, HTML) */
 };
 
 extern const struct export_col export_cols[];
@@ -53,8 +54,7 @@ void export_flag_words(unsigned int flags, char sep,
 #define EXPORT_STATUS_MAX 160
 /* Indonesian one-line status of a day: "Hadir", "Hadir, TL2 45 mnt",
  * "Sakit", "TK", "Belum pulang", "Libur: Natal". */
-void export_day_status(const struct export_day *d,
-		       char buf[EXPORT_STATUS_MAX]);
+void export_day_status(const struct export_day *d, char buf[EXPORT_STATUS_MAX]);
 
 /* True when o asks for the "indikatif" deduction column. */
 bool export_deduction_on(const struct export_opts *o);

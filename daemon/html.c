@@ -14,7 +14,7 @@
 #include "civil.h"
 #include "export_int.h"
 
-#define CHART_PEOPLE_MAX 60  /* bars drawn; more people are listed only */
+#define CHART_PEOPLE_MAX 60   /* bars drawn; more people are listed only */
 #define CHART_W		 1000 /* SVG user units (scaled to the page) */
 #define CHART_LABEL_W	 230  /* name column inside the chart */
 #define CHART_BAR_H	 11
@@ -63,7 +63,8 @@ static const char style[] =
 	"margin-bottom:3mm}\n"
 	"h1{font-size:14pt;margin:0;text-align:center;letter-spacing:.4pt;"
 	"text-transform:uppercase;color:#1f3864}\n"
-	".sub{text-align:center;font-size:11pt;margin-top:1mm;font-weight:bold}\n"
+	".sub{text-align:center;font-size:11pt;margin-top:1mm;font-weight:bold}"
+	"\n"
 	"h2{font-size:10pt;margin:4mm 0 1.5mm;color:#1f3864;"
 	"break-after:avoid;page-break-after:avoid}\n"
 	".keep{break-inside:avoid;page-break-inside:avoid}\n"
@@ -91,7 +92,8 @@ static const char style[] =
 	"page-break-inside:avoid}\n"
 	".sign div{width:38%;text-align:center}\n"
 	".sign .space{height:19mm}\n"
-	".sign .line{border-top:.6pt solid #000;margin:0 8mm;padding-top:.5mm}\n"
+	".sign .line{border-top:.6pt solid #000;margin:0 "
+	"8mm;padding-top:.5mm}\n"
 	"footer{margin-top:5mm;font-size:7pt;color:#555;"
 	"border-top:.5pt solid #999;padding-top:1mm}\n";
 
@@ -230,12 +232,12 @@ static void html_cols(FILE *fp, bool ded)
 		int n;
 		const char *w;
 	} cols[] = {
-		{ 1, "2.5" }, { 1, "14" }, { 1, "11" }, /* No Nama Jabatan */
-		{ 3, "3.2" },			       /* HKE Hadir Tepat */
-		{ 4, "2.4" }, { 1, "3.4" },	       /* TL1..4 menit */
-		{ 4, "2.4" }, { 1, "3.4" },	       /* PSW1..4 menit */
-		{ 6, "2.4" },			       /* I S C DL AR TK */
-		{ 3, "4.6" },			       /* percentages */
+		{1, "2.5"}, {1, "14"},	{1, "11"}, /* No Nama Jabatan */
+		{3, "3.2"},			   /* HKE Hadir Tepat */
+		{4, "2.4"}, {1, "3.4"},		   /* TL1..4 menit */
+		{4, "2.4"}, {1, "3.4"},		   /* PSW1..4 menit */
+		{6, "2.4"},			   /* I S C DL AR TK */
+		{3, "4.6"},			   /* percentages */
 	};
 
 	fputs("<colgroup>", fp);
@@ -301,8 +303,8 @@ static void html_table(FILE *fp, const struct report *r,
 /* Horizontal stacked bars: TL (warm) and PSW (blue) day counts. */
 static void html_chart(FILE *fp, const struct report *r)
 {
-	size_t n = r->npeople < CHART_PEOPLE_MAX ? r->npeople
-						 : CHART_PEOPLE_MAX;
+	size_t n =
+		r->npeople < CHART_PEOPLE_MAX ? r->npeople : CHART_PEOPLE_MAX;
 	uint32_t max = 0;
 	const int plot_w = CHART_W - CHART_LABEL_W - 60;
 	int h = 30 + (int)n * CHART_ROW_H + 10;
@@ -331,7 +333,8 @@ static void html_chart(FILE *fp, const struct report *r)
 	fprintf(fp,
 		"<svg viewBox=\"0 0 %d %d\" "
 		"width=\"100%%\" role=\"img\" aria-label=\"Grafik TL dan PSW\" "
-		"font-family=\"DejaVu Sans,Arial,sans-serif\" font-size=\"11\">\n",
+		"font-family=\"DejaVu Sans,Arial,sans-serif\" "
+		"font-size=\"11\">\n",
 		CHART_W, h);
 	/* legend */
 	for (int b = 1; b <= VERDICT_BAND_MAX; b++) {
@@ -363,13 +366,15 @@ static void html_chart(FILE *fp, const struct report *r)
 			uint32_t tot = 0;
 
 			for (int b = 1; b <= VERDICT_BAND_MAX; b++) {
-				double w = (double)bands[b].count * plot_w / max;
+				double w =
+					(double)bands[b].count * plot_w / max;
 
 				tot += bands[b].count;
 				if (!bands[b].count)
 					continue;
 				fprintf(fp,
-					"<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
+					"<rect x=\"%.1f\" y=\"%d\" "
+					"width=\"%.1f\" "
 					"height=\"%d\" fill=\"%s\"/>\n",
 					x, by, w, CHART_BAR_H, col[b]);
 				x += w;
@@ -377,8 +382,8 @@ static void html_chart(FILE *fp, const struct report *r)
 			fprintf(fp,
 				"<text x=\"%.1f\" y=\"%d\" font-size=\"9\" "
 				"fill=\"#333\">%s %" PRIu32 " hari</text>\n",
-				x + 4, by + CHART_BAR_H - 2, kind ? "PSW" : "TL",
-				tot);
+				x + 4, by + CHART_BAR_H - 2,
+				kind ? "PSW" : "TL", tot);
 		}
 		fprintf(fp,
 			"<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
@@ -387,7 +392,8 @@ static void html_chart(FILE *fp, const struct report *r)
 			y + 2 * CHART_BAR_H + 5);
 	}
 	fprintf(fp,
-		"<line x1=\"%d\" y1=\"22\" x2=\"%d\" y2=\"%d\" stroke=\"#555\"/>\n",
+		"<line x1=\"%d\" y1=\"22\" x2=\"%d\" y2=\"%d\" "
+		"stroke=\"#555\"/>\n",
 		CHART_LABEL_W, CHART_LABEL_W, h - 8);
 	fputs("</svg>\n", fp);
 	if (r->npeople > n)
@@ -450,8 +456,9 @@ static void html_days(FILE *fp, const struct report *r,
 		esc(fp, d->name);
 		fputs("</td><td>", fp);
 		esc(fp, d->jabatan);
-		fprintf(fp, "</td><td class=\"n\">%s</td><td class=\"n\">%s"
-			    "</td><td>",
+		fprintf(fp,
+			"</td><td class=\"n\">%s</td><td class=\"n\">%s"
+			"</td><td>",
 			in, out);
 		esc(fp, st);
 		fputs("</td></tr>\n", fp);
@@ -487,7 +494,8 @@ int export_html(FILE *fp, const struct report *r, const struct export_opts *o)
 
 	if (rc)
 		return rc;
-	fputs("<!DOCTYPE html>\n<html lang=\"id\"><head><meta charset=\"utf-8\">"
+	fputs("<!DOCTYPE html>\n<html lang=\"id\"><head><meta "
+	      "charset=\"utf-8\">"
 	      "\n<title>",
 	      fp);
 	esc(fp, export_title);
@@ -506,8 +514,9 @@ int export_html(FILE *fp, const struct report *r, const struct export_opts *o)
 	export_stamp(r, stamp);
 	fputs("<footer>Dibuat pada ", fp);
 	esc(fp, stamp);
-	fprintf(fp, " oleh Presensi Desa &middot; buku besar seq %" PRId64
-		    ", kepala ",
+	fprintf(fp,
+		" oleh Presensi Desa &middot; buku besar seq %" PRId64
+		", kepala ",
 		r->ledger_seq);
 	esc(fp, r->ledger_head);
 	fputs("</footer>\n</body></html>\n", fp);

@@ -21,9 +21,9 @@
 #include "export_int.h"
 #include "log.h"
 
-#define HDR_ROW	   9 /* Rekap: the table's header row (0-based) */
-#define FIRST_COL  4 /* Rekap: first counter column (after No ID Nama Jab) */
-#define CELL_REF   32	/* "Rekap!$AB$1234" + NUL, generous */
+#define HDR_ROW	    9	/* Rekap: the table's header row (0-based) */
+#define FIRST_COL   4	/* Rekap: first counter column (after No ID Nama Jab) */
+#define CELL_REF    32	/* "Rekap!$AB$1234" + NUL, generous */
 #define FORMULA_MAX 160 /* one formula */
 
 /* Band fills, light to dark: TL/PSW 1..4. */
@@ -145,7 +145,8 @@ static void rekap_pct_cells(lxw_worksheet *ws, lxw_row_t row, int col0,
 	for (int i = 0; i < REKAP_INDICATORS; i++) {
 		struct ind_cols c;
 		struct rekap_ratio q;
-		char a[CELL_REF], b[CELL_REF], d[CELL_REF], num[2 * CELL_REF + 4];
+		char a[CELL_REF], b[CELL_REF], d[CELL_REF],
+			num[2 * CELL_REF + 4];
 
 		ind_cols((enum rekap_indicator)i, &c);
 		rekap_indicator(k, (enum rekap_indicator)i, &q);
@@ -285,17 +286,15 @@ static void sheet_rekap(lxw_workbook *wb, const struct report *r,
 
 			worksheet_write_number(
 				ws, row, (lxw_col_t)(FIRST_COL + (int)i),
-				(double)v,
-				band && v ? f->band[band] : f->num);
+				(double)v, band && v ? f->band[band] : f->num);
 		}
 		rekap_pct_cells(ws, row, pct0, &rp->r, f->pct);
 		if (export_deduction_on(o))
-			worksheet_write_number(
-				ws, row, (lxw_col_t)ded,
-				(double)rekap_deduction_cp(&rp->r,
-							   o->deduction) /
-					10000.0,
-				f->pct);
+			worksheet_write_number(ws, row, (lxw_col_t)ded,
+					       (double)rekap_deduction_cp(
+						       &rp->r, o->deduction) /
+						       10000.0,
+					       f->pct);
 	}
 
 	worksheet_write_string(ws, total, 0, "", f->total);
@@ -325,19 +324,32 @@ static void sheet_rekap(lxw_workbook *wb, const struct report *r,
 			(double)rekap_deduction_cp(&r->total, o->deduction) /
 				10000.0,
 			f->total_pct);
-		worksheet_write_string(ws, total + 2, 2,
-				       "Potongan bersifat " REKAP_DEDUCTION_LABEL
-				       ": bukan keputusan pemotongan siltap.",
-				       f->note);
+		worksheet_write_string(
+			ws, total + 2, 2,
+			"Potongan bersifat " REKAP_DEDUCTION_LABEL
+			": bukan keputusan pemotongan siltap.",
+			f->note);
 	}
 }
 
-static void sheet_harian(lxw_workbook *wb, const struct export_opts *o, const struct xfmt *f)
+static void sheet_harian(lxw_workbook *wb, const struct export_opts *o,
+			 const struct xfmt *f)
 {
 	static const char *const head[] = {
-		"Tanggal", "Hari",	"ID",	 "Nama",   "Status",
-		"Keterangan", "Masuk", "Pulang", "Terlambat (menit)", "TL",
-		"Pulang cepat (menit)", "PSW", "Tanda", "Profil",
+		"Tanggal",
+		"Hari",
+		"ID",
+		"Nama",
+		"Status",
+		"Keterangan",
+		"Masuk",
+		"Pulang",
+		"Terlambat (menit)",
+		"TL",
+		"Pulang cepat (menit)",
+		"PSW",
+		"Tanda",
+		"Profil",
 	};
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "Harian");
 	const size_t nh = sizeof(head) / sizeof(head[0]);
@@ -372,9 +384,8 @@ static void sheet_harian(lxw_workbook *wb, const struct export_opts *o, const st
 		worksheet_write_string(ws, row, 1, wd ? wd : "", f->text);
 		worksheet_write_string(ws, row, 2, d->person, f->text);
 		worksheet_write_string(ws, row, 3, d->name, f->text);
-		worksheet_write_string(ws, row, 4,
-				       verdict_status_label(v->status),
-				       f->text);
+		worksheet_write_string(
+			ws, row, 4, verdict_status_label(v->status), f->text);
 		export_day_status(d, st);
 		worksheet_write_string(ws, row, 5, st, f->text);
 		export_hms(v->masuk_sec, hms);
@@ -391,14 +402,12 @@ static void sheet_harian(lxw_workbook *wb, const struct export_opts *o, const st
 				       v->psw > 0 && v->psw <= VERDICT_BAND_MAX
 					       ? f->band[v->psw]
 					       : f->num);
-		export_flag_words(v->masuk_sec != VERDICT_NONE_SEC
-					  ? v->masuk_flags
-					  : 0,
-				  ' ', fin);
-		export_flag_words(v->pulang_sec != VERDICT_NONE_SEC
-					  ? v->pulang_flags
-					  : 0,
-				  ' ', fout);
+		export_flag_words(
+			v->masuk_sec != VERDICT_NONE_SEC ? v->masuk_flags : 0,
+			' ', fin);
+		export_flag_words(
+			v->pulang_sec != VERDICT_NONE_SEC ? v->pulang_flags : 0,
+			' ', fout);
 		snprintf(fl, sizeof(fl), "%s%s%s%s%s", fin[0] ? "masuk: " : "",
 			 fin, fin[0] && fout[0] ? "; " : "",
 			 fout[0] ? "pulang: " : "", fout);

@@ -67,8 +67,7 @@ struct export_opts {
  * CIVIL_PERIOD_DATE report with o->days, also each person's masuk and
  * pulang (HH:MM:SS) and status.
  */
-int export_text(FILE *fp, const struct report *r,
-		const struct export_opts *o);
+int export_text(FILE *fp, const struct report *r, const struct export_opts *o);
 
 /*
  * CSV (DOMAIN §8): UTF-8, RFC 4180 (CRLF, quoted when needed), '.' as the
@@ -102,8 +101,7 @@ int export_xlsx(const char *path, const struct report *r,
  * "dibuat pada".  Every text is HTML-escaped.  With o->days and a
  * CIVIL_PERIOD_DATE report, also each person's masuk and pulang.
  */
-int export_html(FILE *fp, const struct report *r,
-		const struct export_opts *o);
+int export_html(FILE *fp, const struct report *r, const struct export_opts *o);
 
 /*
  * Short plain text for a WhatsApp group (a date or a week): attendance and

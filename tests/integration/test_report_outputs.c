@@ -40,10 +40,12 @@ static const char check_py[] =
 	"wv = openpyxl.load_workbook(path, data_only=True)\n"
 	"def eq(what, got, want):\n"
 	"    if got != want:\n"
-	"        print('%s: got %r, want %r' % (what, got, want)); sys.exit(1)\n"
+	"        print('%s: got %r, want %r' % (what, got, want)); "
+	"sys.exit(1)\n"
 	"def near(what, got, want):\n"
 	"    if not isinstance(got, (int, float)) or abs(got - want) > 1e-9:\n"
-	"        print('%s: got %r, want %r' % (what, got, want)); sys.exit(1)\n"
+	"        print('%s: got %r, want %r' % (what, got, want)); "
+	"sys.exit(1)\n"
 	"eq('sheets', wf.sheetnames, ['Rekap', 'Harian', 'Indikator'])\n"
 	"r, rv = wf['Rekap'], wv['Rekap']\n"
 	"eq('title', r['A1'].value, 'Rekap Kehadiran dan Kedisiplinan "
@@ -94,7 +96,7 @@ static const char check_py[] =
 
 static bool have_openpyxl(void)
 {
-	char *const argv[] = { PYTHON, "-c", "import openpyxl", NULL };
+	char *const argv[] = {PYTHON, "-c", "import openpyxl", NULL};
 	char *out = NULL;
 	int rc = access(PYTHON, X_OK) == 0 ? testutil_run(argv, &out) : -1;
 
@@ -105,7 +107,7 @@ static bool have_openpyxl(void)
 static void test_xlsx_read_back_has_sheets_formulas_and_values(void **state)
 {
 	struct fx f;
-	struct export_opts o = { 0 };
+	struct export_opts o = {0};
 	char *dir = testutil_tmpdir("xlsx-rb");
 	char path[512], err[256] = "", stamp[EXPORT_STAMP_MAX];
 	char hke[16], hadir[16], ndays[16], trusted[16];
@@ -127,9 +129,11 @@ static void test_xlsx_read_back_has_sheets_formulas_and_values(void **state)
 	snprintf(trusted, sizeof(trusted), "%u",
 		 f.r.total.punches - f.r.total.punches_untrusted);
 	{
-		char *const argv[] = { PYTHON, "-c", (char *)(uintptr_t)check_py,
-				       path, f.r.desa_name, stamp, hke,
-				       hadir, ndays, trusted, NULL };
+		char *const argv[] = {
+			PYTHON,	 "-c",		(char *)(uintptr_t)check_py,
+			path,	 f.r.desa_name, stamp,
+			hke,	 hadir,		ndays,
+			trusted, NULL};
 
 		rc = testutil_run(argv, &out);
 	}
@@ -155,7 +159,7 @@ static bool file_starts(const char *path, const char *magic, size_t n,
 static void test_html_prints_to_pdf_and_png(void **state)
 {
 	struct fx f;
-	struct export_opts o = { 0 };
+	struct export_opts o = {0};
 	char *dir;
 	char html[512], pdf[600], png[600], ud[600], url[600];
 	char pdf_arg[640], png_arg[640], ud_arg[640];
@@ -184,19 +188,27 @@ static void test_html_prints_to_pdf_and_png(void **state)
 	snprintf(ud_arg, sizeof(ud_arg), "--user-data-dir=%s", ud);
 	for (int pass = 0; pass < 2; pass++) {
 		char *const argv[] = {
-			TIMEOUT, "180", CHROMIUM, "--headless", "--no-sandbox",
-			"--disable-gpu", "--no-first-run",
+			TIMEOUT,
+			"180",
+			CHROMIUM,
+			"--headless",
+			"--no-sandbox",
+			"--disable-gpu",
+			"--no-first-run",
 			"--disable-background-networking",
-			"--disable-component-update", "--disable-sync",
-			ud_arg, "--no-pdf-header-footer",
-			"--window-size=1123,1400", pass ? png_arg : pdf_arg,
-			url, NULL,
+			"--disable-component-update",
+			"--disable-sync",
+			ud_arg,
+			"--no-pdf-header-footer",
+			"--window-size=1123,1400",
+			pass ? png_arg : pdf_arg,
+			url,
+			NULL,
 		};
 
 		rc = testutil_run(argv, &out);
 		if (rc != 0)
-			fail_msg("chromium exited %d: %s", rc,
-				 out ? out : "");
+			fail_msg("chromium exited %d: %s", rc, out ? out : "");
 		free(out);
 		out = NULL;
 	}

@@ -17,11 +17,11 @@
 #include "rekap.h"
 #include "verdict.h"
 
-#define FX_START (7 * 3600 + 30 * 60) /* 07:30 */
-#define FX_END	 (16 * 3600)	      /* 16:00 */
-#define FX_GRACE 59
-#define FX_NONE	 VERDICT_NONE_SEC
-#define HMS(h, m, s) ((h) * 3600 + (m) * 60 + (s))
+#define FX_START     (7 * 3600 + 30 * 60) /* 07:30 */
+#define FX_END	     (16 * 3600)	  /* 16:00 */
+#define FX_GRACE     59
+#define FX_NONE	     VERDICT_NONE_SEC
+#define HMS(h, m, s) ((h)*3600 + (m)*60 + (s))
 
 static inline int fx_ceil_min(int32_t sec)
 {
@@ -127,22 +127,24 @@ static inline void fx_init(struct fx *f, size_t npeople,
 	f->r.profiles[0].to_day = last;
 	snprintf(f->r.profiles[0].name, sizeof(f->r.profiles[0].name),
 		 "PPU 24/2018 5 hari");
-	snprintf(f->r.profiles[0].reference,
-		 sizeof(f->r.profiles[0].reference),
+	snprintf(f->r.profiles[0].reference, sizeof(f->r.profiles[0].reference),
 		 "Perbup Penajam Paser Utara No. 24 Tahun 2018");
 	snprintf(f->r.profiles[0].version, sizeof(f->r.profiles[0].version),
 		 "%s",
-		 "5d0c7a1f3e9b2c4d6a8f0e1d2c3b4a5968778695a4b3c2d1e0f1a2b3c4d5e6f7");
+		 "5d0c7a1f3e9b2c4d6a8f0e1d2c3b4a5968778695a4b3c2d1e0f1a2b3c4d5e"
+		 "6f7");
 	f->r.ncalendars = 1;
 	f->r.calendars[0].year = 2026;
 	snprintf(f->r.calendars[0].name, sizeof(f->r.calendars[0].name),
 		 "Hari libur 2026");
 	snprintf(f->r.calendars[0].version, sizeof(f->r.calendars[0].version),
 		 "%s",
-		 "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90");
+		 "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8"
+		 "f90");
 	f->r.ledger_seq = 1234;
 	snprintf(f->r.ledger_head, sizeof(f->r.ledger_head), "%s",
-		 "00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff");
+		 "00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff0"
+		 "0ff");
 	f->r.npeople = npeople;
 	f->r.people = calloc(npeople ? npeople : 1, sizeof(*f->r.people));
 	rekap_init(&f->r.total);
@@ -201,10 +203,10 @@ static inline void fx_free(struct fx *f)
 static inline void fx_month(struct fx *f)
 {
 	static const struct fx_person people[] = {
-		{ "3517-001", "Ahmad Fauzi", "Kepala Desa" },
-		{ "3517-002", "Siti Nur'aini, S.Pd", "Sekretaris Desa" },
-		{ "3517-003", "Bambang \"Bams\" <Wijaya>", "Kaur Keuangan" },
-		{ "3517-004", "Dédé Suryadi", "Kepala Dusun Krajan" },
+		{"3517-001", "Ahmad Fauzi", "Kepala Desa"},
+		{"3517-002", "Siti Nur'aini, S.Pd", "Sekretaris Desa"},
+		{"3517-003", "Bambang \"Bams\" <Wijaya>", "Kaur Keuangan"},
+		{"3517-004", "Dédé Suryadi", "Kepala Dusun Krajan"},
 	};
 	pd_day_t d0 = civil_from_ymd(2026, 11, 2); /* Monday */
 	struct verdict v;
@@ -229,8 +231,7 @@ static inline void fx_month(struct fx *f)
 	fx_add(f, 1, &v, NULL);
 	v = fx_hadir(d0 + 1, HMS(7, 20, 0), HMS(15, 40, 0), 0); /* PSW1 20 */
 	fx_add(f, 1, &v, NULL);
-	v = fx_hadir(d0 + 2, HMS(7, 10, 0), HMS(16, 30, 0),
-		     PUNCH_F_MANUAL);
+	v = fx_hadir(d0 + 2, HMS(7, 10, 0), HMS(16, 30, 0), PUNCH_F_MANUAL);
 	fx_add(f, 1, &v, NULL);
 	v = fx_hadir(d0 + 3, HMS(7, 29, 0), HMS(16, 1, 0), PUNCH_F_UNTRUSTED);
 	fx_add(f, 1, &v, NULL);

@@ -97,7 +97,7 @@ static void test_csv_month_matches_golden(void **state)
 static void test_csv_daily_matches_golden(void **state)
 {
 	struct fx f;
-	struct export_opts o = { 0 };
+	struct export_opts o = {0};
 	int rc;
 	char *csv;
 
@@ -115,7 +115,7 @@ static void test_csv_deduction_on_matches_golden(void **state)
 {
 	struct fx f;
 	struct rekap_deduction d;
-	struct export_opts o = { .deduction = &d };
+	struct export_opts o = {.deduction = &d};
 	int rc;
 	char *csv;
 
@@ -134,7 +134,7 @@ static void test_csv_deduction_off_has_no_column(void **state)
 {
 	struct fx f;
 	struct rekap_deduction d;
-	struct export_opts o = { .deduction = &d };
+	struct export_opts o = {.deduction = &d};
 	int rc;
 	char *csv;
 
@@ -210,8 +210,8 @@ static void test_csv_daily_without_days_is_einval(void **state)
 static void test_export_people_null_is_einval(void **state)
 {
 	struct fx f;
-	writer_fn *const fns[] = { export_csv, export_text, export_html,
-				   ringkas_adapter };
+	writer_fn *const fns[] = {export_csv, export_text, export_html,
+				  ringkas_adapter};
 	struct report_person *keep;
 
 	(void)state;
@@ -237,11 +237,11 @@ static void test_utc_iso_per_zone_is_z_instant(void **state)
 		int32_t offset_min, sec;
 		const char *want;
 	} rows[] = {
-		{ 420, HMS(7, 42, 10), "2026-11-02T00:42:10Z" }, /* WIB */
-		{ 480, HMS(7, 42, 10), "2026-11-01T23:42:10Z" }, /* WITA */
-		{ 540, HMS(8, 59, 59), "2026-11-01T23:59:59Z" }, /* WIT */
-		{ 420, HMS(6, 59, 59), "2026-11-01T23:59:59Z" },
-		{ 420, FX_NONE, "" },
+		{420, HMS(7, 42, 10), "2026-11-02T00:42:10Z"}, /* WIB */
+		{480, HMS(7, 42, 10), "2026-11-01T23:42:10Z"}, /* WITA */
+		{540, HMS(8, 59, 59), "2026-11-01T23:59:59Z"}, /* WIT */
+		{420, HMS(6, 59, 59), "2026-11-01T23:59:59Z"},
+		{420, FX_NONE, ""},
 	};
 
 	(void)state;
@@ -262,18 +262,18 @@ static void test_day_status_words_per_verdict(void **state)
 		const char *holiday;
 		const char *want;
 	} rows[] = {
-		{ fx_hadir(d, HMS(7, 25, 0), HMS(16, 0, 0), 0), "", "Hadir" },
-		{ fx_hadir(d, HMS(7, 42, 10), HMS(16, 0, 0), 0), "",
-		  "Hadir, TL1 13 mnt" },
-		{ fx_hadir(d, FX_NONE, HMS(15, 0, 0), 0), "",
-		  "Hadir, tidak absen masuk, PSW2 60 mnt" },
-		{ fx_hadir(d, HMS(7, 0, 0), FX_NONE, PUNCH_F_MANUAL), "",
-		  "Hadir, tidak absen pulang, manual" },
-		{ fx_hadir(d, HMS(7, 0, 0), HMS(16, 0, 0), PUNCH_F_UNTRUSTED),
-		  "", "Hadir, jam tak tepercaya" },
-		{ fx_status(d, VERDICT_LIBUR, EXCUSE_NONE), "Natal", NULL },
-		{ fx_status(d, VERDICT_EXCUSED, EXCUSE_S), "", NULL },
-		{ fx_status(d, VERDICT_TK, EXCUSE_NONE), "", NULL },
+		{fx_hadir(d, HMS(7, 25, 0), HMS(16, 0, 0), 0), "", "Hadir"},
+		{fx_hadir(d, HMS(7, 42, 10), HMS(16, 0, 0), 0), "",
+		 "Hadir, TL1 13 mnt"},
+		{fx_hadir(d, FX_NONE, HMS(15, 0, 0), 0), "",
+		 "Hadir, tidak absen masuk, PSW2 60 mnt"},
+		{fx_hadir(d, HMS(7, 0, 0), FX_NONE, PUNCH_F_MANUAL), "",
+		 "Hadir, tidak absen pulang, manual"},
+		{fx_hadir(d, HMS(7, 0, 0), HMS(16, 0, 0), PUNCH_F_UNTRUSTED),
+		 "", "Hadir, jam tak tepercaya"},
+		{fx_status(d, VERDICT_LIBUR, EXCUSE_NONE), "Natal", NULL},
+		{fx_status(d, VERDICT_EXCUSED, EXCUSE_S), "", NULL},
+		{fx_status(d, VERDICT_TK, EXCUSE_NONE), "", NULL},
 	};
 
 	(void)state;
@@ -283,8 +283,7 @@ static void test_day_status_words_per_verdict(void **state)
 
 		memset(&ed, 0, sizeof(ed));
 		ed.v = rows[i].v;
-		snprintf(ed.holiday, sizeof(ed.holiday), "%s",
-			 rows[i].holiday);
+		snprintf(ed.holiday, sizeof(ed.holiday), "%s", rows[i].holiday);
 		export_day_status(&ed, st);
 		if (rows[i].want)
 			snprintf(want, sizeof(want), "%s", rows[i].want);
@@ -307,15 +306,15 @@ static void test_ratio_text_uses_decimal_comma(void **state)
 		uint64_t num, den;
 		const char *want;
 	} rows[] = {
-		{ 7, 8, "7 / 8 = 87,50 %" },
-		{ 2, 3, "2 / 3 = 66,67 %" },
-		{ 0, 0, "0 / 0 = -" },
-		{ 5, 5, "5 / 5 = 100,00 %" },
+		{7, 8, "7 / 8 = 87,50 %"},
+		{2, 3, "2 / 3 = 66,67 %"},
+		{0, 0, "0 / 0 = -"},
+		{5, 5, "5 / 5 = 100,00 %"},
 	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		struct rekap_ratio q = { rows[i].num, rows[i].den };
+		struct rekap_ratio q = {rows[i].num, rows[i].den};
 		char buf[EXPORT_RATIO_MAX];
 
 		export_ratio_text(&q, ',', buf);
@@ -351,7 +350,7 @@ static void test_text_month_fits_100_columns(void **state)
 {
 	struct fx f;
 	struct rekap_deduction d;
-	struct export_opts o = { .deduction = &d };
+	struct export_opts o = {.deduction = &d};
 	int rc;
 	char *txt;
 
@@ -414,7 +413,7 @@ static void test_text_year_big_numbers_long_names_fit(void **state)
 static void test_text_date_lists_masuk_pulang_and_status(void **state)
 {
 	struct fx f;
-	struct export_opts o = { 0 };
+	struct export_opts o = {0};
 	pd_day_t day = civil_from_ymd(2026, 11, 3);
 	int rc;
 	char *txt;
@@ -443,13 +442,20 @@ static void test_text_date_lists_masuk_pulang_and_status(void **state)
 static void test_ringkas_15_people_stays_under_1000_chars(void **state)
 {
 	static const char *const names[] = {
-		"Mochammad Abdul Rachman Hakim", "Siti Nurhayati Kusumawardani",
-		"Bambang Sugiarto Wicaksono", "Dwi Retno Setyaningsih",
-		"Raden Ajeng Kartika Puspitasari", "Heru Prasetyo Nugroho",
-		"Nur Aini Fitriyah Rahmawati", "Agus Salim Hidayatullah",
-		"Endang Sri Wahyuningsih", "Yusuf Maulana Ibrahim",
-		"Sri Mulyani Handayani", "Teguh Santoso Wibisono",
-		"Lilik Suryani Anggraeni", "Slamet Riyadi Pamungkas",
+		"Mochammad Abdul Rachman Hakim",
+		"Siti Nurhayati Kusumawardani",
+		"Bambang Sugiarto Wicaksono",
+		"Dwi Retno Setyaningsih",
+		"Raden Ajeng Kartika Puspitasari",
+		"Heru Prasetyo Nugroho",
+		"Nur Aini Fitriyah Rahmawati",
+		"Agus Salim Hidayatullah",
+		"Endang Sri Wahyuningsih",
+		"Yusuf Maulana Ibrahim",
+		"Sri Mulyani Handayani",
+		"Teguh Santoso Wibisono",
+		"Lilik Suryani Anggraeni",
+		"Slamet Riyadi Pamungkas",
 		"Ahmad Zainul Arifin Hasan",
 	};
 	pd_day_t d0 = civil_from_ymd(2026, 11, 2);
@@ -460,7 +466,7 @@ static void test_ringkas_15_people_stays_under_1000_chars(void **state)
 	(void)state;
 	fx_init(&f, 15, CIVIL_PERIOD_WEEK, d0, d0 + 6);
 	for (size_t i = 0; i < 15; i++) {
-		struct fx_person p = { "id", names[i], "Kasun" };
+		struct fx_person p = {"id", names[i], "Kasun"};
 
 		fx_set_person(&f, i, &p);
 		/* everybody late and early some days, some TK/excused */
@@ -473,8 +479,7 @@ static void test_ringkas_15_people_stays_under_1000_chars(void **state)
 				v = fx_status(d0 + k, VERDICT_EXCUSED,
 					      (enum excuse_kind)(1 + k % 4));
 			else
-				v = fx_hadir(d0 + k,
-					     HMS(7, 35 + (int)i * 3, 0),
+				v = fx_hadir(d0 + k, HMS(7, 35 + (int)i * 3, 0),
 					     HMS(15, 10 + k * 5, 0), 0);
 			fx_add(&f, i, &v, NULL);
 		}
@@ -498,10 +503,10 @@ static void test_ringkas_date_names_minutes_and_absent(void **state)
 	struct fx f;
 	struct verdict v;
 	static const struct fx_person people[] = {
-		{ "1", "Ahmad Fauzi", "Kades" },
-		{ "2", "Siti Aminah", "Sekdes" },
-		{ "3", "Joko Susilo", "Kasun" },
-		{ "4", "Rina Wati", "Kaur" },
+		{"1", "Ahmad Fauzi", "Kades"},
+		{"2", "Siti Aminah", "Sekdes"},
+		{"3", "Joko Susilo", "Kasun"},
+		{"4", "Rina Wati", "Kaur"},
 	};
 	int rc;
 	char *txt;
@@ -535,7 +540,7 @@ static void test_ringkas_date_names_minutes_and_absent(void **state)
 static void test_html_escapes_text_and_fetches_nothing(void **state)
 {
 	struct fx f;
-	struct export_opts o = { 0 };
+	struct export_opts o = {0};
 	int rc;
 	char *html;
 
@@ -544,7 +549,8 @@ static void test_html_escapes_text_and_fetches_nothing(void **state)
 	o.days = &f.days;
 	html = render(export_html, &f.r, &o, &rc);
 	assert_int_equal(rc, 0);
-	assert_non_null(strstr(html, "Bambang &quot;Bams&quot; &lt;Wijaya&gt;"));
+	assert_non_null(
+		strstr(html, "Bambang &quot;Bams&quot; &lt;Wijaya&gt;"));
 	assert_null(strstr(html, "<Wijaya>"));
 	assert_null(strstr(html, "http"));
 	assert_null(strstr(html, "src="));
@@ -584,7 +590,7 @@ static int count_entries(const char *dir)
 static void test_xlsx_written_through_rename_leaves_no_temp(void **state)
 {
 	struct fx f;
-	struct export_opts o = { 0 };
+	struct export_opts o = {0};
 	char *dir = testutil_tmpdir("xlsx");
 	char path[512], err[256] = "";
 	char *data;
@@ -624,10 +630,10 @@ static void test_xlsx_missing_directory_names_path(void **state)
 
 static void test_days_collect_copies_rows(void **state)
 {
-	struct export_days days = { 0 };
-	struct person p = { .id = "9", .name = "Nama", .jabatan = "Kasun" };
+	struct export_days days = {0};
+	struct person p = {.id = "9", .name = "Nama", .jabatan = "Kasun"};
 	struct verdict v = fx_status(100, VERDICT_TK, EXCUSE_NONE);
-	struct report_day d = { &p, &v, "Libur X", "Profil Y" };
+	struct report_day d = {&p, &v, "Libur X", "Profil Y"};
 
 	(void)state;
 	for (int i = 0; i < 1000; i++) {
@@ -652,7 +658,8 @@ int main(void)
 		cmocka_unit_test(test_csv_daily_matches_golden),
 		cmocka_unit_test(test_csv_deduction_on_matches_golden),
 		cmocka_unit_test(test_csv_deduction_off_has_no_column),
-		cmocka_unit_test(test_csv_fields_with_comma_or_quote_are_quoted),
+		cmocka_unit_test(
+			test_csv_fields_with_comma_or_quote_are_quoted),
 		cmocka_unit_test(test_csv_lines_end_crlf_and_ignore_build_time),
 		cmocka_unit_test(test_csv_daily_without_days_is_einval),
 		cmocka_unit_test(test_export_people_null_is_einval),
@@ -665,7 +672,8 @@ int main(void)
 		cmocka_unit_test(test_ringkas_15_people_stays_under_1000_chars),
 		cmocka_unit_test(test_ringkas_date_names_minutes_and_absent),
 		cmocka_unit_test(test_html_escapes_text_and_fetches_nothing),
-		cmocka_unit_test(test_xlsx_written_through_rename_leaves_no_temp),
+		cmocka_unit_test(
+			test_xlsx_written_through_rename_leaves_no_temp),
 		cmocka_unit_test(test_xlsx_missing_directory_names_path),
 		cmocka_unit_test(test_days_collect_copies_rows),
 	};
