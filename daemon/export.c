@@ -622,7 +622,10 @@ static void ttable_print(FILE *fp, struct ttable *t)
 	for (size_t c = 0; c < t->ncols; c++) {
 		if (c)
 			fputc(' ', fp);
-		put_cell(fp, t->head[c], w[c], right_col(t, c));
+		if (c + 1 == t->ncols && t->left_last)
+			fputs(t->head[c], fp);
+		else
+			put_cell(fp, t->head[c], w[c], right_col(t, c));
 	}
 	fputc('\n', fp);
 	for (size_t r = 0; r < t->nrows; r++) {
@@ -638,7 +641,11 @@ static void ttable_print(FILE *fp, struct ttable *t)
 		for (size_t c = 0; c < t->ncols; c++) {
 			if (c)
 				fputc(' ', fp);
-			put_cell(fp, tcell(t, r, c), w[c], right_col(t, c));
+			if (c + 1 == t->ncols && t->left_last)
+				fputs(tcell(t, r, c), fp); /* no trailing pad */
+			else
+				put_cell(fp, tcell(t, r, c), w[c],
+					 right_col(t, c));
 		}
 		fputc('\n', fp);
 	}
@@ -1046,6 +1053,8 @@ static void rk_ratio(FILE *fp, const char *label, const struct rekap *k,
 	char pct[REKAP_PCT_MAX];
 
 	rekap_indicator(k, which, &q);
+	if (q.den == 0)
+		return; /* nothing to say yet (e.g. today, still open) */
 	if (rekap_percent_format(&q, ',', pct, sizeof(pct)) < 0)
 		pct[0] = '\0';
 	fprintf(fp, "%s: %" PRIu64 "/%" PRIu64 " (%s%s)\n", label, q.num, q.den,

@@ -535,6 +535,36 @@ static void test_ringkas_date_names_minutes_and_absent(void **state)
 	fx_free(&f);
 }
 
+static void test_ringkas_today_open_omits_undefined_ratios(void **state)
+{
+	pd_day_t day = civil_from_ymd(2026, 11, 5);
+	struct fx f;
+	struct verdict v;
+	static const struct fx_person p = {"1", "Ahmad Fauzi", "Kades"};
+	int rc;
+	char *txt;
+
+	(void)state;
+	fx_init(&f, 1, CIVIL_PERIOD_DATE, day, day);
+	fx_set_person(&f, 0, &p);
+	/* 10:00 today: masuk 07:42:10, the leave window still open */
+	v = fx_hadir(day, HMS(7, 42, 10), FX_NONE, 0);
+	v.status = VERDICT_BELUM_PULANG;
+	v.provisional = true;
+	v.psw = 0;
+	v.no_pulang = false;
+	fx_add(&f, 0, &v, NULL);
+	fx_finish(&f);
+	txt = render(ringkas_adapter, &f.r, NULL, &rc);
+	assert_int_equal(rc, 0);
+	assert_null(strstr(txt, "Tepat waktu"));
+	assert_null(strstr(txt, "(-)"));
+	assert_non_null(strstr(txt, "Terlambat (1): Ahmad Fauzi 13 mnt\n"));
+	assert_non_null(strstr(txt, "Belum pulang (1): Ahmad Fauzi\n"));
+	free(txt);
+	fx_free(&f);
+}
+
 /* ---- HTML ---- */
 
 static void test_html_escapes_text_and_fetches_nothing(void **state)
@@ -671,6 +701,8 @@ int main(void)
 		cmocka_unit_test(test_text_date_lists_masuk_pulang_and_status),
 		cmocka_unit_test(test_ringkas_15_people_stays_under_1000_chars),
 		cmocka_unit_test(test_ringkas_date_names_minutes_and_absent),
+		cmocka_unit_test(
+			test_ringkas_today_open_omits_undefined_ratios),
 		cmocka_unit_test(test_html_escapes_text_and_fetches_nothing),
 		cmocka_unit_test(
 			test_xlsx_written_through_rename_leaves_no_temp),
