@@ -491,9 +491,10 @@ int report_build(struct store *st, const struct report_opts *o,
 	r->kind = o->kind;
 	r->first = o->first;
 	r->last = o->last;
-	civil_period_label(o->kind, o->first, r->label, sizeof(r->label));
-	civil_period_label_id(o->kind, o->first, r->label_id,
-			      sizeof(r->label_id));
+	/* label: the people's form ("November 2026"); label_id: "2026-11" */
+	civil_period_label_id(o->kind, o->first, r->label, sizeof(r->label));
+	civil_period_label(o->kind, o->first, r->label_id,
+			   sizeof(r->label_id));
 	r->today = o->today;
 	r->now_sec = o->now_sec;
 	r->built_utc = o->now_utc;
