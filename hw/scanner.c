@@ -32,30 +32,33 @@
  * 180 * ln(0.5 / 0.269) = 112 s armed: 35 % availability.  Restarting
  * identify before it turns HOT does not help: the model integrates
  * active time, and the idle gaps between two identifies (~0.1 s) cool it
- * by nothing.  Any duty cycle above 3d / (1 + 2d) = 0.731, d = 47.5 %
- * armed, ends HOT; a 47 % schedule only trades one 205 s pause for many
- * short ones.  What keeps the reader available is arming it only while
- * somebody is there: scanner_set_armed() from a wake input (button, PIR,
- * the finger-detect line of the reader).  On TOO_HOT we pause the reader
- * (COOLING), watch notify::temperature and re-arm when it leaves HOT
- * (COOLED).  A TOO_HOT reported while the model is not HOT (a driver's
- * own sensor, or the virtual reader's injected error) pauses
+ * by nothing; closing and re-opening the device keeps the model too
+ * (measured on 1.94.5: ratio 0.28 carried across close/open).  Only a
+ * new FpContext starts from cold, which would defeat the protection, so
+ * we do not.  Armed a fraction d of the time, r settles at
+ * 3d / (1 + 2d), which passes 0.731 for d > 47.5 %: a schedule below
+ * that only trades one 205 s pause for many short ones.  What keeps the reader
+ * available is arming it only while somebody is there: scanner_set_armed() from
+ * a wake input (button, PIR, the finger-detect line of the reader).  On TOO_HOT
+ * we pause the reader (COOLING), watch notify::temperature and re-arm when it
+ * leaves HOT (COOLED).  A TOO_HOT reported while the model is not HOT (a
+ * driver's own sensor, or the virtual reader's injected error) pauses
  * SCANNER_HOT_PAUSE_MS, so a device that keeps saying so cannot spin us.
  */
-#define SCANNER_HOT_PAUSE_MS	 1000  /* TOO_HOT without a HOT model */
-#define SCANNER_BACKOFF_MIN_MS	 500   /* after a device error, first */
-#define SCANNER_BACKOFF_MAX_MS	 30000 /* ... doubling up to this */
-#define SCANNER_FREE_WAIT_US	 (5 * G_USEC_PER_SEC) /* shutdown bound */
+#define SCANNER_HOT_PAUSE_MS   1000  /* TOO_HOT without a HOT model */
+#define SCANNER_BACKOFF_MIN_MS 500   /* after a device error, first */
+#define SCANNER_BACKOFF_MAX_MS 30000 /* ... doubling up to this */
+#define SCANNER_FREE_WAIT_US   (5 * G_USEC_PER_SEC) /* shutdown bound */
 
 enum reader_state {
 	READER_OPENING = 0,
-	READER_IDLE,	  /* open, no action */
-	READER_IDENTIFY,  /* identify (or capture, empty gallery) running */
-	READER_CHECK,	  /* enrol: duplicate check running */
-	READER_ENROLL,	  /* enrol stages running */
-	READER_COOLING,	  /* TOO_HOT: waiting */
-	READER_BACKOFF,	  /* device error: waiting */
-	READER_ERROR,	  /* open failed */
+	READER_IDLE,	 /* open, no action */
+	READER_IDENTIFY, /* identify (or capture, empty gallery) running */
+	READER_CHECK,	 /* enrol: duplicate check running */
+	READER_ENROLL,	 /* enrol stages running */
+	READER_COOLING,	 /* TOO_HOT: waiting */
+	READER_BACKOFF,	 /* device error: waiting */
+	READER_ERROR,	 /* open failed */
 	READER_CLOSING,
 };
 
@@ -71,22 +74,24 @@ struct reader {
 	char model[PD_READER_MAX];
 	char name[PD_TEXT_MAX];
 	enum reader_state state;
-	int ops;	       /* libfprint calls in flight */
-	int removed;	       /* device went away */
-	int gone;	       /* context dropped it: free when ops == 0 */
-	int want_enroll;       /* start enrolment when the action ends */
-	int enroll_cancel;     /* scanner_enroll_cancel() asked */
-	GCancellable *cancel;  /* of the running action */
-	GPtrArray *gal;	       /* compatible FpPrint (borrowed from s) */
-	GArray *gal_keys;      /* int64_t, parallel to gal */
+	int ops;	      /* libfprint calls in flight */
+	int removed;	      /* device went away */
+	int gone;	      /* context dropped it: free when ops == 0 */
+	int want_enroll;      /* start enrolment when the action ends */
+	int enroll_cancel;    /* scanner_enroll_cancel() asked */
+	GCancellable *cancel; /* of the running action */
+	GPtrArray *gal;	      /* compatible FpPrint, owned refs */
+	GArray *gal_keys;     /* int64_t, parallel to gal */
+	GPtrArray *run_gal;   /* gal as given to the running identify */
+	GArray *run_keys;     /* its keys */
 	uint64_t armed_gen;
 	int armed_now;
 	uint64_t t_image_us;
 	uint64_t t_decision_us;
 	FpFingerStatusFlags status;
-	guint timer;	       /* cooling/backoff source id */
+	guint timer; /* cooling/backoff source id */
 	int backoff_ms;
-	int stages;	       /* enrol: stages of this device */
+	int stages; /* enrol: stages of this device */
 };
 
 struct scanner {
@@ -97,8 +102,8 @@ struct scanner {
 	GPtrArray *readers; /* struct reader * */
 	struct gal_print *gal;
 	size_t n_gal;
-	int have_gallery;   /* identify starts once a gallery is set */
-	int armed;	    /* scanner_set_armed() */
+	int have_gallery; /* identify starts once a gallery is set */
+	int armed;	  /* scanner_set_armed() */
 	int next_index;
 	struct reader *enrolling;
 	int freeing;
@@ -150,8 +155,7 @@ static GLogWriterOutput scanner_log_writer(GLogLevelFlags level,
 		return G_LOG_WRITER_HANDLED; /* libfprint debug: -vv */
 	else
 		pri = 7;
-	scanner_logf(pri, "%s: %s", domain ? domain : "glib",
-		     msg ? msg : "");
+	scanner_logf(pri, "%s: %s", domain ? domain : "glib", msg ? msg : "");
 	return G_LOG_WRITER_HANDLED;
 }
 
@@ -166,7 +170,7 @@ static void emit(struct reader *r, struct scanner_event *ev)
 
 static void emit_kind(struct reader *r, enum scanner_event_kind kind)
 {
-	struct scanner_event ev = { .kind = kind };
+	struct scanner_event ev = {.kind = kind};
 
 	emit(r, &ev);
 }
@@ -180,8 +184,7 @@ static void emit_result(struct reader *r, enum scan_outcome o, int64_t key,
 		.print_key = key,
 		.retry_code = retry_code,
 		.t_image_us = r->t_image_us,
-		.t_decision_us = r->t_decision_us ? r->t_decision_us
-						  : now_us(),
+		.t_decision_us = r->t_decision_us ? r->t_decision_us : now_us(),
 		.message = msg,
 	};
 
@@ -228,8 +231,8 @@ static struct reader *reader_of_index(struct scanner *s, int index)
 static void reader_stop_timer(struct reader *r)
 {
 	if (r->timer) {
-		GSource *src = g_main_context_find_source_by_id(r->s->mctx,
-								r->timer);
+		GSource *src =
+			g_main_context_find_source_by_id(r->s->mctx, r->timer);
 
 		if (src)
 			g_source_destroy(src);
@@ -255,6 +258,8 @@ static void reader_destroy(struct reader *r)
 	g_clear_object(&r->cancel);
 	g_ptr_array_unref(r->gal);
 	g_array_unref(r->gal_keys);
+	g_clear_pointer(&r->run_gal, g_ptr_array_unref);
+	g_clear_pointer(&r->run_keys, g_array_unref);
 	g_object_unref(r->dev);
 	g_free(r);
 }
@@ -272,27 +277,37 @@ static void reader_maybe_free(struct reader *r)
 	reader_destroy(r);
 }
 
-/* Rebuilds the reader's compatible gallery, in the caller's order. */
+/*
+ * Rebuilds the reader's compatible gallery, in the caller's order.  New
+ * arrays every time: a running identify keeps the old ones (run_gal).
+ */
 static void reader_load_gallery(struct reader *r)
 {
 	struct scanner *s = r->s;
 
-	g_ptr_array_set_size(r->gal, 0);
-	g_array_set_size(r->gal_keys, 0);
+	if (r->gal)
+		g_ptr_array_unref(r->gal);
+	if (r->gal_keys)
+		g_array_unref(r->gal_keys);
+	r->gal = g_ptr_array_new_with_free_func(g_object_unref);
+	r->gal_keys = g_array_new(FALSE, FALSE, sizeof(int64_t));
 	for (size_t i = 0; i < s->n_gal; i++) {
 		if (!fp_print_compatible(s->gal[i].print, r->dev))
 			continue;
-		g_ptr_array_add(r->gal, s->gal[i].print);
+		g_ptr_array_add(r->gal, g_object_ref(s->gal[i].print));
 		g_array_append_val(r->gal_keys, s->gal[i].key);
 	}
 }
 
+/* Key of the gallery print identify matched, from its own gallery. */
 static int64_t reader_key_of(struct reader *r, FpPrint *match)
 {
-	for (guint i = 0; match && i < r->gal->len; i++)
-		if (g_ptr_array_index(r->gal, i) == match ||
-		    fp_print_equal(g_ptr_array_index(r->gal, i), match))
-			return g_array_index(r->gal_keys, int64_t, i);
+	GPtrArray *gal = r->run_gal;
+
+	for (guint i = 0; match && gal && i < gal->len; i++)
+		if (g_ptr_array_index(gal, i) == match ||
+		    fp_print_equal(g_ptr_array_index(gal, i), match))
+			return g_array_index(r->run_keys, int64_t, i);
 	return -1;
 }
 
@@ -301,8 +316,7 @@ static void reader_close_cb(GObject *o, GAsyncResult *res, gpointer ud)
 	struct reader *r = ud;
 	g_autoptr(GError) err = NULL;
 
-	if (!fp_device_close_finish(FP_DEVICE(o), res, &err) &&
-	    !r->removed)
+	if (!fp_device_close_finish(FP_DEVICE(o), res, &err) && !r->removed)
 		scanner_logf(4, "scanner: %s: close: %s", r->model,
 			     err->message);
 	r->ops--;
@@ -366,8 +380,8 @@ static void reader_cooling(struct reader *r)
 
 static void reader_backoff(struct reader *r)
 {
-	r->backoff_ms = r->backoff_ms ? r->backoff_ms * 2
-				      : SCANNER_BACKOFF_MIN_MS;
+	r->backoff_ms =
+		r->backoff_ms ? r->backoff_ms * 2 : SCANNER_BACKOFF_MIN_MS;
 	if (r->backoff_ms > SCANNER_BACKOFF_MAX_MS)
 		r->backoff_ms = SCANNER_BACKOFF_MAX_MS;
 	r->state = READER_BACKOFF;
@@ -391,8 +405,7 @@ static enum scan_outcome reader_error_outcome(struct reader *r,
 /* ---- identify --------------------------------------------------------- */
 
 static void reader_identify_match_cb(FpDevice *dev, FpPrint *match,
-				     FpPrint *print, gpointer ud,
-				     GError *error)
+				     FpPrint *print, gpointer ud, GError *error)
 {
 	struct reader *r = ud;
 
@@ -412,6 +425,10 @@ static void reader_identify_end(struct reader *r, gboolean ok, FpPrint *match,
 	int in_check = r->state == READER_CHECK;
 
 	r->ops--;
+	if (!ok || !match) {
+		g_clear_pointer(&r->run_gal, g_ptr_array_unref);
+		g_clear_pointer(&r->run_keys, g_array_unref);
+	}
 	if (r->gone) {
 		reader_maybe_free(r);
 		return;
@@ -421,12 +438,12 @@ static void reader_identify_end(struct reader *r, gboolean ok, FpPrint *match,
 		 * Ours: gallery change, disarm, enrolment, shutdown, or the
 		 * device's "removed" signal (then the scan is SCAN_GONE).
 		 */
-		if (in_check && (r->enroll_cancel || r->removed ||
-				 r->s->freeing)) {
+		if (in_check &&
+		    (r->enroll_cancel || r->removed || r->s->freeing)) {
 			r->enroll_cancel = 0;
 			r->s->enrolling = NULL;
-			emit_enroll_failed(r, r->removed ? SCAN_GONE
-							 : SCAN_FAILED,
+			emit_enroll_failed(r,
+					   r->removed ? SCAN_GONE : SCAN_FAILED,
 					   -1, "cancelled");
 		} else if (!in_check && r->removed) {
 			emit_result(r, SCAN_GONE, -1, 0, "reader removed");
@@ -434,8 +451,8 @@ static void reader_identify_end(struct reader *r, gboolean ok, FpPrint *match,
 		reader_next(r);
 		return;
 	}
-	if (!ok && g_error_matches(err, FP_DEVICE_ERROR,
-				   FP_DEVICE_ERROR_TOO_HOT)) {
+	if (!ok &&
+	    g_error_matches(err, FP_DEVICE_ERROR, FP_DEVICE_ERROR_TOO_HOT)) {
 		g_clear_object(&r->cancel);
 		if (in_check) {
 			r->s->enrolling = NULL;
@@ -454,6 +471,8 @@ static void reader_identify_end(struct reader *r, gboolean ok, FpPrint *match,
 		o = SCAN_MATCH;
 		key = reader_key_of(r, match);
 	}
+	g_clear_pointer(&r->run_gal, g_ptr_array_unref);
+	g_clear_pointer(&r->run_keys, g_array_unref);
 	if (o != SCAN_FAILED)
 		r->backoff_ms = 0;
 	if (in_check) {
@@ -464,13 +483,12 @@ static void reader_identify_end(struct reader *r, gboolean ok, FpPrint *match,
 		} else if (o == SCAN_NO_MATCH) {
 			r->state = READER_ENROLL; /* reader_arm starts it */
 		} else if (o == SCAN_RETRY) {
-			emit_result(r, o, -1,
-				    err ? err->code : 0, err->message);
+			emit_result(r, o, -1, err ? err->code : 0,
+				    err->message);
 			r->want_enroll = 1; /* check again */
 		} else {
 			r->s->enrolling = NULL;
-			emit_enroll_failed(r, o, -1,
-					   err ? err->message : NULL);
+			emit_enroll_failed(r, o, -1, err ? err->message : NULL);
 		}
 	} else {
 		emit_result(r, o, key, o == SCAN_RETRY ? err->code : 0,
@@ -527,7 +545,9 @@ static void reader_start_identify(struct reader *r, enum reader_state st)
 				  r);
 		return;
 	}
-	fp_device_identify(r->dev, r->gal, r->cancel,
+	r->run_gal = g_ptr_array_ref(r->gal);
+	r->run_keys = g_array_ref(r->gal_keys);
+	fp_device_identify(r->dev, r->run_gal, r->cancel,
 			   reader_identify_match_cb, r, NULL,
 			   reader_identify_cb, r);
 }
@@ -538,7 +558,7 @@ static void reader_enroll_progress(FpDevice *dev, gint stage, FpPrint *print,
 				   gpointer ud, GError *error)
 {
 	struct reader *r = ud;
-	struct scanner_event ev = { .kind = SCANNER_EV_ENROLL_STAGE };
+	struct scanner_event ev = {.kind = SCANNER_EV_ENROLL_STAGE};
 
 	(void)dev;
 	(void)print;
@@ -680,7 +700,7 @@ static void reader_on_status(GObject *o, GParamSpec *ps, gpointer ud)
 		r->t_image_us = now_us();
 	if ((st & FP_FINGER_STATUS_NEEDED) &&
 	    !(was & FP_FINGER_STATUS_NEEDED)) {
-		struct scanner_event ev = { .kind = SCANNER_EV_ARMED };
+		struct scanner_event ev = {.kind = SCANNER_EV_ARMED};
 
 		ev.armed_gen = ++r->armed_gen;
 		emit(r, &ev);
@@ -753,11 +773,9 @@ static void scanner_add_device(struct scanner *s, FpDevice *dev)
 	r->s = s;
 	r->dev = g_object_ref(dev);
 	r->index = s->next_index++;
-	snprintf(r->model, sizeof(r->model), "%s/%s",
-		 fp_device_get_driver(dev), fp_device_get_device_id(dev));
+	snprintf(r->model, sizeof(r->model), "%s/%s", fp_device_get_driver(dev),
+		 fp_device_get_device_id(dev));
 	snprintf(r->name, sizeof(r->name), "%s", fp_device_get_name(dev));
-	r->gal = g_ptr_array_new();
-	r->gal_keys = g_array_new(FALSE, FALSE, sizeof(int64_t));
 	reader_load_gallery(r);
 	g_ptr_array_add(s->readers, r);
 	g_signal_connect(dev, "notify::finger-status",
@@ -905,8 +923,8 @@ int scanner_gallery_set(struct scanner *s, const struct scanner_print *p,
 	}
 	for (size_t i = 0; i < n; i++) {
 		g_autoptr(GError) err = NULL;
-		FpPrint *fp = fp_print_deserialize(p[i].blob, p[i].blob_len,
-						   &err);
+		FpPrint *fp =
+			fp_print_deserialize(p[i].blob, p[i].blob_len, &err);
 
 		if (!fp) {
 			scanner_logf(4, "scanner: print %lld: %s",
@@ -919,10 +937,8 @@ int scanner_gallery_set(struct scanner *s, const struct scanner_print *p,
 		gal[k].print = fp;
 		k++;
 	}
-	/*
-	 * The readers' lists borrow from the old gallery: rebuild them
-	 * first; a running identify keeps its own references.
-	 */
+	/* Readers hold their own references; a running identify keeps
+	 * the arrays it was given until it ends. */
 	scanner_clear_gallery(s);
 	s->gal = gal;
 	s->n_gal = k;

@@ -25,7 +25,7 @@
 #define B_RUNS	      20    /* identifies per (gallery, kind) */
 #define B_WAIT_MS     60000 /* any one step, at most */
 
-static const int b_sizes[] = { 5, 50 };
+static const int b_sizes[] = {5, 50};
 
 struct bench {
 	char dir[64];
@@ -185,12 +185,11 @@ static int b_bare_enroll_all(struct bench *b)
 		uint64_t g0 = vimage_gate_gen(&b->gate);
 
 		for (uint32_t k = 1; k <= 5; k++)
-			vimage_feeder_push_finger(b->feeder,
-						  B_FINGER_BASE + (uint32_t)i,
-						  k, g0);
+			vimage_feeder_push_finger(
+				b->feeder, B_FINGER_BASE + (uint32_t)i, k, g0);
 		b_reset(b);
-		fp_device_enroll(b->dev, fp_print_new(b->dev), NULL, NULL,
-				 NULL, NULL, b_enroll_cb, b);
+		fp_device_enroll(b->dev, fp_print_new(b->dev), NULL, NULL, NULL,
+				 NULL, b_enroll_cb, b);
 		if (b_run_until(&b->done) || b->error || !b->print) {
 			fprintf(stderr, "bench: enrol %d: %s\n", i,
 				b->error ? b->error->message : "timeout");
@@ -250,10 +249,11 @@ static int b_bare(struct bench *b)
 		for (int kind = 0; kind < 2; kind++) {
 			for (int r = 0; r < B_RUNS; r++) {
 				/* Matches spread over the whole gallery. */
-				uint32_t f = kind == 0
-					? B_FINGER_BASE + (uint32_t)(r * n /
-								     B_RUNS)
-					: B_STRANGER + (uint32_t)r;
+				uint32_t f =
+					kind == 0 ? B_FINGER_BASE +
+							    (uint32_t)(r * n /
+								       B_RUNS)
+						  : B_STRANGER + (uint32_t)r;
 				int matched = 0;
 
 				ms[r] = b_bare_identify(b, n, f, &matched);
@@ -315,12 +315,13 @@ static int b_scanner(struct bench *b)
 		rc = scanner_gallery_set(b->s, p, (size_t)n);
 		for (int kind = 0; !rc && kind < 2; kind++) {
 			for (int r = 0; !rc && r < B_RUNS; r++) {
-				uint32_t f = kind == 0
-					? B_FINGER_BASE + (uint32_t)(r * n /
-								     B_RUNS)
-					: B_STRANGER + (uint32_t)r;
-				int want = kind == 0 ? SCAN_MATCH
-						     : SCAN_NO_MATCH;
+				uint32_t f =
+					kind == 0 ? B_FINGER_BASE +
+							    (uint32_t)(r * n /
+								       B_RUNS)
+						  : B_STRANGER + (uint32_t)r;
+				int want =
+					kind == 0 ? SCAN_MATCH : SCAN_NO_MATCH;
 
 				/* Settle: the reader waits for a finger. */
 				do {
@@ -333,7 +334,8 @@ static int b_scanner(struct bench *b)
 							  info.armed_gen - 1);
 				if (!rc)
 					rc = b_run_until(&b->have_result);
-				if (!rc && b->result.outcome != (enum scan_outcome)want) {
+				if (!rc && b->result.outcome !=
+						   (enum scan_outcome)want) {
 					fprintf(stderr,
 						"bench: scanner %u of %d: "
 						"outcome %d\n",

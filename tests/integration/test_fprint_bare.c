@@ -21,12 +21,12 @@
 #include "tools/fingergen.h"
 #include "tools/vimage.h"
 
-#define BARE_FINGERS	 5	/* enrolled fingers */
-#define BARE_FINGER_BASE 101	/* their seeds: 101..105 */
-#define BARE_STRANGERS	 50	/* unknown fingers that must not match */
+#define BARE_FINGERS	   5   /* enrolled fingers */
+#define BARE_FINGER_BASE   101 /* their seeds: 101..105 */
+#define BARE_STRANGERS	   50  /* unknown fingers that must not match */
 #define BARE_STRANGER_BASE 5001
-#define BARE_STEP_MS	 30000	/* one libfprint action, at most */
-#define BARE_FEED_MS	 30000	/* feeder wait for NEEDED, at most */
+#define BARE_STEP_MS	   30000 /* one libfprint action, at most */
+#define BARE_FEED_MS	   30000 /* feeder wait for NEEDED, at most */
 
 struct bare {
 	char dir[64];
@@ -35,12 +35,12 @@ struct bare {
 	FpDevice *dev;
 	struct vimage_gate gate;
 	struct vimage_feeder *feeder;
-	FpFingerStatusFlags status;	/* last seen finger-status */
+	FpFingerStatusFlags status; /* last seen finger-status */
 	/* the running action */
 	int done;
 	GError *error;
-	FpPrint *print;		/* enrolled print or identify's match */
-	int stages;		/* enrol progress reports */
+	FpPrint *print; /* enrolled print or identify's match */
+	int stages;	/* enrol progress reports */
 	FpPrint *gallery[BARE_FINGERS];
 };
 
@@ -148,8 +148,7 @@ static int bare_enroll(struct bare *b, uint32_t finger, FpPrint **out)
 	if (bare_run(b, BARE_STEP_MS))
 		return -ETIMEDOUT;
 	if (b->error) {
-		print_error("enrol finger %u: %s\n", finger,
-			    b->error->message);
+		print_error("enrol finger %u: %s\n", finger, b->error->message);
 		return -EIO;
 	}
 	assert_int_equal(b->stages, stages);
@@ -260,7 +259,8 @@ static void test_fprint_bare_identify_fresh_impression_matches_owner(void **st)
 			int idx = -2;
 
 			assert_int_equal(
-				bare_identify(&B, BARE_FINGER_BASE + (uint32_t)i,
+				bare_identify(&B,
+					      BARE_FINGER_BASE + (uint32_t)i,
 					      imp, &idx),
 				0);
 			if (idx != i)
@@ -282,8 +282,8 @@ static void test_fprint_bare_identify_stranger_matches_nobody(void **st)
 	for (int i = 0; i < n; i++) {
 		int idx = -2;
 
-		assert_int_equal(bare_identify(&B, BARE_STRANGER_BASE +
-							   (uint32_t)i,
+		assert_int_equal(bare_identify(&B,
+					       BARE_STRANGER_BASE + (uint32_t)i,
 					       1, &idx),
 				 0);
 		if (idx != -1) {

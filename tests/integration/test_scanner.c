@@ -83,9 +83,8 @@ static gboolean t_on_timeout(gpointer p)
  * Runs the main loop until an event of kind arrives at index >= *from;
  * returns it and moves *from past it, or NULL after T_WAIT_MS.
  */
-static const struct scanner_event *t_wait(struct t_ctx *t,
-					  enum scanner_event_kind kind,
-					  int *from)
+static const struct scanner_event *
+t_wait(struct t_ctx *t, enum scanner_event_kind kind, int *from)
 {
 	int timed_out = 0;
 	guint id = g_timeout_add(T_WAIT_MS, t_on_timeout, &timed_out);
@@ -193,9 +192,8 @@ static void t_settle(struct t_ctx *t)
 static void t_feed(struct t_ctx *t, uint32_t finger, uint32_t imp,
 		   uint64_t after)
 {
-	assert_int_equal(vimage_feeder_push_finger(t->feeder, finger, imp,
-						   after),
-			 0);
+	assert_int_equal(
+		vimage_feeder_push_finger(t->feeder, finger, imp, after), 0);
 }
 
 /* The next RESULT after *from, fed with finger/imp when armed. */
@@ -325,6 +323,34 @@ static void test_scanner_empty_gallery_scan_gives_no_match(void **st)
 	assert_int_equal(ev->outcome, SCAN_NO_MATCH);
 }
 
+static void test_scanner_gallery_change_while_armed_uses_new_keys(void **st)
+{
+	struct t_ctx *t = *st;
+	const struct scanner_event *ev;
+	struct scanner_print p = {.key = 99};
+	uint64_t gen;
+	int from;
+
+	assert_int_equal(t_gallery(t, T_FINGERS), 0);
+	t_settle(t);
+	/* Replace the gallery under a waiting identify: it restarts. */
+	p.blob = t_blob[2];
+	p.blob_len = t_blob_len[2];
+	gen = t_armed_gen(t);
+	from = t->n_ev;
+	assert_int_equal(scanner_gallery_set(t->s, &p, 1), 0);
+	ev = t_wait(t, SCANNER_EV_ARMED, &from);
+	assert_non_null(ev);
+	assert_true(ev->armed_gen > gen);
+	ev = t_scan(t, T_FINGER_BASE + 2, 11, &from);
+	assert_non_null(ev);
+	assert_int_equal(ev->outcome, SCAN_MATCH);
+	assert_int_equal(ev->print_key, 99);
+	ev = t_scan(t, T_FINGER_BASE, 11, &from);
+	assert_non_null(ev);
+	assert_int_equal(ev->outcome, SCAN_NO_MATCH);
+}
+
 static void test_scanner_retry_header_gives_retry_and_rearms(void **st)
 {
 	struct t_ctx *t = *st;
@@ -340,7 +366,8 @@ static void test_scanner_retry_header_gives_retry_and_rearms(void **st)
 		assert_non_null(t_wait(t, SCANNER_EV_ARMED, &armed_from));
 	gen = t_armed_gen(t);
 	assert_int_equal(vimage_feeder_push_header(t->feeder, VIMAGE_HDR_RETRY,
-						   VIMAGE_RETRY_CENTER, gen - 1),
+						   VIMAGE_RETRY_CENTER,
+						   gen - 1),
 			 0);
 	ev = t_wait(t, SCANNER_EV_RESULT, &from);
 	assert_non_null(ev);
@@ -403,9 +430,8 @@ static void test_scanner_unplug_gives_gone_and_removed(void **st)
 	k = t->n_ev;
 	if (!info.armed)
 		assert_non_null(t_wait(t, SCANNER_EV_ARMED, &k));
-	assert_int_equal(vimage_feeder_push_header(t->feeder,
-						   VIMAGE_HDR_UNPLUG, 0,
-						   t_armed_gen(t) - 1),
+	assert_int_equal(vimage_feeder_push_header(t->feeder, VIMAGE_HDR_UNPLUG,
+						   0, t_armed_gen(t) - 1),
 			 0);
 	k = from;
 	ev = t_wait(t, SCANNER_EV_RESULT, &k);
@@ -437,8 +463,7 @@ static void test_scanner_enroll_duplicate_finger_fails_with_owner(void **st)
 	assert_int_equal(ev->outcome, SCAN_MATCH);
 	assert_int_equal(ev->print_key, T_KEY_BASE + 1);
 	for (int i = from; i < k; i++)
-		assert_int_not_equal(t->ev[i].ev.kind,
-				     SCANNER_EV_ENROLL_STAGE);
+		assert_int_not_equal(t->ev[i].ev.kind, SCANNER_EV_ENROLL_STAGE);
 	/* Identify resumes: the owner is recognised again. */
 	ev = t_scan(t, T_FINGER_BASE + 1, 10, &k);
 	assert_non_null(ev);
@@ -465,15 +490,14 @@ static void test_scanner_bad_arguments_give_errors(void **st)
 	assert_int_equal(scanner_reader_info(t->s, 0, &info), 0);
 	assert_int_equal(info.gallery, 1);
 	assert_int_equal(scanner_reader_info(t->s, 1, &info), -ENOENT);
-	assert_int_equal(scanner_enroll_start(t->s, t->reader + 100),
-			 -ENODEV);
+	assert_int_equal(scanner_enroll_start(t->s, t->reader + 100), -ENODEV);
 	assert_int_equal(scanner_enroll_cancel(t->s), -ENOENT);
-	assert_int_equal(scanner_print_model(junk, sizeof(junk), model,
-					     sizeof(model)),
-			 -EINVAL);
-	assert_int_equal(scanner_print_model(t_blob[0], t_blob_len[0], model,
-					     4),
-			 -EINVAL);
+	assert_int_equal(
+		scanner_print_model(junk, sizeof(junk), model, sizeof(model)),
+		-EINVAL);
+	assert_int_equal(
+		scanner_print_model(t_blob[0], t_blob_len[0], model, 4),
+		-EINVAL);
 }
 
 int main(void)
@@ -489,7 +513,10 @@ int main(void)
 			test_scanner_identify_unknown_finger_gives_no_match,
 			t_setup, t_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_scanner_empty_gallery_scan_gives_no_match,
+			test_scanner_empty_gallery_scan_gives_no_match, t_setup,
+			t_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_scanner_gallery_change_while_armed_uses_new_keys,
 			t_setup, t_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_scanner_retry_header_gives_retry_and_rearms,

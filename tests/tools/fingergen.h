@@ -12,10 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FINGERGEN_W 256 /* default width, px (about 500 dpi, like NIST) */
-#define FINGERGEN_H 360 /* default height, px */
-#define FINGERGEN_MIN_DIM 64	/* smallest accepted width or height, px */
-#define FINGERGEN_MAX_DIM 2048	/* largest accepted width or height, px */
+#define FINGERGEN_W	  256 /* default width, px (about 500 dpi, like NIST) */
+#define FINGERGEN_H	  360 /* default height, px */
+#define FINGERGEN_MIN_DIM 64  /* smallest accepted width or height, px */
+#define FINGERGEN_MAX_DIM 2048 /* largest accepted width or height, px */
 
 /*
  * Renders impression impression_seed of finger finger_seed into img (w * h

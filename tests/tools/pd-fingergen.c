@@ -39,14 +39,14 @@ static int parse_u32(const char *opt, const char *s, uint32_t *out)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "finger", required_argument, NULL, 'f' },
-		{ "impression", required_argument, NULL, 'i' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "raw", no_argument, NULL, 'r' },
-		{ "width", required_argument, NULL, 'W' },
-		{ "height", required_argument, NULL, 'H' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"finger", required_argument, NULL, 'f'},
+		{"impression", required_argument, NULL, 'i'},
+		{"out", required_argument, NULL, 'o'},
+		{"raw", no_argument, NULL, 'r'},
+		{"width", required_argument, NULL, 'W'},
+		{"height", required_argument, NULL, 'H'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	uint32_t finger = 0, imp = 0, w = FINGERGEN_W, h = FINGERGEN_H;
 	const char *out = NULL;

@@ -28,14 +28,14 @@
 #define VIMAGE_HDR_UNPLUG (-5)
 
 /* libfprint 1.94.5 fp-device.h: FP_DEVICE_ERROR_REMOVED = 0x100, then */
-#define VIMAGE_ERR_GENERAL 0	/* FP_DEVICE_ERROR_GENERAL */
-#define VIMAGE_ERR_PROTO   5	/* FP_DEVICE_ERROR_PROTO */
-#define VIMAGE_ERR_TOO_HOT 257	/* FP_DEVICE_ERROR_TOO_HOT (0x101) */
+#define VIMAGE_ERR_GENERAL 0   /* FP_DEVICE_ERROR_GENERAL */
+#define VIMAGE_ERR_PROTO   5   /* FP_DEVICE_ERROR_PROTO */
+#define VIMAGE_ERR_TOO_HOT 257 /* FP_DEVICE_ERROR_TOO_HOT (0x101) */
 /* fp-device.h FpDeviceRetry */
-#define VIMAGE_RETRY_GENERAL	 0 /* FP_DEVICE_RETRY_GENERAL */
-#define VIMAGE_RETRY_TOO_SHORT	 1 /* FP_DEVICE_RETRY_TOO_SHORT */
-#define VIMAGE_RETRY_CENTER	 2 /* FP_DEVICE_RETRY_CENTER_FINGER */
-#define VIMAGE_RETRY_REMOVE	 3 /* FP_DEVICE_RETRY_REMOVE_FINGER */
+#define VIMAGE_RETRY_GENERAL   0 /* FP_DEVICE_RETRY_GENERAL */
+#define VIMAGE_RETRY_TOO_SHORT 1 /* FP_DEVICE_RETRY_TOO_SHORT */
+#define VIMAGE_RETRY_CENTER    2 /* FP_DEVICE_RETRY_CENTER_FINGER */
+#define VIMAGE_RETRY_REMOVE    3 /* FP_DEVICE_RETRY_REMOVE_FINGER */
 
 struct vimage;
 
@@ -70,9 +70,9 @@ int vimage_send_unplug(struct vimage *v);
  */
 struct vimage_gate {
 	pthread_mutex_t mu;
-	pthread_cond_t cv;	/* CLOCK_MONOTONIC */
-	uint64_t gen;		/* times NEEDED was seen */
-	int closed;		/* vimage_gate_shutdown(): wake everybody */
+	pthread_cond_t cv; /* CLOCK_MONOTONIC */
+	uint64_t gen;	   /* times NEEDED was seen */
+	int closed;	   /* vimage_gate_shutdown(): wake everybody */
 };
 
 void vimage_gate_init(struct vimage_gate *g);

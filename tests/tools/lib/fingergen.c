@@ -14,19 +14,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#define FG_SINGULARITIES 60	/* vortices per finger: ~55 minutiae */
-#define FG_SING_MIN_DIST 16.0	/* px between vortices, so pairs stay */
-#define FG_SING_TRIES	 2000	/* rejection-sampling budget */
-#define FG_PERIOD_MIN	 8.5	/* ridge period, px (500 dpi: ~0.45 mm) */
-#define FG_PERIOD_SPAN	 1.0	/* + up to this, px */
-#define FG_SHIFT_MAX	 4.0	/* impression shift, +- px */
-#define FG_ROT_MAX_DEG	 5.0	/* impression rotation, +- degrees */
-#define FG_NOISE_AMP	 24.0	/* grey levels of noise, peak */
-#define FG_CONTRAST	 105.0	/* ridge/valley half-swing, grey levels */
-#define FG_MASK_EDGE	 0.06	/* soft oval border, fraction of radius */
-#define FG_WARPS	 4	/* smooth phase warps: finger-specific flow */
-#define FG_WARP_AMP	 5.0	/* rad, peak of each warp */
-#define FG_WARP_WAVE	 0.025	/* rad/px, wave number of the warps */
+#define FG_SINGULARITIES 60    /* vortices per finger: ~55 minutiae */
+#define FG_SING_MIN_DIST 16.0  /* px between vortices, so pairs stay */
+#define FG_SING_TRIES	 2000  /* rejection-sampling budget */
+#define FG_PERIOD_MIN	 8.5   /* ridge period, px (500 dpi: ~0.45 mm) */
+#define FG_PERIOD_SPAN	 1.0   /* + up to this, px */
+#define FG_SHIFT_MAX	 4.0   /* impression shift, +- px */
+#define FG_ROT_MAX_DEG	 5.0   /* impression rotation, +- degrees */
+#define FG_NOISE_AMP	 24.0  /* grey levels of noise, peak */
+#define FG_CONTRAST	 105.0 /* ridge/valley half-swing, grey levels */
+#define FG_MASK_EDGE	 0.06  /* soft oval border, fraction of radius */
+#define FG_WARPS	 4     /* smooth phase warps: finger-specific flow */
+#define FG_WARP_AMP	 5.0   /* rad, peak of each warp */
+#define FG_WARP_WAVE	 0.025 /* rad/px, wave number of the warps */
 #define FG_PI		 3.14159265358979323846
 
 struct fg_rng {
@@ -56,22 +56,21 @@ static double fg_sym(struct fg_rng *r)
 }
 
 struct fg_finger {
-	double core_x, core_y;	 /* carrier centre, px from image centre */
-	double squash;		 /* vertical stretch of the carrier rings */
-	double period;		 /* ridge period, px */
-	double ax, ay;		 /* oval half-axes, px */
-	double ox, oy;		 /* oval centre, px from image centre */
+	double core_x, core_y; /* carrier centre, px from image centre */
+	double squash;	       /* vertical stretch of the carrier rings */
+	double period;	       /* ridge period, px */
+	double ax, ay;	       /* oval half-axes, px */
+	double ox, oy;	       /* oval centre, px from image centre */
 	double wk[FG_WARPS], wx[FG_WARPS], wy[FG_WARPS], wp[FG_WARPS];
-				 /* phase warp: amplitude, wave vector, phase */
-	int n;			 /* vortices used */
+	/* phase warp: amplitude, wave vector, phase */
+	int n; /* vortices used */
 	double sx[FG_SINGULARITIES], sy[FG_SINGULARITIES];
 	double q[FG_SINGULARITIES]; /* +1 or -1 */
 };
 
 static void fg_finger_make(uint32_t seed, int w, int h, struct fg_finger *f)
 {
-	struct fg_rng r = { .s = 0x5eed0000ULL ^ ((uint64_t)seed << 20) ^
-				 seed };
+	struct fg_rng r = {.s = 0x5eed0000ULL ^ ((uint64_t)seed << 20) ^ seed};
 	int tries = 0;
 
 	fg_next(&r);
@@ -96,8 +95,7 @@ static void fg_finger_make(uint32_t seed, int w, int h, struct fg_finger *f)
 		double x = fg_sym(&r) * f->ax * 0.85;
 		double y = fg_sym(&r) * f->ay * 0.85;
 		double q = fg_unit(&r) < 0.5 ? -1.0 : 1.0;
-		int ok = (x * x) / (f->ax * f->ax) +
-				 (y * y) / (f->ay * f->ay) <
+		int ok = (x * x) / (f->ax * f->ax) + (y * y) / (f->ay * f->ay) <
 			 0.85 * 0.85;
 
 		for (int i = 0; ok && i < f->n; i++) {
@@ -124,7 +122,8 @@ static double fg_finger_grey(const struct fg_finger *f, double x, double y)
 	double dx = x - f->core_x, dy = (y - f->core_y) * f->squash;
 	double ph = 2.0 * FG_PI * sqrt(dx * dx + dy * dy) / f->period;
 	double ex = x - f->ox, ey = y - f->oy;
-	double e = sqrt((ex * ex) / (f->ax * f->ax) + (ey * ey) / (f->ay * f->ay));
+	double e =
+		sqrt((ex * ex) / (f->ax * f->ax) + (ey * ey) / (f->ay * f->ay));
 	double m;
 
 	if (e >= 1.0)
@@ -142,9 +141,9 @@ int fingergen_render(uint32_t finger_seed, uint32_t impression_seed,
 		     uint8_t *img, int w, int h)
 {
 	struct fg_finger f;
-	struct fg_rng r = { .s = 0x1a9e0000ULL ^
-				 ((uint64_t)impression_seed << 24) ^
-				 ((uint64_t)finger_seed << 2) };
+	struct fg_rng r = {.s = 0x1a9e0000ULL ^
+				((uint64_t)impression_seed << 24) ^
+				((uint64_t)finger_seed << 2)};
 	double sh_x = 0, sh_y = 0, th = 0, noise = 0, c, s;
 
 	if (!img || w < FINGERGEN_MIN_DIM || h < FINGERGEN_MIN_DIM ||

@@ -24,8 +24,8 @@ struct vimage {
 
 int vimage_connect(const char *path, int timeout_ms, struct vimage **out)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct timespec step = { 0, VIMAGE_CONNECT_STEP_NS };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct timespec step = {0, VIMAGE_CONNECT_STEP_NS};
 	struct vimage *v;
 	long waited_ms = 0;
 	int fd;
@@ -92,7 +92,7 @@ static int vimage_write_all(int fd, const void *buf, size_t len)
 
 int vimage_send_header(struct vimage *v, int32_t a, int32_t b)
 {
-	int32_t hdr[2] = { a, b };
+	int32_t hdr[2] = {a, b};
 
 	if (!v)
 		return -EINVAL;
@@ -344,8 +344,8 @@ static int vimage_feeder_push(struct vimage_feeder *f,
 int vimage_feeder_push_finger(struct vimage_feeder *f, uint32_t finger,
 			      uint32_t imp, uint64_t after)
 {
-	struct vimage_job j = { .is_image = 1, .finger = finger, .imp = imp,
-				.after = after };
+	struct vimage_job j = {
+		.is_image = 1, .finger = finger, .imp = imp, .after = after};
 
 	return vimage_feeder_push(f, &j);
 }
@@ -353,7 +353,7 @@ int vimage_feeder_push_finger(struct vimage_feeder *f, uint32_t finger,
 int vimage_feeder_push_header(struct vimage_feeder *f, int32_t a, int32_t b,
 			      uint64_t after)
 {
-	struct vimage_job j = { .a = a, .b = b, .after = after };
+	struct vimage_job j = {.a = a, .b = b, .after = after};
 
 	return vimage_feeder_push(f, &j);
 }
