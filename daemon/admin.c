@@ -28,8 +28,16 @@ void admin_reply_line(struct admin_ctx *a, const char *type, const char *text)
 
 	control_buf_init(&b, line, sizeof(line));
 	control_buf_add(&b, type);
-	if (text)
-		control_buf_add(&b, text);
+	/* text is TAB-separated fields: each becomes a field of its own */
+	while (text) {
+		const char *tab = strchr(text, '\t');
+		char field[REPLY_MAX];
+
+		snprintf(field, sizeof(field), "%.*s",
+			 tab ? (int)(tab - text) : (int)strlen(text), text);
+		control_buf_add(&b, field);
+		text = tab ? tab + 1 : NULL;
+	}
 	if (control_buf_end(&b) < 0)
 		snprintf(line, sizeof(line), "%s\treply too long\n", type);
 	a->reply(a->reply_ud, line);

@@ -58,6 +58,7 @@ struct waiter {
 	struct client *c;
 	int reader;
 	uint64_t after_gen;
+	int enrolment; /* only an arm of a running enrolment counts */
 	guint timeout_src;
 	struct waiter *next;
 };
@@ -277,6 +278,8 @@ static void waiter_finish(struct daemon *d, struct waiter *w, int rc)
 		snprintf(gen, sizeof(gen), "%llu",
 			 (unsigned long long)d->armed_gen[w->reader]);
 		admin_reply_ok(&a, "gen", gen);
+	} else if (rc == -ENOENT) {
+		admin_reply_err(&a, rc, "no enrolment is running");
 	} else {
 		admin_reply_err(&a, rc, "reader %d: not armed in time",
 				w->reader);
@@ -299,8 +302,10 @@ static void waiters_check(struct daemon *d)
 
 	for (; w; w = next) {
 		next = w->next;
-		if (d->armed[w->reader] &&
-		    d->armed_gen[w->reader] > w->after_gen)
+		if (w->enrolment && !d->enr.c)
+			waiter_finish(d, w, -ENOENT);
+		else if (d->armed[w->reader] &&
+			 d->armed_gen[w->reader] > w->after_gen)
 			waiter_finish(d, w, 0);
 	}
 }
@@ -329,6 +334,7 @@ static void cmd_wait_armed(struct daemon *d, struct client *c,
 	w->c = c;
 	w->reader = (int)reader;
 	w->after_gen = after;
+	w->enrolment = control_get(m, "enrolment") != NULL;
 	w->next = d->waiters;
 	d->waiters = w;
 	w->timeout_src = g_timeout_add((guint)timeout, waiter_timeout, w);
@@ -344,6 +350,7 @@ static void enrol_end(struct daemon *d)
 	memset(&d->enr, 0, sizeof(d->enr));
 	lights_state(d, scanner_reader_count(d->scanner) ? LIGHT_READY :
 							   LIGHT_FAULT);
+	waiters_check(d); /* enrolment-only waits end here */
 }
 
 static gboolean enrol_timeout(gpointer ud)
@@ -1062,33 +1069,6 @@ static gboolean on_hup(gpointer ud)
 	return G_SOURCE_CONTINUE;
 }
 
-/* libfprint and GLib log through our sink, one line per event. */
-static GLogWriterOutput log_writer(GLogLevelFlags level,
-				   const GLogField *fields, gsize n,
-				   gpointer ud)
-{
-	const char *msg = NULL, *domain = NULL;
-
-	(void)ud;
-	for (gsize i = 0; i < n; i++) {
-		if (strcmp(fields[i].key, "MESSAGE") == 0)
-			msg = fields[i].value;
-		else if (strcmp(fields[i].key, "GLIB_DOMAIN") == 0)
-			domain = fields[i].value;
-	}
-	if (!msg)
-		return G_LOG_WRITER_HANDLED;
-	if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL))
-		log_warnx("%s: %s", domain ? domain : "glib", msg);
-	else if (level & G_LOG_LEVEL_WARNING)
-		log_warnx("%s: %s", domain ? domain : "glib", msg);
-	else if (level & (G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO))
-		log_info("%s: %s", domain ? domain : "glib", msg);
-	else
-		log_debug("%s: %s", domain ? domain : "glib", msg);
-	return G_LOG_WRITER_HANDLED;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -1176,7 +1156,7 @@ int main(int argc, char **argv)
 	}
 	snprintf(d->conf_path, sizeof(d->conf_path), "%s", conf_path);
 	log_init(debug || isatty(2) ? LOG_TO_TTY : LOG_TO_STDERR, debug);
-	g_log_set_writer_func(log_writer, NULL, NULL);
+	/* scanner.c routes GLib and libfprint messages into log.h. */
 	signal(SIGPIPE, SIG_IGN);
 
 	if (crypto_init() < 0)

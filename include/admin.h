@@ -38,6 +38,7 @@ int admin_dispatch(struct admin_ctx *a, const struct control_msg *m);
 void admin_reply_ok(struct admin_ctx *a, const char *key, const char *value);
 void admin_reply_err(struct admin_ctx *a, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Sends "type" followed by text's TAB-separated parts as fields. */
 void admin_reply_line(struct admin_ctx *a, const char *type,
 		      const char *text);
 

@@ -19,7 +19,9 @@ static void usage(FILE *f)
 		   "[--reader N]\n"
 		   "         (--finger N [--impression K] | --retry CODE | "
 		   "--error CODE | --unplug)\n"
-		   "         [--no-wait] [--timeout MS]\n"
+		   "         [--no-wait] [--enrolment] [--timeout MS]\n"
+		   "--enrolment sends only into a running enrolment (exit 3 "
+		   "when none runs).\n"
 		   "The virtual_image socket defaults to $FP_VIRTUAL_IMAGE.\n");
 }
 
@@ -35,6 +37,7 @@ int main(int argc, char **argv)
 		{ "error", required_argument, NULL, 'E' },
 		{ "unplug", no_argument, NULL, 'U' },
 		{ "no-wait", no_argument, NULL, 'n' },
+		{ "enrolment", no_argument, NULL, 'e' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -82,6 +85,9 @@ int main(int argc, char **argv)
 		case 'n':
 			f.wait_after = 0;
 			break;
+		case 'e':
+			f.enrolment = 1;
+			break;
 		case 't':
 			f.timeout_ms = atoi(optarg);
 			break;
@@ -103,6 +109,8 @@ int main(int argc, char **argv)
 	}
 	f.ctl = conf.socket_path;
 	rc = pdfeed_send(&f);
+	if (rc == -ENOENT && f.enrolment)
+		return 3;
 	if (rc < 0) {
 		fprintf(stderr, "pd-feed: %s\n", strerror(-rc));
 		return 1;

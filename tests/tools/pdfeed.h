@@ -12,9 +12,10 @@
 #include <stdint.h>
 
 /* Asks presensid to answer once reader is armed with a generation above
- * after; *gen gets it.  0, -ETIMEDOUT, or -errno talking to the socket. */
+ * after; *gen gets it.  enrolment: only while an enrolment runs, else
+ * -ENOENT.  0, -ETIMEDOUT, or -errno talking to the socket. */
 int pdfeed_wait_armed(const char *ctl, int reader, uint64_t after,
-		      int timeout_ms, uint64_t *gen);
+		      int enrolment, int timeout_ms, uint64_t *gen);
 
 enum pdfeed_kind {
 	PDFEED_IMAGE = 0, /* fingergen finger/impression */
@@ -31,6 +32,7 @@ struct pdfeed {
 	uint32_t finger, impression; /* PDFEED_IMAGE */
 	int code;		     /* PDFEED_RETRY / PDFEED_ERROR */
 	int wait_after;		     /* wait for the re-arm after sending */
+	int enrolment;		     /* send only into a running enrolment */
 	int timeout_ms;		     /* per wait */
 };
 

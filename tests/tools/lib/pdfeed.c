@@ -16,7 +16,7 @@
 #include "tools/vimage.h"
 
 int pdfeed_wait_armed(const char *ctl, int reader, uint64_t after,
-		      int timeout_ms, uint64_t *gen)
+		      int enrolment, int timeout_ms, uint64_t *gen)
 {
 	struct control_reader rb;
 	struct control_msg m;
@@ -27,8 +27,9 @@ int pdfeed_wait_armed(const char *ctl, int reader, uint64_t after,
 	if (fd < 0)
 		return fd;
 	snprintf(req, sizeof(req),
-		 "wait-armed\treader=%d\tafter=%llu\ttimeout_ms=%d\n", reader,
-		 (unsigned long long)after, timeout_ms);
+		 "wait-armed\treader=%d\tafter=%llu\ttimeout_ms=%d%s\n",
+		 reader, (unsigned long long)after, timeout_ms,
+		 enrolment ? "\tenrolment=1" : "");
 	rc = control_write_all(fd, req, strlen(req));
 	memset(&rb, 0, sizeof(rb));
 	if (rc == 0)
@@ -55,7 +56,8 @@ int pdfeed_send(const struct pdfeed *f)
 	uint64_t gen = 0;
 	int rc;
 
-	rc = pdfeed_wait_armed(f->ctl, f->reader, 0, f->timeout_ms, &gen);
+	rc = pdfeed_wait_armed(f->ctl, f->reader, 0, f->enrolment,
+			       f->timeout_ms, &gen);
 	if (rc < 0)
 		return rc;
 	rc = vimage_connect(f->vimage, f->timeout_ms, &v);
@@ -86,8 +88,8 @@ int pdfeed_send(const struct pdfeed *f)
 		break;
 	}
 	if (rc == 0 && f->wait_after)
-		rc = pdfeed_wait_armed(f->ctl, f->reader, gen, f->timeout_ms,
-				       NULL);
+		rc = pdfeed_wait_armed(f->ctl, f->reader, gen, 0,
+				       f->timeout_ms, NULL);
 	vimage_close(v);
 	return rc;
 }

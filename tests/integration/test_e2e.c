@@ -1,0 +1,542 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * End to end: the real build/presensid with libfprint's virtual_image
+ * reader, a temp SQLite store and the sim lights, driven through the real
+ * build/presensi CLI.  Five synthetic fingers are enrolled, then fresh
+ * impressions are presented on the simulated clock and the database rows
+ * and the light log are checked.  Images are paced on the reader's
+ * finger-status through the daemon (pdfeed), never on sleeps.
+ * The tests of the group run in order against one daemon.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "civil.h"
+#include "fakes/testutil.h"
+#include "store.h"
+#include "tools/pdfeed.h"
+#include "tools/vimage.h"
+
+#define DAY	"2026-11-23" /* a Monday */
+#define WIB	420
+#define TIMEOUT 20000 /* ms for one wait on the reader */
+
+static char *dir;
+static char conf_path[512], ctl[512], vsock[512], simlog[512], db[512];
+static char bin_d[512], bin_c[512];
+static pid_t daemon_pid;
+
+static void write_conf(void)
+{
+	char text[4096];
+
+	snprintf(text, sizeof(text),
+		 "[desa]\nid = 3517012001\nname = Desa Uji\n"
+		 "timezone = Asia/Jakarta\n[store]\npath = %s\n"
+		 "[control]\nsocket = %s\n[lights]\nbackend = sim\n"
+		 "sim_log = %s\n[punch]\nduplicate_window_s = 120\n"
+		 "[clock]\nsource = simulated\n"
+		 "simulated_start = " DAY " 06:00:00\n"
+		 "[rules]\nprofile = %s/firmware/profiles/"
+		 "ppu-24-2018-5hari.ini\n",
+		 db, ctl, simlog, getenv("PD_TOP") ? getenv("PD_TOP") : ".");
+	assert_int_equal(testutil_write(conf_path, text), 0);
+}
+
+/* Runs the CLI with the test config; returns exit code, output in *out. */
+static int cli(char **out, ...)
+{
+	char *argv[24];
+	int n = 0, rc;
+	va_list ap;
+	const char *a;
+
+	argv[n++] = bin_c;
+	argv[n++] = "--config";
+	argv[n++] = conf_path;
+	va_start(ap, out);
+	while ((a = va_arg(ap, const char *)) && n < 23)
+		argv[n++] = (char *)(uintptr_t)a;
+	va_end(ap);
+	argv[n] = NULL;
+	rc = testutil_run(argv, out);
+	return rc;
+}
+
+static int cli_ok(const char *a1, const char *a2, const char *a3,
+		  const char *a4)
+{
+	char *out = NULL;
+	int rc = cli(&out, a1, a2, a3, a4, NULL);
+
+	if (rc != 0)
+		print_message("presensi %s %s: %s\n", a1, a2 ? a2 : "", out);
+	free(out);
+	return rc;
+}
+
+static int start_daemon(void)
+{
+	char *out = NULL;
+
+	daemon_pid = fork();
+	if (daemon_pid == 0) {
+		char logp[600];
+		FILE *l;
+
+		snprintf(logp, sizeof(logp), "%s/presensid.log", dir);
+		l = freopen(logp, "w", stderr);
+		(void)l;
+		setenv("FP_DRIVERS_WHITELIST", "virtual_image", 1);
+		setenv("FP_DRIVERS_ALLOWLIST", "virtual_image", 1);
+		setenv("FP_VIRTUAL_IMAGE", vsock, 1);
+		execl(bin_d, bin_d, "--config", conf_path, (char *)NULL);
+		_exit(127);
+	}
+	/* ready when it answers status with a reader */
+	for (int i = 0; i < 400; i++) {
+		int rc = cli(&out, "status", NULL);
+
+		if (rc == 0 && strstr(out, "readers          1")) {
+			free(out);
+			return 0;
+		}
+		free(out);
+		out = NULL;
+		if (waitpid(daemon_pid, NULL, WNOHANG) == daemon_pid)
+			return -1;
+		usleep(50 * 1000); /* start-up poll, not a pacing sleep */
+	}
+	return -1;
+}
+
+static int stop_daemon(void)
+{
+	int status = -1;
+
+	if (daemon_pid <= 0)
+		return -1;
+	kill(daemon_pid, SIGTERM);
+	waitpid(daemon_pid, &status, 0);
+	daemon_pid = 0;
+	return status;
+}
+
+static int group_setup(void **state)
+{
+	const char *o = getenv("O") ? getenv("O") : "build";
+	char cwd[400];
+
+	(void)state;
+	if (access("/dev/null", R_OK) != 0)
+		return -1;
+	dir = testutil_tmpdir("e2e");
+	if (!dir || !getcwd(cwd, sizeof(cwd)))
+		return -1;
+	setenv("PD_TOP", cwd, 0);
+	snprintf(conf_path, sizeof(conf_path), "%s/presensi.conf", dir);
+	snprintf(ctl, sizeof(ctl), "%s/ctl.sock", dir);
+	snprintf(vsock, sizeof(vsock), "%s/vimage.sock", dir);
+	snprintf(simlog, sizeof(simlog), "%s/lights.log", dir);
+	snprintf(db, sizeof(db), "%s/presensi.db", dir);
+	snprintf(bin_d, sizeof(bin_d), "%s/%s/presensid", cwd, o);
+	snprintf(bin_c, sizeof(bin_c), "%s/%s/presensi", cwd, o);
+	write_conf();
+	return start_daemon();
+}
+
+static int group_teardown(void **state)
+{
+	char logp[600], *log;
+
+	(void)state;
+	stop_daemon();
+	snprintf(logp, sizeof(logp), "%s/presensid.log", dir);
+	if (getenv("PD_SHOW_LOG") && (log = testutil_slurp(logp, NULL))) {
+		print_message("%s", log);
+		free(log);
+	}
+	testutil_rmtree_free(dir);
+	return 0;
+}
+
+static int feed(uint32_t finger, uint32_t impression)
+{
+	struct pdfeed f = { .ctl = ctl, .vimage = vsock, .kind = PDFEED_IMAGE,
+			    .finger = finger, .impression = impression,
+			    .wait_after = 1, .timeout_ms = TIMEOUT };
+
+	return pdfeed_send(&f);
+}
+
+/* The newest light state other than the return to "ready". */
+static void last_light(char *out, size_t cap)
+{
+	char *log = testutil_slurp(simlog, NULL), *line, *save = NULL;
+
+	snprintf(out, cap, "none");
+	if (!log)
+		return;
+	for (line = strtok_r(log, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *st = strchr(line, ' ');
+
+		if (st && strcmp(st + 1, "ready") != 0)
+			snprintf(out, cap, "%s", st + 1);
+	}
+	free(log);
+}
+
+static int count_lights(const char *state)
+{
+	char *log = testutil_slurp(simlog, NULL), pat[64];
+	int n;
+
+	if (!log)
+		return 0;
+	snprintf(pat, sizeof(pat), " %s\n", state);
+	n = testutil_count(log, pat);
+	free(log);
+	return n;
+}
+
+struct last_punch {
+	int n;
+	struct punch p;
+};
+
+static int note_punch(void *ud, const struct punch *p)
+{
+	struct last_punch *l = ud;
+
+	l->n++;
+	if (p->seq > l->p.seq)
+		l->p = *p;
+	return 0;
+}
+
+static struct last_punch punches_on(const char *day)
+{
+	struct last_punch l;
+	struct store *st;
+	pd_day_t d;
+
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(civil_date_parse(day, &d), 0);
+	assert_int_equal(store_open(db, NULL, STORE_RDONLY, NULL, &st), 0);
+	assert_int_equal(store_punch_each(st, d, d, NULL, note_punch, &l), 0);
+	store_close(st);
+	return l;
+}
+
+static struct last_punch punches_today(void)
+{
+	return punches_on(DAY);
+}
+
+static void set_clock(const char *hms)
+{
+	char at[40];
+
+	snprintf(at, sizeof(at), DAY " %s", hms);
+	assert_int_equal(cli_ok("clock", "set", "--at", at), 0);
+}
+
+/* Enrols finger seed for id: the CLI runs in a child, images are fed. */
+static int enroll(const char *id, uint32_t seed, char **out_text)
+{
+	char outp[600];
+	pid_t pid;
+	int status = -1, fed = 0;
+
+	snprintf(outp, sizeof(outp), "%s/enroll-%s.out", dir, id);
+	pid = fork();
+	if (pid == 0) {
+		if (!freopen(outp, "w", stdout) || !freopen(outp, "a", stderr))
+			_exit(126);
+		execl(bin_c, bin_c, "--config", conf_path, "enroll", "--id",
+		      id, "--finger", "right-index", "--by", "test",
+		      (char *)NULL);
+		_exit(127);
+	}
+	/* wait until the daemon asks for the finger, then feed until done */
+	for (int i = 0; i < 2000; i++) {
+		char *t = testutil_slurp(outp, NULL);
+		int asked = t && strstr(t, "place the finger");
+
+		free(t);
+		if (asked || waitpid(pid, &status, WNOHANG) == pid)
+			break;
+		usleep(10 * 1000);
+	}
+	/* one check scan, then the stages: feed while the enrolment runs */
+	for (;;) {
+		struct pdfeed f = { .ctl = ctl, .vimage = vsock,
+				    .kind = PDFEED_IMAGE, .finger = seed,
+				    .impression = 1 + (uint32_t)fed,
+				    .wait_after = 1, .enrolment = 1,
+				    .timeout_ms = TIMEOUT };
+
+		if (fed >= 12 || pdfeed_send(&f) < 0)
+			break;
+		fed++;
+	}
+	if (waitpid(pid, &status, 0) < 0 && errno != ECHILD)
+		return -1;
+	if (out_text)
+		*out_text = testutil_slurp(outp, NULL);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static const char *const ids[] = { "101", "102", "103", "104", "105" };
+
+static void test_e2e_enroll_five_synthetic_fingers(void **state)
+{
+	char *out = NULL, name[32], jab[32];
+
+	(void)state;
+	for (int i = 0; i < 5; i++) {
+		snprintf(name, sizeof(name), "Orang %d", i + 1);
+		snprintf(jab, sizeof(jab), "Kasi %d", i + 1);
+		char *argv_out = NULL;
+		int rc = cli(&argv_out, "person", "add", "--id", ids[i],
+			     "--name", name, "--jabatan", jab, "--since",
+			     "2026-11-01", NULL);
+
+		assert_int_equal(rc, 0);
+		free(argv_out);
+	}
+	for (int i = 0; i < 5; i++) {
+		int rc = enroll(ids[i], 101 + (uint32_t)i, &out);
+
+		if (rc != 0)
+			fail_msg("enrol %s: rc %d: %s", ids[i], rc, out);
+		assert_non_null(strstr(out, "stage 1/"));
+		assert_non_null(strstr(out, "enrolled"));
+		free(out);
+	}
+	assert_true(count_lights("enroll-stage") >= 5 * 5);
+	assert_int_equal(cli(&out, "status", NULL), 0);
+	assert_non_null(strstr(out, "prints_loaded    5"));
+	free(out);
+}
+
+static void test_e2e_duplicate_finger_enrolment_is_refused(void **state)
+{
+	char *out = NULL;
+
+	(void)state;
+	assert_int_equal(cli(&out, "person", "add", "--id", "106", "--name",
+			     "Orang 6", "--jabatan", "Kasun", NULL),
+			 0);
+	free(out);
+	/* person 106 presents person 103's finger */
+	assert_int_equal(enroll("106", 103, &out), 1);
+	assert_non_null(strstr(out, "already enrolled to person 103"));
+	free(out);
+	assert_int_equal(cli(&out, "status", NULL), 0);
+	assert_non_null(strstr(out, "prints_loaded    5"));
+	assert_non_null(strstr(out, "no-print  106"));
+	free(out);
+}
+
+static void test_e2e_each_finger_punches_the_right_person(void **state)
+{
+	char light[32];
+
+	(void)state;
+	set_clock("07:10:00");
+	for (int i = 0; i < 5; i++) {
+		char hms[16];
+
+		snprintf(hms, sizeof(hms), "07:1%d:00", i);
+		set_clock(hms);
+		assert_int_equal(feed(101 + (uint32_t)i, 20), 0);
+		struct last_punch l = punches_today();
+
+		assert_int_equal(l.n, i + 1);
+		assert_string_equal(l.p.person, ids[i]);
+		assert_false(l.p.flags & PUNCH_F_SUPPRESSED);
+		last_light(light, sizeof(light));
+		assert_string_equal(light, "ok");
+	}
+}
+
+static void test_e2e_unknown_finger_lights_red_and_stores_nothing(void **state)
+{
+	char light[32];
+	int before = punches_today().n;
+
+	(void)state;
+	assert_int_equal(feed(777, 3), 0);
+	assert_int_equal(punches_today().n, before);
+	last_light(light, sizeof(light));
+	assert_string_equal(light, "unknown");
+}
+
+static void test_e2e_double_tap_is_a_suppressed_row(void **state)
+{
+	char light[32];
+	struct last_punch l;
+
+	(void)state;
+	set_clock("07:15:30"); /* 102 punched at 07:11:00, 270 s ago */
+	assert_int_equal(feed(102, 21), 0);
+	set_clock("07:16:10"); /* 40 s later: a repeat tap */
+	assert_int_equal(feed(102, 22), 0);
+	l = punches_today();
+	assert_string_equal(l.p.person, "102");
+	assert_true(l.p.flags & PUNCH_F_SUPPRESSED);
+	last_light(light, sizeof(light));
+	assert_string_equal(light, "flagged");
+}
+
+static void test_e2e_grace_boundary_on_the_simulated_clock(void **state)
+{
+	char light[32], *out = NULL;
+
+	(void)state;
+	/* a second day: Tuesday, first punches of the day */
+	assert_int_equal(cli_ok("clock", "set", "--at",
+				"2026-11-24 07:30:59"),
+			 0);
+	assert_int_equal(feed(101, 30), 0);
+	last_light(light, sizeof(light));
+	assert_string_equal(light, "ok");
+	assert_int_equal(cli_ok("clock", "set", "--at",
+				"2026-11-24 07:31:00"),
+			 0);
+	assert_int_equal(feed(102, 30), 0);
+	last_light(light, sizeof(light));
+	assert_string_equal(light, "late");
+	/* the rekap agrees: 101 on time, 102 one minute late (TL1) */
+	assert_int_equal(cli_ok("clock", "set", "--at",
+				"2026-11-24 23:00:00"),
+			 0);
+	assert_int_equal(cli(&out, "rekap", "--date", "2026-11-24", "--format",
+			     "csv", "--daily", NULL),
+			 0);
+	assert_non_null(strstr(out, "101"));
+	assert_non_null(strstr(out, "07:30:59"));
+	assert_non_null(strstr(out, "07:31:00"));
+	free(out);
+}
+
+static void test_e2e_retry_blinks_red_once_and_rearms(void **state)
+{
+	struct pdfeed f = { .ctl = ctl, .vimage = vsock, .kind = PDFEED_RETRY,
+			    .code = VIMAGE_RETRY_CENTER, .wait_after = 1,
+			    .timeout_ms = TIMEOUT };
+	int before = punches_today().n, retries = count_lights("retry");
+
+	(void)state;
+	assert_int_equal(pdfeed_send(&f), 0);
+	assert_int_equal(count_lights("retry"), retries + 1);
+	assert_int_equal(punches_today().n, before);
+	/* and the reader still identifies afterwards */
+	assert_int_equal(cli_ok("clock", "set", "--at",
+				"2026-11-25 07:20:00"),
+			 0);
+	assert_int_equal(feed(104, 40), 0);
+	assert_string_equal(punches_on("2026-11-25").p.person, "104");
+}
+
+static void test_e2e_chain_verifies_after_the_morning(void **state)
+{
+	char *out = NULL;
+
+	(void)state;
+	assert_int_equal(cli(&out, "chain", "verify", NULL), 0);
+	assert_non_null(strstr(out, "chain OK"));
+	free(out);
+}
+
+static void test_e2e_too_hot_pauses_then_rearms_without_crash(void **state)
+{
+	struct pdfeed f = { .ctl = ctl, .vimage = vsock, .kind = PDFEED_ERROR,
+			    .code = VIMAGE_ERR_TOO_HOT, .wait_after = 1,
+			    .timeout_ms = TIMEOUT };
+	char logp[600], *log = NULL;
+
+	(void)state;
+	/* TOO_HOT cancels the identify; the reader is paused, then re-armed
+	 * when libfprint says it is cool (here at once: the injected error
+	 * does not heat the virtual device).  wait_after proves the re-arm. */
+	assert_int_equal(pdfeed_send(&f), 0);
+	snprintf(logp, sizeof(logp), "%s/presensid.log", dir);
+	log = testutil_slurp(logp, NULL);
+	assert_non_null(log);
+	assert_non_null(strstr(log, "too hot: paused until it cools"));
+	assert_non_null(strstr(log, "cooled down: identify re-armed"));
+	free(log);
+	assert_int_equal(waitpid(daemon_pid, NULL, WNOHANG), 0);
+	/* and it identifies again */
+	assert_int_equal(cli_ok("clock", "set", "--at",
+				"2026-11-25 16:10:00"),
+			 0);
+	assert_int_equal(feed(105, 41), 0);
+	assert_string_equal(punches_on("2026-11-25").p.person, "105");
+}
+
+static void test_e2e_unplug_drops_reader_and_lights_fault(void **state)
+{
+	struct vimage *v = NULL;
+	char *out = NULL;
+	int faults = count_lights("fault");
+
+	(void)state;
+	assert_int_equal(vimage_connect(vsock, TIMEOUT, &v), 0);
+	assert_int_equal(vimage_send_unplug(v), 0);
+	vimage_close(v);
+	/* the removal arrives asynchronously; poll the light log */
+	for (int i = 0; i < 250 && count_lights("fault") == faults; i++)
+		usleep(20 * 1000);
+	assert_int_equal(count_lights("fault"), faults + 1);
+	assert_int_equal(cli(&out, "status", NULL), 0);
+	assert_non_null(strstr(out, "readers          0"));
+	free(out);
+	/* SIGTERM: exit 0, lights off */
+	int st = stop_daemon();
+
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	{
+		char light[32];
+		char *log = testutil_slurp(simlog, NULL);
+
+		assert_non_null(log);
+		assert_non_null(strstr(log, " off\n"));
+		free(log);
+		(void)light;
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_e2e_enroll_five_synthetic_fingers),
+		cmocka_unit_test(test_e2e_duplicate_finger_enrolment_is_refused),
+		cmocka_unit_test(test_e2e_each_finger_punches_the_right_person),
+		cmocka_unit_test(
+			test_e2e_unknown_finger_lights_red_and_stores_nothing),
+		cmocka_unit_test(test_e2e_double_tap_is_a_suppressed_row),
+		cmocka_unit_test(test_e2e_grace_boundary_on_the_simulated_clock),
+		cmocka_unit_test(test_e2e_retry_blinks_red_once_and_rearms),
+		cmocka_unit_test(test_e2e_chain_verifies_after_the_morning),
+		cmocka_unit_test(
+			test_e2e_too_hot_pauses_then_rearms_without_crash),
+		cmocka_unit_test(test_e2e_unplug_drops_reader_and_lights_fault),
+	};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
