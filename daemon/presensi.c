@@ -498,19 +498,44 @@ static int cmd_excuse_list(const struct cli_args *a)
 	return rc < 0 ? 1 : 0;
 }
 
-struct punch_print {
-	struct store *st;
-	int csv;
-	int n;
+struct punch_list {
+	struct punch *p;
+	size_t n, cap;
 };
 
-static int print_punch(void *ud, const struct punch *p)
+static int collect_punch(void *ud, const struct punch *p)
 {
-	struct punch_print *pp = ud;
+	struct punch_list *l = ud;
+
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 64;
+		struct punch *np = reallocarray(l->p, nc, sizeof(*np));
+
+		if (!np)
+			return -ENOMEM;
+		l->p = np;
+		l->cap = nc;
+	}
+	l->p[l->n++] = *p;
+	return 0;
+}
+
+/* The store gives punches by person; people read them by time. */
+static int cmp_punch_time(const void *a, const void *b)
+{
+	const struct punch *x = a, *y = b;
+
+	if (x->at_utc != y->at_utc)
+		return x->at_utc < y->at_utc ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void print_punch(struct store *st, const struct punch *p, int csv)
+{
 	struct person who;
 	char local[CIVIL_LOCAL_LEN], iso[21], flags[80] = "";
 
-	if (store_person_get(pp->st, p->person, &who) < 0)
+	if (store_person_get(st, p->person, &who) < 0)
 		snprintf(who.name, sizeof(who.name), "?");
 	civil_local_format(p->at_utc, conf.offset_min, local);
 	ledger_iso_utc(p->at_utc, iso);
@@ -526,51 +551,61 @@ static int print_punch(void *ud, const struct punch *p)
 		strcat(flags, "simulasi ");
 	if (flags[0])
 		flags[strlen(flags) - 1] = '\0';
-	if (pp->csv)
+	if (csv)
 		printf("%lld,%s,\"%s\",%s,%s,%s,%s\n", (long long)p->seq,
 		       p->person, who.name, local + 11, iso, p->source, flags);
 	else
 		printf("%6lld  %s  %-12s %-28.28s %-7s %s\n",
 		       (long long)p->seq, local + 11, p->person, who.name,
 		       p->source, flags);
-	pp->n++;
-	return 0;
 }
 
 static int cmd_punches(const struct cli_args *a)
 {
-	struct punch_print pp = { 0 };
+	struct punch_list l = { 0 };
 	const char *fmt = cli_get(a, "format");
 	char d[CIVIL_DATE_LEN];
+	struct store *st;
 	pd_day_t day;
 	int32_t sec;
 	int64_t utc;
-	int rc;
+	int rc, csv;
 
 	if (fmt && strcmp(fmt, "csv") && strcmp(fmt, "text"))
 		die_usage("punches: --format must be text or csv");
-	pp.csv = fmt && strcmp(fmt, "csv") == 0;
+	csv = fmt && strcmp(fmt, "csv") == 0;
 	if (cli_get(a, "date")) {
 		if (civil_date_parse(cli_get(a, "date"), &day) < 0)
 			die_usage("punches: --date must be YYYY-MM-DD");
 	} else {
 		today_now(&day, &sec, &utc);
 	}
-	pp.st = open_ro();
-	if (!pp.st)
+	st = open_ro();
+	if (!st)
 		return 1;
+	rc = store_punch_each(st, day, day, NULL, collect_punch, &l);
+	if (rc < 0) {
+		fprintf(stderr, "presensi: cannot read punches: %s\n",
+			strerror(-rc));
+		store_close(st);
+		free(l.p);
+		return 1;
+	}
+	qsort(l.p, l.n, sizeof(*l.p), cmp_punch_time);
 	civil_date_format(day, d);
-	if (pp.csv)
+	if (csv)
 		printf("seq,id,nama,jam,utc,sumber,tanda\n");
 	else
 		printf("Presensi %s, %s (%s)\n%6s  %-8s  %-12s %-28s %-7s %s\n",
 		       d, conf.desa_name, civil_tz_abbrev(conf.offset_min),
 		       "Seq", "Jam", "ID", "Nama", "Sumber", "Tanda");
-	rc = store_punch_each(pp.st, day, day, NULL, print_punch, &pp);
-	if (!pp.csv)
-		printf("%d presensi\n", pp.n);
-	store_close(pp.st);
-	return rc < 0 ? 1 : 0;
+	for (size_t i = 0; i < l.n; i++)
+		print_punch(st, &l.p[i], csv);
+	if (!csv)
+		printf("%zu presensi\n", l.n);
+	store_close(st);
+	free(l.p);
+	return 0;
 }
 
 static int cmd_chain_verify(void)

@@ -27,7 +27,7 @@ cat >"$CONF" <<CONF
 # Demo configuration (written by tests/demo/demo.sh)
 [desa]
 id = 3517012001
-name = Desa Sukamaju
+name = Sukamaju
 timezone = Asia/Jakarta
 [store]
 path = $DIR/presensi.db
@@ -122,11 +122,12 @@ event() {
 	shift 2
 	P clock set --at "$DAY $at" >/dev/null
 	feed "$@"
-	row=$(P punches --date $DAY --format csv | tail -n 1)
-	printf '  %s  %-34s light: %-20s ' "$at" "$what" "$(last_light)"
+	row=$(P punches --date $DAY | sed -n '3,$p' | grep -v ' presensi$' | tail -n 1 |
+		sed 's/  */ /g; s/^ //')
+	printf '  %s  %-31s light %-8s ' "$at" "$what" "$(last_light)"
 	case "$*" in
-	*"--finger 999"*) echo "no punch stored (counter only)" ;;
-	*) echo "row: $row" ;;
+	*"--finger 999"*) echo "(no punch stored; counted as unknown)" ;;
+	*) echo "row: seq $row" ;;
 	esac
 }
 
@@ -146,7 +147,8 @@ event 16:07:45 "102 Siti Aminah leaves" --finger 102 --impression 13
 event 16:31:00 "104 Dewi Lestari leaves" --finger 104 --impression 13
 echo "  (105 Agus Salim never came)"
 
-P clock set --at "$DAY 23:59:00" >/dev/null
+# The rekap is final once the day is over: Tuesday, just after midnight.
+P clock set --at "2026-11-24 00:05:00" >/dev/null
 echo
 echo "${B}== Rekap harian ==${N}"
 P rekap --date $DAY
