@@ -675,12 +675,25 @@ static void reader_arm(struct reader *r)
 	reader_start_identify(r, READER_IDENTIFY);
 }
 
-/* Cancels the running identify; its callback then calls reader_arm(). */
+/*
+ * Ends a running identify early so that something else can start: its
+ * callback then calls reader_arm().  A scan whose image is already in
+ * (finger-status went PRESENT) is not thrown away: it finishes, its
+ * RESULT is emitted, and the next arm sees the new situation.  Returns 1
+ * when an identify is running (stopping or finishing), 0 when none is.
+ */
+static int reader_stop_identify(struct reader *r)
+{
+	if (!r->cancel || r->state != READER_IDENTIFY)
+		return 0;
+	if (!r->t_image_us)
+		g_cancellable_cancel(r->cancel);
+	return 1;
+}
+
 static void reader_restart(struct reader *r)
 {
-	if (r->cancel && r->state == READER_IDENTIFY)
-		g_cancellable_cancel(r->cancel);
-	else
+	if (!reader_stop_identify(r))
 		reader_arm(r);
 }
 
@@ -969,10 +982,10 @@ int scanner_enroll_start(struct scanner *s, int reader)
 		/* Starts when the pause ends (reader_arm). */
 		return 0;
 	}
-	if (r->cancel)
-		g_cancellable_cancel(r->cancel); /* then reader_arm */
-	else
+	if (!r->cancel)
 		reader_arm(r);
+	else
+		reader_stop_identify(r); /* its end calls reader_arm */
 	return 0;
 }
 
@@ -1006,9 +1019,9 @@ void scanner_set_armed(struct scanner *s, int armed)
 
 		if (r->gone)
 			continue;
-		if (!armed && r->cancel && r->state == READER_IDENTIFY)
-			g_cancellable_cancel(r->cancel);
-		else if (armed)
+		if (!armed)
+			reader_stop_identify(r);
+		else
 			reader_arm(r);
 	}
 }
