@@ -196,26 +196,32 @@ static void test_admin_excuse_add_and_revoke_are_ledger_rows(void **state)
 	assert_int_equal(ledger_rows(f), 3);
 }
 
+static int keep_punch(void *ud, const struct punch *p)
+{
+	struct punch *got = ud;
+
+	if (got->seq)
+		return -EEXIST; /* more than one punch: fail the caller */
+	*got = *p;
+	return 0;
+}
+
 static void test_admin_manual_punch_is_flagged_manual(void **state)
 {
 	struct fx *f = *state;
-	struct punch got;
+	struct punch got = { 0 };
 	int n = 0;
 
 	add_budi(f);
 	assert_string_equal(run(f, "punch-manual\tid=101\tat=2026-11-20 "
 				   "07:40\treason=alat rusak\tby=sekdes"),
 			    "ok\tseq=2\n");
-	int cb(void *ud, const struct punch *p)
-	{
-		(void)ud;
-		got = *p;
-		n++;
-		return 0;
-	}
 	pd_day_t d;
+
 	assert_int_equal(civil_date_parse("2026-11-20", &d), 0);
-	assert_int_equal(store_punch_each(f->st, d, d, "101", cb, NULL), 0);
+	assert_int_equal(store_punch_each(f->st, d, d, "101", keep_punch, &got),
+			 0);
+	n = got.seq ? 1 : 0;
 	assert_int_equal(n, 1);
 	assert_true(got.flags & PUNCH_F_MANUAL);
 	assert_int_equal(got.local_sec, 7 * 3600 + 40 * 60);
