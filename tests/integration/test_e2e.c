@@ -489,6 +489,81 @@ static void test_e2e_too_hot_pauses_then_rearms_without_crash(void **state)
 	assert_string_equal(punches_on("2026-11-25").p.person, "105");
 }
 
+static void test_e2e_config_check_names_file_and_line(void **state)
+{
+	char bad[600], *out = NULL;
+	char *argv_bad[] = { bin_d, "--config", bad, "--check", NULL };
+	char *argv_good[] = { bin_d, "--config", conf_path, "--check", NULL };
+
+	(void)state;
+	snprintf(bad, sizeof(bad), "%s/bad.conf", dir);
+	assert_int_equal(testutil_write(bad, "[desa]\nid = 1\nname = X\n"
+					     "timezone = Europe/Paris\n"
+					     "colour = blue\n[store]\n"
+					     "path = x.db\n"),
+			 0);
+	assert_int_not_equal(testutil_run(argv_bad, &out), 0);
+	assert_non_null(strstr(out, "bad.conf:4:"));
+	assert_non_null(strstr(out, "bad.conf:5:"));
+	assert_non_null(strstr(out, "[control] socket is required"));
+	free(out);
+	assert_int_equal(testutil_run(argv_good, &out), 0);
+	assert_string_equal(out, "configuration OK\n");
+	free(out);
+}
+
+static void test_e2e_sighup_with_bad_config_keeps_running_one(void **state)
+{
+	char *good, *out = NULL, logp[600], *log;
+
+	(void)state;
+	good = testutil_slurp(conf_path, NULL);
+	assert_non_null(good);
+	assert_int_equal(testutil_write(conf_path, "[desa]\nid =\n"), 0);
+	assert_int_equal(kill(daemon_pid, SIGHUP), 0);
+	snprintf(logp, sizeof(logp), "%s/presensid.log", dir);
+	for (int i = 0; i < 250; i++) {
+		log = testutil_slurp(logp, NULL);
+		if (log && strstr(log, "keeping the running configuration"))
+			break;
+		free(log);
+		log = NULL;
+		usleep(20 * 1000); /* signal delivery poll */
+	}
+	assert_non_null(log);
+	free(log);
+	assert_int_equal(testutil_write(conf_path, good), 0);
+	free(good);
+	assert_int_equal(cli(&out, "status", NULL), 0);
+	assert_non_null(strstr(out, "readers          1"));
+	free(out);
+}
+
+static void test_e2e_deactivate_deletes_prints_and_finger_is_unknown(
+	void **state)
+{
+	char *out = NULL, light[32];
+	int before;
+
+	(void)state;
+	assert_int_equal(cli(&out, "person", "deactivate", "--id", "105",
+			     "--on", "2026-11-25", NULL),
+			 0);
+	free(out);
+	assert_int_equal(cli(&out, "status", NULL), 0);
+	assert_non_null(strstr(out, "prints_loaded    4"));
+	free(out);
+	before = punches_on("2026-11-25").n;
+	assert_int_equal(feed(105, 42), 0);
+	assert_int_equal(punches_on("2026-11-25").n, before);
+	last_light(light, sizeof(light));
+	assert_string_equal(light, "unknown");
+	/* history stays: the person is listed, with no print */
+	assert_int_equal(cli(&out, "person", "list", NULL), 0);
+	assert_non_null(strstr(out, "2026-11-25 0"));
+	free(out);
+}
+
 static void test_e2e_unplug_drops_reader_and_lights_fault(void **state)
 {
 	struct vimage *v = NULL;
@@ -536,6 +611,11 @@ int main(void)
 		cmocka_unit_test(test_e2e_chain_verifies_after_the_morning),
 		cmocka_unit_test(
 			test_e2e_too_hot_pauses_then_rearms_without_crash),
+		cmocka_unit_test(test_e2e_config_check_names_file_and_line),
+		cmocka_unit_test(
+			test_e2e_sighup_with_bad_config_keeps_running_one),
+		cmocka_unit_test(
+			test_e2e_deactivate_deletes_prints_and_finger_is_unknown),
 		cmocka_unit_test(test_e2e_unplug_drops_reader_and_lights_fault),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
