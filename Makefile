@@ -9,6 +9,7 @@ MANDIR     ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 UNITDIR    ?= /lib/systemd/system
 UDEVDIR    ?= /lib/udev/rules.d
+TMPFILESDIR ?= /usr/lib/tmpfiles.d
 PKG_CONFIG ?= pkg-config
 O          ?= build
 CC         ?= cc
@@ -170,6 +171,7 @@ install: $(PROGS)
 		install -Dm640 firmware/presensi.conf $(DESTDIR)$(SYSCONFDIR)/presensi/presensi.conf
 	-install -Dm644 firmware/systemd/presensid.service $(DESTDIR)$(UNITDIR)/presensid.service
 	-install -Dm644 firmware/udev/60-presensi.rules $(DESTDIR)$(UDEVDIR)/60-presensi.rules
+	-install -Dm644 firmware/tmpfiles/presensi.conf $(DESTDIR)$(TMPFILESDIR)/presensi.conf
 	-install -Dm644 firmware/man/presensid.8 $(DESTDIR)$(MANDIR)/man8/presensid.8
 	-install -Dm644 firmware/man/presensi.conf.5 $(DESTDIR)$(MANDIR)/man5/presensi.conf.5
 

@@ -267,49 +267,88 @@ static int cmd_person_period(struct admin_ctx *a, const struct control_msg *m,
 }
 
 /* Profile and calendar files travel whole; the daemon re-checks them. */
-static int cmd_profile_import(struct admin_ctx *a, const struct control_msg *m)
+static int parse_profile(FILE *fp, const char *fname, void *out, char *err,
+			 size_t cap)
 {
-	const char *text = control_get(m, "text");
-	const char *fname = control_get(m, "file");
-	char errbuf[2048], version[PD_HASH_HEX];
-	struct rules_profile *p;
-	pd_day_t from;
+	return rules_parse(fp, fname, out, err, cap);
+}
+
+static int parse_calendar(FILE *fp, const char *fname, void *out, char *err,
+			  size_t cap)
+{
+	return calendar_parse(fp, fname, out, err, cap);
+}
+
+/*
+ * Parses a file sent as text into out and sets version to its SHA-256.
+ * On a bad file answers the err line (every "file:line: message") and
+ * returns -EINVAL.
+ */
+static int parse_file_text(struct admin_ctx *a, const char *fname,
+			   const char *text,
+			   int (*parse)(FILE *, const char *, void *, char *,
+					size_t),
+			   void *out, char version[PD_HASH_HEX])
+{
+	char errbuf[2048];
 	FILE *fp;
 	int rc;
 
-	if (!fname || !*fname)
-		fname = "profile";
-	if (!control_get(m, "from")) {
-		admin_reply_err(a, -EINVAL, "from: required (YYYY-MM-DD)");
-		return 0;
-	}
-	if (opt_day(a, m, "from", 0, &from) < 0)
-		return 0;
 	if (!text || !*text) {
 		admin_reply_err(a, -EINVAL, "%s: empty file", fname);
-		return 0;
-	}
-	p = calloc(1, sizeof(*p));
-	if (!p) {
-		admin_reply_err(a, -ENOMEM, "out of memory");
-		return 0;
+		return -EINVAL;
 	}
 	fp = fmemopen((void *)(uintptr_t)text, strlen(text), "r");
-	rc = fp ? rules_parse(fp, fname, p, errbuf, sizeof(errbuf)) : -ENOMEM;
-	if (fp)
-		fclose(fp);
+	if (!fp) {
+		admin_reply_err(a, -ENOMEM, "out of memory");
+		return -ENOMEM;
+	}
+	rc = parse(fp, fname, out, errbuf, sizeof(errbuf));
+	fclose(fp);
 	if (rc < 0) {
 		size_t n = strlen(errbuf);
 
 		while (n && errbuf[n - 1] == '\n')
 			errbuf[--n] = '\0';
 		admin_reply_err(a, -EINVAL, "%s", errbuf);
+		return -EINVAL;
+	}
+	crypto_sha256_hex(text, strlen(text), version);
+	return 0;
+}
+
+static const char *file_of(const struct control_msg *m, const char *dflt)
+{
+	const char *f = control_get(m, "file");
+
+	return f && *f ? f : dflt;
+}
+
+static int cmd_profile_import(struct admin_ctx *a, const struct control_msg *m)
+{
+	char version[PD_HASH_HEX];
+	struct rules_profile *p;
+	pd_day_t from;
+	int rc;
+
+	if (!control_get(m, "from")) {
+		admin_reply_err(a, -EINVAL, "from: required (YYYY-MM-DD)");
+		return 0;
+	}
+	if (opt_day(a, m, "from", 0, &from) < 0)
+		return 0;
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		admin_reply_err(a, -ENOMEM, "out of memory");
+		return 0;
+	}
+	if (parse_file_text(a, file_of(m, "profile"), control_get(m, "text"),
+			    parse_profile, p, version) < 0) {
 		free(p);
 		return 0;
 	}
-	crypto_sha256_hex(text, strlen(text), version);
-	rc = store_profile_add(a->store, from, version, p->name, text,
-			       now_utc(a), by_of(m));
+	rc = store_profile_add(a->store, from, version, p->name,
+			       control_get(m, "text"), now_utc(a), by_of(m));
 	free(p);
 	if (rc < 0) {
 		reply_store_err(a, rc, "profile");
@@ -324,47 +363,29 @@ static int cmd_profile_import(struct admin_ctx *a, const struct control_msg *m)
 static int cmd_calendar_import(struct admin_ctx *a,
 			       const struct control_msg *m)
 {
-	const char *text = control_get(m, "text");
-	const char *fname = control_get(m, "file");
-	char errbuf[2048], version[PD_HASH_HEX];
+	char version[PD_HASH_HEX];
 	struct calendar *cal;
-	FILE *fp;
 	int rc;
 
-	if (!fname || !*fname)
-		fname = "calendar";
-	if (!text || !*text) {
-		admin_reply_err(a, -EINVAL, "%s: empty file", fname);
-		return 0;
-	}
 	cal = calloc(1, sizeof(*cal));
 	if (!cal) {
 		admin_reply_err(a, -ENOMEM, "out of memory");
 		return 0;
 	}
-	fp = fmemopen((void *)(uintptr_t)text, strlen(text), "r");
-	rc = fp ? calendar_parse(fp, fname, cal, errbuf, sizeof(errbuf)) :
-		  -ENOMEM;
-	if (fp)
-		fclose(fp);
-	if (rc < 0) {
-		size_t n = strlen(errbuf);
-
-		while (n && errbuf[n - 1] == '\n')
-			errbuf[--n] = '\0';
-		admin_reply_err(a, -EINVAL, "%s", errbuf);
+	if (parse_file_text(a, file_of(m, "calendar"), control_get(m, "text"),
+			    parse_calendar, cal, version) < 0) {
 		free(cal);
 		return 0;
 	}
-	crypto_sha256_hex(text, strlen(text), version);
-	rc = store_calendar_add(a->store, version, cal->name, text,
-				now_utc(a), by_of(m));
+	rc = store_calendar_add(a->store, version, cal->name,
+				control_get(m, "text"), now_utc(a), by_of(m));
 	free(cal);
 	if (rc < 0) {
 		reply_store_err(a, rc, "calendar");
 		return 0;
 	}
 	a->changed |= ADMIN_CHANGED_FACTS;
+	log_info("calendar imported: version %.16s", version);
 	admin_reply_ok(a, "version", version);
 	return 0;
 }
