@@ -82,6 +82,7 @@ BENCH_BINS := $(BENCH_SRCS:%.c=$(O)/%)
 
 PROGS := $(O)/presensid $(O)/presensi
 
+.SECONDARY:
 .PHONY: all deps test check tests-build sanitize bench demo install uninstall \
 	clean format format-check lint golden check-device cross
 all: $(PROGS)

@@ -358,7 +358,7 @@ static void test_e2e_each_finger_punches_the_right_person(void **state)
 	(void)state;
 	set_clock("07:10:00");
 	for (int i = 0; i < 5; i++) {
-		char hms[16];
+		char hms[32];
 
 		snprintf(hms, sizeof(hms), "07:1%d:00", i);
 		set_clock(hms);
