@@ -97,6 +97,11 @@ static const char *const migrations[] = {
 	" revoke_reason TEXT, revoke_by TEXT);"
 	"CREATE INDEX excuses_person ON excuses(person, from_day);"
 	"CREATE INDEX excuses_days ON excuses(from_day, to_day);",
+
+	/* 3: a covering index for reports: one person's punches of a period
+	 * in time order straight from the index, no table rows, no sort */
+	"CREATE INDEX punches_scan"
+	" ON punches(person, local_day, local_sec, seq, flags);",
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
 		       STORE_SCHEMA_VERSION,
@@ -144,6 +149,8 @@ enum stmt_id {
 	S_PUNCH_LAST,
 	S_PUNCH_RANGE,
 	S_PUNCH_BY_SEQ,
+	S_PUNCH_NEXT_PERSON,
+	S_PUNCH_SCAN,
 	S_COUNTER_ADD,
 	S_COUNTER_GET,
 	S_META_SET,
@@ -218,6 +225,16 @@ static const char *const stmt_sql[S_COUNT] = {
 			  " AND (?3 IS NULL OR person = ?3)"
 			  " ORDER BY person, at_utc, seq",
 	[S_PUNCH_BY_SEQ] = "SELECT " PUNCH_COLS " FROM punches WHERE seq = ?",
+	/* store_punch_scan: a loose index scan, person by person, so that a
+	 * month of a long history reads only that month's index entries.
+	 * INDEXED BY makes a lost index fail at open, not crawl. */
+	[S_PUNCH_NEXT_PERSON] = "SELECT person FROM punches"
+				" INDEXED BY punches_scan WHERE person > ?1"
+				" ORDER BY person LIMIT 1",
+	[S_PUNCH_SCAN] = "SELECT local_day, local_sec, flags FROM punches"
+			 " INDEXED BY punches_scan WHERE person = ?1"
+			 " AND local_day BETWEEN ?2 AND ?3"
+			 " ORDER BY local_day, local_sec, seq",
 	[S_COUNTER_ADD] = "INSERT INTO counters(name, value) VALUES(?1, ?2)"
 			  " ON CONFLICT(name) DO UPDATE SET value = value + ?2",
 	[S_COUNTER_GET] = "SELECT value FROM counters WHERE name = ?",
@@ -778,8 +795,12 @@ int store_open(const char *path, const char *vfs, unsigned int flags,
 			goto err_free;
 		}
 	}
-	oflags = st->rdonly ? SQLITE_OPEN_READONLY
-			    : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	/* A store is used by one thread (the daemon's main loop, or the
+	 * CLI): no per-call connection mutex, which a report's millions of
+	 * sqlite3_column_*() calls would each take. */
+	oflags = SQLITE_OPEN_NOMUTEX |
+		 (st->rdonly ? SQLITE_OPEN_READONLY
+			     : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
 	rc = sqlite3_open_v2(path, &st->db, oflags, vfs);
 	if (rc != SQLITE_OK) {
 		if (!st->db) {
@@ -1407,6 +1428,101 @@ out:
 	return rc;
 }
 
+/* The person string handed to store_punch_scan's callback: two buffers
+ * taken in turn, so a new person gets a new pointer while the previous
+ * person's string stays intact until the new one's first punch. */
+struct scan_ids {
+	char buf[2][PD_ID_MAX];
+	int last; /* buf[last] went to the callback last */
+};
+
+/* One person's punches of [from_day, to_day] from the covering index.
+ * ids NULL: fn gets person itself (the caller's, stable); else a copy in
+ * ids, made at the person's first punch. */
+static int scan_person(struct store *st, const char *person, pd_day_t from_day,
+		       pd_day_t to_day, struct scan_ids *ids,
+		       store_punch_scan_fn *fn, void *ud)
+{
+	sqlite3_stmt *s = S(st, S_PUNCH_SCAN);
+	const char *who = person;
+	int rc;
+
+	sqlite3_bind_text(s, 1, person, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, from_day);
+	sqlite3_bind_int(s, 3, to_day);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (ids && who == person) {
+			ids->last = !ids->last;
+			memcpy(ids->buf[ids->last], person, strlen(person) + 1);
+			who = ids->buf[ids->last];
+		}
+		rc = fn(ud, who, sqlite3_column_int(s, 0),
+			sqlite3_column_int(s, 1),
+			(unsigned int)sqlite3_column_int(s, 2));
+		if (rc != 0)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "punch scan");
+out:
+	done(s);
+	return rc;
+}
+
+/* Everyone: seek the next person id in the index, then that person's
+ * range; two index seeks per person instead of a walk over all years. */
+static int scan_everyone(struct store *st, pd_day_t from_day, pd_day_t to_day,
+			 store_punch_scan_fn *fn, void *ud)
+{
+	struct scan_ids ids = {.last = 0};
+	char key[PD_ID_MAX] = ""; /* "" sorts before every id; none is "" */
+	int rc;
+
+	for (;;) {
+		sqlite3_stmt *s = S(st, S_PUNCH_NEXT_PERSON);
+
+		bind_text(s, 1, key);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW)
+			rc = col_text(s, 0, key, sizeof(key));
+		else if (rc == SQLITE_DONE)
+			rc = 1; /* no more people */
+		else
+			rc = db_fail(st, rc, "punch scan person");
+		done(s);
+		if (rc != 0)
+			return rc > 0 ? 0 : rc;
+		rc = scan_person(st, key, from_day, to_day, &ids, fn, ud);
+		if (rc != 0)
+			return rc;
+	}
+}
+
+int store_punch_scan(struct store *st, pd_day_t from_day, pd_day_t to_day,
+		     const char *person, store_punch_scan_fn *fn, void *ud)
+{
+	bool own_tx = sqlite3_get_autocommit(st->db);
+	int rc;
+
+	/* Many statements, one snapshot, as store_punch_each's one statement
+	 * has while the daemon keeps writing. */
+	if (own_tx) {
+		rc = exec_stmt(st, S(st, S_BEGIN_READ), "punch scan begin");
+		if (rc != 0)
+			return rc;
+	}
+	if (person)
+		rc = scan_person(st, person, from_day, to_day, NULL, fn, ud);
+	else
+		rc = scan_everyone(st, from_day, to_day, fn, ud);
+	if (own_tx) {
+		sqlite3_stmt *s = S(st, S_COMMIT);
+
+		(void)sqlite3_step(s); /* ends a read-only snapshot */
+		done(s);
+	}
+	return rc;
+}
+
 /* ---- bulk import and the bench's SQL yardstick ---- */
 
 int store_bulk_begin(struct store *st)
@@ -1439,11 +1555,16 @@ int store_punch_aggregate(struct store *st, pd_day_t from_day, pd_day_t to_day,
 			  int32_t late_after_sec, store_aggregate_fn *fn,
 			  void *ud)
 {
+	/* A day is late when none of its punches is on time, so one
+	 * GROUP BY person in the covering index's order, no sort: twice as
+	 * fast as grouping by (person, day) first, then by person. */
 	static const char sql[] =
-		"SELECT person, COUNT(*), SUM(first_sec > ?3) FROM"
-		" (SELECT person, local_day, MIN(local_sec) AS first_sec"
-		"  FROM punches WHERE local_day BETWEEN ?1 AND ?2"
-		"  AND (flags & 1) = 0 GROUP BY person, local_day)"
+		"SELECT person, COUNT(DISTINCT local_day),"
+		" COUNT(DISTINCT local_day)"
+		" - COUNT(DISTINCT CASE WHEN local_sec <= ?3"
+		"   THEN local_day END)"
+		" FROM punches INDEXED BY punches_scan"
+		" WHERE local_day BETWEEN ?1 AND ?2 AND (flags & 1) = 0"
 		" GROUP BY person ORDER BY person";
 	sqlite3_stmt *s;
 	int rc;

@@ -28,6 +28,7 @@ struct store;
 
 /*
  * Opens (creating and migrating unless STORE_RDONLY) the database at path.
+ * A store is used from one thread at a time (no connection mutex).
  * vfs: NULL for the default, or a registered VFS name (fault injection).
  * key: 32-byte secretbox key for templates (crypto.h); NULL for read-only
  * users that never touch prints.  Free with store_close().
@@ -126,6 +127,23 @@ typedef int store_punch_fn(void *ud, const struct punch *p);
 int store_punch_each(struct store *st, pd_day_t from_day, pd_day_t to_day,
 		     const char *person, store_punch_fn *fn, void *ud);
 
+/*
+ * The lean reader for reports: the same punches as store_punch_each, but
+ * only what a verdict needs, straight from the covering index punches_scan
+ * (schema 3) with no table rows and no sort.  Ordered by person (BINARY,
+ * i.e. strcmp), then local_day, local_sec, seq: store_punch_each's order
+ * while the desa's UTC offset stays the same.  person NULL = everyone.
+ * fn's person is the same pointer for all consecutive punches of one
+ * person and a different pointer when the person changes, so one pointer
+ * compare tells a new person; it stays valid until fn is called for
+ * another person.  One read snapshot.  Stops early and returns the
+ * callback's non-zero value.  0, -EBUSY, -EIO.
+ */
+typedef int store_punch_scan_fn(void *ud, const char *person, pd_day_t day,
+				int32_t sec, unsigned int flags);
+int store_punch_scan(struct store *st, pd_day_t from_day, pd_day_t to_day,
+		     const char *person, store_punch_scan_fn *fn, void *ud);
+
 /* ---- bulk import (benchmarks, migrations of old terminals' data) ---- */
 /*
  * Between store_bulk_begin and store_bulk_end every write shares one
@@ -141,7 +159,9 @@ int store_bulk_end(struct store *st);
  * Hand-written SQL yardstick for the rekap bench: per person (in id
  * order), days in [from_day, to_day] with a non-suppressed punch, and how
  * many of those days' first punch is later than late_after_sec (local
- * seconds).  Stops on the callback's non-zero value.  0 or -EIO.
+ * seconds); only people with such a day.  Reads the covering index
+ * punches_scan, as store_punch_scan does, so the bench compares like with
+ * like.  Stops on the callback's non-zero value.  0 or -EIO.
  */
 typedef int store_aggregate_fn(void *ud, const char *person, uint32_t days,
 			       uint32_t late);
@@ -230,7 +250,7 @@ int store_excuse_each(struct store *st, pd_day_t from_day, pd_day_t to_day,
 		      const char *person, store_excuse_fn *fn, void *ud);
 
 /* ---- schema ---- */
-#define STORE_SCHEMA_VERSION 2 /* PRAGMA user_version after migrations */
+#define STORE_SCHEMA_VERSION 3 /* PRAGMA user_version after migrations */
 int store_schema_version(struct store *st, int *out);
 
 /* ---- ledger ---- */

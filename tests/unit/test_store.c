@@ -209,8 +209,9 @@ static void test_store_open_empty_file_migrates_to_latest(void **state)
 			      "name IN ('meta','counters','people','periods',"
 			      "'prints','audit','ledger','punches','profiles',"
 			      "'calendars','calendar_days','excuses',"
-			      "'punches_person_at','punches_day')"),
-			 14);
+			      "'punches_person_at','punches_day',"
+			      "'punches_scan')"),
+			 15);
 	assert_int_equal(stat(f->path, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0640);
 	snprintf(wal, sizeof(wal), "%s-wal", f->path);
@@ -244,14 +245,64 @@ static void test_store_open_migrates_schema_1_database(void **state)
 						    "DROP TABLE calendars;"
 						    "DROP TABLE calendar_days;"
 						    "DROP TABLE excuses;"
+						    "DROP INDEX punches_scan;"
 						    "PRAGMA user_version = 1;"),
 			 0);
 	assert_int_equal(store_open(f->path, NULL, 0, key1, &f->st), 0);
-	assert_int_equal(q(f, "PRAGMA user_version"), 2);
+	assert_int_equal(q(f, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_int_equal(q(f, "SELECT count(*) FROM sqlite_master "
-			      "WHERE name = 'excuses'"),
-			 1);
+			      "WHERE name IN ('excuses', 'punches_scan')"),
+			 2);
 	assert_int_equal(q(f, "SELECT count(*) FROM people"), 1);
+}
+
+static int count_scan(void *ud, const char *person, pd_day_t day, int32_t sec,
+		      unsigned int flags)
+{
+	int *n = ud;
+
+	(void)person;
+	(void)day;
+	(void)sec;
+	(void)flags;
+	++*n;
+	return 0;
+}
+
+static void test_store_open_migrates_schema_2_database(void **state)
+{
+	struct fx *f = *state;
+	struct store *st = (struct store *)0x1;
+	int n = 0;
+
+	add_person(f->st, "P001", DAY0);
+	add_punch(f->st, "P001", T0 + 3600, 0);
+	add_punch(f->st, "P001", T0 + 7200, PUNCH_F_SUPPRESSED);
+	store_close(f->st);
+	f->st = NULL;
+	/* Back to what a schema-2 program left behind. */
+	assert_int_equal(faultvfs_exec_sql(f->path, "DROP INDEX punches_scan;"
+						    "PRAGMA user_version = 2;"),
+			 0);
+	/* the CLI reads only a migrated database */
+	assert_int_equal(store_open(f->path, NULL, STORE_RDONLY, NULL, &st),
+			 -EIO);
+	assert_ptr_equal(st, (struct store *)0x1);
+	assert_int_equal(store_open(f->path, NULL, 0, key1, &f->st), 0);
+	assert_int_equal(q(f, "PRAGMA user_version"), 3);
+	assert_int_equal(q(f, "SELECT count(*) FROM sqlite_master WHERE "
+			      "type = 'index' AND name = 'punches_scan' AND "
+			      "tbl_name = 'punches'"),
+			 1);
+	/* the index covers what a report reads: no table lookups */
+	assert_int_equal(q(f, "SELECT count(*) FROM pragma_index_info("
+			      "'punches_scan')"),
+			 5);
+	assert_int_equal(q(f, "SELECT count(*) FROM punches"), 2);
+	assert_int_equal(
+		store_punch_scan(f->st, DAY0, DAY0, NULL, count_scan, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_chain_verify(f->st, NULL, NULL, NULL, 0), 0);
 }
 
 static void test_store_open_newer_schema_is_eio(void **state)
@@ -657,6 +708,157 @@ static void test_store_punch_each_orders_by_person_time_seq(void **state)
 	assert_int_equal(l.n, 2);
 	assert_int_equal(l.seq[0], s[5]);
 	assert_int_equal(l.seq[1], s[0]);
+}
+
+struct slist {
+	int n;
+	const char *ptr[16]; /* the person pointer as passed */
+	char who[16][PD_ID_MAX];
+	pd_day_t day[16];
+	int32_t sec[16];
+	unsigned int flags[16];
+	int stop_at; /* return 7 on this call (1-based), 0 never */
+};
+
+static int collect_scan(void *ud, const char *person, pd_day_t day, int32_t sec,
+			unsigned int flags)
+{
+	struct slist *l = ud;
+
+	assert_true(l->n < 16);
+	/* the previous person's string is still intact */
+	if (l->n)
+		assert_string_equal(l->ptr[l->n - 1], l->who[l->n - 1]);
+	l->ptr[l->n] = person;
+	snprintf(l->who[l->n], sizeof(l->who[0]), "%s", person);
+	l->day[l->n] = day;
+	l->sec[l->n] = sec;
+	l->flags[l->n] = flags;
+	return ++l->n == l->stop_at ? 7 : 0;
+}
+
+/* Scan and store_punch_each list the same punches in the same order. */
+static void assert_scan_matches_each(struct store *st, pd_day_t from,
+				     pd_day_t to, const char *person)
+{
+	struct plist e = {0};
+	struct slist l = {0};
+
+	assert_int_equal(
+		store_punch_each(st, from, to, person, collect_punch, &e), 0);
+	assert_int_equal(
+		store_punch_scan(st, from, to, person, collect_scan, &l), 0);
+	assert_int_equal(l.n, e.n);
+	for (int i = 0; i < l.n; i++) {
+		struct punch p = mkpunch(e.who[i], e.at[i], e.flags[i]);
+
+		assert_string_equal(l.who[i], e.who[i]);
+		assert_int_equal(l.day[i], p.local_day);
+		assert_int_equal(l.sec[i], p.local_sec);
+		assert_int_equal(l.flags[i], e.flags[i]);
+	}
+}
+
+static void test_store_punch_scan_orders_by_person_day_sec_seq(void **state)
+{
+	struct fx *f = *state;
+	struct slist l = {0};
+
+	add_person(f->st, "P001", DAY0);
+	add_person(f->st, "P002", DAY0);
+	add_person(f->st, "P003", DAY0); /* no punch at all */
+	add_person(f->st, "P004", DAY0); /* punches outside the range only */
+	add_person(f->st, "P10", DAY0);	 /* after "P004": strcmp order */
+	add_punch(f->st, "P002", T0 + 3600, 0);
+	add_punch(f->st, "P001", T0 + 7200, PUNCH_F_UNTRUSTED);
+	add_punch(f->st, "P001", T0 + 3600, 0);
+	add_punch(f->st, "P001", T0 + 3600, PUNCH_F_SUPPRESSED);
+	add_punch(f->st, "P001", T0 + 86400 * 2, 0);	  /* DAY0 + 2 */
+	add_punch(f->st, "P002", T0 - 86400, 0);	  /* DAY0 - 1 */
+	add_punch(f->st, "P004", T0 + 86400 * 5, 0);	  /* DAY0 + 5 */
+	add_punch(f->st, "P10", T0 + 86400 + 60, 0);	  /* DAY0 + 1 */
+	add_punch(f->st, "P10", T0 + 60, PUNCH_F_MANUAL); /* DAY0 */
+
+	assert_int_equal(
+		store_punch_scan(f->st, DAY0, DAY0 + 1, NULL, collect_scan, &l),
+		0);
+	assert_int_equal(l.n, 6);
+	/* P001's three on DAY0 by second, then seq; then P002; then P10 */
+	assert_string_equal(l.who[0], "P001");
+	assert_int_equal(l.day[0], DAY0);
+	assert_int_equal(l.sec[0], 7 * 3600 + 3600);
+	assert_int_equal(l.flags[0], 0);
+	assert_int_equal(l.sec[1], 7 * 3600 + 3600);
+	assert_int_equal(l.flags[1], PUNCH_F_SUPPRESSED); /* later seq */
+	assert_int_equal(l.sec[2], 7 * 3600 + 7200);
+	assert_int_equal(l.flags[2], PUNCH_F_UNTRUSTED);
+	assert_string_equal(l.who[3], "P002");
+	assert_string_equal(l.who[4], "P10");
+	assert_int_equal(l.day[4], DAY0);
+	assert_int_equal(l.flags[4], PUNCH_F_MANUAL);
+	assert_int_equal(l.day[5], DAY0 + 1);
+	/* one pointer per person, a new one for each new person */
+	assert_ptr_equal(l.ptr[0], l.ptr[1]);
+	assert_ptr_equal(l.ptr[1], l.ptr[2]);
+	assert_ptr_not_equal(l.ptr[2], l.ptr[3]);
+	assert_ptr_not_equal(l.ptr[3], l.ptr[4]);
+	assert_ptr_equal(l.ptr[4], l.ptr[5]);
+
+	/* one person: only theirs, the caller's pointer every time */
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_punch_scan(f->st, DAY0 - 1, DAY0 + 2, "P002",
+					  collect_scan, &l),
+			 0);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.day[0], DAY0 - 1);
+	assert_int_equal(l.day[1], DAY0);
+	assert_ptr_equal(l.ptr[0], l.ptr[1]);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_punch_scan(f->st, DAY0, DAY0 + 9, "P003",
+					  collect_scan, &l),
+			 0);
+	assert_int_equal(l.n, 0);
+
+	/* a callback's non-zero value stops the scan and comes back */
+	memset(&l, 0, sizeof(l));
+	l.stop_at = 4;
+	assert_int_equal(
+		store_punch_scan(f->st, DAY0, DAY0 + 1, NULL, collect_scan, &l),
+		7);
+	assert_int_equal(l.n, 4);
+
+	/* the same punches, in the same order, as store_punch_each */
+	assert_scan_matches_each(f->st, DAY0 - 1, DAY0 + 5, NULL);
+	assert_scan_matches_each(f->st, DAY0, DAY0, NULL);
+	assert_scan_matches_each(f->st, DAY0 + 3, DAY0 + 4, NULL);
+	assert_scan_matches_each(f->st, DAY0 - 1, DAY0 + 5, "P001");
+	assert_scan_matches_each(f->st, DAY0 - 1, DAY0 + 5, "P999");
+}
+
+static void test_store_punch_scan_inside_bulk_and_read_only(void **state)
+{
+	struct fx *f = *state;
+	int n = 0;
+
+	add_person(f->st, "P001", DAY0);
+	assert_int_equal(store_bulk_begin(f->st), 0);
+	add_punch(f->st, "P001", T0 + 3600, 0);
+	add_punch(f->st, "P001", T0 + 7200, 0);
+	/* sees the bulk's own rows and leaves its transaction open */
+	assert_int_equal(
+		store_punch_scan(f->st, DAY0, DAY0, NULL, count_scan, &n), 0);
+	assert_int_equal(n, 2);
+	add_punch(f->st, "P001", T0 + 9000, 0);
+	assert_int_equal(store_bulk_end(f->st), 0);
+	reopen(f, STORE_RDONLY, NULL);
+	n = 0;
+	assert_int_equal(
+		store_punch_scan(f->st, DAY0, DAY0, NULL, count_scan, &n), 0);
+	assert_int_equal(n, 3);
+	n = 0;
+	assert_int_equal(
+		store_punch_scan(f->st, DAY0, DAY0, "P001", count_scan, &n), 0);
+	assert_int_equal(n, 3);
 }
 
 static void test_store_punch_round_trips_every_field(void **state)
@@ -1278,6 +1480,7 @@ int main(void)
 		T(test_store_open_empty_file_migrates_to_latest),
 		T(test_store_reopen_keeps_rows_and_version),
 		T(test_store_open_migrates_schema_1_database),
+		T(test_store_open_migrates_schema_2_database),
 		T(test_store_open_newer_schema_is_eio),
 		T(test_store_open_rdonly_missing_file_is_enoent),
 		cmocka_unit_test(test_store_memory_database_works),
@@ -1290,6 +1493,8 @@ int main(void)
 		T(test_store_print_add_bad_input_is_rejected),
 		T(test_store_deactivate_deletes_prints_with_audit),
 		T(test_store_punch_each_orders_by_person_time_seq),
+		T(test_store_punch_scan_orders_by_person_day_sec_seq),
+		T(test_store_punch_scan_inside_bulk_and_read_only),
 		T(test_store_punch_round_trips_every_field),
 		T(test_store_punch_last_accepted_ignores_suppressed),
 		T(test_store_punch_add_bad_input_is_rejected),
