@@ -197,6 +197,16 @@ struct rpunch {
 	unsigned int flags;
 };
 
+/* An excuse as the walk needs it, converted once (struct excuse is ~1 KiB
+ * of texts; a kabupaten's year has ~90,000 of them). */
+struct rexcuse {
+	char person[PD_ID_MAX];
+	int64_t id;		   /* ledger seq: later entries win */
+	pd_day_t from_day, to_day; /* inclusive */
+	bool valid;		   /* verdict_excuse_from_store() accepted it */
+	struct verdict_excuse ve;
+};
+
 struct build {
 	const struct report_opts *o;
 	struct report *r;
@@ -210,12 +220,17 @@ struct build {
 	struct period *per;
 	size_t nper, capper;
 	/* excuses of the period, in person order */
-	struct excuse *exc;
+	struct rexcuse *exc;
 	size_t nexc, capexc;
+	/* the flushed person's excuses by day of the period, in id order */
+	unsigned char day_nve[REPORT_DAYS_MAX];
+	struct verdict_excuse day_ve[REPORT_DAYS_MAX][EXCUSES_PER_DAY];
 	/* punches of the person being merged */
 	struct rpunch *pun;
 	size_t npun, cappun;
-	size_t next_person; /* index into all[] of the next to flush */
+	const char *pun_person; /* store_punch_scan's pointer for it */
+	bool pun_known;		/* it is all[next_person] */
+	size_t next_person;	/* index into all[] of the next to flush */
 	size_t next_period, next_excuse;
 	int rc;
 };
@@ -261,10 +276,16 @@ static int collect_period(void *ud, const struct period *p)
 static int collect_excuse(void *ud, const struct excuse *e)
 {
 	struct build *b = ud;
+	struct rexcuse *x;
 
 	if (grow((void **)&b->exc, &b->capexc, b->nexc + 1, sizeof(*b->exc)))
 		return b->rc = -ENOMEM;
-	b->exc[b->nexc++] = *e;
+	x = &b->exc[b->nexc++];
+	memcpy(x->person, e->person, sizeof(x->person));
+	x->id = e->id;
+	x->from_day = e->from_day;
+	x->to_day = e->to_day;
+	x->valid = verdict_excuse_from_store(e, &x->ve) == 0;
 	return 0;
 }
 
@@ -280,7 +301,7 @@ static int cmp_period(const void *a, const void *b)
 
 static int cmp_excuse(const void *a, const void *b)
 {
-	const struct excuse *x = a, *y = b;
+	const struct rexcuse *x = a, *y = b;
 	int c = strcmp(x->person, y->person);
 
 	if (c)
@@ -294,7 +315,7 @@ static int flush_person(struct build *b, size_t idx)
 	const struct report_opts *o = b->o;
 	const struct person *p = &b->all[idx];
 	const struct period *per;
-	const struct excuse *exc;
+	const struct rexcuse *exc;
 	size_t nper = 0, nexc = 0, pi = 0;
 	struct report_person *rp;
 	bool any_active = false;
@@ -323,6 +344,25 @@ static int flush_person(struct build *b, size_t idx)
 	if (!any_active)
 		return 0;
 
+	/* Each day's excuses, in id order and at most EXCUSES_PER_DAY, as
+	 * one pass over the person's excuses (not one per day). */
+	memset(b->day_nve, 0, (size_t)b->ndays);
+	for (size_t i = 0; i < nexc; i++) {
+		/* days of the period it covers, as indexes into days[] */
+		int from = exc[i].from_day < o->first
+				   ? 0
+				   : (int)(exc[i].from_day - o->first);
+		int to = exc[i].to_day > o->last
+				 ? b->ndays - 1
+				 : (int)(exc[i].to_day - o->first);
+
+		if (!exc[i].valid)
+			continue;
+		for (int di = from; di <= to; di++)
+			if (b->day_nve[di] < EXCUSES_PER_DAY)
+				b->day_ve[di][b->day_nve[di]++] = exc[i].ve;
+	}
+
 	rp = &b->r->people[b->r->npeople++];
 	memset(rp, 0, sizeof(*rp));
 	rp->p = *p;
@@ -333,10 +373,9 @@ static int flush_person(struct build *b, size_t idx)
 		pd_day_t day = o->first + di;
 		const struct day_ctx *dc = &b->days[di];
 		struct verdict_punch vp[64];
-		struct verdict_excuse ve[EXCUSES_PER_DAY];
 		struct verdict_input in;
 		struct verdict v;
-		size_t nvp = 0, nve = 0;
+		size_t nvp = 0;
 		bool active = false;
 
 		for (size_t i = 0; i < nper; i++)
@@ -352,12 +391,6 @@ static int flush_person(struct build *b, size_t idx)
 			}
 			pi++;
 		}
-		for (size_t i = 0; i < nexc && nve < EXCUSES_PER_DAY; i++) {
-			if (exc[i].from_day > day || exc[i].to_day < day)
-				continue;
-			if (verdict_excuse_from_store(&exc[i], &ve[nve]) == 0)
-				nve++;
-		}
 		memset(&in, 0, sizeof(in));
 		in.day = day;
 		in.rule = dc->has_rule ? &dc->rule : NULL;
@@ -365,8 +398,8 @@ static int flush_person(struct build *b, size_t idx)
 		in.active = active;
 		in.punches = vp;
 		in.npunches = nvp;
-		in.excuses = ve;
-		in.nexcuses = nve;
+		in.excuses = b->day_ve[di];
+		in.nexcuses = b->day_nve[di];
 		in.today = o->today;
 		in.now_sec = o->now_sec;
 		if (verdict_classify(&in, &v, NULL) < 0)
@@ -411,26 +444,35 @@ static int flush_until(struct build *b, const char *id)
 	return 0;
 }
 
-static int collect_punch(void *ud, const struct punch *p)
+static int collect_punch(void *ud, const char *person, pd_day_t day,
+			 int32_t sec, unsigned int flags)
 {
 	struct build *b = ud;
 	int rc;
 
-	/* A new person: judge everyone before, including the previous. */
-	if (b->next_person < b->nall &&
-	    strcmp(b->all[b->next_person].id, p->person) < 0) {
-		rc = flush_until(b, p->person);
-		if (rc)
-			return b->rc = rc;
+	/* store_punch_scan passes one pointer per person: compare ids only
+	 * when it changes. */
+	if (person != b->pun_person) {
+		b->pun_person = person;
+		/* A new person: judge everyone before, including the
+		 * previous. */
+		if (b->next_person < b->nall &&
+		    strcmp(b->all[b->next_person].id, person) < 0) {
+			rc = flush_until(b, person);
+			if (rc)
+				return b->rc = rc;
+		}
+		/* a punch of an unknown person cannot happen (FK) */
+		b->pun_known = b->next_person < b->nall &&
+			       strcmp(b->all[b->next_person].id, person) == 0;
 	}
-	if (b->next_person >= b->nall ||
-	    strcmp(b->all[b->next_person].id, p->person) != 0)
-		return 0; /* punch of an unknown person: cannot happen (FK) */
+	if (!b->pun_known)
+		return 0;
 	if (grow((void **)&b->pun, &b->cappun, b->npun + 1, sizeof(*b->pun)))
 		return b->rc = -ENOMEM;
-	b->pun[b->npun].day = p->local_day;
-	b->pun[b->npun].sec = p->local_sec;
-	b->pun[b->npun].flags = p->flags;
+	b->pun[b->npun].day = day;
+	b->pun[b->npun].sec = sec;
+	b->pun[b->npun].flags = flags;
 	b->npun++;
 	return 0;
 }
@@ -546,7 +588,7 @@ int report_build(struct store *st, const struct report_opts *o,
 		rc = -ENOMEM;
 		goto err_facts;
 	}
-	rc = store_punch_each(st, o->first, o->last, o->person, collect_punch,
+	rc = store_punch_scan(st, o->first, o->last, o->person, collect_punch,
 			      b);
 	if (b->rc)
 		rc = b->rc;
