@@ -1131,27 +1131,33 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			g_free(d);
 			return 0;
 		case 'V':
 			printf("presensid %s\n", PRESENSI_VERSION);
+			g_free(d);
 			return 0;
 		default:
 			usage(stderr);
+			g_free(d);
 			return 2;
 		}
 	}
 	if (!conf_path || optind != argc) {
 		usage(stderr);
+		g_free(d);
 		return 2;
 	}
 	if (conf_load(conf_path, &d->conf, err, sizeof(err)) < 0) {
 		fputs(err, stderr);
 		if (err[0] && err[strlen(err) - 1] != '\n')
 			fputc('\n', stderr);
+		g_free(d);
 		return 1;
 	}
 	if (check) {
 		printf("configuration OK\n");
+		g_free(d);
 		return 0;
 	}
 	snprintf(d->conf_path, sizeof(d->conf_path), "%s", conf_path);

@@ -581,8 +581,10 @@ int report_build(struct store *st, const struct report_opts *o,
 		rc = b->rc;
 	if (rc < 0)
 		goto err_facts;
-	qsort(b->per, b->nper, sizeof(*b->per), cmp_period);
-	qsort(b->exc, b->nexc, sizeof(*b->exc), cmp_excuse);
+	if (b->nper) /* qsort's base must not be NULL, even for 0 items */
+		qsort(b->per, b->nper, sizeof(*b->per), cmp_period);
+	if (b->nexc)
+		qsort(b->exc, b->nexc, sizeof(*b->exc), cmp_excuse);
 	r->people = calloc(b->nall ? b->nall : 1, sizeof(*r->people));
 	if (!r->people) {
 		rc = -ENOMEM;
