@@ -825,6 +825,16 @@ int store_open(const char *path, const char *vfs, unsigned int flags,
 			rc = -EIO;
 		}
 	} else {
+		/* Keep -wal and -shm when the daemon closes: a report user in
+		 * the admin group, who cannot create files in the 0750 state
+		 * directory, can then still open the database read-only
+		 * (SQLite >= 3.22 reads through a read-only -shm). */
+		int persist = 1;
+
+		if (sqlite3_file_control(st->db, "main",
+					 SQLITE_FCNTL_PERSIST_WAL,
+					 &persist) != SQLITE_OK)
+			log_debug("store: cannot keep the WAL file");
 		/* :memory: answers "memory" to journal_mode=WAL; fine. */
 		rc = exec_sql(st, "PRAGMA journal_mode = WAL", "WAL");
 		if (rc == 0)
