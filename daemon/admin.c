@@ -110,14 +110,15 @@ int admin_check_text(const char *field, const char *v, size_t max,
 		return -EINVAL;
 	}
 	if (strlen(v) >= max) {
-		snprintf(why, cap, "%s: longer than %zu bytes", field,
-			 max - 1);
+		snprintf(why, cap, "%s: longer than %zu bytes", field, max - 1);
 		return -EINVAL;
 	}
 	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
 		if (*p < 0x20 || *p == 0x7f) {
-			snprintf(why, cap, "%s: control characters are not "
-				 "allowed", field);
+			snprintf(why, cap,
+				 "%s: control characters are not "
+				 "allowed",
+				 field);
 			return -EINVAL;
 		}
 	return 0;
@@ -151,8 +152,10 @@ static int opt_day(struct admin_ctx *a, const struct control_msg *m,
 		return 0;
 	}
 	if (civil_date_parse(v, out) < 0) {
-		admin_reply_err(a, -EINVAL, "%s: \"%s\" is not a date "
-			       "YYYY-MM-DD", key, v);
+		admin_reply_err(a, -EINVAL,
+				"%s: \"%s\" is not a date "
+				"YYYY-MM-DD",
+				key, v);
 		return -EINVAL;
 	}
 	return 0;
@@ -246,21 +249,21 @@ static int cmd_person_period(struct admin_ctx *a, const struct control_msg *m,
 					     by_of(m));
 	snprintf(what, sizeof(what), "person %s", id);
 	if (rc == -EINVAL) {
-		admin_reply_err(a, rc,
-				deactivate ?
-					"person %s: no open period, or --on is "
-					"before its start" :
-					"person %s: still active, or --since is "
-					"not after the last period",
-				id);
+		admin_reply_err(
+			a, rc,
+			deactivate ? "person %s: no open period, or --on is "
+				     "before its start"
+				   : "person %s: still active, or --since is "
+				     "not after the last period",
+			id);
 		return 0;
 	}
 	if (rc < 0) {
 		reply_store_err(a, rc, what);
 		return 0;
 	}
-	log_info("person %s: %s", id, deactivate ? "deactivated" :
-						   "reactivated");
+	log_info("person %s: %s", id,
+		 deactivate ? "deactivated" : "reactivated");
 	a->changed |= ADMIN_CHANGED_PRINTS;
 	admin_reply_ok(a, "id", id);
 	return 0;
@@ -284,11 +287,10 @@ static int parse_calendar(FILE *fp, const char *fname, void *out, char *err,
  * On a bad file answers the err line (every "file:line: message") and
  * returns -EINVAL.
  */
-static int parse_file_text(struct admin_ctx *a, const char *fname,
-			   const char *text,
-			   int (*parse)(FILE *, const char *, void *, char *,
-					size_t),
-			   void *out, char version[PD_HASH_HEX])
+static int
+parse_file_text(struct admin_ctx *a, const char *fname, const char *text,
+		int (*parse)(FILE *, const char *, void *, char *, size_t),
+		void *out, char version[PD_HASH_HEX])
 {
 	char errbuf[2048];
 	FILE *fp;
@@ -360,8 +362,7 @@ static int cmd_profile_import(struct admin_ctx *a, const struct control_msg *m)
 	return 0;
 }
 
-static int cmd_calendar_import(struct admin_ctx *a,
-			       const struct control_msg *m)
+static int cmd_calendar_import(struct admin_ctx *a, const struct control_msg *m)
 {
 	char version[PD_HASH_HEX];
 	struct calendar *cal;
@@ -451,8 +452,8 @@ static int cmd_excuse_add(struct admin_ctx *a, const struct control_msg *m)
 			     sizeof(why)) < 0 ||
 	    admin_check_text("document", doc, PD_TEXT_MAX, false, why,
 			     sizeof(why)) < 0 ||
-	    admin_check_text("by", by, PD_NAME_MAX, true, why,
-			     sizeof(why)) < 0) {
+	    admin_check_text("by", by, PD_NAME_MAX, true, why, sizeof(why)) <
+		    0) {
 		admin_reply_err(a, -EINVAL, "%s", why);
 		return 0;
 	}
@@ -528,8 +529,8 @@ static int cmd_excuse_revoke(struct admin_ctx *a, const struct control_msg *m)
 	}
 	if (admin_check_text("reason", reason, PD_TEXT_MAX, true, why,
 			     sizeof(why)) < 0 ||
-	    admin_check_text("by", by, PD_NAME_MAX, true, why,
-			     sizeof(why)) < 0) {
+	    admin_check_text("by", by, PD_NAME_MAX, true, why, sizeof(why)) <
+		    0) {
 		admin_reply_err(a, -EINVAL, "%s", why);
 		return 0;
 	}
@@ -565,8 +566,8 @@ static int cmd_punch_manual(struct admin_ctx *a, const struct control_msg *m)
 	if (admin_check_id(id, why, sizeof(why)) < 0 ||
 	    admin_check_text("reason", reason, PD_TEXT_MAX, true, why,
 			     sizeof(why)) < 0 ||
-	    admin_check_text("by", by, PD_NAME_MAX, true, why,
-			     sizeof(why)) < 0) {
+	    admin_check_text("by", by, PD_NAME_MAX, true, why, sizeof(why)) <
+		    0) {
 		admin_reply_err(a, -EINVAL, "%s", why);
 		return 0;
 	}
@@ -634,14 +635,14 @@ int admin_dispatch(struct admin_ctx *a, const struct control_msg *m)
 		const char *name;
 		int (*fn)(struct admin_ctx *, const struct control_msg *);
 	} cmds[] = {
-		{ "calendar-add", cmd_calendar_add },
-		{ "calendar-import", cmd_calendar_import },
-		{ "clock-set", cmd_clock_set },
-		{ "excuse-add", cmd_excuse_add },
-		{ "excuse-revoke", cmd_excuse_revoke },
-		{ "person-add", cmd_person_add },
-		{ "profile-import", cmd_profile_import },
-		{ "punch-manual", cmd_punch_manual },
+		{"calendar-add", cmd_calendar_add},
+		{"calendar-import", cmd_calendar_import},
+		{"clock-set", cmd_clock_set},
+		{"excuse-add", cmd_excuse_add},
+		{"excuse-revoke", cmd_excuse_revoke},
+		{"person-add", cmd_person_add},
+		{"profile-import", cmd_profile_import},
+		{"punch-manual", cmd_punch_manual},
 	};
 
 	if (m->nfields < 1)

@@ -16,15 +16,15 @@
 const char *attend_result_name(enum attend_result r)
 {
 	static const char *const names[] = {
-		[ATTEND_OK] = "ok",		[ATTEND_LATE] = "late",
-		[ATTEND_FLAGGED] = "flagged",	[ATTEND_DUPLICATE] = "duplicate",
-		[ATTEND_UNKNOWN] = "unknown",	[ATTEND_RETRY] = "retry",
-		[ATTEND_REFUSED] = "refused",	[ATTEND_FAULT] = "fault",
+		[ATTEND_OK] = "ok",	      [ATTEND_LATE] = "late",
+		[ATTEND_FLAGGED] = "flagged", [ATTEND_DUPLICATE] = "duplicate",
+		[ATTEND_UNKNOWN] = "unknown", [ATTEND_RETRY] = "retry",
+		[ATTEND_REFUSED] = "refused", [ATTEND_FAULT] = "fault",
 		[ATTEND_IGNORED] = "ignored",
 	};
 
-	return (unsigned int)r < sizeof(names) / sizeof(names[0]) ? names[r] :
-								    "?";
+	return (unsigned int)r < sizeof(names) / sizeof(names[0]) ? names[r]
+								  : "?";
 }
 
 struct today_ctx {
@@ -50,7 +50,7 @@ static enum verdict_mark mark_punch(const struct attend_deps *d,
 {
 	struct day_rule rule;
 	enum calendar_kind holiday;
-	struct today_ctx c = { .rule = &rule, .self_seq = p->seq };
+	struct today_ctx c = {.rule = &rule, .self_seq = p->seq};
 
 	if (!d->facts ||
 	    facts_day(d->facts, p->local_day, &rule, &holiday, NULL) < 0)
@@ -112,8 +112,7 @@ uint64_t attend_on_scan(const struct attend_deps *d, enum scan_outcome o,
 	snprintf(p->source, sizeof(p->source), "reader");
 	snprintf(p->reader, sizeof(p->reader), "%s", reader ? reader : "");
 	snprintf(p->clock, sizeof(p->clock), "%s", now.source);
-	snprintf(p->boot_id, sizeof(p->boot_id), "%s",
-		 clock_boot_id(d->clock));
+	snprintf(p->boot_id, sizeof(p->boot_id), "%s", clock_boot_id(d->clock));
 	p->mono_ms = now.mono_ms;
 	if (!now.trusted)
 		p->flags |= PUNCH_F_UNTRUSTED;

@@ -20,7 +20,7 @@ int control_escape(const char *src, char *dst, size_t cap)
 
 	for (; *src; src++) {
 		const char *rep = NULL;
-		char one[2] = { *src, 0 };
+		char one[2] = {*src, 0};
 
 		switch (*src) {
 		case '\\':
@@ -161,8 +161,8 @@ void control_buf_addkv(struct control_buf *b, const char *key,
 	control_buf_add(b, tmp);
 }
 
-void control_buf_addkvf(struct control_buf *b, const char *key,
-			const char *fmt, ...)
+void control_buf_addkvf(struct control_buf *b, const char *key, const char *fmt,
+			...)
 {
 	char val[1024];
 	va_list ap;
@@ -225,8 +225,7 @@ int control_write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-int control_read_line(int fd, struct control_reader *rb, char *buf,
-		      size_t cap)
+int control_read_line(int fd, struct control_reader *rb, char *buf, size_t cap)
 {
 	size_t o = 0;
 	int too_long = 0;
@@ -263,14 +262,14 @@ static const struct {
 	int err;
 	const char *name;
 } errnames[] = {
-	{ EINVAL, "EINVAL" },	    { EEXIST, "EEXIST" },
-	{ ENOENT, "ENOENT" },	    { EBUSY, "EBUSY" },
-	{ ENOSPC, "ENOSPC" },	    { EIO, "EIO" },
-	{ EPERM, "EPERM" },	    { ENODEV, "ENODEV" },
-	{ ETIMEDOUT, "ETIMEDOUT" }, { EALREADY, "EALREADY" },
-	{ ECANCELED, "ECANCELED" }, { EROFS, "EROFS" },
-	{ ENOMEM, "ENOMEM" },	    { EBADMSG, "EBADMSG" },
-	{ ENOTSUP, "ENOTSUP" },	    { EAGAIN, "EAGAIN" },
+	{EINVAL, "EINVAL"},	  {EEXIST, "EEXIST"},
+	{ENOENT, "ENOENT"},	  {EBUSY, "EBUSY"},
+	{ENOSPC, "ENOSPC"},	  {EIO, "EIO"},
+	{EPERM, "EPERM"},	  {ENODEV, "ENODEV"},
+	{ETIMEDOUT, "ETIMEDOUT"}, {EALREADY, "EALREADY"},
+	{ECANCELED, "ECANCELED"}, {EROFS, "EROFS"},
+	{ENOMEM, "ENOMEM"},	  {EBADMSG, "EBADMSG"},
+	{ENOTSUP, "ENOTSUP"},	  {EAGAIN, "EAGAIN"},
 };
 
 const char *control_errname(int err)

@@ -89,7 +89,8 @@ static bool utf8_valid(const unsigned char *s)
 				return false;
 			cp = (cp << 6) | (s[i] & 0x3f);
 		}
-		if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		if ((n == 2 &&
+		     (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
 		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
 			return false;
 		s += n + 1;
@@ -102,8 +103,9 @@ static bool section_name_ok(const char *s)
 	if (!*s)
 		return false;
 	for (; *s; s++)
-		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) ||
-		      *s == '_' || *s == '-' || *s == '.'))
+		if (!(islower((unsigned char)*s) ||
+		      isdigit((unsigned char)*s) || *s == '_' || *s == '-' ||
+		      *s == '.'))
 			return false;
 	return true;
 }
@@ -199,8 +201,8 @@ int ini_parse_long(const char *v, long min, long max, long *out)
 
 int ini_parse_bool(const char *v, bool *out)
 {
-	static const char *const yes[] = { "1", "on", "true", "yes" };
-	static const char *const no[] = { "0", "false", "no", "off" };
+	static const char *const yes[] = {"1", "on", "true", "yes"};
+	static const char *const no[] = {"0", "false", "no", "off"};
 
 	for (size_t i = 0; i < 4; i++) {
 		if (strcmp(v, yes[i]) == 0) {

@@ -36,8 +36,8 @@ int log_getverbose(void)
 
 void log_vmsg(int pri, const char *fmt, va_list ap)
 {
-	static const char *const tag[8] = { "", "", "", "error: ",
-					    "warning: ", "", "", "debug: " };
+	static const char *const tag[8] = {
+		"", "", "", "error: ", "warning: ", "", "", "debug: "};
 	char buf[1024];
 	int saved = errno;
 
@@ -79,8 +79,9 @@ static void vwarn_with(int pri, int err, const char *fmt, va_list ap)
 	if (log_dest_cur == LOG_TO_NONE)
 		return;
 	if (log_dest_cur == LOG_TO_TTY)
-		fprintf(stderr, "%s%s: %s\n", pri == PRI_ERR ? "error: " :
-			"warning: ", buf, strerror(err));
+		fprintf(stderr, "%s%s: %s\n",
+			pri == PRI_ERR ? "error: " : "warning: ", buf,
+			strerror(err));
 	else
 		fprintf(stderr, "<%d>%s: %s\n", pri, buf, strerror(err));
 	fflush(stderr);

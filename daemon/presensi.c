@@ -256,8 +256,8 @@ static int print_person(void *ud, const struct person *p)
 		       p->jabatan, since, p->until == PD_DAY_OPEN ? "" : until,
 		       p->nprints);
 	else
-		printf("%-12s %-28.28s %-22.22s %s  %-10s %d\n", p->id,
-		       p->name, p->jabatan, since, until, p->nprints);
+		printf("%-12s %-28.28s %-22.22s %s  %-10s %d\n", p->id, p->name,
+		       p->jabatan, since, until, p->nprints);
 	return 0;
 }
 
@@ -297,8 +297,8 @@ static void show_hours(const char *label, const struct rules_hours *h,
 		       const struct rules_window *mw,
 		       const struct rules_window *pw)
 {
-	static const char *const wd[] = { "Senin", "Selasa", "Rabu", "Kamis",
-					  "Jumat", "Sabtu", "Minggu" };
+	static const char *const wd[] = {"Senin", "Selasa", "Rabu",  "Kamis",
+					 "Jumat", "Sabtu",  "Minggu"};
 
 	printf("%s\n", label);
 	for (int i = 0; i < CIVIL_WEEKDAYS; i++) {
@@ -315,8 +315,8 @@ static void show_hours(const char *label, const struct rules_hours *h,
 		civil_time_format(mw[i].to_s % 86400, e);
 		civil_time_format(pw[i].from_s, f);
 		civil_time_format(pw[i].to_s % 86400, g);
-		printf("  %-7s %s-%s  masuk %s-%s  pulang %s-%s\n", wd[i], a,
-		       b, c, e, f, g);
+		printf("  %-7s %s-%s  masuk %s-%s  pulang %s-%s\n", wd[i], a, b,
+		       c, e, f, g);
 	}
 }
 
@@ -423,8 +423,8 @@ static int period_of(const struct cli_args *a, const char *dflt_kind,
 		     enum civil_period_kind *kind, pd_day_t *first,
 		     pd_day_t *last)
 {
-	static const char *const kinds[] = { "date", "week", "month",
-					     "quarter", "year" };
+	static const char *const kinds[] = {"date", "week", "month", "quarter",
+					    "year"};
 	const char *which = NULL, *text = NULL;
 	char err[256], today_s[CIVIL_DATE_LEN];
 	pd_day_t day;
@@ -446,7 +446,8 @@ static int period_of(const struct cli_args *a, const char *dflt_kind,
 	}
 	if (!which) {
 		if (!dflt_kind) {
-			fprintf(stderr, "presensi: %s: give --date, --week, "
+			fprintf(stderr,
+				"presensi: %s: give --date, --week, "
 				"--month, --quarter or --year\n",
 				a->cmd->words);
 			exit(2);
@@ -492,8 +493,8 @@ static int cmd_excuse_list(const struct cli_args *a)
 	st = open_ro();
 	if (!st)
 		return 1;
-	rc = store_excuse_each(st, first, last, cli_get(a, "id"),
-			       print_excuse, NULL);
+	rc = store_excuse_each(st, first, last, cli_get(a, "id"), print_excuse,
+			       NULL);
 	store_close(st);
 	return rc < 0 ? 1 : 0;
 }
@@ -555,14 +556,13 @@ static void print_punch(struct store *st, const struct punch *p, int csv)
 		printf("%lld,%s,\"%s\",%s,%s,%s,%s\n", (long long)p->seq,
 		       p->person, who.name, local + 11, iso, p->source, flags);
 	else
-		printf("%6lld  %s  %-12s %-28.28s %-7s %s\n",
-		       (long long)p->seq, local + 11, p->person, who.name,
-		       p->source, flags);
+		printf("%6lld  %s  %-12s %-28.28s %-7s %s\n", (long long)p->seq,
+		       local + 11, p->person, who.name, p->source, flags);
 }
 
 static int cmd_punches(const struct cli_args *a)
 {
-	struct punch_list l = { 0 };
+	struct punch_list l = {0};
 	const char *fmt = cli_get(a, "format");
 	char d[CIVIL_DATE_LEN];
 	struct store *st;
@@ -632,8 +632,8 @@ static int cmd_rekap(const struct cli_args *a, int ringkas)
 {
 	struct report_opts o;
 	struct report *r = NULL;
-	struct export_days days = { 0 };
-	struct export_opts eo = { 0 };
+	struct export_days days = {0};
+	struct export_opts eo = {0};
 	struct rekap_deduction ded;
 	const char *fmt = ringkas ? "ringkas" : cli_get(a, "format");
 	const char *out = ringkas ? NULL : cli_get(a, "out");
@@ -689,8 +689,8 @@ static int cmd_rekap(const struct cli_args *a, int ringkas)
 	if (strcmp(fmt, "text") == 0)
 		rc = export_text(fp, r, &eo);
 	else if (strcmp(fmt, "csv") == 0)
-		rc = daily ? export_csv_daily(fp, r, &eo) :
-			     export_csv(fp, r, &eo);
+		rc = daily ? export_csv_daily(fp, r, &eo)
+			   : export_csv(fp, r, &eo);
 	else if (strcmp(fmt, "html") == 0)
 		rc = export_html(fp, r, &eo);
 	else if (strcmp(fmt, "ringkas") == 0)
@@ -715,28 +715,27 @@ done:
 
 int main(int argc, char **argv)
 {
-	static const char *const person_add[] = { "id", "id", "name", "name",
-						  "jabatan", "jabatan",
-						  "since", "since", NULL };
-	static const char *const by_id_on[] = { "id", "id", "on", "on",
-						"since", "since", NULL };
-	static const char *const enroll[] = { "id", "id", "finger", "finger",
-					      "reader", "reader", NULL };
-	static const char *const cal_add[] = { "date", "date", "name", "name",
-					       "kind", "kind", NULL };
+	static const char *const person_add[] = {"id",	  "id",	     "name",
+						 "name",  "jabatan", "jabatan",
+						 "since", "since",   NULL};
+	static const char *const by_id_on[] = {"id",	"id",	 "on", "on",
+					       "since", "since", NULL};
+	static const char *const enroll[] = {
+		"id", "id", "finger", "finger", "reader", "reader", NULL};
+	static const char *const cal_add[] = {"date", "date", "name", "name",
+					      "kind", "kind", NULL};
 	static const char *const exc_add[] = {
-		"id",	   "id",      "from",	  "from",     "to",
-		"to",	   "kind",    "kind",	  "partial",  "part",
-		"reason",  "reason",  "document", "document", NULL
-	};
-	static const char *const exc_rev[] = { "excuse", "excuse", "reason",
-					       "reason", NULL };
-	static const char *const manual[] = { "id", "id", "at", "at", "reason",
-					      "reason", NULL };
-	static const char *const clock_set[] = { "at", "at", NULL };
-	static const char *const wait[] = { "reader", "reader", "after",
-					    "after", "timeout", "timeout_ms",
-					    NULL };
+		"id",	  "id",	    "from",	"from",	    "to",
+		"to",	  "kind",   "kind",	"partial",  "part",
+		"reason", "reason", "document", "document", NULL};
+	static const char *const exc_rev[] = {"excuse", "excuse", "reason",
+					      "reason", NULL};
+	static const char *const manual[] = {"id",     "id",	 "at", "at",
+					     "reason", "reason", NULL};
+	static const char *const clock_set[] = {"at", "at", NULL};
+	static const char *const wait[] = {"reader", "reader",	"after",
+					   "after",  "timeout", "timeout_ms",
+					   NULL};
 	struct cli_args a;
 	struct req *r;
 	char err[512], ok[256];
@@ -777,17 +776,17 @@ int main(int argc, char **argv)
 		break;
 	case CLI_PERSON_DEACTIVATE:
 	case CLI_PERSON_REACTIVATE:
-		req_start(r, a.cmd->verb == CLI_PERSON_DEACTIVATE ?
-				     "person-deactivate" :
-				     "person-reactivate");
+		req_start(r, a.cmd->verb == CLI_PERSON_DEACTIVATE
+				     ? "person-deactivate"
+				     : "person-reactivate");
 		req_opts(r, &a, by_id_on);
 		control_buf_addkv(&r->b, "by", admin_name(&a));
 		rc = req_send(r, ok, sizeof(ok));
 		if (rc == 0)
 			printf("%s %s\n",
-			       a.cmd->verb == CLI_PERSON_DEACTIVATE ?
-				       "deactivated (prints deleted)" :
-				       "reactivated",
+			       a.cmd->verb == CLI_PERSON_DEACTIVATE
+				       ? "deactivated (prints deleted)"
+				       : "reactivated",
 			       cli_get(&a, "id"));
 		break;
 	case CLI_ENROLL:

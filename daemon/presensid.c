@@ -34,9 +34,9 @@
 #include "store.h"
 
 #define PRESENSI_VERSION    "0.1.0"
-#define READERS_MAX	    8	  /* readers tracked for waits and status */
-#define LATENCY_KEEP	    32	  /* last identify latencies kept */
-#define ENROLL_TIMEOUT_S    90	  /* a whole enrolment, all stages */
+#define READERS_MAX	    8	   /* readers tracked for waits and status */
+#define LATENCY_KEEP	    32	   /* last identify latencies kept */
+#define ENROLL_TIMEOUT_S    90	   /* a whole enrolment, all stages */
 #define WAIT_TIMEOUT_MAX_MS 600000 /* longest wait-armed a client may ask */
 #define CLIENT_LINE_MAX	    CONTROL_LINE_MAX
 
@@ -188,8 +188,8 @@ struct gallery_build {
 	int rc;
 };
 
-static int gallery_add(void *ud, const struct print_rec *r,
-		       const uint8_t *blob, size_t len)
+static int gallery_add(void *ud, const struct print_rec *r, const uint8_t *blob,
+		       size_t len)
 {
 	struct gallery_build *g = ud;
 	uint8_t *copy;
@@ -216,15 +216,14 @@ static int gallery_add(void *ud, const struct print_rec *r,
 	g->p[g->n].blob = copy;
 	g->p[g->n].blob_len = len;
 	g->k[g->n].key = r->key;
-	snprintf(g->k[g->n].person, sizeof(g->k[g->n].person), "%s",
-		 r->person);
+	snprintf(g->k[g->n].person, sizeof(g->k[g->n].person), "%s", r->person);
 	g->n++;
 	return 0;
 }
 
 static int reload_gallery(struct daemon *d)
 {
-	struct gallery_build g = { 0 };
+	struct gallery_build g = {0};
 	int rc = store_print_each(d->store, gallery_add, &g);
 
 	if (g.rc)
@@ -232,8 +231,7 @@ static int reload_gallery(struct daemon *d)
 	if (rc == 0 && d->scanner)
 		rc = scanner_gallery_set(d->scanner, g.p, g.n);
 	for (size_t i = 0; i < g.n; i++) {
-		explicit_bzero((void *)(uintptr_t)g.p[i].blob,
-			       g.p[i].blob_len);
+		explicit_bzero((void *)(uintptr_t)g.p[i].blob, g.p[i].blob_len);
 		free((void *)(uintptr_t)g.p[i].blob);
 	}
 	free(g.p);
@@ -326,8 +324,9 @@ static void cmd_wait_armed(struct daemon *d, struct client *c,
 		struct admin_ctx a;
 
 		admin_ctx_for(d, c, &a);
-		admin_reply_err(&a, -EINVAL, "reader or timeout_ms out of "
-			       "range");
+		admin_reply_err(&a, -EINVAL,
+				"reader or timeout_ms out of "
+				"range");
 		return;
 	}
 	w = g_new0(struct waiter, 1);
@@ -348,8 +347,8 @@ static void enrol_end(struct daemon *d)
 	if (d->enr.timeout_src)
 		g_source_remove(d->enr.timeout_src);
 	memset(&d->enr, 0, sizeof(d->enr));
-	lights_state(d, scanner_reader_count(d->scanner) ? LIGHT_READY :
-							   LIGHT_FAULT);
+	lights_state(d, scanner_reader_count(d->scanner) ? LIGHT_READY
+							 : LIGHT_FAULT);
 	waiters_check(d); /* enrolment-only waits end here */
 }
 
@@ -373,7 +372,7 @@ static gboolean enrol_timeout(gpointer ud)
 
 static int finger_ok(const char *f)
 {
-	static const char *const fingers[] = { PD_FINGERS };
+	static const char *const fingers[] = {PD_FINGERS};
 
 	for (size_t i = 0; i < sizeof(fingers) / sizeof(fingers[0]); i++)
 		if (strcmp(f, fingers[i]) == 0)
@@ -411,8 +410,7 @@ static void cmd_enroll(struct daemon *d, struct client *c,
 		return;
 	}
 	if (p.until != PD_DAY_OPEN) {
-		admin_reply_err(&a, -EINVAL, "id: person %s is not active",
-				id);
+		admin_reply_err(&a, -EINVAL, "id: person %s is not active", id);
 		return;
 	}
 	if (d->enr.c) {
@@ -422,8 +420,8 @@ static void cmd_enroll(struct daemon *d, struct client *c,
 	rc = scanner_enroll_start(d->scanner, (int)reader);
 	if (rc < 0) {
 		admin_reply_err(&a, rc,
-				rc == -ENODEV ? "reader %ld: not connected" :
-						"reader %ld: busy",
+				rc == -ENODEV ? "reader %ld: not connected"
+					      : "reader %ld: busy",
 				reader);
 		return;
 	}
@@ -434,8 +432,8 @@ static void cmd_enroll(struct daemon *d, struct client *c,
 	snprintf(d->enr.person, sizeof(d->enr.person), "%s", id);
 	snprintf(d->enr.finger, sizeof(d->enr.finger), "%s", finger);
 	snprintf(d->enr.by, sizeof(d->enr.by), "%s", by && *by ? by : "admin");
-	d->enr.timeout_src = g_timeout_add_seconds(ENROLL_TIMEOUT_S,
-						   enrol_timeout, d);
+	d->enr.timeout_src =
+		g_timeout_add_seconds(ENROLL_TIMEOUT_S, enrol_timeout, d);
 	lights_state(d, LIGHT_ENROLL);
 	admin_reply_line(&a, "progress",
 			 "place the finger on the reader (first a check that "
@@ -462,12 +460,12 @@ static void enrol_done(struct daemon *d, const struct scanner_event *ev)
 	rc = store_print_add(d->store, &r, ev->blob, ev->blob_len, d->enr.by,
 			     now.utc_ms / 1000, &k);
 	if (rc < 0) {
-		admin_reply_err(&a, rc,
-				rc == -EEXIST ?
-					"%s of %s is already enrolled on this "
-					"reader model" :
-					"cannot store the print of %s %s",
-				d->enr.finger, d->enr.person);
+		admin_reply_err(
+			&a, rc,
+			rc == -EEXIST ? "%s of %s is already enrolled on this "
+					"reader model"
+				      : "cannot store the print of %s %s",
+			d->enr.finger, d->enr.person);
 		enrol_end(d);
 		return;
 	}
@@ -500,8 +498,10 @@ static void enrol_event(struct daemon *d, const struct scanner_event *ev)
 	admin_ctx_for(d, d->enr.c, &a);
 	switch (ev->kind) {
 	case SCANNER_EV_ENROLL_STAGE:
-		snprintf(msg, sizeof(msg), "stage %d/%d done: lift and place "
-			 "the finger again", ev->stage, ev->stages);
+		snprintf(msg, sizeof(msg),
+			 "stage %d/%d done: lift and place "
+			 "the finger again",
+			 ev->stage, ev->stages);
 		if (ev->stage >= ev->stages)
 			snprintf(msg, sizeof(msg), "stage %d/%d done",
 				 ev->stage, ev->stages);
@@ -521,8 +521,8 @@ static void enrol_event(struct daemon *d, const struct scanner_event *ev)
 					owner ? owner : "?");
 		} else {
 			admin_reply_err(&a, -EIO, "enrolment failed: %s",
-					ev->message ? ev->message :
-						      "reader error");
+					ev->message ? ev->message
+						    : "reader error");
 		}
 		lights_state(d, LIGHT_UNKNOWN);
 		enrol_end(d);
@@ -541,12 +541,11 @@ static void record_latency(struct daemon *d, const struct scanner_event *ev,
 
 	l->reader = ev->reader;
 	l->result = res;
-	l->image_to_decision_us = ev->t_decision_us > ev->t_image_us ?
-					  ev->t_decision_us - ev->t_image_us :
-					  0;
-	l->decision_to_light_us = light_us > ev->t_decision_us ?
-					  light_us - ev->t_decision_us :
-					  0;
+	l->image_to_decision_us = ev->t_decision_us > ev->t_image_us
+					  ? ev->t_decision_us - ev->t_image_us
+					  : 0;
+	l->decision_to_light_us =
+		light_us > ev->t_decision_us ? light_us - ev->t_decision_us : 0;
 	log_info("identify: reader %d %s in %.1f ms (+%.1f ms to light)",
 		 ev->reader, attend_result_name(res),
 		 l->image_to_decision_us / 1000.0,
@@ -576,8 +575,9 @@ static void on_scanner(void *ud, const struct scanner_event *ev)
 			struct admin_ctx a;
 
 			admin_ctx_for(d, d->enr.c, &a);
-			admin_reply_err(&a, -ENODEV, "the reader was unplugged "
-				       "during enrolment");
+			admin_reply_err(&a, -ENODEV,
+					"the reader was unplugged "
+					"during enrolment");
 			enrol_end(d);
 		}
 		if (scanner_reader_count(d->scanner) == 0)
@@ -733,7 +733,7 @@ static void cmd_status(struct daemon *d, struct client *c)
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct scanner_reader_info ri;
-		struct missing_ctx m = { .d = d, .c = c };
+		struct missing_ctx m = {.d = d, .c = c};
 
 		if (scanner_reader_info(d->scanner, i, &ri) < 0)
 			continue;
@@ -910,8 +910,7 @@ static int control_listen(struct daemon *d)
 	probe = control_connect(path);
 	if (probe >= 0) {
 		close(probe);
-		log_warnx("control: %s is in use: is presensid running?",
-			  path);
+		log_warnx("control: %s is in use: is presensid running?", path);
 		return -EADDRINUSE;
 	}
 	(void)unlink(path); /* stale or absent: either way, gone now */
@@ -977,7 +976,7 @@ static int first_start_import(struct daemon *d, const char *cmd,
 		m.field[m.nfields++] = line_from;
 		m.field[m.nfields++] = f_file;
 		m.field[m.nfields++] = f_text;
-		m.field[m.nfields++] = (char *)(uintptr_t)"by=presensid";
+		m.field[m.nfields++] = (char *)(uintptr_t) "by=presensid";
 		memset(&a, 0, sizeof(a));
 		a.store = d->store;
 		a.conf = &d->conf;
@@ -1071,12 +1070,11 @@ static gboolean on_hup(gpointer ud)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: presensid --config FILE [--check] [--debug]\n"
-		"  --config FILE  configuration (see presensi.conf(5))\n"
-		"  --check        validate the configuration and exit\n"
-		"  --debug        verbose logging in plain text on a tty\n"
-		"  --version      print the version\n");
+	fprintf(f, "usage: presensid --config FILE [--check] [--debug]\n"
+		   "  --config FILE  configuration (see presensi.conf(5))\n"
+		   "  --check        validate the configuration and exit\n"
+		   "  --debug        verbose logging in plain text on a tty\n"
+		   "  --version      print the version\n");
 }
 
 static int open_lights(struct daemon *d)
@@ -1105,12 +1103,12 @@ static int open_lights(struct daemon *d)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "check", no_argument, NULL, 'n' },
-		{ "debug", no_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+		{"config", required_argument, NULL, 'c'},
+		{"check", no_argument, NULL, 'n'},
+		{"debug", no_argument, NULL, 'd'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
 	};
 	struct daemon *d = g_new0(struct daemon, 1);
 	uint8_t master[CRYPTO_KEY_BYTES], prints_key[CRYPTO_KEY_BYTES];
@@ -1197,10 +1195,10 @@ int main(int argc, char **argv)
 	g_unix_signal_add(SIGTERM, on_quit, d);
 	g_unix_signal_add(SIGINT, on_quit, d);
 	g_unix_signal_add(SIGHUP, on_hup, d);
-	log_info("presensid %s started: desa %s, %s, clock %s", PRESENSI_VERSION,
-		 d->conf.desa_id, d->conf.timezone,
-		 d->conf.clock_source == CLOCK_SOURCE_SIMULATED ? "simulated" :
-								  "system");
+	log_info("presensid %s started: desa %s, %s, clock %s",
+		 PRESENSI_VERSION, d->conf.desa_id, d->conf.timezone,
+		 d->conf.clock_source == CLOCK_SOURCE_SIMULATED ? "simulated"
+								: "system");
 
 	g_main_loop_run(d->loop);
 

@@ -123,7 +123,7 @@ static int load_day(void *ud, int64_t seq, pd_day_t day, const char *kind,
 
 int facts_load(struct store *st, struct facts **out, char *err, size_t cap)
 {
-	struct facts_load_ctx c = { 0 };
+	struct facts_load_ctx c = {0};
 	int rc;
 
 	c.f = calloc(1, sizeof(*c.f));
@@ -412,9 +412,9 @@ static int flush_person(struct build *b, size_t idx)
 				.person = &rp->p,
 				.v = &v,
 				.holiday_name = dc->holiday_name,
-				.profile_name = dc->has_rule && dc->rule.profile ?
-							dc->rule.profile->name :
-							NULL,
+				.profile_name = dc->has_rule && dc->rule.profile
+							? dc->rule.profile->name
+							: NULL,
 			};
 			int rc = o->day_fn(o->day_ud, &d);
 
@@ -535,8 +535,7 @@ int report_build(struct store *st, const struct report_opts *o,
 	r->last = o->last;
 	/* label: the people's form ("November 2026"); label_id: "2026-11" */
 	civil_period_label_id(o->kind, o->first, r->label, sizeof(r->label));
-	civil_period_label(o->kind, o->first, r->label_id,
-			   sizeof(r->label_id));
+	civil_period_label(o->kind, o->first, r->label_id, sizeof(r->label_id));
 	r->today = o->today;
 	r->now_sec = o->now_sec;
 	r->built_utc = o->now_utc;

@@ -39,8 +39,7 @@ void admin_reply_ok(struct admin_ctx *a, const char *key, const char *value);
 void admin_reply_err(struct admin_ctx *a, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Sends "type" followed by text's TAB-separated parts as fields. */
-void admin_reply_line(struct admin_ctx *a, const char *type,
-		      const char *text);
+void admin_reply_line(struct admin_ctx *a, const char *type, const char *text);
 
 /* Field checks shared with the CLI: 0 or -EINVAL with why[] filled. */
 int admin_check_id(const char *id, char *why, size_t cap);

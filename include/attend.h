@@ -45,10 +45,10 @@ enum attend_result {
 
 struct attend_outcome {
 	enum attend_result result;
-	enum light_state light;	 /* what was shown */
-	enum verdict_mark mark;	 /* for recorded punches */
-	struct punch punch;	 /* the stored punch (seq set) if recorded */
-	int store_rc;		 /* 0 or the store's error */
+	enum light_state light; /* what was shown */
+	enum verdict_mark mark; /* for recorded punches */
+	struct punch punch;	/* the stored punch (seq set) if recorded */
+	int store_rc;		/* 0 or the store's error */
 };
 
 /*

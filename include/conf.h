@@ -30,8 +30,8 @@ struct conf {
 	/* [desa] */
 	char desa_id[PD_ID_MAX];     /* required, e.g. "3517012001" */
 	char desa_name[PD_NAME_MAX]; /* required */
-	char timezone[32];	     /* Asia/Jakarta|Asia/Makassar|Asia/Jayapura */
-	int32_t offset_min;	     /* derived from timezone: 420/480/540 */
+	char timezone[32];  /* Asia/Jakarta|Asia/Makassar|Asia/Jayapura */
+	int32_t offset_min; /* derived from timezone: 420/480/540 */
 	/* [store] */
 	char store_path[CONF_PATH_MAX]; /* database file */
 	char key_path[CONF_PATH_MAX];	/* device key; default <store>.key */
@@ -44,14 +44,14 @@ struct conf {
 	struct lights_gpio_conf gpio;
 	bool buzzer; /* true when [lights] buzzer is set */
 	/* [punch] */
-	uint32_t duplicate_window_s;	/* default 120 */
-	bool refuse_untrusted;		/* default false: keep and flag */
+	uint32_t duplicate_window_s; /* default 120 */
+	bool refuse_untrusted;	     /* default false: keep and flag */
 	/* [clock] */
 	enum clock_source clock_source;
 	int64_t simulated_start_utc_ms; /* from "YYYY-MM-DD HH:MM:SS" local */
 	unsigned int simulated_speed;	/* default 1 */
 	/* [rules] */
-	char default_profile[CONF_PATH_MAX]; /* imported on first start */
+	char default_profile[CONF_PATH_MAX];  /* imported on first start */
 	char default_calendar[CONF_PATH_MAX]; /* "" = none */
 };
 

@@ -46,9 +46,8 @@ void control_buf_init(struct control_buf *b, char *buf, size_t cap);
 void control_buf_add(struct control_buf *b, const char *field);
 void control_buf_addkv(struct control_buf *b, const char *key,
 		       const char *value);
-void control_buf_addkvf(struct control_buf *b, const char *key,
-			const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void control_buf_addkvf(struct control_buf *b, const char *key, const char *fmt,
+			...) __attribute__((format(printf, 3, 4)));
 /* Terminates the line with '\n'; returns length or -ENAMETOOLONG. */
 int control_buf_end(struct control_buf *b);
 
@@ -66,8 +65,7 @@ struct control_reader {
 	char buf[4096];
 	size_t len, off;
 };
-int control_read_line(int fd, struct control_reader *rb, char *buf,
-		      size_t cap);
+int control_read_line(int fd, struct control_reader *rb, char *buf, size_t cap);
 
 /* errno value <-> short name used on the wire ("EINVAL", "EEXIST"...). */
 const char *control_errname(int err);

@@ -78,9 +78,9 @@ unsigned int lights_errors(const struct lights *l);
 int lights_sim_new(const char *log_path, struct lights_backend **out);
 
 struct lights_gpio_conf {
-	char chip[64];	   /* "gpiochip0" or a path */
+	char chip[64];		       /* "gpiochip0" or a path */
 	int green, amber, red, buzzer; /* line offsets, -1 = absent */
-	int active_low;	   /* 1 when the LED is wired to sink current */
+	int active_low; /* 1 when the LED is wired to sink current */
 };
 /* Real GPIO lines (libgpiod; v1 API).  -ENOTSUP when built without. */
 int lights_gpiod_new(const struct lights_gpio_conf *gc,

@@ -10,7 +10,8 @@
 
 #include <stdarg.h>
 
-/* dest: LOG_TO_STDERR (journald prefixes) or LOG_TO_TTY (plain, for --debug). */
+/* dest: LOG_TO_STDERR (journald prefixes) or LOG_TO_TTY (plain, for --debug).
+ */
 enum log_dest {
 	LOG_TO_STDERR = 0,
 	LOG_TO_TTY = 1,

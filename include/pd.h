@@ -22,9 +22,9 @@
 typedef int32_t pd_day_t; /* NOLINT: a plain integer alias, not a struct */
 
 /* Names of the fingers accepted by "enroll --finger". */
-#define PD_FINGERS                                                            \
-	"left-thumb", "left-index", "left-middle", "left-ring",               \
-		"left-little", "right-thumb", "right-index", "right-middle",  \
-		"right-ring", "right-little"
+#define PD_FINGERS                                                             \
+	"left-thumb", "left-index", "left-middle", "left-ring", "left-little", \
+		"right-thumb", "right-index", "right-middle", "right-ring",    \
+		"right-little"
 
 #endif /* PRESENSI_PD_H */

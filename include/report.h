@@ -43,13 +43,13 @@ int facts_day(const struct facts *f, pd_day_t day, struct day_rule *rule,
 #define REPORT_PROFILES_MAX 8 /* profiles named in one report */
 
 struct report_person {
-	struct person p;   /* id, name, jabatan, latest period */
-	struct rekap r;	   /* the person's sums over the period */
-	bool any_active;   /* active on at least one day of the period */
+	struct person p; /* id, name, jabatan, latest period */
+	struct rekap r;	 /* the person's sums over the period */
+	bool any_active; /* active on at least one day of the period */
 };
 
 struct report_profile_use {
-	pd_day_t from_day, to_day;  /* days of the period it judged */
+	pd_day_t from_day, to_day; /* days of the period it judged */
 	char name[RULES_NAME_MAX];
 	char reference[PD_TEXT_MAX];
 	char version[PD_HASH_HEX];
@@ -58,12 +58,12 @@ struct report_profile_use {
 struct report {
 	/* what was asked */
 	enum civil_period_kind kind;
-	pd_day_t first, last;	    /* inclusive, local days */
-	char label[CIVIL_LABEL_MAX]; /* "November 2026", "Minggu 2026-W48" */
+	pd_day_t first, last;		/* inclusive, local days */
+	char label[CIVIL_LABEL_MAX];	/* "November 2026", "Minggu 2026-W48" */
 	char label_id[CIVIL_LABEL_MAX]; /* "2026-11", "2026-W48" */
-	pd_day_t today;		    /* local day when built */
-	int32_t now_sec;	    /* local seconds when built */
-	int64_t built_utc;	    /* for "dibuat pada" (not in CSV) */
+	pd_day_t today;			/* local day when built */
+	int32_t now_sec;		/* local seconds when built */
+	int64_t built_utc;		/* for "dibuat pada" (not in CSV) */
 	/* desa */
 	char desa_id[PD_ID_MAX];
 	char desa_name[PD_NAME_MAX];
@@ -73,33 +73,33 @@ struct report {
 	struct report_profile_use profiles[REPORT_PROFILES_MAX];
 	int ncalendars;
 	struct calendar_file calendars[CALENDAR_SET_FILES_MAX];
-	int64_t ledger_seq;	    /* ledger head when built */
+	int64_t ledger_seq; /* ledger head when built */
 	char ledger_head[PD_HASH_HEX];
 	/* results */
-	size_t npeople;		    /* people active at some day of period */
+	size_t npeople;		      /* people active at some day of period */
 	struct report_person *people; /* sorted by id */
-	struct rekap total;	    /* desa sum */
+	struct rekap total;	      /* desa sum */
 };
 
 /* One judged person-day, for daily views (Harian sheet, --daily CSV). */
 struct report_day {
 	const struct person *person;
 	const struct verdict *v;
-	const char *holiday_name;   /* or NULL */
-	const char *profile_name;   /* or NULL */
+	const char *holiday_name; /* or NULL */
+	const char *profile_name; /* or NULL */
 };
 typedef int report_day_fn(void *ud, const struct report_day *d);
 
 struct report_opts {
 	enum civil_period_kind kind;
 	pd_day_t first, last;
-	pd_day_t today;		 /* the desa's local day now */
-	int32_t now_sec;	 /* local seconds now */
+	pd_day_t today;	 /* the desa's local day now */
+	int32_t now_sec; /* local seconds now */
 	int64_t now_utc;
 	const char *desa_id, *desa_name;
 	int32_t offset_min;
-	const char *person;	 /* only this person, or NULL */
-	report_day_fn *day_fn;	 /* called per person-day (not FUTURE), or NULL */
+	const char *person;    /* only this person, or NULL */
+	report_day_fn *day_fn; /* called per person-day (not FUTURE), or NULL */
 	void *day_ud;
 };
 

@@ -173,9 +173,13 @@ static int group_teardown(void **state)
 
 static int feed(uint32_t finger, uint32_t impression)
 {
-	struct pdfeed f = { .ctl = ctl, .vimage = vsock, .kind = PDFEED_IMAGE,
-			    .finger = finger, .impression = impression,
-			    .wait_after = 1, .timeout_ms = TIMEOUT };
+	struct pdfeed f = {.ctl = ctl,
+			   .vimage = vsock,
+			   .kind = PDFEED_IMAGE,
+			   .finger = finger,
+			   .impression = impression,
+			   .wait_after = 1,
+			   .timeout_ms = TIMEOUT};
 
 	return pdfeed_send(&f);
 }
@@ -265,9 +269,8 @@ static int enroll(const char *id, uint32_t seed, char **out_text)
 	if (pid == 0) {
 		if (!freopen(outp, "w", stdout) || !freopen(outp, "a", stderr))
 			_exit(126);
-		execl(bin_c, bin_c, "--config", conf_path, "enroll", "--id",
-		      id, "--finger", "right-index", "--by", "test",
-		      (char *)NULL);
+		execl(bin_c, bin_c, "--config", conf_path, "enroll", "--id", id,
+		      "--finger", "right-index", "--by", "test", (char *)NULL);
 		_exit(127);
 	}
 	/* wait until the daemon asks for the finger, then feed until done */
@@ -282,11 +285,14 @@ static int enroll(const char *id, uint32_t seed, char **out_text)
 	}
 	/* one check scan, then the stages: feed while the enrolment runs */
 	for (;;) {
-		struct pdfeed f = { .ctl = ctl, .vimage = vsock,
-				    .kind = PDFEED_IMAGE, .finger = seed,
-				    .impression = 1 + (uint32_t)fed,
-				    .wait_after = 1, .enrolment = 1,
-				    .timeout_ms = TIMEOUT };
+		struct pdfeed f = {.ctl = ctl,
+				   .vimage = vsock,
+				   .kind = PDFEED_IMAGE,
+				   .finger = seed,
+				   .impression = 1 + (uint32_t)fed,
+				   .wait_after = 1,
+				   .enrolment = 1,
+				   .timeout_ms = TIMEOUT};
 
 		if (fed >= 12 || pdfeed_send(&f) < 0)
 			break;
@@ -299,7 +305,7 @@ static int enroll(const char *id, uint32_t seed, char **out_text)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static const char *const ids[] = { "101", "102", "103", "104", "105" };
+static const char *const ids[] = {"101", "102", "103", "104", "105"};
 
 static void test_e2e_enroll_five_synthetic_fingers(void **state)
 {
@@ -408,21 +414,18 @@ static void test_e2e_grace_boundary_on_the_simulated_clock(void **state)
 
 	(void)state;
 	/* a second day: Tuesday, first punches of the day */
-	assert_int_equal(cli_ok("clock", "set", "--at",
-				"2026-11-24 07:30:59"),
+	assert_int_equal(cli_ok("clock", "set", "--at", "2026-11-24 07:30:59"),
 			 0);
 	assert_int_equal(feed(101, 30), 0);
 	last_light(light, sizeof(light));
 	assert_string_equal(light, "ok");
-	assert_int_equal(cli_ok("clock", "set", "--at",
-				"2026-11-24 07:31:00"),
+	assert_int_equal(cli_ok("clock", "set", "--at", "2026-11-24 07:31:00"),
 			 0);
 	assert_int_equal(feed(102, 30), 0);
 	last_light(light, sizeof(light));
 	assert_string_equal(light, "late");
 	/* the rekap agrees: 101 on time, 102 one minute late (TL1) */
-	assert_int_equal(cli_ok("clock", "set", "--at",
-				"2026-11-24 23:00:00"),
+	assert_int_equal(cli_ok("clock", "set", "--at", "2026-11-24 23:00:00"),
 			 0);
 	assert_int_equal(cli(&out, "rekap", "--date", "2026-11-24", "--format",
 			     "csv", "--daily", NULL),
@@ -435,9 +438,12 @@ static void test_e2e_grace_boundary_on_the_simulated_clock(void **state)
 
 static void test_e2e_retry_blinks_red_once_and_rearms(void **state)
 {
-	struct pdfeed f = { .ctl = ctl, .vimage = vsock, .kind = PDFEED_RETRY,
-			    .code = VIMAGE_RETRY_CENTER, .wait_after = 1,
-			    .timeout_ms = TIMEOUT };
+	struct pdfeed f = {.ctl = ctl,
+			   .vimage = vsock,
+			   .kind = PDFEED_RETRY,
+			   .code = VIMAGE_RETRY_CENTER,
+			   .wait_after = 1,
+			   .timeout_ms = TIMEOUT};
 	int before = punches_today().n, retries = count_lights("retry");
 
 	(void)state;
@@ -445,8 +451,7 @@ static void test_e2e_retry_blinks_red_once_and_rearms(void **state)
 	assert_int_equal(count_lights("retry"), retries + 1);
 	assert_int_equal(punches_today().n, before);
 	/* and the reader still identifies afterwards */
-	assert_int_equal(cli_ok("clock", "set", "--at",
-				"2026-11-25 07:20:00"),
+	assert_int_equal(cli_ok("clock", "set", "--at", "2026-11-25 07:20:00"),
 			 0);
 	assert_int_equal(feed(104, 40), 0);
 	assert_string_equal(punches_on("2026-11-25").p.person, "104");
@@ -464,9 +469,12 @@ static void test_e2e_chain_verifies_after_the_morning(void **state)
 
 static void test_e2e_too_hot_pauses_then_rearms_without_crash(void **state)
 {
-	struct pdfeed f = { .ctl = ctl, .vimage = vsock, .kind = PDFEED_ERROR,
-			    .code = VIMAGE_ERR_TOO_HOT, .wait_after = 1,
-			    .timeout_ms = TIMEOUT };
+	struct pdfeed f = {.ctl = ctl,
+			   .vimage = vsock,
+			   .kind = PDFEED_ERROR,
+			   .code = VIMAGE_ERR_TOO_HOT,
+			   .wait_after = 1,
+			   .timeout_ms = TIMEOUT};
 	char logp[600], *log = NULL;
 
 	(void)state;
@@ -482,8 +490,7 @@ static void test_e2e_too_hot_pauses_then_rearms_without_crash(void **state)
 	free(log);
 	assert_int_equal(waitpid(daemon_pid, NULL, WNOHANG), 0);
 	/* and it identifies again */
-	assert_int_equal(cli_ok("clock", "set", "--at",
-				"2026-11-25 16:10:00"),
+	assert_int_equal(cli_ok("clock", "set", "--at", "2026-11-25 16:10:00"),
 			 0);
 	assert_int_equal(feed(105, 41), 0);
 	assert_string_equal(punches_on("2026-11-25").p.person, "105");
@@ -492,8 +499,8 @@ static void test_e2e_too_hot_pauses_then_rearms_without_crash(void **state)
 static void test_e2e_config_check_names_file_and_line(void **state)
 {
 	char bad[600], *out = NULL;
-	char *argv_bad[] = { bin_d, "--config", bad, "--check", NULL };
-	char *argv_good[] = { bin_d, "--config", conf_path, "--check", NULL };
+	char *argv_bad[] = {bin_d, "--config", bad, "--check", NULL};
+	char *argv_good[] = {bin_d, "--config", conf_path, "--check", NULL};
 
 	(void)state;
 	snprintf(bad, sizeof(bad), "%s/bad.conf", dir);
@@ -539,8 +546,8 @@ static void test_e2e_sighup_with_bad_config_keeps_running_one(void **state)
 	free(out);
 }
 
-static void test_e2e_deactivate_deletes_prints_and_finger_is_unknown(
-	void **state)
+static void
+test_e2e_deactivate_deletes_prints_and_finger_is_unknown(void **state)
 {
 	char *out = NULL, light[32];
 	int before;
@@ -601,12 +608,14 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_e2e_enroll_five_synthetic_fingers),
-		cmocka_unit_test(test_e2e_duplicate_finger_enrolment_is_refused),
+		cmocka_unit_test(
+			test_e2e_duplicate_finger_enrolment_is_refused),
 		cmocka_unit_test(test_e2e_each_finger_punches_the_right_person),
 		cmocka_unit_test(
 			test_e2e_unknown_finger_lights_red_and_stores_nothing),
 		cmocka_unit_test(test_e2e_double_tap_is_a_suppressed_row),
-		cmocka_unit_test(test_e2e_grace_boundary_on_the_simulated_clock),
+		cmocka_unit_test(
+			test_e2e_grace_boundary_on_the_simulated_clock),
 		cmocka_unit_test(test_e2e_retry_blinks_red_once_and_rearms),
 		cmocka_unit_test(test_e2e_chain_verifies_after_the_morning),
 		cmocka_unit_test(

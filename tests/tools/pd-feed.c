@@ -28,21 +28,21 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "vimage", required_argument, NULL, 'v' },
-		{ "reader", required_argument, NULL, 'r' },
-		{ "finger", required_argument, NULL, 'f' },
-		{ "impression", required_argument, NULL, 'i' },
-		{ "retry", required_argument, NULL, 'R' },
-		{ "error", required_argument, NULL, 'E' },
-		{ "unplug", no_argument, NULL, 'U' },
-		{ "no-wait", no_argument, NULL, 'n' },
-		{ "enrolment", no_argument, NULL, 'e' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"config", required_argument, NULL, 'c'},
+		{"vimage", required_argument, NULL, 'v'},
+		{"reader", required_argument, NULL, 'r'},
+		{"finger", required_argument, NULL, 'f'},
+		{"impression", required_argument, NULL, 'i'},
+		{"retry", required_argument, NULL, 'R'},
+		{"error", required_argument, NULL, 'E'},
+		{"unplug", no_argument, NULL, 'U'},
+		{"no-wait", no_argument, NULL, 'n'},
+		{"enrolment", no_argument, NULL, 'e'},
+		{"timeout", required_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
-	struct pdfeed f = { .wait_after = 1, .timeout_ms = 30000 };
+	struct pdfeed f = {.wait_after = 1, .timeout_ms = 30000};
 	const char *cpath = NULL;
 	static char err[8192];
 	struct conf conf;

@@ -41,7 +41,7 @@ static void capture(void *ud, const char *line)
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	uint8_t key[CRYPTO_KEY_BYTES] = { 9 };
+	uint8_t key[CRYPTO_KEY_BYTES] = {9};
 	char path[512];
 	int64_t t;
 
@@ -53,9 +53,8 @@ static int setup(void **state)
 	conf_defaults(&f->conf);
 	f->conf.offset_min = 420;
 	assert_int_equal(civil_local_parse("2026-11-23 09:00", 420, &t), 0);
-	assert_int_equal(clock_new(CLOCK_SOURCE_SIMULATED, t * 1000, 1,
-				   &f->clk),
-			 0);
+	assert_int_equal(
+		clock_new(CLOCK_SOURCE_SIMULATED, t * 1000, 1, &f->clk), 0);
 	f->a.store = f->st;
 	f->a.conf = &f->conf;
 	f->a.clock = f->clk;
@@ -128,42 +127,42 @@ static void test_admin_bad_fields_are_named_and_nothing_stored(void **state)
 		const char *req;
 		const char *needle;
 	} rows[] = {
-		{ "person-add\tname=A\tjabatan=B", "id: required" },
-		{ "person-add\tid=a b\tname=A\tjabatan=B", "id: only" },
-		{ "person-add\tid=1\tjabatan=B", "name: required" },
-		{ "person-add\tid=1\tname=A", "jabatan: required" },
-		{ "person-add\tid=1\tname=A\tjabatan=B\tsince=2026-13-01",
-		  "since: \"2026-13-01\" is not a date" },
-		{ "profile-import\tfile=x.ini\ttext=[profile]\n",
-		  "from: required" },
-		{ "profile-import\tfrom=2026-11-01\tfile=x.ini\t"
-		  "text=[bogus]\nkey = 1\n",
-		  "x.ini:1:" },
-		{ "calendar-add\tdate=2026-12-31\tname=X\tkind=fiesta",
-		  "kind: \"fiesta\"" },
-		{ "excuse-add\tid=101\tfrom=2026-11-02\tkind=holiday\t"
-		  "reason=r\tby=a",
-		  "kind: \"holiday\"" },
-		{ "excuse-add\tid=101\tfrom=2026-11-02\tkind=dinas-luar\t"
-		  "reason=rapat\tby=a",
-		  "document: the surat tugas number is required" },
-		{ "excuse-add\tid=101\tfrom=2026-11-03\tto=2026-11-02\t"
-		  "kind=izin\treason=r\tby=a",
-		  "to: before from" },
-		{ "excuse-add\tid=101\tfrom=2026-11-02\tto=2026-11-03\t"
-		  "kind=izin\tpart=terlambat\treason=r\tby=a",
-		  "partial excuse covers one day" },
-		{ "excuse-add\tid=999\tfrom=2026-11-02\tkind=izin\t"
-		  "reason=r\tby=a",
-		  "no person 999" },
-		{ "punch-manual\tid=101\tat=2026-11-23 10:00\treason=r\tby=a",
-		  "is in the future" },
-		{ "punch-manual\tid=101\tat=23/11/2026\treason=r\tby=a",
-		  "is not a local time" },
-		{ "punch-manual\tid=101\tat=2026-11-20 07:00\tby=a",
-		  "reason: required" },
-		{ "excuse-revoke\texcuse=abc\treason=r\tby=a",
-		  "excuse: a number is required" },
+		{"person-add\tname=A\tjabatan=B", "id: required"},
+		{"person-add\tid=a b\tname=A\tjabatan=B", "id: only"},
+		{"person-add\tid=1\tjabatan=B", "name: required"},
+		{"person-add\tid=1\tname=A", "jabatan: required"},
+		{"person-add\tid=1\tname=A\tjabatan=B\tsince=2026-13-01",
+		 "since: \"2026-13-01\" is not a date"},
+		{"profile-import\tfile=x.ini\ttext=[profile]\n",
+		 "from: required"},
+		{"profile-import\tfrom=2026-11-01\tfile=x.ini\t"
+		 "text=[bogus]\nkey = 1\n",
+		 "x.ini:1:"},
+		{"calendar-add\tdate=2026-12-31\tname=X\tkind=fiesta",
+		 "kind: \"fiesta\""},
+		{"excuse-add\tid=101\tfrom=2026-11-02\tkind=holiday\t"
+		 "reason=r\tby=a",
+		 "kind: \"holiday\""},
+		{"excuse-add\tid=101\tfrom=2026-11-02\tkind=dinas-luar\t"
+		 "reason=rapat\tby=a",
+		 "document: the surat tugas number is required"},
+		{"excuse-add\tid=101\tfrom=2026-11-03\tto=2026-11-02\t"
+		 "kind=izin\treason=r\tby=a",
+		 "to: before from"},
+		{"excuse-add\tid=101\tfrom=2026-11-02\tto=2026-11-03\t"
+		 "kind=izin\tpart=terlambat\treason=r\tby=a",
+		 "partial excuse covers one day"},
+		{"excuse-add\tid=999\tfrom=2026-11-02\tkind=izin\t"
+		 "reason=r\tby=a",
+		 "no person 999"},
+		{"punch-manual\tid=101\tat=2026-11-23 10:00\treason=r\tby=a",
+		 "is in the future"},
+		{"punch-manual\tid=101\tat=23/11/2026\treason=r\tby=a",
+		 "is not a local time"},
+		{"punch-manual\tid=101\tat=2026-11-20 07:00\tby=a",
+		 "reason: required"},
+		{"excuse-revoke\texcuse=abc\treason=r\tby=a",
+		 "excuse: a number is required"},
 	};
 	struct fx *f = *state;
 
@@ -209,7 +208,7 @@ static int keep_punch(void *ud, const struct punch *p)
 static void test_admin_manual_punch_is_flagged_manual(void **state)
 {
 	struct fx *f = *state;
-	struct punch got = { 0 };
+	struct punch got = {0};
 	int n = 0;
 
 	add_budi(f);

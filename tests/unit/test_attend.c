@@ -79,17 +79,16 @@ static int64_t local(const char *s)
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	uint8_t key[CRYPTO_KEY_BYTES] = { 1, 2, 3 };
+	uint8_t key[CRYPTO_KEY_BYTES] = {1, 2, 3};
 	char err[512], ver[PD_HASH_HEX];
-	struct person p = { .id = "101", .name = "Budi", .jabatan = "Kasi" };
+	struct person p = {.id = "101", .name = "Budi", .jabatan = "Kasi"};
 
 	log_init(LOG_TO_NONE, 0);
 	assert_int_equal(crypto_init(), 0);
 	assert_int_equal(faultvfs_register(), 0);
 	f->dir = testutil_tmpdir("attend");
 	snprintf(f->path, sizeof(f->path), "%s/presensi.db", f->dir);
-	assert_int_equal(store_open(f->path, FAULTVFS_NAME, 0, key, &f->st),
-			 0);
+	assert_int_equal(store_open(f->path, FAULTVFS_NAME, 0, key, &f->st), 0);
 	f->be.base.set = rec_set;
 	f->be.base.state = rec_state;
 	f->be.base.destroy = rec_destroy;
@@ -100,9 +99,9 @@ static int setup(void **state)
 			 0);
 	assert_int_equal(civil_date_parse("2026-11-01", &p.since), 0);
 	p.until = PD_DAY_OPEN;
-	assert_int_equal(store_person_add(f->st, &p, local("2026-11-01 08:00"),
-					  "admin"),
-			 0);
+	assert_int_equal(
+		store_person_add(f->st, &p, local("2026-11-01 08:00"), "admin"),
+		0);
 	crypto_sha256_hex(profile_text, strlen(profile_text), ver);
 	assert_int_equal(store_profile_add(f->st, p.since, ver, "Uji",
 					   profile_text,
@@ -154,8 +153,8 @@ static int count_rows(struct fx *f, const char *sql)
 static void test_attend_at_grace_end_is_ok_green(void **state)
 {
 	struct fx *f = *state;
-	struct attend_outcome out = scan_at(f, "2026-11-23 07:30:59",
-					    SCAN_MATCH);
+	struct attend_outcome out =
+		scan_at(f, "2026-11-23 07:30:59", SCAN_MATCH);
 
 	assert_int_equal(out.result, ATTEND_OK);
 	assert_int_equal(out.light, LIGHT_OK);
@@ -170,8 +169,8 @@ static void test_attend_at_grace_end_is_ok_green(void **state)
 static void test_attend_one_second_after_grace_is_late_amber(void **state)
 {
 	struct fx *f = *state;
-	struct attend_outcome out = scan_at(f, "2026-11-23 07:31:00",
-					    SCAN_MATCH);
+	struct attend_outcome out =
+		scan_at(f, "2026-11-23 07:31:00", SCAN_MATCH);
 
 	assert_int_equal(out.result, ATTEND_LATE);
 	assert_int_equal(out.mark, VERDICT_MARK_LATE);
@@ -200,8 +199,8 @@ static void test_attend_repeat_tap_is_stored_suppressed(void **state)
 static void test_attend_unknown_finger_counts_and_stores_no_punch(void **state)
 {
 	struct fx *f = *state;
-	struct attend_outcome out = scan_at(f, "2026-11-23 07:10:00",
-					    SCAN_NO_MATCH);
+	struct attend_outcome out =
+		scan_at(f, "2026-11-23 07:10:00", SCAN_NO_MATCH);
 	int64_t n = 0;
 
 	assert_int_equal(out.result, ATTEND_UNKNOWN);
@@ -214,8 +213,8 @@ static void test_attend_unknown_finger_counts_and_stores_no_punch(void **state)
 static void test_attend_retry_blinks_and_stores_nothing(void **state)
 {
 	struct fx *f = *state;
-	struct attend_outcome out = scan_at(f, "2026-11-23 07:10:00",
-					    SCAN_RETRY);
+	struct attend_outcome out =
+		scan_at(f, "2026-11-23 07:10:00", SCAN_RETRY);
 
 	assert_int_equal(out.result, ATTEND_RETRY);
 	assert_int_equal(f->be.states[f->be.n - 1], LIGHT_RETRY);
@@ -228,8 +227,8 @@ static void test_attend_early_leave_is_amber(void **state)
 
 	assert_int_equal(scan_at(f, "2026-11-23 07:25:00", SCAN_MATCH).result,
 			 ATTEND_OK);
-	struct attend_outcome out = scan_at(f, "2026-11-23 15:00:00",
-					    SCAN_MATCH);
+	struct attend_outcome out =
+		scan_at(f, "2026-11-23 15:00:00", SCAN_MATCH);
 
 	assert_int_equal(out.mark, VERDICT_MARK_EARLY);
 	assert_int_equal(out.result, ATTEND_LATE);
@@ -271,9 +270,8 @@ static void test_attend_disk_full_lights_fault_and_keeps_chain(void **state)
 	assert_int_equal(out.store_rc, -ENOSPC);
 	assert_int_equal(out.light, LIGHT_FAULT);
 	assert_int_equal(lights_base(f->lights), LIGHT_FAULT);
-	assert_int_equal(store_chain_verify(f->st, &rows, &bad, why,
-					    sizeof(why)),
-			 0);
+	assert_int_equal(
+		store_chain_verify(f->st, &rows, &bad, why, sizeof(why)), 0);
 	assert_int_equal(count_rows(f, "SELECT count(*) FROM punches"), 1);
 	/* storage back: the next punch is stored and the fault clears */
 	out = scan_at(f, "2026-11-23 16:11:00", SCAN_MATCH);
@@ -297,8 +295,8 @@ static void test_attend_refuse_untrusted_when_configured(void **state)
 static void test_attend_weekend_is_not_judged_green(void **state)
 {
 	struct fx *f = *state;
-	struct attend_outcome out = scan_at(f, "2026-11-28 10:00:00",
-					    SCAN_MATCH);
+	struct attend_outcome out =
+		scan_at(f, "2026-11-28 10:00:00", SCAN_MATCH);
 
 	assert_int_equal(out.mark, VERDICT_MARK_NONWORKING);
 	assert_int_equal(out.result, ATTEND_OK);

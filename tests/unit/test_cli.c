@@ -13,7 +13,7 @@
 #include "cli.h"
 
 #define ARGV(...)                                                              \
-	char *argv[] = { "presensi", __VA_ARGS__ };                            \
+	char *argv[] = {"presensi", __VA_ARGS__};                              \
 	int argc = (int)(sizeof(argv) / sizeof(argv[0]))
 
 static void test_cli_person_add_all_options_parsed(void **state)
@@ -40,8 +40,7 @@ static void test_cli_missing_required_option_names_it(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(cli_parse(argc, argv, &a, err, sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(cli_parse(argc, argv, &a, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "person add: --jabatan is required");
 }
 
@@ -52,8 +51,7 @@ static void test_cli_unknown_option_is_rejected(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(cli_parse(argc, argv, &a, err, sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(cli_parse(argc, argv, &a, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "rekap: unknown option --mont");
 }
 
@@ -64,8 +62,7 @@ static void test_cli_unknown_command_is_rejected(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(cli_parse(argc, argv, &a, err, sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(cli_parse(argc, argv, &a, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "unknown command \"persn\""));
 }
 
@@ -76,8 +73,7 @@ static void test_cli_option_without_value_is_rejected(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(cli_parse(argc, argv, &a, err, sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(cli_parse(argc, argv, &a, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "punches: --date needs a value");
 }
 
@@ -101,8 +97,7 @@ static void test_cli_missing_positional_is_rejected(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(cli_parse(argc, argv, &a, err, sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(cli_parse(argc, argv, &a, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "profile import: FILE is required");
 }
 
@@ -113,8 +108,7 @@ static void test_cli_flag_given_value_is_rejected(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(cli_parse(argc, argv, &a, err, sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(cli_parse(argc, argv, &a, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "rekap: --daily takes no value");
 }
 
@@ -125,8 +119,7 @@ static void test_cli_repeated_option_is_rejected(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(cli_parse(argc, argv, &a, err, sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(cli_parse(argc, argv, &a, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "rekap: --month given twice");
 }
 

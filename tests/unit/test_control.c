@@ -15,9 +15,13 @@
 
 static void test_control_roundtrip_special_chars_survive(void **state)
 {
-	static const char *const vals[] = { "plain", "tab\there", "line\nbreak",
-					    "back\\slash", "cr\rx", "",
-					    "Sekretaris Desa \xc3\xa9" };
+	static const char *const vals[] = {"plain",
+					   "tab\there",
+					   "line\nbreak",
+					   "back\\slash",
+					   "cr\rx",
+					   "",
+					   "Sekretaris Desa \xc3\xa9"};
 	char line[1024];
 	struct control_buf b;
 	struct control_msg m;

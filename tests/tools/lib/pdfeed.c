@@ -27,8 +27,8 @@ int pdfeed_wait_armed(const char *ctl, int reader, uint64_t after,
 	if (fd < 0)
 		return fd;
 	snprintf(req, sizeof(req),
-		 "wait-armed\treader=%d\tafter=%llu\ttimeout_ms=%d%s\n",
-		 reader, (unsigned long long)after, timeout_ms,
+		 "wait-armed\treader=%d\tafter=%llu\ttimeout_ms=%d%s\n", reader,
+		 (unsigned long long)after, timeout_ms,
 		 enrolment ? "\tenrolment=1" : "");
 	rc = control_write_all(fd, req, strlen(req));
 	memset(&rb, 0, sizeof(rb));
@@ -42,9 +42,8 @@ int pdfeed_wait_armed(const char *ctl, int reader, uint64_t after,
 	if (strcmp(m.field[0], "ok") != 0)
 		return m.nfields > 1 ? -control_errno(m.field[1]) : -EIO;
 	if (gen)
-		*gen = strtoull(control_get(&m, "gen") ?
-					control_get(&m, "gen") :
-					"0",
+		*gen = strtoull(control_get(&m, "gen") ? control_get(&m, "gen")
+						       : "0",
 				NULL, 10);
 	return 0;
 }
@@ -88,8 +87,8 @@ int pdfeed_send(const struct pdfeed *f)
 		break;
 	}
 	if (rc == 0 && f->wait_after)
-		rc = pdfeed_wait_armed(f->ctl, f->reader, gen, 0,
-				       f->timeout_ms, NULL);
+		rc = pdfeed_wait_armed(f->ctl, f->reader, gen, 0, f->timeout_ms,
+				       NULL);
 	vimage_close(v);
 	return rc;
 }
