@@ -727,14 +727,15 @@ static void reader_on_temperature(GObject *o, GParamSpec *ps, gpointer ud)
 
 	(void)ps;
 	scanner_logf(7, "scanner: %s: temperature %d", r->model, (int)t);
-	if (r->state == READER_COOLING && t != FP_TEMPERATURE_HOT &&
-	    !r->timer) {
-		r->state = READER_IDLE;
-		scanner_logf(6, "scanner: %s: cooled, identify re-armed",
-			     r->model);
-		emit_kind(r, SCANNER_EV_COOLED);
-		reader_arm(r);
-	}
+	/*
+	 * Never start an action from inside this notification: libfprint
+	 * emits it in the middle of fpi_device_update_temp(), which then
+	 * destroys the heat timer our new action just set (1.94.5), and the
+	 * next HOT would come at ratio 0.92 instead of 0.73.  Re-arm from a
+	 * fresh main-loop dispatch instead.
+	 */
+	if (r->state == READER_COOLING && t != FP_TEMPERATURE_HOT && !r->timer)
+		r->timer = reader_add_timer(r, 0, reader_timer_cb);
 }
 
 /* The device says it is gone; the context drops it after close. */
