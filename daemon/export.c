@@ -320,7 +320,7 @@ void export_days_free(struct export_days *days)
 
 /* ---- CSV (RFC 4180) ---- */
 
-static void csv_field(FILE *fp, const char *s, bool first)
+void export_csv_field(FILE *fp, const char *s, bool first)
 {
 	if (!first)
 		fputc(',', fp);
@@ -366,17 +366,17 @@ static void csv_versions(FILE *fp, const struct report *r)
 	buf[0] = '\0';
 	for (int i = 0; i < r->nprofiles && i < REPORT_PROFILES_MAX; i++)
 		JOIN("%s%s", i ? ";" : "", r->profiles[i].name);
-	csv_field(fp, buf, false);
+	export_csv_field(fp, buf, false);
 	len = 0;
 	buf[0] = '\0';
 	for (int i = 0; i < r->nprofiles && i < REPORT_PROFILES_MAX; i++)
 		JOIN("%s%s", i ? ";" : "", r->profiles[i].version);
-	csv_field(fp, buf, false);
+	export_csv_field(fp, buf, false);
 	len = 0;
 	buf[0] = '\0';
 	for (int i = 0; i < r->ncalendars && i < CALENDAR_SET_FILES_MAX; i++)
 		JOIN("%s%s", i ? ";" : "", r->calendars[i].version);
-	csv_field(fp, buf, false);
+	export_csv_field(fp, buf, false);
 #undef JOIN
 }
 
@@ -388,13 +388,13 @@ static void csv_row(FILE *fp, const struct report *r, const char *id,
 
 	civil_date_format(r->first, first);
 	civil_date_format(r->last, last);
-	csv_field(fp, r->label_id, true);
-	csv_field(fp, first, false);
-	csv_field(fp, last, false);
-	csv_field(fp, r->desa_id, false);
-	csv_field(fp, id, false);
-	csv_field(fp, name, false);
-	csv_field(fp, jabatan, false);
+	export_csv_field(fp, r->label_id, true);
+	export_csv_field(fp, first, false);
+	export_csv_field(fp, last, false);
+	export_csv_field(fp, r->desa_id, false);
+	export_csv_field(fp, id, false);
+	export_csv_field(fp, name, false);
+	export_csv_field(fp, jabatan, false);
 	for (size_t i = 0; i < export_ncols; i++)
 		csv_u64(fp, export_col_get(&export_cols[i], k));
 	for (int i = 0; i < REKAP_INDICATORS; i++) {
@@ -406,7 +406,7 @@ static void csv_row(FILE *fp, const struct report *r, const char *id,
 			pct[0] = '\0';
 		csv_u64(fp, q.num);
 		csv_u64(fp, q.den);
-		csv_field(fp, q.den ? pct : "", false);
+		export_csv_field(fp, q.den ? pct : "", false);
 	}
 	if (export_deduction_on(o)) {
 		char pct[REKAP_PCT_MAX];
@@ -414,7 +414,7 @@ static void csv_row(FILE *fp, const struct report *r, const char *id,
 		if (rekap_cp_format(rekap_deduction_cp(k, o->deduction), '.',
 				    pct, sizeof(pct)) < 0)
 			pct[0] = '\0';
-		csv_field(fp, pct, false);
+		export_csv_field(fp, pct, false);
 	}
 	csv_versions(fp, r);
 	csv_end(fp);
@@ -484,25 +484,25 @@ int export_csv_daily(FILE *fp, const struct report *r,
 		export_utc_iso(v->day, v->pulang_sec, r->offset_min, out_utc);
 		export_flag_words(has_in ? v->masuk_flags : 0, '|', fin);
 		export_flag_words(has_out ? v->pulang_flags : 0, '|', fout);
-		csv_field(fp, date, true);
-		csv_field(fp, r->desa_id, false);
-		csv_field(fp, d->person, false);
-		csv_field(fp, d->name, false);
-		csv_field(fp, verdict_status_code(v->status), false);
-		csv_field(fp, verdict_excuse_code(v->excuse), false);
-		csv_field(fp, d->holiday, false);
-		csv_field(fp, in, false);
-		csv_field(fp, out, false);
-		csv_field(fp, in_utc, false);
-		csv_field(fp, out_utc, false);
+		export_csv_field(fp, date, true);
+		export_csv_field(fp, r->desa_id, false);
+		export_csv_field(fp, d->person, false);
+		export_csv_field(fp, d->name, false);
+		export_csv_field(fp, verdict_status_code(v->status), false);
+		export_csv_field(fp, verdict_excuse_code(v->excuse), false);
+		export_csv_field(fp, d->holiday, false);
+		export_csv_field(fp, in, false);
+		export_csv_field(fp, out, false);
+		export_csv_field(fp, in_utc, false);
+		export_csv_field(fp, out_utc, false);
 		fprintf(fp, ",%" PRId32 ",%d,%d,%d,%" PRId32 ",%d,%d,%d",
 			v->late_min, v->tl, v->no_masuk, v->late_excused,
 			v->early_min, v->psw, v->no_pulang, v->early_excused);
 		fprintf(fp, ",%u,%u,%u,%u,%u", v->n_accepted, v->n_untrusted,
 			v->n_manual, v->n_suppressed, v->n_outside);
-		csv_field(fp, fin, false);
-		csv_field(fp, fout, false);
-		csv_field(fp, d->profile, false);
+		export_csv_field(fp, fin, false);
+		export_csv_field(fp, fout, false);
+		export_csv_field(fp, d->profile, false);
 		csv_end(fp);
 	}
 	return stream_result(fp);

@@ -251,10 +251,19 @@ static int print_person(void *ud, const struct person *p)
 	civil_date_format(p->since, since);
 	if (p->until != PD_DAY_OPEN)
 		civil_date_format(p->until, until);
-	if (csv)
-		printf("%s,\"%s\",\"%s\",%s,%s,%d\n", p->id, p->name,
-		       p->jabatan, since, p->until == PD_DAY_OPEN ? "" : until,
-		       p->nprints);
+	if (csv) {
+		char n[16];
+
+		snprintf(n, sizeof(n), "%d", p->nprints);
+		export_csv_field(stdout, p->id, true);
+		export_csv_field(stdout, p->name, false);
+		export_csv_field(stdout, p->jabatan, false);
+		export_csv_field(stdout, since, false);
+		export_csv_field(stdout, p->until == PD_DAY_OPEN ? "" : until,
+				 false);
+		export_csv_field(stdout, n, false);
+		fputs("\r\n", stdout);
+	}
 	else
 		printf("%-12s %-28.28s %-22.22s %s  %-10s %d\n", p->id, p->name,
 		       p->jabatan, since, until, p->nprints);
@@ -272,7 +281,7 @@ static int cmd_person_list(const struct cli_args *a)
 	if (!st)
 		return 1;
 	if (csv)
-		printf("id,nama,jabatan,sejak,sampai,sidik_jari\n");
+		printf("id,nama,jabatan,sejak,sampai,sidik_jari\r\n");
 	else
 		printf("%-12s %-28s %-22s %-10s  %-10s %s\n", "ID", "Nama",
 		       "Jabatan", "Sejak", "Sampai", "Jari");
@@ -552,9 +561,19 @@ static void print_punch(struct store *st, const struct punch *p, int csv)
 		strcat(flags, "simulasi ");
 	if (flags[0])
 		flags[strlen(flags) - 1] = '\0';
-	if (csv)
-		printf("%lld,%s,\"%s\",%s,%s,%s,%s\n", (long long)p->seq,
-		       p->person, who.name, local + 11, iso, p->source, flags);
+	if (csv) {
+		char seq[24];
+
+		snprintf(seq, sizeof(seq), "%lld", (long long)p->seq);
+		export_csv_field(stdout, seq, true);
+		export_csv_field(stdout, p->person, false);
+		export_csv_field(stdout, who.name, false);
+		export_csv_field(stdout, local + 11, false);
+		export_csv_field(stdout, iso, false);
+		export_csv_field(stdout, p->source, false);
+		export_csv_field(stdout, flags, false);
+		fputs("\r\n", stdout);
+	}
 	else
 		printf("%6lld  %s  %-12s %-28.28s %-7s %s\n", (long long)p->seq,
 		       local + 11, p->person, who.name, p->source, flags);
@@ -594,7 +613,7 @@ static int cmd_punches(const struct cli_args *a)
 	qsort(l.p, l.n, sizeof(*l.p), cmp_punch_time);
 	civil_date_format(day, d);
 	if (csv)
-		printf("seq,id,nama,jam,utc,sumber,tanda\n");
+		printf("seq,id,nama,jam,utc,sumber,tanda\r\n");
 	else
 		printf("Presensi %s, %s (%s)\n%6s  %-8s  %-12s %-28s %-7s %s\n",
 		       d, conf.desa_name, civil_tz_abbrev(conf.offset_min),

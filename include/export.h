@@ -77,6 +77,9 @@ int export_text(FILE *fp, const struct report *r, const struct export_opts *o);
  * are columns of every row.
  */
 int export_csv(FILE *fp, const struct report *r, const struct export_opts *o);
+/* One RFC 4180 field (quoted only when needed), preceded by ',' unless
+ * first.  For every CSV this program writes. */
+void export_csv_field(FILE *fp, const char *s, bool first);
 /* One row per person-day of o->days (status, masuk/pulang local and UTC
  * "YYYY-MM-DDTHH:MM:SSZ", minutes, bands, flags).  -EINVAL without days. */
 int export_csv_daily(FILE *fp, const struct report *r,
