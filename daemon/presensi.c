@@ -263,8 +263,7 @@ static int print_person(void *ud, const struct person *p)
 				 false);
 		export_csv_field(stdout, n, false);
 		fputs("\r\n", stdout);
-	}
-	else
+	} else
 		printf("%-12s %-28.28s %-22.22s %s  %-10s %d\n", p->id, p->name,
 		       p->jabatan, since, until, p->nprints);
 	return 0;
@@ -573,8 +572,7 @@ static void print_punch(struct store *st, const struct punch *p, int csv)
 		export_csv_field(stdout, p->source, false);
 		export_csv_field(stdout, flags, false);
 		fputs("\r\n", stdout);
-	}
-	else
+	} else
 		printf("%6lld  %s  %-12s %-28.28s %-7s %s\n", (long long)p->seq,
 		       local + 11, p->person, who.name, p->source, flags);
 }
