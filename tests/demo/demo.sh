@@ -82,6 +82,7 @@ until P status >/dev/null 2>&1; do
 	kill -0 "$PID" 2>/dev/null || { echo "presensid died:"; cat "$DIR/presensid.log"; exit 1; }
 	sleep 0.1
 done
+P wait-armed --timeout 20000 >/dev/null # the reader is open and armed
 echo "presensid is up; reader and simulated lights:"
 P status | grep -E '^(clock|readers|reader|lights)' | sed 's/^/  /'
 

@@ -110,7 +110,8 @@ static int start_daemon(void)
 
 		if (rc == 0 && strstr(out, "readers          1")) {
 			free(out);
-			return 0;
+			/* ready = the reader is open and waits for a finger */
+			return pdfeed_wait_armed(ctl, 0, 0, 0, TIMEOUT, NULL);
 		}
 		free(out);
 		out = NULL;
@@ -571,6 +572,136 @@ test_e2e_deactivate_deletes_prints_and_finger_is_unknown(void **state)
 	free(out);
 }
 
+/*
+ * The value of column col in the rekap CSV row of person id (or "TOTAL").
+ * Our test names have no commas or quotes, so a plain split is enough.
+ */
+static long csv_value(const char *csv, const char *id, const char *col)
+{
+	char *copy = strdup(csv), *line, *save = NULL;
+	int idcol = -1, want = -1;
+	long v = -1;
+
+	assert_non_null(copy);
+	for (line = strtok_r(copy, "\r\n", &save); line;
+	     line = strtok_r(NULL, "\r\n", &save)) {
+		char *f, *rest = line, *cells[128];
+		int n = 0;
+
+		/* strsep, not strtok: empty fields ("-" percents) count */
+		while ((f = strsep(&rest, ",")) && n < 128)
+			cells[n++] = f;
+		if (idcol < 0) { /* the header */
+			for (int i = 0; i < n; i++) {
+				if (strcmp(cells[i], "id") == 0)
+					idcol = i;
+				if (strcmp(cells[i], col) == 0)
+					want = i;
+			}
+			assert_true(idcol >= 0 && want >= 0);
+			continue;
+		}
+		if (idcol < n && want < n && strcmp(cells[idcol], id) == 0) {
+			v = strtol(cells[want], NULL, 10);
+			break;
+		}
+	}
+	free(copy);
+	return v;
+}
+
+static char *rekap_csv(const char *date)
+{
+	char *out = NULL;
+
+	assert_int_equal(
+		cli(&out, "rekap", "--date", date, "--format", "csv", NULL), 0);
+	return out;
+}
+
+static void
+test_e2e_excuse_manual_punch_and_holiday_change_the_rekap(void **state)
+{
+	char *out = NULL, *csv;
+
+	(void)state;
+	assert_int_equal(cli_ok("clock", "set", "--at", "2026-11-27 18:00:00"),
+			 0);
+	/* Thursday 26: 103 is sick, 101 punched by hand (the box was down),
+	 * 102 did nothing. */
+	assert_int_equal(cli(&out, "excuse", "add", "--id", "103", "--from",
+			     "2026-11-26", "--to", "2026-11-27", "--kind",
+			     "sakit", "--reason", "demam", "--document",
+			     "SKD-7", "--by", "sekdes", NULL),
+			 0);
+	assert_non_null(strstr(out, "excuse="));
+	free(out);
+	assert_int_equal(cli(&out, "punch", "manual", "--id", "101", "--at",
+			     "2026-11-26 07:40", "--reason", "alat mati",
+			     "--by", "sekdes", NULL),
+			 0);
+	free(out);
+	/* a manual punch in the future is refused, and nothing is stored */
+	assert_int_equal(cli(&out, "punch", "manual", "--id", "101", "--at",
+			     "2026-11-28 07:40", "--reason", "x", "--by",
+			     "sekdes", NULL),
+			 1);
+	assert_non_null(strstr(out, "is in the future"));
+	free(out);
+	csv = rekap_csv("2026-11-26");
+	assert_int_equal(csv_value(csv, "103", "sakit"), 1);
+	assert_int_equal(csv_value(csv, "103", "tk"), 0);
+	assert_int_equal(csv_value(csv, "101", "hadir"), 1);
+	assert_int_equal(csv_value(csv, "101", "tl1"), 1);
+	assert_int_equal(csv_value(csv, "101", "tl1_menit"), 10);
+	assert_int_equal(csv_value(csv, "101", "presensi_manual"), 1);
+	assert_int_equal(csv_value(csv, "102", "tk"), 1);
+	free(csv);
+
+	/* Friday 27 becomes a local holiday: nobody is expected */
+	assert_int_equal(cli(&out, "calendar", "add", "--date", "2026-11-27",
+			     "--name", "Hari Jadi Kabupaten", "--kind", "lokal",
+			     NULL),
+			 0);
+	free(out);
+	csv = rekap_csv("2026-11-27");
+	assert_int_equal(csv_value(csv, "TOTAL", "libur"), 5);
+	assert_int_equal(csv_value(csv, "TOTAL", "hari_kerja_efektif"), 0);
+	assert_int_equal(csv_value(csv, "TOTAL", "tk"), 0);
+	free(csv);
+
+	/* revoking the sick note turns 103's Thursday into TK */
+	/* an excuse number that is no excuse is refused */
+	assert_int_equal(cli(&out, "excuse", "revoke", "--excuse", "1",
+			     "--reason", "x", "--by", "x", NULL),
+			 1);
+	assert_non_null(strstr(out, "excuse 1: not found"));
+	free(out);
+	assert_int_equal(
+		cli(&out, "excuse", "list", "--month", "2026-11", NULL), 0);
+	{
+		char *p = strstr(out, "103"), id[16] = "";
+
+		assert_non_null(p);
+		/* the list starts each line with the excuse number */
+		while (p > out && p[-1] != '\n')
+			p--;
+		sscanf(p, "%15s", id);
+		free(out);
+		assert_int_equal(cli(&out, "excuse", "revoke", "--excuse", id,
+				     "--reason", "salah input", "--by",
+				     "sekdes", NULL),
+				 0);
+		free(out);
+	}
+	csv = rekap_csv("2026-11-26");
+	assert_int_equal(csv_value(csv, "103", "sakit"), 0);
+	assert_int_equal(csv_value(csv, "103", "tk"), 1);
+	free(csv);
+	assert_int_equal(cli(&out, "chain", "verify", NULL), 0);
+	free(out);
+}
+
 static void test_e2e_unplug_drops_reader_and_lights_fault(void **state)
 {
 	struct vimage *v = NULL;
@@ -625,6 +756,8 @@ int main(void)
 			test_e2e_sighup_with_bad_config_keeps_running_one),
 		cmocka_unit_test(
 			test_e2e_deactivate_deletes_prints_and_finger_is_unknown),
+		cmocka_unit_test(
+			test_e2e_excuse_manual_punch_and_holiday_change_the_rekap),
 		cmocka_unit_test(test_e2e_unplug_drops_reader_and_lights_fault),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
