@@ -3,8 +3,10 @@
 # Runs each test program given, captures its output (cmocka prints its
 # summary on stderr), and ends with one line "N passed, N failed" summing
 # every program.  Exit 77 from a program means skipped (no hardware here).
-# Exits non-zero when any test failed or any program crashed.
+# Exits non-zero when any test failed or any program crashed.  RUNNER, when
+# set, prefixes each program (e.g. "qemu-aarch64-static -L SYSROOT").
 set -u
+runner=${RUNNER:-}
 passed=0
 failed=0
 skipped=0
@@ -15,7 +17,8 @@ for t in "$@"; do
 	name=$(basename "$t")
 	log="$logdir/$name.log"
 	printf '%-40s ' "$name"
-	"$t" >"$log" 2>&1
+	# shellcheck disable=SC2086
+	$runner "$t" >"$log" 2>&1
 	rc=$?
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9][0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
 	f=$(sed -n 's/^\[  FAILED  \] \([0-9][0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')

@@ -1,0 +1,43 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Runs cross-built (arm64) test programs under qemu-user, then smoke-tests
+# the two programs: presensid --check on the shipped config, presensi --help.
+# Usage: QEMU="qemu-aarch64-static -L SYSROOT" O=build-arm64 run.sh TEST...
+# Ends with run-tests.sh's "N passed, N failed"; non-zero on any failure.
+set -u
+o=${O:-build-arm64}
+qemu=${QEMU:?set QEMU, e.g. "qemu-aarch64-static -L /usr/aarch64-linux-gnu"}
+here=$(dirname "$0")
+rc=0
+
+for prog in "$o/presensid" "$o/presensi"; do
+	case $(file -b "$prog") in
+	*"ARM aarch64"*) ;;
+	*)
+		echo "cross: $prog is not an aarch64 program" >&2
+		exit 1
+		;;
+	esac
+done
+
+# shellcheck disable=SC2086
+smoke() {
+	log="$o/test-logs/smoke-$1.log"
+	shift
+	prog=$1
+	shift
+	printf '%-40s ' "smoke: $(basename "$prog") $*"
+	if $qemu "$prog" "$@" >"$log" 2>&1; then
+		echo ok
+	else
+		echo "FAILED (exit $?)"
+		sed 's/^/    /' "$log" | tail -n 20
+		rc=1
+	fi
+}
+mkdir -p "$o/test-logs"
+smoke check "$o/presensid" --config firmware/presensi.conf --check
+smoke help "$o/presensi" --help
+
+RUNNER=$qemu O=$o sh "$here/../run-tests.sh" "$@" || rc=1
+exit $rc
