@@ -29,6 +29,7 @@
 #include "crypto.h"
 #include "lights.h"
 #include "log.h"
+#include "notify.h"
 #include "report.h"
 #include "scanner.h"
 #include "store.h"
@@ -1027,6 +1028,27 @@ static void first_start(struct daemon *d)
 				   d->conf.default_calendar);
 }
 
+/* ---- systemd watchdog ---- */
+
+/*
+ * Pings only while the main loop runs and the store answers: a wedged
+ * loop or a dead database gets the daemon restarted.  A missing reader
+ * does not stop the pings (that is the fault light's job: restarting
+ * would not bring a USB reader back).
+ */
+static gboolean watchdog_tick(gpointer ud)
+{
+	struct daemon *d = ud;
+	int64_t seq, utc;
+	char head[PD_HASH_HEX];
+
+	if (store_ledger_head(d->store, &seq, &utc, head) == 0)
+		(void)notify_send("WATCHDOG=1"); /* no systemd: a no-op */
+	else
+		log_warnx("watchdog: the store does not answer; not pinging");
+	return G_SOURCE_CONTINUE;
+}
+
 /* ---- signals ---- */
 
 static gboolean on_quit(gpointer ud)
@@ -1034,6 +1056,7 @@ static gboolean on_quit(gpointer ud)
 	struct daemon *d = ud;
 
 	log_info("stopping");
+	(void)notify_send("STOPPING=1"); /* best effort */
 	d->quitting = 1;
 	g_main_loop_quit(d->loop);
 	return G_SOURCE_CONTINUE;
@@ -1045,10 +1068,12 @@ static gboolean on_hup(gpointer ud)
 	struct conf nc;
 	char err[4096];
 
+	(void)notify_send("RELOADING=1"); /* best effort, as below */
 	if (conf_load(d->conf_path, &nc, err, sizeof(err)) < 0) {
 		log_warnx("reload: %s is invalid, keeping the running "
 			  "configuration: %s",
 			  d->conf_path, err);
+		(void)notify_send("READY=1");
 		return G_SOURCE_CONTINUE;
 	}
 	if (strcmp(nc.store_path, d->conf.store_path) ||
@@ -1065,6 +1090,7 @@ static gboolean on_hup(gpointer ud)
 		log_warnx("reload: timezone changes take effect after a "
 			  "restart");
 	log_info("configuration reloaded");
+	(void)notify_send("READY=1");
 	return G_SOURCE_CONTINUE;
 }
 
@@ -1195,6 +1221,15 @@ int main(int argc, char **argv)
 	g_unix_signal_add(SIGTERM, on_quit, d);
 	g_unix_signal_add(SIGINT, on_quit, d);
 	g_unix_signal_add(SIGHUP, on_hup, d);
+	{
+		uint64_t wd_us = notify_watchdog_usec();
+
+		if (wd_us)
+			g_timeout_add((guint)(wd_us / 2000), watchdog_tick, d);
+		rc = notify_send("READY=1\nSTATUS=recording punches");
+		if (rc < 0)
+			log_errno(rc, "systemd notify");
+	}
 	log_info("presensid %s started: desa %s, %s, clock %s",
 		 PRESENSI_VERSION, d->conf.desa_id, d->conf.timezone,
 		 d->conf.clock_source == CLOCK_SOURCE_SIMULATED ? "simulated"

@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,6 +38,8 @@ static char *dir;
 static char conf_path[512], ctl[512], vsock[512], simlog[512], db[512];
 static char bin_d[512], bin_c[512];
 static pid_t daemon_pid;
+static char notify_path[512];
+static int notify_fd = -1; /* plays systemd's notify socket */
 
 static void write_conf(void)
 {
@@ -101,6 +105,8 @@ static int start_daemon(void)
 		setenv("FP_DRIVERS_WHITELIST", "virtual_image", 1);
 		setenv("FP_DRIVERS_ALLOWLIST", "virtual_image", 1);
 		setenv("FP_VIRTUAL_IMAGE", vsock, 1);
+		setenv("NOTIFY_SOCKET", notify_path, 1);
+		setenv("WATCHDOG_USEC", "400000", 1); /* pings every 0.2 s */
 		execl(bin_d, bin_d, "--config", conf_path, (char *)NULL);
 		_exit(127);
 	}
@@ -129,9 +135,19 @@ static int stop_daemon(void)
 	if (daemon_pid <= 0)
 		return -1;
 	kill(daemon_pid, SIGTERM);
+	/* a daemon that ignores SIGTERM for 10 s fails the caller's check
+	 * and is killed, never left behind */
+	for (int i = 0; i < 1000; i++) {
+		if (waitpid(daemon_pid, &status, WNOHANG) == daemon_pid) {
+			daemon_pid = 0;
+			return status;
+		}
+		usleep(10 * 1000);
+	}
+	kill(daemon_pid, SIGKILL);
 	waitpid(daemon_pid, &status, 0);
 	daemon_pid = 0;
-	return status;
+	return -1;
 }
 
 static int group_setup(void **state)
@@ -151,6 +167,18 @@ static int group_setup(void **state)
 	snprintf(vsock, sizeof(vsock), "%s/vimage.sock", dir);
 	snprintf(simlog, sizeof(simlog), "%s/lights.log", dir);
 	snprintf(db, sizeof(db), "%s/presensi.db", dir);
+	snprintf(notify_path, sizeof(notify_path), "%s/notify.sock", dir);
+	{
+		struct sockaddr_un sa = {.sun_family = AF_UNIX};
+
+		if (strlen(notify_path) >= sizeof(sa.sun_path))
+			return -1;
+		memcpy(sa.sun_path, notify_path, strlen(notify_path) + 1);
+		notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+		if (notify_fd < 0 ||
+		    bind(notify_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+			return -1;
+	}
 	snprintf(bin_d, sizeof(bin_d), "%s/%s/presensid", cwd, o);
 	snprintf(bin_c, sizeof(bin_c), "%s/%s/presensi", cwd, o);
 	write_conf();
@@ -163,6 +191,8 @@ static int group_teardown(void **state)
 
 	(void)state;
 	stop_daemon();
+	if (notify_fd >= 0)
+		close(notify_fd);
 	snprintf(logp, sizeof(logp), "%s/presensid.log", dir);
 	if (getenv("PD_SHOW_LOG") && (log = testutil_slurp(logp, NULL))) {
 		print_message("%s", log);
@@ -307,6 +337,29 @@ static int enroll(const char *id, uint32_t seed, char **out_text)
 }
 
 static const char *const ids[] = {"101", "102", "103", "104", "105"};
+
+static void test_e2e_tells_systemd_ready_and_pings_watchdog(void **state)
+{
+	char buf[256];
+	int ready = 0, pings = 0;
+
+	(void)state;
+	/* READY=1 came before the first status answer; pings follow every
+	 * WATCHDOG_USEC / 2 while the loop runs and the store answers */
+	for (int i = 0; i < 500 && !(ready && pings >= 2); i++) {
+		ssize_t n = recv(notify_fd, buf, sizeof(buf) - 1, 0);
+
+		if (n <= 0) {
+			usleep(10 * 1000); /* datagram poll, not pacing */
+			continue;
+		}
+		buf[n] = '\0';
+		ready += strstr(buf, "READY=1") != NULL;
+		pings += strcmp(buf, "WATCHDOG=1") == 0;
+	}
+	assert_int_equal(ready, 1);
+	assert_true(pings >= 2);
+}
 
 static void test_e2e_enroll_five_synthetic_fingers(void **state)
 {
@@ -738,6 +791,8 @@ static void test_e2e_unplug_drops_reader_and_lights_fault(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+			test_e2e_tells_systemd_ready_and_pings_watchdog),
 		cmocka_unit_test(test_e2e_enroll_five_synthetic_fingers),
 		cmocka_unit_test(
 			test_e2e_duplicate_finger_enrolment_is_refused),
