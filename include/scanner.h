@@ -28,12 +28,12 @@ enum scan_outcome {
 };
 
 enum scanner_event_kind {
-	SCANNER_EV_ADDED = 0,	 /* a reader was opened */
-	SCANNER_EV_REMOVED,	 /* a reader vanished */
-	SCANNER_EV_ARMED,	 /* finger-status NEEDED: waiting for a finger */
-	SCANNER_EV_RESULT,	 /* identify finished: outcome, print_key */
-	SCANNER_EV_COOLING,	 /* TOO_HOT: paused until cool */
-	SCANNER_EV_COOLED,	 /* cool again; identify re-armed */
+	SCANNER_EV_ADDED = 0, /* a reader was opened */
+	SCANNER_EV_REMOVED,   /* a reader vanished */
+	SCANNER_EV_ARMED,     /* finger-status NEEDED: waiting for a finger */
+	SCANNER_EV_RESULT,    /* identify finished: outcome, print_key */
+	SCANNER_EV_COOLING,   /* TOO_HOT: paused until cool */
+	SCANNER_EV_COOLED,    /* cool again; identify re-armed */
 	SCANNER_EV_ENROLL_STAGE, /* enrol stage done: stage/stages */
 	SCANNER_EV_ENROLL_DONE,	 /* enrol finished: blob/blob_len */
 	SCANNER_EV_ENROLL_FAILED /* outcome + message (duplicate, error) */
@@ -72,8 +72,8 @@ struct scanner_reader_info {
 				      "cooling", "error" */
 	const char *temperature;   /* "cold", "warm", "hot" */
 	uint64_t armed_gen;
-	int armed;		   /* finger-status NEEDED now */
-	size_t gallery;		   /* compatible prints loaded */
+	int armed;	/* finger-status NEEDED now */
+	size_t gallery; /* compatible prints loaded */
 };
 
 struct scanner;
