@@ -18,6 +18,7 @@
 #include "conf.h"
 #include "control.h"
 #include "export.h"
+#include "log.h"
 #include "report.h"
 #include "store.h"
 
@@ -468,7 +469,7 @@ static int period_of(const struct cli_args *a, const char *dflt_kind,
 	if (civil_period_kind_parse(which, kind) < 0 ||
 	    civil_period_parse(*kind, text, first, last, err, sizeof(err)) <
 		    0) {
-		fprintf(stderr, "presensi: --%s: %s\n", which, err);
+		fprintf(stderr, "presensi: %s\n", err); /* names --option */
 		exit(2);
 	}
 	return 0;
@@ -759,6 +760,9 @@ int main(int argc, char **argv)
 	const char *cpath;
 	int rc;
 
+	/* A person reads this: plain "warning: ..." lines, no journald
+	 * priority prefixes. */
+	log_init(LOG_TO_TTY, 0);
 	if (cli_parse(argc, argv, &a, err, sizeof(err)) < 0) {
 		fprintf(stderr, "presensi: %s\n", err);
 		return 2;
