@@ -967,6 +967,119 @@ int scanner_gallery_set(struct scanner *s, const struct scanner_print *p,
 	return rc;
 }
 
+struct gal_rank {
+	int64_t key;
+	size_t place; /* key's first place in the caller's list */
+	size_t index; /* print's place in the gallery before */
+};
+
+static int rank_by_key(const void *a, const void *b)
+{
+	const struct gal_rank *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->place < y->place ? -1 : x->place > y->place;
+}
+
+static int rank_by_key_only(const void *a, const void *b)
+{
+	const struct gal_rank *x = a, *y = b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+static int rank_by_place(const void *a, const void *b)
+{
+	const struct gal_rank *x = a, *y = b;
+
+	if (x->place != y->place)
+		return x->place < y->place ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+int scanner_gallery_order(struct scanner *s, const int64_t *keys, size_t n)
+{
+	struct gal_rank *want = NULL, *slot;
+	struct gal_print *gal;
+	size_t nwant = 0;
+
+	if (!s || (n && !keys))
+		return -EINVAL;
+	if (!s->n_gal)
+		return 0;
+	slot = calloc(s->n_gal, sizeof(*slot));
+	gal = calloc(s->n_gal, sizeof(*gal));
+	if (n)
+		want = calloc(n, sizeof(*want));
+	if (!slot || !gal || (n && !want)) {
+		free(slot);
+		free(gal);
+		free(want);
+		return -ENOMEM;
+	}
+	/* The caller's keys by value, each once, at its first place. */
+	for (size_t i = 0; i < n; i++) {
+		want[i].key = keys[i];
+		want[i].place = i;
+	}
+	if (n)
+		qsort(want, n, sizeof(*want), rank_by_key);
+	for (size_t i = 0; i < n; i++)
+		if (!nwant || want[nwant - 1].key != want[i].key)
+			want[nwant++] = want[i];
+	/* Listed prints by place, the rest after them as they were. */
+	for (size_t i = 0; i < s->n_gal; i++) {
+		struct gal_rank probe = {.key = s->gal[i].key, .place = 0};
+		const struct gal_rank *hit =
+			nwant ? bsearch(&probe, want, nwant, sizeof(*want),
+					rank_by_key_only)
+			      : NULL;
+
+		slot[i].key = s->gal[i].key;
+		slot[i].place = hit ? hit->place : n;
+		slot[i].index = i;
+	}
+	qsort(slot, s->n_gal, sizeof(*slot), rank_by_place);
+	for (size_t i = 0; i < s->n_gal; i++)
+		gal[i] = s->gal[slot[i].index]; /* the reference moves */
+	free(s->gal);
+	s->gal = gal;
+	free(slot);
+	free(want);
+	/*
+	 * New arrays per reader, and no restart: a running identify keeps
+	 * the arrays it was given (run_gal) until it ends.
+	 */
+	for (guint i = 0; i < s->readers->len; i++) {
+		struct reader *r = g_ptr_array_index(s->readers, i);
+
+		if (!r->gone)
+			reader_load_gallery(r);
+	}
+	return 0;
+}
+
+int scanner_gallery_keys(const struct scanner *s, size_t i, int64_t *keys,
+			 size_t max, size_t *count)
+{
+	size_t n = 0;
+
+	if (!count || (max && !keys))
+		return -EINVAL;
+	for (guint k = 0; s && k < s->readers->len; k++) {
+		const struct reader *r = g_ptr_array_index(s->readers, k);
+
+		if (r->gone || n++ != i)
+			continue;
+		for (guint j = 0; j < r->gal_keys->len && j < max; j++)
+			keys[j] = g_array_index(r->gal_keys, int64_t, j);
+		*count = r->gal_keys->len;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 int scanner_enroll_start(struct scanner *s, int reader)
 {
 	struct reader *r = s ? reader_of_index(s, reader) : NULL;

@@ -98,6 +98,29 @@ int scanner_gallery_set(struct scanner *s, const struct scanner_print *p,
 			size_t n);
 
 /*
+ * Reorders the gallery without deserialising anything: the prints whose
+ * keys are listed come first, in the order of keys; the rest keep their
+ * relative order after them; keys not in the gallery and repeats are
+ * ignored.  Every reader's compatible list follows, and so does a reader
+ * plugged in later.  A running identify is not cancelled: it finishes over
+ * the list it was given, and the new order applies from the next identify
+ * (libfprint tries the prints in order and stops at the first match, so
+ * the people expected now go first).  keys is borrowed for the call.
+ * 0, -EINVAL (s NULL, or keys NULL with n > 0), -ENOMEM.
+ */
+int scanner_gallery_order(struct scanner *s, const int64_t *keys, size_t n);
+
+/*
+ * For tests and status: the keys of the i-th connected reader's
+ * compatible prints, in the order its next identify will try them.  Fills
+ * keys[0 .. min(max, count)) and sets *count to the full number.
+ * 0, -ENOENT (no such reader), -EINVAL (count NULL, or keys NULL with
+ * max > 0).
+ */
+int scanner_gallery_keys(const struct scanner *s, size_t i, int64_t *keys,
+			 size_t max, size_t *count);
+
+/*
  * Enrols a finger on reader: pauses identify there, first identifies the
  * finger against the whole gallery (a match ends with ENROLL_FAILED,
  * outcome SCAN_MATCH and the print_key of the owner), then runs the

@@ -351,6 +351,94 @@ static void test_scanner_gallery_change_while_armed_uses_new_keys(void **st)
 	assert_int_equal(ev->outcome, SCAN_NO_MATCH);
 }
 
+/* Asserts the reader's next identify tries exactly want[0 .. n). */
+static void t_assert_order(struct t_ctx *t, const int64_t *want, size_t n)
+{
+	int64_t got[T_FINGERS + 1];
+	size_t count = 0;
+
+	assert_int_equal(
+		scanner_gallery_keys(t->s, 0, got, T_FINGERS + 1, &count), 0);
+	assert_int_equal(count, n);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(got[i], want[i]);
+}
+
+static void test_scanner_gallery_order_lists_keys_first_rest_after(void **st)
+{
+	static const struct {
+		int64_t keys[4];
+		size_t n;
+		int64_t want[T_FINGERS]; /* after this row, from the last */
+	} rows[] = {
+		{{0}, 0, {11, 12, 13}},	 /* nothing listed: as set */
+		{{13}, 1, {13, 11, 12}}, /* one first, rest keep order */
+		{{12}, 1, {12, 13, 11}}, /* rest as they were just now */
+		{{999, 11, 4}, 3, {11, 12, 13}},     /* unknown keys ignored */
+		{{13, 12, 13, 11}, 4, {13, 12, 11}}, /* repeat: first place */
+	};
+	struct t_ctx *t = *st;
+	int64_t key = 13;
+	size_t count;
+
+	assert_int_equal(t_gallery(t, T_FINGERS), 0);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_int_equal(
+			scanner_gallery_order(t->s, rows[i].keys, rows[i].n),
+			0);
+		t_assert_order(t, rows[i].want, T_FINGERS);
+	}
+	assert_int_equal(scanner_gallery_order(NULL, &key, 1), -EINVAL);
+	assert_int_equal(scanner_gallery_order(t->s, NULL, 1), -EINVAL);
+	assert_int_equal(scanner_gallery_keys(t->s, 0, NULL, 1, &count),
+			 -EINVAL);
+	assert_int_equal(scanner_gallery_keys(t->s, 0, NULL, 0, NULL), -EINVAL);
+	assert_int_equal(scanner_gallery_keys(t->s, 1, NULL, 0, &count),
+			 -ENOENT);
+	/* A gallery set afterwards is in its own order again. */
+	assert_int_equal(t_gallery(t, T_FINGERS), 0);
+	t_assert_order(t, rows[0].want, T_FINGERS);
+}
+
+static void test_scanner_gallery_order_while_armed_keeps_identify(void **st)
+{
+	static const int64_t first[] = {T_KEY_BASE + 2};
+	static const int64_t want[] = {T_KEY_BASE + 2, T_KEY_BASE,
+				       T_KEY_BASE + 1};
+	struct t_ctx *t = *st;
+	const struct scanner_event *ev;
+	struct scanner_reader_info info;
+	uint64_t gen;
+	int from;
+
+	assert_int_equal(t_gallery(t, T_FINGERS), 0);
+	t_settle(t);
+	gen = t_armed_gen(t);
+	from = t->n_ev;
+	assert_int_equal(scanner_gallery_order(t->s, first, 1), 0);
+	/* Nothing restarts: no new arm, the same identify still waits. */
+	while (g_main_context_iteration(NULL, FALSE))
+		;
+	for (int i = from; i < t->n_ev; i++)
+		assert_int_not_equal(t->ev[i].ev.kind, SCANNER_EV_ARMED);
+	assert_int_equal(scanner_reader_info(t->s, 0, &info), 0);
+	assert_string_equal(info.state, "identify");
+	assert_int_equal(info.armed_gen, gen);
+	assert_int_equal(info.gallery, T_FINGERS);
+	t_assert_order(t, want, T_FINGERS);
+	/* The waiting identify (old order), then the next (new order). */
+	ev = t_scan(t, T_FINGER_BASE + 2, 12, &from);
+	assert_non_null(ev);
+	assert_int_equal(ev->outcome, SCAN_MATCH);
+	assert_int_equal(ev->print_key, T_KEY_BASE + 2);
+	for (int f = 0; f < T_FINGERS; f++) {
+		ev = t_scan(t, T_FINGER_BASE + (uint32_t)f, 13, &from);
+		assert_non_null(ev);
+		assert_int_equal(ev->outcome, SCAN_MATCH);
+		assert_int_equal(ev->print_key, T_KEY_BASE + f);
+	}
+}
+
 static void test_scanner_retry_header_gives_retry_and_rearms(void **st)
 {
 	struct t_ctx *t = *st;
@@ -517,6 +605,12 @@ int main(void)
 			t_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_scanner_gallery_change_while_armed_uses_new_keys,
+			t_setup, t_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_scanner_gallery_order_lists_keys_first_rest_after,
+			t_setup, t_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_scanner_gallery_order_while_armed_keeps_identify,
 			t_setup, t_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_scanner_retry_header_gives_retry_and_rearms,
