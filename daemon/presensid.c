@@ -27,6 +27,7 @@
 #include "conf.h"
 #include "control.h"
 #include "crypto.h"
+#include "expect.h"
 #include "lights.h"
 #include "log.h"
 #include "notify.h"
@@ -40,6 +41,7 @@
 #define ENROLL_TIMEOUT_S    90	   /* a whole enrolment, all stages */
 #define WAIT_TIMEOUT_MAX_MS 600000 /* longest wait-armed a client may ask */
 #define CLIENT_LINE_MAX	    CONTROL_LINE_MAX
+#define EXP_DAY_STALE	    INT32_MIN /* exp_day: history must be re-read */
 
 struct client;
 
@@ -92,6 +94,9 @@ struct daemon {
 	int armed[READERS_MAX];
 	struct gallery_key *keys;
 	size_t nkeys;
+	struct expect_person *exp; /* the gallery's people, by id */
+	size_t nexp;
+	pd_day_t exp_day; /* local day exp's history was read on */
 	struct latency lat[LATENCY_KEEP];
 	unsigned int nlat; /* total recorded; ring index = nlat % KEEP */
 	int quitting;
@@ -222,6 +227,8 @@ static int gallery_add(void *ud, const struct print_rec *r, const uint8_t *blob,
 	return 0;
 }
 
+static void order_gallery(struct daemon *d);
+
 static int reload_gallery(struct daemon *d)
 {
 	struct gallery_build g = {0};
@@ -245,6 +252,8 @@ static int reload_gallery(struct daemon *d)
 	d->keys = g.k;
 	d->nkeys = g.n;
 	log_info("gallery: %zu prints", g.n);
+	d->exp_day = EXP_DAY_STALE; /* people changed: re-read history */
+	order_gallery(d);
 	return 0;
 }
 
@@ -254,6 +263,140 @@ static const char *person_of_key(const struct daemon *d, int64_t key)
 		if (d->keys[i].key == key)
 			return d->keys[i].person;
 	return NULL;
+}
+
+/* ---- gallery order: the people expected now first (expect.c) ---- */
+
+static int exp_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct expect_person *)a)->id,
+		      ((const struct expect_person *)b)->id);
+}
+
+static struct expect_person *exp_find(struct daemon *d, const char *person)
+{
+	struct expect_person key;
+
+	snprintf(key.id, sizeof(key.id), "%s", person);
+	return d->nexp ? bsearch(&key, d->exp, d->nexp, sizeof(*d->exp),
+				 exp_cmp)
+		       : NULL;
+}
+
+struct exp_scan {
+	struct daemon *d;
+	pd_day_t today;
+	const char *last; /* store_punch_scan: same pointer, same person */
+	struct expect_person *p;
+};
+
+static int exp_add(void *ud, const char *person, pd_day_t day, int32_t sec,
+		   unsigned int flags)
+{
+	struct exp_scan *x = ud;
+
+	if (person != x->last) {
+		x->last = person;
+		x->p = exp_find(x->d, person);
+	}
+	if (x->p && !(flags & PUNCH_F_SUPPRESSED))
+		(void)expect_person_add(x->p, x->today, day,
+					sec); /* in order */
+	return 0;
+}
+
+/* The gallery's people and their last EXPECT_DAYS_MAX days of punches. */
+static int expect_reload(struct daemon *d, pd_day_t today)
+{
+	struct exp_scan x = {.d = d, .today = today};
+	struct expect_person *p = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (d->nkeys) {
+		p = calloc(d->nkeys, sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+	}
+	for (size_t i = 0; i < d->nkeys; i++) {
+		size_t k = 0;
+
+		while (k < n && strcmp(p[k].id, d->keys[i].person))
+			k++;
+		if (k == n)
+			expect_person_init(&p[n++], d->keys[i].person);
+	}
+	if (n)
+		qsort(p, n, sizeof(*p), exp_cmp);
+	free(d->exp);
+	d->exp = p;
+	d->nexp = n;
+	d->exp_day = today;
+	rc = store_punch_scan(d->store, today - EXPECT_DAYS_MAX, today, NULL,
+			      exp_add, &x);
+	if (rc < 0)
+		log_errno(rc, "gallery order: cannot read recent punches");
+	return rc;
+}
+
+/*
+ * Orders the gallery for the time now, re-reading the history when the
+ * day changed.  A failure only costs speed: identify still finds anyone.
+ */
+static void order_gallery(struct daemon *d)
+{
+	struct clock_reading now;
+	size_t *order = NULL, m = 0;
+	int64_t *keys = NULL;
+	uint64_t t0 = clock_mono_us();
+	pd_day_t today;
+	int32_t sec;
+	int rc;
+
+	if (!d->scanner)
+		return;
+	clock_read(d->clock, &now);
+	civil_local_from_utc(now.utc_ms / 1000, d->conf.offset_min, &today,
+			     &sec);
+	if (today != d->exp_day && expect_reload(d, today) == -ENOMEM)
+		goto err_nomem;
+	if (!d->nexp)
+		return;
+	order = calloc(d->nexp, sizeof(*order));
+	keys = calloc(d->nkeys, sizeof(*keys));
+	if (!order || !keys)
+		goto err_nomem;
+	rc = expect_order(d->exp, d->nexp, sec, order);
+	for (size_t i = 0; rc == 0 && i < d->nexp; i++)
+		for (size_t k = 0; k < d->nkeys; k++)
+			if (!strcmp(d->keys[k].person, d->exp[order[i]].id))
+				keys[m++] = d->keys[k].key;
+	if (rc == 0)
+		rc = scanner_gallery_order(d->scanner, keys, m);
+	if (rc < 0)
+		log_errno(rc, "gallery order: not changed");
+	else
+		log_debug("gallery order: %zu people, first %s, in %.2f ms",
+			  d->nexp, d->exp[order[0]].id,
+			  (clock_mono_us() - t0) / 1000.0);
+	free(order);
+	free(keys);
+	return;
+err_nomem:
+	free(order);
+	free(keys);
+	log_errno(-ENOMEM, "gallery order: not changed");
+}
+
+/* A recorded punch joins its person's today; then the order is redone. */
+static void order_after_punch(struct daemon *d, const struct punch *p)
+{
+	struct expect_person *e = exp_find(d, p->person);
+
+	if (e && p->local_day == d->exp_day && !(p->flags & PUNCH_F_SUPPRESSED))
+		(void)expect_person_add(e, d->exp_day, p->local_day,
+					p->local_sec); /* today: in range */
+	order_gallery(d);
 }
 
 /* ---- waits for an armed reader (test tools pace images on these) ---- */
@@ -629,6 +772,8 @@ static void on_scanner(void *ud, const struct scanner_event *ev)
 					     ev->model, &out));
 		if (ev->outcome == SCAN_MATCH || ev->outcome == SCAN_NO_MATCH)
 			record_latency(d, ev, out.result, clock_mono_us());
+		if (out.punch.seq > 0) /* recorded: ok, late, flagged, repeat */
+			order_after_punch(d, &out.punch);
 		break;
 	}
 }
@@ -1252,6 +1397,7 @@ int main(int argc, char **argv)
 	(void)unlink(d->conf.socket_path); /* ours; gone is fine too */
 	facts_free(d->facts);
 	free(d->keys);
+	free(d->exp);
 	store_close(d->store);
 	clock_free(d->clock);
 	g_main_loop_unref(d->loop);
