@@ -19,8 +19,7 @@ enum { K_NAME, K_REFERENCE, K_YEAR, K_N };
 struct parse_state {
 	struct calendar *cal;
 	int header_line;
-	bool seen[K_N];
-	int key_line[K_N];
+	int key_line[K_N]; /* where each [calendar] key was, 0 = absent */
 	enum calendar_kind section; /* NONE inside [calendar] or unknown */
 	bool in_header;
 	int lines[CALENDAR_DAYS_MAX]; /* line of each entry, for errors */
@@ -69,20 +68,12 @@ const char *calendar_kind_label(enum calendar_kind kind)
 static void header_key(struct parse_state *st, struct ini_errors *e, int line,
 		       const char *key, const char *value)
 {
-	int k = ini_keyword(header_keys, K_N, key);
+	int k = ini_key_once(header_keys, K_N, "calendar", key, st->key_line, e,
+			     line);
 	long y;
 
-	if (k < 0) {
-		ini_error(e, line, "unknown key \"%s\" in [calendar]", key);
+	if (k < 0)
 		return;
-	}
-	if (st->seen[k]) {
-		ini_error(e, line, "duplicate key \"%s\" (first on line %d)",
-			  key, st->key_line[k]);
-		return;
-	}
-	st->seen[k] = true;
-	st->key_line[k] = line;
 	switch (k) {
 	case K_YEAR:
 		if (ini_parse_long(value, CIVIL_YEAR_MIN, CIVIL_YEAR_MAX, &y))
@@ -196,12 +187,12 @@ int calendar_parse(FILE *fp, const char *fname, struct calendar *out,
 		ini_error(&e, 0, "missing section [calendar]");
 	} else {
 		for (int k = 0; k < K_N; k++)
-			if (!st.seen[k])
+			if (!st.key_line[k])
 				ini_error(&e, st.header_line,
 					  "[calendar]: missing key \"%s\"",
 					  header_keys[k]);
 	}
-	if (st.seen[K_YEAR] && out->year) {
+	if (st.key_line[K_YEAR] && out->year) {
 		for (int i = 0; i < out->n; i++) {
 			int y, m, d;
 

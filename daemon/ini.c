@@ -254,3 +254,21 @@ int ini_keyword(const char *const *sorted, size_t n, const char *key)
 
 	return p ? (int)(p - sorted) : -1;
 }
+
+int ini_key_once(const char *const *sorted, size_t n, const char *section,
+		 const char *key, int *line_of, struct ini_errors *e, int line)
+{
+	int k = ini_keyword(sorted, n, key);
+
+	if (k < 0) {
+		ini_error(e, line, "unknown key \"%s\" in [%s]", key, section);
+		return -1;
+	}
+	if (line_of[k]) {
+		ini_error(e, line, "duplicate key \"%s\" (first on line %d)",
+			  key, line_of[k]);
+		return -1;
+	}
+	line_of[k] = line;
+	return k;
+}

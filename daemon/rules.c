@@ -45,9 +45,8 @@ struct hours_src {
 struct parse_state {
 	struct rules_profile *p;
 	int profile_line;
-	bool seen_profile[K_PROFILE_N];
-	int line_profile_key[K_PROFILE_N];
-	int hours_line; /* 0: no [hours] section */
+	int line_profile_key[K_PROFILE_N]; /* [profile] keys, 0 = absent */
+	int hours_line;			   /* 0: no [hours] section */
 	struct hours_src hours, ram_hours;
 	struct win_src masuk, pulang, ram_masuk, ram_pulang;
 	int ramadan_line;
@@ -175,20 +174,12 @@ static bool window_key(struct parse_state *st, struct ini_errors *e, int line,
 static void profile_key(struct parse_state *st, struct ini_errors *e, int line,
 			const char *key, const char *value)
 {
-	int k = ini_keyword(profile_keys, K_PROFILE_N, key);
+	int k = ini_key_once(profile_keys, K_PROFILE_N, "profile", key,
+			     st->line_profile_key, e, line);
 	long v;
 
-	if (k < 0) {
-		ini_error(e, line, "unknown key \"%s\" in [profile]", key);
+	if (k < 0)
 		return;
-	}
-	if (st->seen_profile[k]) {
-		ini_error(e, line, "duplicate key \"%s\" (first on line %d)",
-			  key, st->line_profile_key[k]);
-		return;
-	}
-	st->seen_profile[k] = true;
-	st->line_profile_key[k] = line;
 	switch (k) {
 	case K_NAME:
 		if (!*value || strlen(value) >= sizeof(st->p->name))
@@ -358,7 +349,7 @@ static void finish(struct parse_state *st, struct ini_errors *e)
 	if (!st->profile_line)
 		ini_error(e, 0, "missing section [profile]");
 	for (int k = 0; k < 2 && st->profile_line; k++)
-		if (!st->seen_profile[k == 0 ? K_NAME : K_REFERENCE])
+		if (!st->line_profile_key[k == 0 ? K_NAME : K_REFERENCE])
 			ini_error(e, st->profile_line,
 				  "[profile]: missing key \"%s\"", req[k]);
 	if (!st->hours_line)

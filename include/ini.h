@@ -55,5 +55,12 @@ int ini_parse_bool(const char *v, bool *out);
 int ini_parse_hms(const char *v, int32_t *out);
 /* Sorted-table keyword lookup (bsearch); returns index or -1. */
 int ini_keyword(const char *const *sorted, size_t n, const char *key);
+/*
+ * A key of [section] that may be given once: looks key up in sorted and
+ * records line in line_of[index] (0 = not given yet).  An unknown or
+ * repeated key is reported at line and -1 returned; else the index.
+ */
+int ini_key_once(const char *const *sorted, size_t n, const char *section,
+		 const char *key, int *line_of, struct ini_errors *e, int line);
 
 #endif /* PRESENSI_INI_H */

@@ -23,22 +23,30 @@ static void test_notify_without_socket_is_a_noop(void **state)
 	assert_int_equal(notify_send("READY=1"), 0);
 }
 
+/* Plays systemd: a datagram socket bound in dir, named in NOTIFY_SOCKET. */
+static int bind_notify(const char *dir)
+{
+	struct sockaddr_un sa;
+	int fd;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/n.sock", dir);
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	setenv("NOTIFY_SOCKET", sa.sun_path, 1);
+	return fd;
+}
+
 static void test_notify_datagram_reaches_the_socket(void **state)
 {
-	char *dir = testutil_tmpdir("notify"), path[512], buf[64];
-	struct sockaddr_un sa;
+	char *dir = testutil_tmpdir("notify"), buf[64];
 	ssize_t n;
 	int fd;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/notify.sock", dir);
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
-	assert_true(fd >= 0);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	setenv("NOTIFY_SOCKET", path, 1);
+	fd = bind_notify(dir);
 	assert_int_equal(notify_send("READY=1\nSTATUS=ok"), 0);
 	n = recv(fd, buf, sizeof(buf) - 1, 0);
 	assert_int_equal(n, 17);
@@ -53,19 +61,11 @@ static void test_notify_datagram_reaches_the_socket(void **state)
  * stopped draining) must not block the daemon's main loop in sendto. */
 static void test_notify_full_queue_drops_instead_of_blocking(void **state)
 {
-	char *dir = testutil_tmpdir("notify"), path[512];
-	struct sockaddr_un sa;
+	char *dir = testutil_tmpdir("notify");
 	int fd, rc = 0;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/notify.sock", dir);
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
-	assert_true(fd >= 0);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	setenv("NOTIFY_SOCKET", path, 1);
+	fd = bind_notify(dir);
 	for (int i = 0; i < 100000 && rc == 0; i++)
 		rc = notify_send("WATCHDOG=1");
 	assert_int_equal(rc, -EAGAIN);
