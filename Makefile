@@ -21,10 +21,13 @@ ifneq ($(V),1)
 Q := @
 endif
 
-# Foreign libraries.  Each is included by exactly one source file.
+# Foreign libraries.  Each is included by exactly one source file (README,
+# "Architecture").  A module pkg-config cannot find is an error naming it
+# (the pkgcheck stamp below), never a silently empty flag.
 PKGS_CORE := sqlite3 libsodium xlsxwriter
 PKGS_FP   := libfprint-2 glib-2.0 gio-2.0
 PKGS_GPIO := libgpiod
+PKGS_TEST := cmocka
 
 WARN := -Wall -Wextra $(WERROR) -Wshadow -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes -Wmissing-declarations -Wundef -Wpointer-arith \
@@ -40,27 +43,53 @@ ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Iinclude -MMD -MP $(WARN) $(HARDEN) \
 FP_CFLAGS  = $(call pc_cflags,$(PKGS_FP))
 LIBS_CORE  = $(call pc_libs,$(PKGS_CORE)) -lm
 LIBS_FP    = $(call pc_libs,$(PKGS_FP))
-LIBS_CMOCKA = $(call pc_libs,cmocka)
+LIBS_CMOCKA = $(call pc_libs,$(PKGS_TEST))
 ALL_LDFLAGS = $(HARDEN_LD) $(LDFLAGS)
 
-# libgpiod v2 would get its own backend file, chosen here, not by #ifdef.
+# libgpiod v1 or v2 gets its own backend file, chosen here, not by #ifdef.
 ifeq ($(LIGHTS),sim)
 GPIO_SRC  := hw/lights_nogpio.c
 LIBS_GPIO :=
+PKGS_NEED := $(PKGS_CORE) $(PKGS_FP)
 else ifeq ($(shell $(PKG_CONFIG) --atleast-version=2 libgpiod 2>/dev/null && echo 2),2)
 GPIO_SRC  := hw/lights_gpiod2.c
 LIBS_GPIO  = $(call pc_libs,$(PKGS_GPIO))
+PKGS_NEED := $(PKGS_CORE) $(PKGS_FP) $(PKGS_GPIO)
 else
 GPIO_SRC  := hw/lights_gpiod.c
 LIBS_GPIO  = $(call pc_libs,$(PKGS_GPIO))
+PKGS_NEED := $(PKGS_CORE) $(PKGS_FP) $(PKGS_GPIO)
 endif
 
-MAINS      := daemon/presensid.c daemon/presensi.c
-HW_ONLY    := hw/scanner.c hw/lights_gpiod.c hw/lights_gpiod2.c hw/lights_nogpio.c
-LIB_SRCS   := $(filter-out $(MAINS),$(wildcard daemon/*.c)) \
-	      $(filter-out $(HW_ONLY),$(wildcard hw/*.c))
-LIB_OBJS   := $(LIB_SRCS:%.c=$(O)/%.o)
-LIB        := $(O)/libpresensi.a
+# ---- the layers (README "Architecture"); each folder is one library ----
+# core: the pure domain.  Links against libc/libm and the hash and log
+# functions only; tests/unit/test_core_pure proves it at every build.
+CORE_SRCS   := $(wildcard daemon/core/*.c)
+# common: modules every program links (crypto, log, conf, notify, the
+# atomic file writer, the XLSX writer, the control-socket client).
+COMMON_SRCS := $(wildcard daemon/common/*.c)
+# store: the device database (the only sqlite3 user) and what reads it.
+STORE_SRCS  := $(wildcard daemon/store/*.c)
+# hw: clock and the light pattern engine with its simulated twin; the
+# scanner and the GPIO backends are linked by presensid only.
+HW_ONLY     := hw/scanner.c hw/lights_gpiod.c hw/lights_gpiod2.c hw/lights_nogpio.c
+HW_SRCS     := $(filter-out $(HW_ONLY),$(wildcard hw/*.c))
+# the programs: everything but main.c is a library the tests link too.
+PRESENSID_SRCS := $(filter-out %/main.c,$(wildcard daemon/presensid/*.c))
+PRESENSI_SRCS  := $(filter-out %/main.c,$(wildcard daemon/presensi/*.c))
+
+objs = $(1:%.c=$(O)/%.o)
+LIB_CORE   := $(O)/libpdcore.a
+LIB_COMMON := $(O)/libpdcommon.a
+LIB_STORE  := $(O)/libpdstore.a
+LIB_HW     := $(O)/libpdhw.a
+LIB_PRESENSID := $(O)/libpddaemon.a
+LIB_PRESENSI  := $(O)/libpdcli.a
+LIBS_OURS  := $(LIB_PRESENSID) $(LIB_PRESENSI) $(LIB_STORE) $(LIB_HW) \
+	      $(LIB_COMMON) $(LIB_CORE)
+# The layers call each other in both directions through headers (conf
+# parses with core's ini, core hashes with common's crypto): one group.
+GROUP = -Wl,--start-group $(1) -Wl,--end-group
 
 SCANNER_OBJ := $(O)/hw/scanner.o
 GPIO_OBJ    := $(GPIO_SRC:%.c=$(O)/%.o)
@@ -91,49 +120,82 @@ all: $(PROGS)
 deps:
 	$(Q)sh firmware/build-deps.sh
 
-$(O)/%.o: %.c
+# Every module pkg-config must find, named when it cannot.
+$(O)/.pkgcheck-$(LIGHTS):
+	$(Q)missing=; for p in $(PKGS_NEED); do \
+		$(PKG_CONFIG) --exists $$p || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "pkg-config cannot find:$$missing (make deps installs them)" >&2; \
+		exit 1; fi
+	$(Q)mkdir -p $(@D) && touch $@
+
+$(O)/%.o: %.c | $(O)/.pkgcheck-$(LIGHTS)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # Files that include libfprint/GLib get their flags; so do tools and
 # integration tests that drive the virtual readers.
-$(O)/hw/scanner.o $(O)/daemon/presensid.o $(O)/tests/integration/%.o \
-$(O)/tests/tools/%.o $(O)/tests/tools/lib/%.o $(O)/tests/bench/%.o: \
-	ALL_CFLAGS += $(FP_CFLAGS)
+$(O)/hw/scanner.o $(call objs,$(wildcard daemon/presensid/*.c)) \
+$(O)/tests/integration/%.o $(O)/tests/tools/%.o $(O)/tests/tools/lib/%.o \
+$(O)/tests/bench/%.o: ALL_CFLAGS += $(FP_CFLAGS)
 $(GPIO_OBJ): ALL_CFLAGS += $(call pc_cflags,$(PKGS_GPIO))
 $(O)/tests/unit/%.o $(O)/tests/integration/%.o $(O)/tests/fakes/%.o: \
-	ALL_CFLAGS += $(call pc_cflags,cmocka) -Itests
+	ALL_CFLAGS += $(call pc_cflags,$(PKGS_TEST)) -Itests
 $(O)/tests/tools/%.o $(O)/tests/bench/%.o $(O)/tests/tools/lib/%.o: \
 	ALL_CFLAGS += -Itests
 # The libgpiod stand-in implements the v1 API the backend uses, so the
 # backend's own code runs in unit tests on a machine without GPIO.
-$(STANDIN_OBJ): tests/fakes/standin/gpiod_standin.c
+$(STANDIN_OBJ): tests/fakes/standin/gpiod_standin.c | $(O)/.pkgcheck-$(LIGHTS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(call pc_cflags,$(PKGS_GPIO)) -Itests -c -o $@ $<
 $(O)/tests/unit/test_lights_gpiod.o: ALL_CFLAGS += $(call pc_cflags,$(PKGS_GPIO))
 
-$(LIB): $(LIB_OBJS)
+$(LIB_CORE): $(call objs,$(CORE_SRCS))
+$(LIB_COMMON): $(call objs,$(COMMON_SRCS))
+$(LIB_STORE): $(call objs,$(STORE_SRCS))
+$(LIB_HW): $(call objs,$(HW_SRCS))
+$(LIB_PRESENSID): $(call objs,$(PRESENSID_SRCS))
+$(LIB_PRESENSI): $(call objs,$(PRESENSI_SRCS))
+$(LIBS_OURS) $(TLIB):
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 $(TLIB): $(TLIB_OBJS)
-	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(O)/presensid: $(O)/daemon/presensid.o $(SCANNER_OBJ) $(GPIO_OBJ) $(LIB)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_FP) $(LIBS_GPIO) $(LIBS_CORE) $(LDLIBS)
-$(O)/presensi: $(O)/daemon/presensi.o $(LIB)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_CORE) $(LDLIBS)
+# The linker keeps the core pure: every core object, forced in whole,
+# linked with nothing but crypto and log (and libc/libm).  A core file that
+# reaches SQLite, GLib, libfprint, libxlsxwriter or hardware fails here.
+$(O)/tests/unit/test_core_pure: $(O)/tests/unit/test_core_pure.o $(LIB_CORE) \
+	$(O)/daemon/common/crypto.o $(O)/daemon/common/log.o
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< -Wl,--whole-archive $(LIB_CORE) \
+		-Wl,--no-whole-archive $(O)/daemon/common/crypto.o \
+		$(O)/daemon/common/log.o $(LIBS_CMOCKA) \
+		$(call pc_libs,libsodium) -lm
+
+$(O)/presensid: $(O)/daemon/presensid/main.o $(SCANNER_OBJ) $(GPIO_OBJ) $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) \
+		$(call GROUP,$(LIBS_OURS)) $(LIBS_FP) $(LIBS_GPIO) $(LIBS_CORE) $(LDLIBS)
+$(O)/presensi: $(O)/daemon/presensi/main.o $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(call GROUP,$(LIBS_OURS)) \
+		$(LIBS_CORE) $(LDLIBS)
 
 $(O)/tests/unit/test_lights_gpiod: $(O)/tests/unit/test_lights_gpiod.o \
-	$(O)/hw/lights_gpiod.o $(STANDIN_OBJ) $(TLIB) $(LIB)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_CMOCKA) $(LIBS_CORE) $(LDLIBS)
-$(O)/tests/unit/%: $(O)/tests/unit/%.o $(TLIB) $(LIB)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_CMOCKA) $(LIBS_CORE) $(LDLIBS)
-$(O)/tests/integration/%: $(O)/tests/integration/%.o $(SCANNER_OBJ) $(TLIB) $(LIB)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_CMOCKA) $(LIBS_FP) $(LIBS_CORE) -lpthread $(LDLIBS)
-$(O)/tests/tools/%: $(O)/tests/tools/%.o $(TLIB) $(LIB)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_FP) $(LIBS_CORE) -lpthread $(LDLIBS)
-$(O)/tests/bench/%: $(O)/tests/bench/%.o $(SCANNER_OBJ) $(TLIB) $(LIB)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_FP) $(LIBS_CORE) -lpthread $(LDLIBS)
+	$(O)/hw/lights_gpiod.o $(STANDIN_OBJ) $(TLIB) $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) \
+		$(call GROUP,$(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) $(LIBS_CORE) $(LDLIBS)
+$(O)/tests/unit/%: $(O)/tests/unit/%.o $(TLIB) $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(call GROUP,$(TLIB) $(LIBS_OURS)) \
+		$(LIBS_CMOCKA) $(LIBS_CORE) $(LDLIBS)
+$(O)/tests/integration/%: $(O)/tests/integration/%.o $(SCANNER_OBJ) $(TLIB) $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(SCANNER_OBJ) \
+		$(call GROUP,$(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) $(LIBS_FP) \
+		$(LIBS_CORE) -lpthread $(LDLIBS)
+$(O)/tests/tools/%: $(O)/tests/tools/%.o $(TLIB) $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(call GROUP,$(TLIB) $(LIBS_OURS)) \
+		$(LIBS_FP) $(LIBS_CORE) -lpthread $(LDLIBS)
+$(O)/tests/bench/%: $(O)/tests/bench/%.o $(SCANNER_OBJ) $(TLIB) $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(SCANNER_OBJ) \
+		$(call GROUP,$(TLIB) $(LIBS_OURS)) $(LIBS_FP) $(LIBS_CORE) \
+		-lpthread $(LDLIBS)
 
 tests-build: $(PROGS) $(UNIT_BINS) $(INTEG_BINS) $(TOOL_BINS)
 
@@ -213,7 +275,8 @@ cross-test: cross
 cross-sysroot:
 	$(Q)sh tests/cross/sysroot.sh build-arm64-sysroot
 
-SOURCES = $(wildcard include/*.h daemon/*.c hw/*.c tests/*/*.c tests/*/*.h)
+SOURCES = $(wildcard include/*.h daemon/*/*.c daemon/*/*.h hw/*.c hw/*.h \
+	tests/*/*.c tests/*/*.h tests/*/*/*.c tests/*/*/*.h)
 format:
 	clang-format -i $(SOURCES)
 format-check:

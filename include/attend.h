@@ -16,7 +16,7 @@
 
 #include "clock.h"
 #include "lights.h"
-#include "report.h"
+#include "facts.h"
 #include "scanner.h"
 #include "store.h"
 #include "verdict.h"

@@ -63,6 +63,8 @@ int crypto_sha256_file(const char *path, char out[PD_HASH_HEX]);
 /* ---- hex ---- */
 /* Writes 2 * len lower-case hex digits and a NUL into out. */
 void crypto_hex_encode(const uint8_t *bin, size_t len, char *out);
+/* The value 0..15 of one hex digit (either case), or -1. */
+int crypto_hex_digit(char ch);
 /* Decodes exactly 2 * len hex digits (either case) followed by NUL into
  * bin; -EINVAL on any other input (bin is then unspecified). */
 int crypto_hex_decode(const char *hex, uint8_t *bin, size_t len);
@@ -85,18 +87,9 @@ int crypto_unseal(const uint8_t key[CRYPTO_KEY_BYTES], const uint8_t *blob,
 		  size_t blob_len, uint8_t *out, size_t out_cap,
 		  size_t *out_len);
 
-/* ---- key files ---- */
-/*
- * Loads the 32-byte key at path, or creates it when absent: random bytes
- * written to a temp file (mode 0600) in the same directory, fsync, moved
- * into place with link()+unlink() so a key that appeared meanwhile is never
- * replaced (it is loaded instead), then the directory fsynced.  Refuses (and
- * logs why, naming path) a key that is not a regular file (-EINVAL), has the
- * wrong size (-EINVAL) or is accessible by group or others (-EPERM).  Other
- * failures: -errno of the system call. key is set only on success; wipe it with
- * explicit_bzero when done.
- */
-int crypto_key_load_or_create(const char *path, uint8_t key[CRYPTO_KEY_BYTES]);
+/* Fills buf with len random bytes from the kernel's CSPRNG. */
+void crypto_random(void *buf, size_t len);
+
 /*
  * Derives a sub-key (CRYPTO_SUBKEY_*) from a master key, so one key file
  * can give both the template key and the signing seed.  Deterministic.
@@ -112,9 +105,6 @@ struct crypto_devkey {
 /* Deterministic keypair from a 32-byte seed (a key file or a sub-key). */
 void crypto_devkey_from_seed(const uint8_t seed[CRYPTO_KEY_BYTES],
 			     struct crypto_devkey *out);
-/* Seed file at path under the rules of crypto_key_load_or_create, then
- * crypto_devkey_from_seed.  Same return codes. */
-int crypto_devkey_load_or_create(const char *path, struct crypto_devkey *out);
 /* Detached signature of msg. */
 void crypto_devkey_sign(const struct crypto_devkey *k, const void *msg,
 			size_t len, uint8_t sig[CRYPTO_SIG_BYTES]);

@@ -39,7 +39,7 @@ struct export_days {
 /*
  * Collecting per-day rows: zero a struct export_days, set
  * report_opts.day_fn = export_days_collect and .day_ud = &days, call
- * report_build(), pass &days to the writers, then export_days_free().
+ * store_report_build(), pass &days to the writers, then export_days_free().
  * A report_day_fn: returns 0, or -ENOMEM (report_build then fails).
  */
 int export_days_collect(void *ud, const struct report_day *d);

@@ -13,6 +13,16 @@
  * digits encode (not the 64 ASCII digits); the first row's prev_hash is
  * 64 zeros.  The export line of a row is
  * its canonical line followed by ",prev_hash,hash".
+ *
+ * Format versions (docs/ledger.md has the whole rule).  Rows outlive the
+ * program that wrote them: a box in the field keeps rows of every version
+ * it ever ran, and the kecamatan re-checks them from the file alone.  So a
+ * row says its format: format 1 rows (the first release) have no "v" key;
+ * every later row's data begins "v=N;".  The line of a stored row is never
+ * re-encoded, only re-read.  To add a kind or a field: bump LEDGER_FORMAT,
+ * add the field to the encoder for the new version only (keys are appended,
+ * never reordered or renamed), and keep every older version's encoder as
+ * it was so that the side-table cross-check of old rows still matches.
  */
 #ifndef PRESENSI_LEDGER_H
 #define PRESENSI_LEDGER_H
@@ -21,6 +31,7 @@
 #include <stdint.h>
 
 #include "pd.h"
+#include "records.h"
 
 #define LEDGER_KIND_MAX 16
 #define LEDGER_DATA_MAX 1024
@@ -62,6 +73,39 @@ int ledger_data_addf(char *data, size_t cap, const char *key, const char *fmt,
 		     ...) __attribute__((format(printf, 4, 5)));
 /* Finds key and unescapes its value into out; -ENOENT, -ENAMETOOLONG. */
 int ledger_data_get(const char *data, const char *key, char *out, size_t cap);
+
+/* ---- format versions ---- */
+#define LEDGER_FORMAT_1 1 /* first release: no "v" key */
+#define LEDGER_FORMAT	2 /* what this program writes */
+/* A row's format from its data: 1 without a leading "v=" key.  0, or
+ * -EINVAL for a malformed version, -ENOTSUP for one newer than
+ * LEDGER_FORMAT (a newer program wrote it). */
+int ledger_data_format(const char *data, int *fmt);
+
+/*
+ * ---- the data of each kind, one encoder per kind ----
+ * Used to write a row and, with the row's own format, to cross-check a
+ * stored row against its side table.  fmt is LEDGER_FORMAT_1 ..
+ * LEDGER_FORMAT.  Each writes d (LEDGER_DATA_MAX) and returns 0, or
+ * -EINVAL when a value does not fit or fmt is unknown.
+ */
+int ledger_punch_data(int fmt, const struct punch *p, char d[LEDGER_DATA_MAX]);
+/* action "add" / "reactivate" (day_key "since") or "deactivate" ("until") */
+int ledger_person_data(int fmt, const char *action, const char *name,
+		       const char *jabatan, const char *day_key, pd_day_t day,
+		       const char *by, char d[LEDGER_DATA_MAX]);
+int ledger_profile_data(int fmt, pd_day_t from, const char *version,
+			const char *name, const char *by,
+			char d[LEDGER_DATA_MAX]);
+int ledger_calendar_data(int fmt, const char *version, const char *name,
+			 const char *by, char d[LEDGER_DATA_MAX]);
+int ledger_calday_data(int fmt, pd_day_t day, const char *kind,
+		       const char *name, const char *by,
+		       char d[LEDGER_DATA_MAX]);
+int ledger_excuse_data(int fmt, const struct excuse *e,
+		       char d[LEDGER_DATA_MAX]);
+int ledger_revoke_data(int fmt, int64_t excuse_id, const char *reason,
+		       const char *by, char d[LEDGER_DATA_MAX]);
 
 /* Parses an export line back (for the kecamatan side and tests). */
 int ledger_parse_export(const char *line, struct ledger_row *r);

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The rekap of a period, assembled from the database: the facts in force
- * (rule profiles by effective date, holiday calendars), people and their
+ * The rekap of a period: the facts in force (facts.h), people and their
  * active periods, punches and excuses, run through verdict.c per
- * person-day and summed by rekap.c.  Used by the daemon's punch path
- * (facts_day) and by every report and export (report_build).  Read-only on
- * the store; one pass over the period's punches in (person, time) order.
+ * person-day and summed by rekap.c.  A report_builder is fed by whoever
+ * holds the records (the device store through store_report.h, the
+ * kecamatan's store from imported ledger rows), so both sides judge with
+ * the same code.  One pass over the period's punches in (person, time)
+ * order, no per-punch allocation.  Pure.
  */
 #ifndef PRESENSI_REPORT_H
 #define PRESENSI_REPORT_H
@@ -18,26 +19,9 @@
 #include "civil.h"
 #include "rekap.h"
 #include "rules.h"
-#include "store.h"
+#include "facts.h"
+#include "records.h"
 #include "verdict.h"
-
-/* ---- facts: profiles and calendars in force ---- */
-struct facts;
-
-/* Loads every imported profile and calendar (and added days) from st.
- * A stored file that no longer parses is an error naming its seq.
- * Free with facts_free().  0, -ENOMEM, -EIO, -EINVAL (message in err). */
-int facts_load(struct store *st, struct facts **out, char *err, size_t cap);
-void facts_free(struct facts *f); /* NULL-safe */
-const struct rules_set *facts_rules(const struct facts *f);
-const struct calendar_set *facts_calendar(const struct facts *f);
-/*
- * The rule and holiday of day.  Returns 0 with *rule filled, or -ENOENT
- * when no profile is in force that day (then the day is not judged).
- * holiday_name may be NULL; otherwise set to the name or NULL.
- */
-int facts_day(const struct facts *f, pd_day_t day, struct day_rule *rule,
-	      enum calendar_kind *holiday, const char **holiday_name);
 
 /* ---- the report of a period ---- */
 #define REPORT_PROFILES_MAX 8 /* profiles named in one report */
@@ -103,12 +87,30 @@ struct report_opts {
 	void *day_ud;
 };
 
+#define REPORT_DAYS_MAX 400 /* a year and a bit: the longest period */
+
 /*
- * Builds the report.  Free with report_free().  0, -ENOMEM, -EIO, -EINVAL
- * (a stored fact that does not parse; err says which).
+ * Building a report.  report_builder_new() takes the options and the
+ * facts (both borrowed until the builder is finished or freed); then every
+ * person, period and excuse in any order; then the period's punches in
+ * order of person id (strcmp), day, seconds; then report_builder_finish().
+ * o->day_fn is called per judged person-day while punches are fed and at
+ * finish.  Each returns 0, -ENOMEM, -EINVAL (err says why: a period longer
+ * than REPORT_DAYS_MAX, a call out of order), or a day_fn's non-zero value
+ * (the builder then stops: finish returns the report built so far).
  */
-int report_build(struct store *st, const struct report_opts *o,
-		 struct report **out, char *err, size_t cap);
-void report_free(struct report *r); /* NULL-safe */
+struct report_builder;
+int report_builder_new(const struct report_opts *o, const struct facts *f,
+		       struct report_builder **out, char *err, size_t cap);
+int report_builder_person(struct report_builder *b, const struct person *p);
+int report_builder_period(struct report_builder *b, const struct period *p);
+int report_builder_excuse(struct report_builder *b, const struct excuse *e);
+int report_builder_punch(struct report_builder *b, const char *person,
+			 pd_day_t day, int32_t sec, unsigned int flags);
+/* Judges the rest and hands over the report (free with report_free()),
+ * then frees the builder, also on error. */
+int report_builder_finish(struct report_builder *b, struct report **out);
+void report_builder_free(struct report_builder *b); /* NULL-safe */
+void report_free(struct report *r);		    /* NULL-safe */
 
 #endif /* PRESENSI_REPORT_H */

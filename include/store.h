@@ -21,6 +21,7 @@
 
 #include "ledger.h"
 #include "pd.h"
+#include "records.h"
 
 struct store;
 
@@ -36,17 +37,6 @@ struct store;
 int store_open(const char *path, const char *vfs, unsigned int flags,
 	       const uint8_t *key, struct store **out);
 void store_close(struct store *st); /* NULL-safe */
-
-/* ---- people and their active periods (ledger kind "person") ---- */
-struct person {
-	char id[PD_ID_MAX];
-	char name[PD_NAME_MAX];
-	char jabatan[PD_JABATAN_MAX];
-	pd_day_t since; /* first active day of the latest period */
-	pd_day_t until; /* last active day, or PD_DAY_OPEN */
-	int nprints;	/* enrolled prints */
-};
-#define PD_DAY_OPEN INT32_MAX
 
 /* Adds a person with a period from since; -EEXIST if the id exists (use
  * store_person_reactivate to re-hire). by: admin name for the audit. */
@@ -65,10 +55,6 @@ typedef int store_person_fn(void *ud, const struct person *p);
 /* In id order; stops early and returns the callback's non-zero value. */
 int store_person_each(struct store *st, store_person_fn *fn, void *ud);
 
-struct period {
-	char person[PD_ID_MAX];
-	pd_day_t since, until; /* until PD_DAY_OPEN when open */
-};
 typedef int store_period_fn(void *ud, const struct period *p);
 int store_period_each(struct store *st, store_period_fn *fn, void *ud);
 
@@ -95,27 +81,6 @@ int store_print_meta_each(struct store *st,
 			  void *ud);
 
 /* ---- punches (ledger kind "punch") ---- */
-#define PUNCH_F_SUPPRESSED 0x01 /* duplicate tap inside the window */
-#define PUNCH_F_UNTRUSTED  0x02 /* clock not synchronised */
-#define PUNCH_F_MANUAL	   0x04 /* entered by an admin */
-#define PUNCH_F_BACKWARD   0x08 /* wall clock earlier than the last row */
-#define PUNCH_F_SIMULATED  0x10 /* simulated clock (tests, demo) */
-
-struct punch {
-	int64_t seq; /* ledger seq, set by store_punch_add */
-	char person[PD_ID_MAX];
-	int64_t at_utc;		    /* seconds since the epoch, UTC */
-	pd_day_t local_day;	    /* day in the desa's zone */
-	int32_t local_sec;	    /* seconds after local midnight */
-	unsigned int flags;	    /* PUNCH_F_* */
-	char source[16];	    /* "reader" or "manual" */
-	char reader[PD_READER_MAX]; /* model, or "" for manual */
-	char clock[16];		    /* clock source name */
-	char boot_id[PD_BOOTID_MAX];
-	uint64_t mono_ms;
-	char reason[PD_TEXT_MAX]; /* manual: why */
-	char by[PD_NAME_MAX];	  /* manual: admin */
-};
 /* Appends the punch (ledger + punches) and commits durably before return. */
 int store_punch_add(struct store *st, struct punch *p, int64_t now_utc);
 /* The person's last non-suppressed punch time; -ENOENT if none. */
@@ -219,20 +184,6 @@ int store_calendar_each(struct store *st, store_calendar_file_fn *file_fn,
 			store_calendar_day_fn *day_fn, void *ud);
 
 /* ---- excuses (ledger kinds "excuse" and "revoke") ---- */
-#define EXCUSE_KIND_MAX 16
-#define EXCUSE_PART_MAX 16
-struct excuse {
-	int64_t id; /* its ledger seq, set by store_excuse_add */
-	char person[PD_ID_MAX];
-	pd_day_t from_day, to_day;  /* inclusive */
-	char kind[EXCUSE_KIND_MAX]; /* izin sakit cuti dinas-luar alat-rusak */
-	char part[EXCUSE_PART_MAX]; /* "" (full day), terlambat, pulang-cepat */
-	char reason[PD_TEXT_MAX];
-	char document[PD_TEXT_MAX]; /* surat tugas no., dinas-luar needs it */
-	char by[PD_NAME_MAX];	    /* admin who entered it */
-	bool revoked;
-	char revoke_reason[PD_TEXT_MAX];
-};
 /*
  * Records an excuse and sets e->id.  -ENOENT unknown person; -EINVAL for a
  * bad kind or part, from_day > to_day, a partial excuse over more than one

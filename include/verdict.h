@@ -16,7 +16,7 @@
 #include "calendar.h"
 #include "pd.h"
 #include "rules.h"
-#include "store.h" /* PUNCH_F_* bit values */
+#include "records.h" /* PUNCH_F_* bit values, struct excuse */
 
 #define VERDICT_BAND_STEP_MIN 30   /* TL/PSW bands are 30-minute steps */
 #define VERDICT_BAND_MAX      4	   /* TL4 / PSW4: >= 91 min, or no punch */

@@ -22,7 +22,7 @@
 #include "civil.h"
 #include "crypto.h"
 #include "log.h"
-#include "report.h"
+#include "store_report.h"
 #include "store.h"
 
 #define YEAR	       2026
@@ -343,7 +343,7 @@ int main(void)
 			best_sql = run_sql[i];
 
 		t0 = now_ns();
-		rc = report_build(st, &o, &rr, err, sizeof(err));
+		rc = store_report_build(st, &o, &rr, err, sizeof(err));
 		if (rc) {
 			fprintf(stderr, "report_build: %s\n", err);
 			die("report_build", rc);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "attend.h"
+#include "store_report.h"
 #include "civil.h"
 #include "crypto.h"
 #include "fakes/faultvfs.h"
@@ -107,7 +108,8 @@ static int setup(void **state)
 					   profile_text,
 					   local("2026-11-01 08:00"), "admin"),
 			 0);
-	assert_int_equal(facts_load(f->st, &f->facts, err, sizeof(err)), 0);
+	assert_int_equal(store_facts_load(f->st, &f->facts, err, sizeof(err)),
+			 0);
 	f->deps.store = f->st;
 	f->deps.lights = f->lights;
 	f->deps.clock = f->clk;

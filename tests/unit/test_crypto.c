@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "crypto.h"
+#include "keyfile.h"
 #include "fakes/testutil.h"
 #include "log.h"
 
@@ -195,13 +196,13 @@ static void test_crypto_key_file_created_0600_and_reloaded(void **state)
 	(void)state;
 	assert_non_null(dir);
 	snprintf(path, sizeof(path), "%s/device.key", dir);
-	assert_int_equal(crypto_key_load_or_create(path, k1), 0);
+	assert_int_equal(keyfile_load_or_create(path, k1), 0);
 	assert_int_equal(stat(path, &sb), 0);
 	assert_int_equal(sb.st_mode & 07777, 0600);
 	assert_int_equal(sb.st_size, CRYPTO_KEY_BYTES);
 	assert_memory_not_equal(k1, zero, sizeof(k1));
 	assert_int_equal(count_entries(dir), 1); /* no temp file left */
-	assert_int_equal(crypto_key_load_or_create(path, k2), 0);
+	assert_int_equal(keyfile_load_or_create(path, k2), 0);
 	assert_memory_equal(k1, k2, sizeof(k1));
 	testutil_rmtree_free(dir);
 }
@@ -233,7 +234,7 @@ static void test_crypto_key_file_refused_when_bad(void **state)
 		unlink(path);
 		assert_int_equal(testutil_write(path, rows[i].content), 0);
 		assert_int_equal(chmod(path, rows[i].mode), 0);
-		assert_int_equal(crypto_key_load_or_create(path, key),
+		assert_int_equal(keyfile_load_or_create(path, key),
 				 rows[i].want);
 		if (rows[i].want == 0)
 			assert_memory_equal(key, rows[i].content, sizeof(key));
@@ -246,7 +247,7 @@ static void test_crypto_key_file_refused_when_bad(void **state)
 	{
 		uint8_t key[CRYPTO_KEY_BYTES];
 
-		assert_int_equal(crypto_key_load_or_create(path, key), -EINVAL);
+		assert_int_equal(keyfile_load_or_create(path, key), -EINVAL);
 	}
 	testutil_rmtree_free(dir);
 }
@@ -256,7 +257,7 @@ static void test_crypto_key_file_missing_dir_is_enoent(void **state)
 	uint8_t key[CRYPTO_KEY_BYTES];
 
 	(void)state;
-	assert_int_equal(crypto_key_load_or_create(
+	assert_int_equal(keyfile_load_or_create(
 				 "/nonexistent-presensi-dir/device.key", key),
 			 -ENOENT);
 }
@@ -328,8 +329,8 @@ static void test_crypto_devkey_file_is_stable(void **state)
 	(void)state;
 	assert_non_null(dir);
 	snprintf(path, sizeof(path), "%s/sign.key", dir);
-	assert_int_equal(crypto_devkey_load_or_create(path, &k1), 0);
-	assert_int_equal(crypto_devkey_load_or_create(path, &k2), 0);
+	assert_int_equal(keyfile_devkey_load_or_create(path, &k1), 0);
+	assert_int_equal(keyfile_devkey_load_or_create(path, &k2), 0);
 	assert_memory_equal(k1.pk, k2.pk, sizeof(k1.pk));
 	assert_int_equal(stat(path, &sb), 0);
 	assert_int_equal(sb.st_size, CRYPTO_KEY_BYTES); /* the seed only */

@@ -19,7 +19,7 @@
 #include <cmocka.h>
 #include <dirent.h>
 
-#include "../../daemon/export_int.h"
+#include "export_int.h"
 #include "fakes/testutil.h"
 #include "log.h"
 #include "unit/export_fixture.h"

@@ -476,7 +476,7 @@ static void test_store_person_periods_deactivate_reactivate(void **state)
 			      "'person' AND person = 'P001'"),
 			 3);
 	assert_int_equal(q(f, "SELECT count(*) FROM ledger WHERE data LIKE "
-			      "'action=deactivate;%until=2026-01-09;%'"),
+			      "'v=2;action=deactivate;%until=2026-01-09;%'"),
 			 1);
 }
 
@@ -880,7 +880,7 @@ static void test_store_punch_round_trips_every_field(void **state)
 	/* full record via the ledger's data, which mirrors the row */
 	assert_int_equal(q(f,
 			   "SELECT count(*) FROM ledger WHERE kind = "
-			   "'punch' AND data = 'day=2026-01-05;sec=25299;"
+			   "'punch' AND data = 'v=2;day=2026-01-05;sec=25299;"
 			   "flags=untrusted+manual+backward;source=manual;"
 			   "reader=;clock=ntp;boot=6f1c2d3e-0000-4000-8000-"
 			   "0123456789ab;mono=17675712990;reason=alat rusak, "
@@ -1083,11 +1083,11 @@ static void test_store_profile_add_and_each(void **state)
 		for (int i = 0; i < 3; i++)
 			assert_string_equal(t.line[i], want[i]);
 	}
-	assert_int_equal(q(f,
-			   "SELECT count(*) FROM ledger WHERE kind = "
-			   "'profile' AND person = '' AND data LIKE "
-			   "'from=2026-01-15;version=%;name=Bondowoso;by=%'"),
-			 1);
+	assert_int_equal(
+		q(f, "SELECT count(*) FROM ledger WHERE kind = "
+		     "'profile' AND person = '' AND data LIKE "
+		     "'v=2;from=2026-01-15;version=%;name=Bondowoso;by=%'"),
+		1);
 }
 
 static int collect_cal_file(void *ud, int64_t seq, const char *version,
@@ -1148,7 +1148,7 @@ static void test_store_calendar_files_and_days_in_seq_order(void **state)
 			 0);
 	assert_int_equal(t.n, 2);
 	assert_int_equal(q(f, "SELECT count(*) FROM ledger WHERE kind = "
-			      "'calendar' AND data = 'action=add;"
+			      "'calendar' AND data = 'v=2;action=add;"
 			      "day=2026-01-07;kind=cuti_bersama;"
 			      "name=Cuti%3B geser;by=" ADMIN "'"),
 			 1);
@@ -1411,6 +1411,77 @@ static void test_store_ledger_rejects_update_through_sql(void **state)
 	assert_int_equal(store_chain_verify(f->st, NULL, NULL, NULL, 0), 0);
 }
 
+/* A box in the field holds rows of the first release (format 1, no "v"
+ * key) under the rows of this one: its chain and side tables still verify,
+ * and the next row chains onto them. */
+static void test_store_chain_verify_accepts_format1_rows(void **state)
+{
+	struct fx *f = *state;
+	struct punch p = mkpunch("P001", T0 + 3600, 0);
+	struct ledger_row r;
+	char sql[4096], why[160] = "";
+	int64_t rows = 0, bad = 0, seq, utc;
+
+	add_person(f->st, "P001", DAY0);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(store_ledger_head(f->st, &seq, &utc, r.prev_hash), 0);
+	r.seq = seq + 1;
+	strcpy(r.kind, LEDGER_PUNCH);
+	r.recorded_utc = NOW;
+	strcpy(r.person, p.person);
+	r.at_utc = p.at_utc;
+	assert_int_equal(ledger_punch_data(LEDGER_FORMAT_1, &p, r.data), 0);
+	assert_int_equal(strncmp(r.data, "day=", 4), 0);
+	assert_int_equal(ledger_hash(&r), 0);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO ledger VALUES(%lld, 'punch', %lld, '%s', %lld,"
+		 " '%s', '%s', '%s');"
+		 "INSERT INTO punches VALUES(%lld, '%s', %lld, %d, %d, 0,"
+		 " 'reader', '%s', '%s', '%s', %llu, '', '')",
+		 (long long)r.seq, (long long)r.recorded_utc, r.person,
+		 (long long)r.at_utc, r.data, r.prev_hash, r.hash,
+		 (long long)r.seq, p.person, (long long)p.at_utc, p.local_day,
+		 p.local_sec, p.reader, p.clock, p.boot_id,
+		 (unsigned long long)p.mono_ms);
+	assert_int_equal(faultvfs_exec_sql(f->path, sql), 0);
+	assert_int_equal(
+		store_chain_verify(f->st, &rows, &bad, why, sizeof(why)), 0);
+	assert_int_equal(rows, 2);
+	/* a format-2 row after it chains on */
+	add_punch(f->st, "P001", T0 + 7200, 0);
+	assert_int_equal(
+		store_chain_verify(f->st, &rows, &bad, why, sizeof(why)), 0);
+	assert_int_equal(rows, 3);
+}
+
+/* A row of a format newer than this program is named, not misread. */
+static void test_store_chain_verify_names_newer_format(void **state)
+{
+	struct fx *f = *state;
+	struct ledger_row r;
+	char sql[2048], why[160] = "";
+	int64_t rows = 0, bad = 0, seq, utc;
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(store_ledger_head(f->st, &seq, &utc, r.prev_hash), 0);
+	r.seq = seq + 1;
+	strcpy(r.kind, LEDGER_CHECKPOINT);
+	r.recorded_utc = NOW;
+	strcpy(r.data, "v=99;month=2026-01");
+	assert_int_equal(ledger_hash(&r), 0);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO ledger VALUES(%lld, 'checkpoint', %lld, '', 0,"
+		 " '%s', '%s', '%s')",
+		 (long long)r.seq, (long long)r.recorded_utc, r.data,
+		 r.prev_hash, r.hash);
+	assert_int_equal(faultvfs_exec_sql(f->path, sql), 0);
+	assert_int_equal(
+		store_chain_verify(f->st, &rows, &bad, why, sizeof(why)),
+		-EBADMSG);
+	assert_int_equal(bad, r.seq);
+	assert_string_equal(why, "row format is newer than this program");
+}
+
 /* ---- injected I/O errors ---- */
 
 static void fault_case(struct fx *f, enum faultvfs_fault fault, int want)
@@ -1507,6 +1578,8 @@ int main(void)
 		T(test_store_ledger_head_and_each),
 		T(test_store_chain_verify_intact_counts_rows),
 		T(test_store_chain_verify_names_altered_row),
+		T(test_store_chain_verify_accepts_format1_rows),
+		T(test_store_chain_verify_names_newer_format),
 		T(test_store_ledger_rejects_update_through_sql),
 		T(test_store_punch_add_io_error_is_eio_and_atomic),
 		T(test_store_punch_add_disk_full_is_enospc_and_atomic),

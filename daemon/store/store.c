@@ -26,9 +26,7 @@
 #define DB_FILE_MODE	0640	  /* group presensi-admin reads reports */
 #define FILE_TEXT_MAX	(1 << 20) /* profile/calendar file, bytes */
 #define SECS_PER_DAY	86400
-#define DAY_STR_LEN	11	    /* "YYYY-MM-DD" + NUL */
 #define PRINT_MAX	(64 * 1024) /* largest template blob, bytes */
-#define PUNCH_F_ALL	0x1f	    /* every PUNCH_F_* bit */
 
 /* ---- schema: one entry per user_version step, each run in one
  * transaction.  Never edit a shipped step; add a new one. ---- */
@@ -108,6 +106,10 @@ _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
 	       "one migration step per schema version");
 
 /* ---- statements, prepared once at open ---- */
+/* A ledger row's data without its leading format key "v=N;" (ledger.h). */
+#define DATA_BODY                                                              \
+	"(CASE WHEN data LIKE 'v=%' THEN substr(data, instr(data, ';') + 1)"   \
+	" ELSE data END)"
 #define PERSON_COLS                                                            \
 	"p.id, p.name, p.jabatan,"                                             \
 	" (SELECT since FROM periods WHERE person = p.id"                      \
@@ -270,7 +272,8 @@ static const char *const stmt_sql[S_COUNT] = {
 			   " WHERE from_day <= ?2 AND to_day >= ?1"
 			   " AND (?3 IS NULL OR person = ?3)"
 			   " ORDER BY person, from_day, seq",
-	/* Side rows whose seq names no ledger row of their kind. */
+	/* Side rows whose seq names no ledger row of their kind.  Actions
+	 * are matched on the data after a format-version key (ledger.h). */
 	[S_ORPHANS] =
 		"SELECT min(s), t FROM ("
 		" SELECT seq AS s, 'punch' AS t FROM punches WHERE seq NOT IN"
@@ -279,10 +282,11 @@ static const char *const stmt_sql[S_COUNT] = {
 		"  NOT IN (SELECT seq FROM ledger WHERE kind = 'profile')"
 		" UNION ALL SELECT seq, 'calendar' FROM calendars WHERE seq"
 		"  NOT IN (SELECT seq FROM ledger WHERE kind = 'calendar'"
-		"  AND data LIKE 'action=import;%')"
+		"  AND " DATA_BODY " LIKE 'action=import;%')"
 		" UNION ALL SELECT seq, 'calendar day' FROM calendar_days"
 		"  WHERE seq NOT IN (SELECT seq FROM ledger"
-		"  WHERE kind = 'calendar' AND data LIKE 'action=add;%')"
+		"  WHERE kind = 'calendar' AND " DATA_BODY
+		" LIKE 'action=add;%')"
 		" UNION ALL SELECT seq, 'excuse' FROM excuses WHERE seq NOT IN"
 		"  (SELECT seq FROM ledger WHERE kind = 'excuse')"
 		" UNION ALL SELECT revoke_seq, 'revocation' FROM excuses"
@@ -290,15 +294,16 @@ static const char *const stmt_sql[S_COUNT] = {
 		"  (SELECT seq FROM ledger WHERE kind = 'revoke')"
 		" UNION ALL SELECT open_seq, 'period' FROM periods"
 		"  WHERE open_seq NOT IN (SELECT seq FROM ledger"
-		"  WHERE kind = 'person' AND (data LIKE 'action=add;%'"
-		"  OR data LIKE 'action=reactivate;%'))"
+		"  WHERE kind = 'person' AND (" DATA_BODY " LIKE 'action=add;%'"
+		"  OR " DATA_BODY " LIKE 'action=reactivate;%'))"
 		" UNION ALL SELECT close_seq, 'period end' FROM periods"
 		"  WHERE close_seq IS NOT NULL AND close_seq NOT IN"
 		"  (SELECT seq FROM ledger WHERE kind = 'person'"
-		"  AND data LIKE 'action=deactivate;%')"
+		"  AND " DATA_BODY " LIKE 'action=deactivate;%')"
 		" UNION ALL SELECT created_seq, 'person' FROM people"
 		"  WHERE created_seq NOT IN (SELECT seq FROM ledger"
-		"  WHERE kind = 'person' AND data LIKE 'action=add;%'))",
+		"  WHERE kind = 'person' AND " DATA_BODY
+		" LIKE 'action=add;%'))",
 };
 
 struct store {
@@ -456,19 +461,6 @@ static bool hash_hex_ok(const char *h)
 	return true;
 }
 
-static void day_str(pd_day_t day, char out[DAY_STR_LEN])
-{
-	char iso[21];
-
-	if (day == 0) {
-		strcpy(out, "1970-01-01"); /* 0 is "unset" to ledger_iso_utc */
-		return;
-	}
-	ledger_iso_utc((int64_t)day * SECS_PER_DAY, iso);
-	memcpy(out, iso, DAY_STR_LEN - 1);
-	out[DAY_STR_LEN - 1] = '\0';
-}
-
 /* ---- the ledger ---- */
 
 /* Appends a row after the current head; inside a write transaction. */
@@ -522,151 +514,6 @@ static int ledger_append(struct store *st, const char *kind, int64_t now_utc,
 	if (rc == 0)
 		*seq_out = r.seq;
 	return rc;
-}
-
-/* Each kind's data string is built by one function, used both to write the
- * row and to cross-check side tables in store_chain_verify. */
-
-#define DATA_ADD(d, k, v)                                                      \
-	do {                                                                   \
-		int rc_ = ledger_data_add((d), LEDGER_DATA_MAX, (k), (v));     \
-		if (rc_)                                                       \
-			return rc_ == -ENAMETOOLONG ? -EINVAL : rc_;           \
-	} while (0)
-
-static int data_day(char *d, const char *key, pd_day_t day)
-{
-	char buf[DAY_STR_LEN];
-
-	day_str(day, buf);
-	DATA_ADD(d, key, buf);
-	return 0;
-}
-
-static int data_int(char *d, const char *key, int64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%" PRId64, v);
-	DATA_ADD(d, key, buf);
-	return 0;
-}
-
-static int punch_data(const struct punch *p, char d[LEDGER_DATA_MAX])
-{
-	static const char *const names[] = {"suppressed", "untrusted", "manual",
-					    "backward", "simulated"};
-	char flags[64] = "";
-	int rc;
-
-	d[0] = '\0';
-	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!(p->flags & (1u << i)))
-			continue;
-		if (flags[0])
-			strcat(flags, "+");
-		strcat(flags, names[i]);
-	}
-	if ((rc = data_day(d, "day", p->local_day)) ||
-	    (rc = data_int(d, "sec", p->local_sec)))
-		return rc;
-	DATA_ADD(d, "flags", flags);
-	DATA_ADD(d, "source", p->source);
-	DATA_ADD(d, "reader", p->reader);
-	DATA_ADD(d, "clock", p->clock);
-	DATA_ADD(d, "boot", p->boot_id);
-	if ((rc = data_int(d, "mono", (int64_t)p->mono_ms)))
-		return rc;
-	if (p->flags & PUNCH_F_MANUAL) {
-		DATA_ADD(d, "reason", p->reason);
-		DATA_ADD(d, "by", p->by);
-	}
-	return 0;
-}
-
-static int person_data(const char *action, const char *name,
-		       const char *jabatan, const char *day_key, pd_day_t day,
-		       const char *by, char d[LEDGER_DATA_MAX])
-{
-	int rc;
-
-	d[0] = '\0';
-	DATA_ADD(d, "action", action);
-	DATA_ADD(d, "name", name);
-	DATA_ADD(d, "jabatan", jabatan);
-	if ((rc = data_day(d, day_key, day)))
-		return rc;
-	DATA_ADD(d, "by", by);
-	return 0;
-}
-
-static int profile_data(pd_day_t from, const char *version, const char *name,
-			const char *by, char d[LEDGER_DATA_MAX])
-{
-	int rc;
-
-	d[0] = '\0';
-	if ((rc = data_day(d, "from", from)))
-		return rc;
-	DATA_ADD(d, "version", version);
-	DATA_ADD(d, "name", name);
-	DATA_ADD(d, "by", by);
-	return 0;
-}
-
-static int calendar_data(const char *version, const char *name, const char *by,
-			 char d[LEDGER_DATA_MAX])
-{
-	d[0] = '\0';
-	DATA_ADD(d, "action", "import");
-	DATA_ADD(d, "version", version);
-	DATA_ADD(d, "name", name);
-	DATA_ADD(d, "by", by);
-	return 0;
-}
-
-static int calday_data(pd_day_t day, const char *kind, const char *name,
-		       const char *by, char d[LEDGER_DATA_MAX])
-{
-	int rc;
-
-	d[0] = '\0';
-	DATA_ADD(d, "action", "add");
-	if ((rc = data_day(d, "day", day)))
-		return rc;
-	DATA_ADD(d, "kind", kind);
-	DATA_ADD(d, "name", name);
-	DATA_ADD(d, "by", by);
-	return 0;
-}
-
-static int excuse_data(const struct excuse *e, char d[LEDGER_DATA_MAX])
-{
-	int rc;
-
-	d[0] = '\0';
-	if ((rc = data_day(d, "from", e->from_day)) ||
-	    (rc = data_day(d, "to", e->to_day)))
-		return rc;
-	DATA_ADD(d, "kind", e->kind);
-	DATA_ADD(d, "part", e->part);
-	DATA_ADD(d, "reason", e->reason);
-	DATA_ADD(d, "document", e->document);
-	DATA_ADD(d, "by", e->by);
-	return 0;
-}
-
-static int revoke_data(int64_t id, const char *reason, const char *by,
-		       char d[LEDGER_DATA_MAX])
-{
-	int rc;
-
-	d[0] = '\0';
-	if ((rc = data_int(d, "excuse", id)))
-		return rc;
-	DATA_ADD(d, "reason", reason);
-	DATA_ADD(d, "by", by);
-	return 0;
 }
 
 static int audit_insert(struct store *st, int64_t now_utc, const char *actor,
@@ -979,8 +826,8 @@ int store_person_add(struct store *st, const struct person *p, int64_t now_utc,
 	    !printable(p->jabatan) || !fits(by, PD_NAME_MAX) ||
 	    p->since == PD_DAY_OPEN)
 		return -EINVAL;
-	rc = person_data("add", p->name, p->jabatan, "since", p->since, by,
-			 data);
+	rc = ledger_person_data(LEDGER_FORMAT, "add", p->name, p->jabatan,
+				"since", p->since, by, data);
 	if (rc != 0)
 		return rc;
 	rc = tx_begin(st);
@@ -1030,8 +877,8 @@ int store_person_deactivate(struct store *st, const char *id, pd_day_t until,
 	if (rc == 0 && (cur_until != PD_DAY_OPEN || until < since))
 		rc = -EINVAL;
 	if (rc == 0)
-		rc = person_data("deactivate", name, jab, "until", until, by,
-				 data);
+		rc = ledger_person_data(LEDGER_FORMAT, "deactivate", name, jab,
+					"until", until, by, data);
 	if (rc == 0)
 		rc = ledger_append(st, LEDGER_PERSON, now_utc, id, 0, data,
 				   &seq);
@@ -1085,8 +932,8 @@ int store_person_reactivate(struct store *st, const char *id, pd_day_t since,
 	if (rc == 0 && (last_until == PD_DAY_OPEN || since <= last_until))
 		rc = -EINVAL;
 	if (rc == 0)
-		rc = person_data("reactivate", name, jab, "since", since, by,
-				 data);
+		rc = ledger_person_data(LEDGER_FORMAT, "reactivate", name, jab,
+					"since", since, by, data);
 	if (rc == 0)
 		rc = ledger_append(st, LEDGER_PERSON, now_utc, id, 0, data,
 				   &seq);
@@ -1339,7 +1186,7 @@ int store_punch_add(struct store *st, struct punch *p, int64_t now_utc)
 		return -EROFS;
 	rc = punch_check(p, now_utc);
 	if (rc == 0)
-		rc = punch_data(p, data);
+		rc = ledger_punch_data(LEDGER_FORMAT, p, data);
 	if (rc != 0)
 		return rc;
 	rc = tx_begin(st);
@@ -1723,7 +1570,8 @@ int store_profile_add(struct store *st, pd_day_t from_day,
 		return -EINVAL;
 	rc = file_check(version_hex, name, file_text, by);
 	if (rc == 0)
-		rc = profile_data(from_day, version_hex, name, by, data);
+		rc = ledger_profile_data(LEDGER_FORMAT, from_day, version_hex,
+					 name, by, data);
 	if (rc != 0)
 		return rc;
 	rc = tx_begin(st);
@@ -1774,7 +1622,8 @@ int store_calendar_add(struct store *st, const char *version_hex,
 		return -EROFS;
 	rc = file_check(version_hex, name, file_text, by);
 	if (rc == 0)
-		rc = calendar_data(version_hex, name, by, data);
+		rc = ledger_calendar_data(LEDGER_FORMAT, version_hex, name, by,
+					  data);
 	if (rc != 0)
 		return rc;
 	rc = tx_begin(st);
@@ -1814,7 +1663,7 @@ int store_calendar_day_add(struct store *st, pd_day_t day, const char *kind,
 	    !fits(name, PD_TEXT_MAX) || !*name || !printable(name) ||
 	    !fits(by, PD_NAME_MAX))
 		return -EINVAL;
-	rc = calday_data(day, kind, name, by, data);
+	rc = ledger_calday_data(LEDGER_FORMAT, day, kind, name, by, data);
 	if (rc != 0)
 		return rc;
 	rc = tx_begin(st);
@@ -1902,7 +1751,7 @@ int store_excuse_add(struct store *st, struct excuse *e, int64_t now_utc)
 		return -EROFS;
 	rc = excuse_check(e);
 	if (rc == 0)
-		rc = excuse_data(e, data);
+		rc = ledger_excuse_data(LEDGER_FORMAT, e, data);
 	if (rc != 0)
 		return rc;
 	rc = tx_begin(st);
@@ -1994,7 +1843,7 @@ int store_excuse_revoke(struct store *st, int64_t id, const char *reason,
 	if (!fits(reason, PD_TEXT_MAX) || !*reason || !fits(by, PD_NAME_MAX) ||
 	    !*by)
 		return -EINVAL;
-	rc = revoke_data(id, reason, by, data);
+	rc = ledger_revoke_data(LEDGER_FORMAT, id, reason, by, data);
 	if (rc != 0)
 		return rc;
 	rc = tx_begin(st);
@@ -2112,6 +1961,7 @@ out:
 
 /* What a row's side table says it should be: person, at_utc and data. */
 struct expect {
+	int fmt; /* the ledger row's format: encode as it was written */
 	char person[PD_ID_MAX];
 	int64_t at_utc;
 	char data[LEDGER_DATA_MAX];
@@ -2148,7 +1998,7 @@ static int expect_punch(struct store *st, int64_t seq, struct expect *x)
 		return rc;
 	strcpy(x->person, p.person);
 	x->at_utc = p.at_utc;
-	return punch_data(&p, x->data);
+	return ledger_punch_data(x->fmt, &p, x->data);
 }
 
 static int expect_person(struct store *st, const struct ledger_row *r,
@@ -2185,8 +2035,8 @@ static int expect_person(struct store *st, const struct ledger_row *r,
 	if ((strcmp(action, "add") == 0) != (created == r->seq))
 		return -ENOENT;
 	x->at_utc = 0;
-	return person_data(action, name, jab, close ? "until" : "since", day,
-			   by, x->data);
+	return ledger_person_data(x->fmt, action, name, jab,
+				  close ? "until" : "since", day, by, x->data);
 }
 
 static int expect_profile(struct store *st, int64_t seq, struct expect *x,
@@ -2199,8 +2049,9 @@ static int expect_profile(struct store *st, int64_t seq, struct expect *x,
 		return rc;
 	x->person[0] = '\0';
 	x->at_utc = 0;
-	rc = profile_data(sqlite3_column_int(s, 0), col_str(s, 1),
-			  col_str(s, 2), col_str(s, 4), x->data);
+	rc = ledger_profile_data(x->fmt, sqlite3_column_int(s, 0),
+				 col_str(s, 1), col_str(s, 2), col_str(s, 4),
+				 x->data);
 	if (rc == 0 && file_check(col_str(s, 1), col_str(s, 2), col_str(s, 3),
 				  col_str(s, 4)) != 0) {
 		snprintf(why, cap, "profile text does not match its version");
@@ -2225,8 +2076,8 @@ static int expect_calendar(struct store *st, const struct ledger_row *r,
 		rc = lookup(st, S_CAL_BY_SEQ, r->seq, &s);
 		if (rc != 0)
 			return rc;
-		rc = calendar_data(col_str(s, 0), col_str(s, 1), col_str(s, 3),
-				   x->data);
+		rc = ledger_calendar_data(x->fmt, col_str(s, 0), col_str(s, 1),
+					  col_str(s, 3), x->data);
 		if (rc == 0 && file_check(col_str(s, 0), col_str(s, 1),
 					  col_str(s, 2), col_str(s, 3)) != 0) {
 			snprintf(why, cap,
@@ -2241,8 +2092,8 @@ static int expect_calendar(struct store *st, const struct ledger_row *r,
 	rc = lookup(st, S_CALDAY_BY_SEQ, r->seq, &s);
 	if (rc != 0)
 		return rc;
-	rc = calday_data(sqlite3_column_int(s, 0), col_str(s, 1), col_str(s, 2),
-			 col_str(s, 3), x->data);
+	rc = ledger_calday_data(x->fmt, sqlite3_column_int(s, 0), col_str(s, 1),
+				col_str(s, 2), col_str(s, 3), x->data);
 	done(s);
 	return rc;
 }
@@ -2263,8 +2114,9 @@ static int expect_excuse(struct store *st, const struct ledger_row *r,
 	strcpy(x->person, e.person);
 	x->at_utc = 0;
 	if (revoke)
-		return revoke_data(e.id, e.revoke_reason, revoke_by, x->data);
-	return excuse_data(&e, x->data);
+		return ledger_revoke_data(x->fmt, e.id, e.revoke_reason,
+					  revoke_by, x->data);
+	return ledger_excuse_data(x->fmt, &e, x->data);
 }
 
 /* Checks one row against its side table.  0, -EBADMSG (why filled), or a
@@ -2277,6 +2129,14 @@ static int verify_side(struct store *st, const struct ledger_row *r, char *why,
 
 	memset(&x, 0, sizeof(x));
 	why[0] = '\0';
+	rc = ledger_data_format(r->data, &x.fmt);
+	if (rc != 0) {
+		snprintf(why, cap,
+			 rc == -ENOTSUP
+				 ? "row format is newer than this program"
+				 : "row format version is malformed");
+		return -EBADMSG;
+	}
 	if (strcmp(r->kind, LEDGER_PUNCH) == 0)
 		rc = expect_punch(st, r->seq, &x);
 	else if (strcmp(r->kind, LEDGER_PERSON) == 0)

@@ -15,47 +15,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil.h"
 #include "crypto.h"
 
 #define ISO_LEN	      20 /* "YYYY-MM-DDTHH:MM:SSZ" */
-#define SECS_PER_DAY  86400
 #define HASH_HEX_LEN  64
 #define EXPORT_FIELDS 8 /* seq,kind,recorded,person,at,data,prev,hash */
 /* Range ledger_iso_utc can print with a four-digit year. */
 #define ISO_MIN_T (-62167219200LL) /* 0000-01-01T00:00:00Z */
 #define ISO_MAX_T (253402300799LL) /* 9999-12-31T23:59:59Z */
 
-/* ---- dates (proleptic Gregorian, after H. Hinnant's algorithms) ---- */
-
-static int64_t days_from_civil(int64_t y, unsigned int m, unsigned int d)
-{
-	int64_t era;
-	unsigned int yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned int)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, unsigned int *m,
-			    unsigned int *d)
-{
-	int64_t era;
-	unsigned int doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned int)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
+/* ---- ISO 8601 UTC instants, through civil.c's calendar ---- */
 
 static void put_digits(char *p, unsigned int v, int n)
 {
@@ -67,8 +37,9 @@ static void put_digits(char *p, unsigned int v, int n)
 
 void ledger_iso_utc(int64_t t, char buf[21])
 {
-	int64_t days, secs, y;
-	unsigned int m, d;
+	int32_t sec;
+	pd_day_t day;
+	int y, m, d;
 
 	if (t == 0) {
 		buf[0] = '\0';
@@ -78,25 +49,20 @@ void ledger_iso_utc(int64_t t, char buf[21])
 		t = ISO_MIN_T;
 	if (t > ISO_MAX_T)
 		t = ISO_MAX_T;
-	days = t / SECS_PER_DAY;
-	secs = t % SECS_PER_DAY;
-	if (secs < 0) {
-		secs += SECS_PER_DAY;
-		days--;
-	}
-	civil_from_days(days, &y, &m, &d);
+	civil_local_from_utc(t, 0, &day, &sec);
+	civil_to_ymd(day, &y, &m, &d);
 	/* Digit by digit: every field is in range after the clamp above. */
 	put_digits(buf, (unsigned int)y, 4);
 	buf[4] = '-';
-	put_digits(buf + 5, m, 2);
+	put_digits(buf + 5, (unsigned int)m, 2);
 	buf[7] = '-';
-	put_digits(buf + 8, d, 2);
+	put_digits(buf + 8, (unsigned int)d, 2);
 	buf[10] = 'T';
-	put_digits(buf + 11, (unsigned int)(secs / 3600), 2);
+	put_digits(buf + 11, (unsigned int)(sec / 3600), 2);
 	buf[13] = ':';
-	put_digits(buf + 14, (unsigned int)(secs / 60 % 60), 2);
+	put_digits(buf + 14, (unsigned int)(sec / 60 % 60), 2);
 	buf[16] = ':';
-	put_digits(buf + 17, (unsigned int)(secs % 60), 2);
+	put_digits(buf + 17, (unsigned int)(sec % 60), 2);
 	buf[19] = 'Z';
 	buf[ISO_LEN] = '\0';
 }
@@ -114,16 +80,9 @@ static int digits(const char *s, int n, int *out)
 	return 0;
 }
 
-static bool is_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 /* Parses "YYYY-MM-DDTHH:MM:SSZ" (len bytes) or "" (0). */
 static int iso_parse(const char *s, size_t len, int64_t *out)
 {
-	static const int mdays[12] = {31, 28, 31, 30, 31, 30,
-				      31, 31, 30, 31, 30, 31};
 	int y, mo, d, h, mi, se;
 
 	if (len == 0) {
@@ -137,13 +96,12 @@ static int iso_parse(const char *s, size_t len, int64_t *out)
 	    digits(s + 11, 2, &h) || digits(s + 14, 2, &mi) ||
 	    digits(s + 17, 2, &se))
 		return -EINVAL;
-	if (mo < 1 || mo > 12 || d < 1 ||
-	    d > mdays[mo - 1] + (mo == 2 && is_leap(y)) || h > 23 || mi > 59 ||
-	    se > 59)
+	/* any year a four-digit field holds, not only civil's parse range */
+	if (mo < 1 || mo > 12 || d < 1 || d > civil_days_in_month(y, mo) ||
+	    h > 23 || mi > 59 || se > 59)
 		return -EINVAL;
-	*out = days_from_civil(y, (unsigned int)mo, (unsigned int)d) *
-		       SECS_PER_DAY +
-	       h * 3600 + mi * 60 + se;
+	*out = civil_utc_from_local(civil_from_ymd(y, mo, d),
+				    h * 3600 + mi * 60 + se, 0);
 	return 0;
 }
 
@@ -334,17 +292,6 @@ int ledger_data_addf(char *data, size_t cap, const char *key, const char *fmt,
 	return ledger_data_add(data, cap, key, value);
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	return -1;
-}
-
 /* Unescapes [v, end) into out if non-NULL; returns the decoded length or
  * -EINVAL for a broken escape. */
 static int unescape(const char *v, const char *end, char *out)
@@ -359,8 +306,8 @@ static int unescape(const char *v, const char *end, char *out)
 
 			if (end - v < 2)
 				return -EINVAL;
-			hi = hexval(v[0]);
-			lo = hexval(v[1]);
+			hi = crypto_hex_digit(v[0]);
+			lo = crypto_hex_digit(v[1]);
 			if (hi < 0 || lo < 0 || (hi << 4 | lo) == 0)
 				return -EINVAL;
 			ch = (char)(hi << 4 | lo);

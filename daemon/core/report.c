@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * report.c: assembles the rekap of a period from the database.  Loads the
- * facts in force (profiles by effective date, calendars), then walks people
- * in id order merged with the period's punches in (person, time) order, so
- * a kabupaten's year is one pass with no per-punch allocation.  Each
- * person-day goes through verdict_classify() and rekap_add_day().
+ * report.c: the report builder.  Takes people, periods and excuses, then
+ * merges people in id order with the period's punches in (person, time)
+ * order, so a kabupaten's year is one pass with no per-punch allocation.
+ * Each person-day goes through verdict_classify() and rekap_add_day().
+ * Where the records come from is the caller's business (store_report.c,
+ * the kecamatan's store).
  */
 #include "report.h"
 
@@ -13,174 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-
-#define REPORT_DAYS_MAX 400 /* a year and a bit: the longest period */
-#define EXCUSES_PER_DAY 8   /* excuses covering one person-day, at most */
-
-struct facts {
-	struct rules_set rules;
-	struct calendar_set cal;
-};
-
-struct facts_load_ctx {
-	struct facts *f;
-	char *err;
-	size_t cap;
-	int rc;
-};
-
-static int load_profile(void *ud, pd_day_t from_day, const char *version,
-			const char *name, const char *text, int64_t seq)
-{
-	struct facts_load_ctx *c = ud;
-	struct rules_profile *p;
-	char errbuf[1024];
-	FILE *fp;
-	int rc;
-
-	p = calloc(1, sizeof(*p));
-	if (!p)
-		return c->rc = -ENOMEM;
-	fp = fmemopen((void *)(uintptr_t)text, strlen(text), "r");
-	if (!fp) {
-		free(p);
-		return c->rc = -ENOMEM;
-	}
-	rc = rules_parse(fp, name, p, errbuf, sizeof(errbuf));
-	fclose(fp);
-	if (rc < 0) {
-		snprintf(c->err, c->cap,
-			 "stored profile (ledger seq %lld) does not parse: %s",
-			 (long long)seq, errbuf);
-		free(p);
-		return c->rc = -EINVAL;
-	}
-	snprintf(p->version, sizeof(p->version), "%s", version);
-	rc = rules_set_add(&c->f->rules, from_day, p);
-	free(p);
-	if (rc < 0) {
-		snprintf(c->err, c->cap, "too many profiles (ledger seq %lld)",
-			 (long long)seq);
-		return c->rc = rc;
-	}
-	return 0;
-}
-
-static int load_calendar(void *ud, int64_t seq, const char *version,
-			 const char *name, const char *text)
-{
-	struct facts_load_ctx *c = ud;
-	struct calendar *cal;
-	char errbuf[1024];
-	FILE *fp;
-	int rc;
-
-	cal = calloc(1, sizeof(*cal));
-	if (!cal)
-		return c->rc = -ENOMEM;
-	fp = fmemopen((void *)(uintptr_t)text, strlen(text), "r");
-	if (!fp) {
-		free(cal);
-		return c->rc = -ENOMEM;
-	}
-	rc = calendar_parse(fp, name, cal, errbuf, sizeof(errbuf));
-	fclose(fp);
-	if (rc == 0) {
-		snprintf(cal->version, sizeof(cal->version), "%s", version);
-		rc = calendar_set_add(&c->f->cal, cal);
-		if (rc < 0)
-			snprintf(c->err, c->cap,
-				 "calendar (ledger seq %lld) does not fit: %s",
-				 (long long)seq, strerror(-rc));
-	} else {
-		snprintf(c->err, c->cap,
-			 "stored calendar (ledger seq %lld) does not parse: %s",
-			 (long long)seq, errbuf);
-	}
-	free(cal);
-	return rc < 0 ? (c->rc = rc) : 0;
-}
-
-static int load_day(void *ud, int64_t seq, pd_day_t day, const char *kind,
-		    const char *name)
-{
-	struct facts_load_ctx *c = ud;
-	enum calendar_kind k;
-	int rc;
-
-	rc = calendar_kind_parse(kind, &k);
-	if (rc == 0)
-		rc = calendar_set_add_day(&c->f->cal, day, k, name);
-	if (rc < 0) {
-		snprintf(c->err, c->cap,
-			 "calendar day (ledger seq %lld) rejected: %s",
-			 (long long)seq, strerror(-rc));
-		return c->rc = rc;
-	}
-	return 0;
-}
-
-int facts_load(struct store *st, struct facts **out, char *err, size_t cap)
-{
-	struct facts_load_ctx c = {0};
-	int rc;
-
-	c.f = calloc(1, sizeof(*c.f));
-	if (!c.f)
-		return -ENOMEM;
-	c.err = err;
-	c.cap = cap;
-	if (cap)
-		err[0] = '\0';
-	rules_set_init(&c.f->rules);
-	calendar_set_init(&c.f->cal);
-	rc = store_profile_each(st, load_profile, &c);
-	if (rc == 0 && c.rc == 0)
-		rc = store_calendar_each(st, load_calendar, load_day, &c);
-	if (c.rc < 0)
-		rc = c.rc;
-	if (rc < 0) {
-		if (cap && !err[0])
-			snprintf(err, cap, "cannot read rules: %s",
-				 strerror(-rc));
-		free(c.f);
-		return rc;
-	}
-	*out = c.f;
-	return 0;
-}
-
-void facts_free(struct facts *f)
-{
-	free(f);
-}
-
-const struct rules_set *facts_rules(const struct facts *f)
-{
-	return &f->rules;
-}
-
-const struct calendar_set *facts_calendar(const struct facts *f)
-{
-	return &f->cal;
-}
-
-int facts_day(const struct facts *f, pd_day_t day, struct day_rule *rule,
-	      enum calendar_kind *holiday, const char **holiday_name)
-{
-	const char *name = NULL;
-	enum calendar_kind k = CALENDAR_NONE;
-
-	if (calendar_day(&f->cal, day, &k, &name) < 0) {
-		k = CALENDAR_NONE;
-		name = NULL;
-	}
-	*holiday = k;
-	if (holiday_name)
-		*holiday_name = name;
-	return rules_set_day(&f->rules, day, rule);
-}
+#define EXCUSES_PER_DAY 8 /* excuses covering one person-day, at most */
 
 /* ---- the period walk ---- */
 
@@ -207,10 +41,12 @@ struct rexcuse {
 	struct verdict_excuse ve;
 };
 
-struct build {
+struct report_builder {
 	const struct report_opts *o;
 	struct report *r;
-	struct facts *facts;
+	const struct facts *facts;
+	bool walking;		/* punches have begun: people are sorted */
+	char pun_id[PD_ID_MAX]; /* person of the punches in pun[] */
 	int ndays;
 	struct day_ctx days[REPORT_DAYS_MAX];
 	/* people, all of them, in id order */
@@ -228,9 +64,8 @@ struct build {
 	/* punches of the person being merged */
 	struct rpunch *pun;
 	size_t npun, cappun;
-	const char *pun_person; /* store_punch_scan's pointer for it */
-	bool pun_known;		/* it is all[next_person] */
-	size_t next_person;	/* index into all[] of the next to flush */
+	bool pun_known;	    /* pun_id is all[next_person] */
+	size_t next_person; /* index into all[] of the next to flush */
 	size_t next_period, next_excuse;
 	int rc;
 };
@@ -253,31 +88,52 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-static int collect_person(void *ud, const struct person *p)
+static int check_open(struct report_builder *b, const char *what)
 {
-	struct build *b = ud;
+	if (b->walking) {
+		/* records after the first punch would be missed */
+		b->rc = -EINVAL;
+		return -EINVAL;
+	}
+	(void)what;
+	return b->rc;
+}
 
+int report_builder_person(struct report_builder *b, const struct person *p)
+{
+	int rc = check_open(b, "person");
+
+	if (rc)
+		return rc;
 	if (grow((void **)&b->all, &b->capall, b->nall + 1, sizeof(*b->all)))
 		return b->rc = -ENOMEM;
 	b->all[b->nall++] = *p;
 	return 0;
 }
 
-static int collect_period(void *ud, const struct period *p)
+int report_builder_period(struct report_builder *b, const struct period *p)
 {
-	struct build *b = ud;
+	int rc = check_open(b, "period");
 
+	if (rc)
+		return rc;
 	if (grow((void **)&b->per, &b->capper, b->nper + 1, sizeof(*b->per)))
 		return b->rc = -ENOMEM;
 	b->per[b->nper++] = *p;
 	return 0;
 }
 
-static int collect_excuse(void *ud, const struct excuse *e)
+int report_builder_excuse(struct report_builder *b, const struct excuse *e)
 {
-	struct build *b = ud;
 	struct rexcuse *x;
+	int rc = check_open(b, "excuse");
 
+	if (rc)
+		return rc;
+	/* only the period's, and only the asked person's */
+	if (e->to_day < b->o->first || e->from_day > b->o->last ||
+	    (b->o->person && strcmp(e->person, b->o->person)))
+		return 0;
 	if (grow((void **)&b->exc, &b->capexc, b->nexc + 1, sizeof(*b->exc)))
 		return b->rc = -ENOMEM;
 	x = &b->exc[b->nexc++];
@@ -287,6 +143,12 @@ static int collect_excuse(void *ud, const struct excuse *e)
 	x->to_day = e->to_day;
 	x->valid = verdict_excuse_from_store(e, &x->ve) == 0;
 	return 0;
+}
+
+static int cmp_person(const void *a, const void *b)
+{
+	return strcmp(((const struct person *)a)->id,
+		      ((const struct person *)b)->id);
 }
 
 static int cmp_period(const void *a, const void *b)
@@ -310,7 +172,7 @@ static int cmp_excuse(const void *a, const void *b)
 }
 
 /* Judges every day of the period for all[idx] with the punches in pun[]. */
-static int flush_person(struct build *b, size_t idx)
+static int flush_person(struct report_builder *b, size_t idx)
 {
 	const struct report_opts *o = b->o;
 	const struct person *p = &b->all[idx];
@@ -427,7 +289,7 @@ static int flush_person(struct build *b, size_t idx)
 }
 
 /* Flushes every person before id (NULL: all remaining). */
-static int flush_until(struct build *b, const char *id)
+static int flush_until(struct report_builder *b, const char *id)
 {
 	while (b->next_person < b->nall &&
 	       (!id || strcmp(b->all[b->next_person].id, id) < 0)) {
@@ -444,16 +306,38 @@ static int flush_until(struct build *b, const char *id)
 	return 0;
 }
 
-static int collect_punch(void *ud, const char *person, pd_day_t day,
-			 int32_t sec, unsigned int flags)
+/* The first punch (or finish) ends the records: sort them, make room. */
+static int walk_begin(struct report_builder *b)
 {
-	struct build *b = ud;
-	int rc;
+	if (b->walking)
+		return b->rc;
+	b->walking = true;
+	if (b->rc)
+		return b->rc;
+	/* qsort's base must not be NULL, even for 0 items */
+	if (b->nall)
+		qsort(b->all, b->nall, sizeof(*b->all), cmp_person);
+	if (b->nper)
+		qsort(b->per, b->nper, sizeof(*b->per), cmp_period);
+	if (b->nexc)
+		qsort(b->exc, b->nexc, sizeof(*b->exc), cmp_excuse);
+	b->r->people = calloc(b->nall ? b->nall : 1, sizeof(*b->r->people));
+	if (!b->r->people)
+		return b->rc = -ENOMEM;
+	return 0;
+}
 
-	/* store_punch_scan passes one pointer per person: compare ids only
-	 * when it changes. */
-	if (person != b->pun_person) {
-		b->pun_person = person;
+int report_builder_punch(struct report_builder *b, const char *person,
+			 pd_day_t day, int32_t sec, unsigned int flags)
+{
+	int rc = walk_begin(b);
+
+	if (rc)
+		return rc;
+	if (strcmp(person, b->pun_id) != 0) {
+		if (b->pun_id[0] && strcmp(person, b->pun_id) < 0)
+			return b->rc = -EINVAL; /* not in person order */
+		snprintf(b->pun_id, sizeof(b->pun_id), "%s", person);
 		/* A new person: judge everyone before, including the
 		 * previous. */
 		if (b->next_person < b->nall &&
@@ -462,11 +346,11 @@ static int collect_punch(void *ud, const char *person, pd_day_t day,
 			if (rc)
 				return b->rc = rc;
 		}
-		/* a punch of an unknown person cannot happen (FK) */
+		/* punches of people not given are not judged */
 		b->pun_known = b->next_person < b->nall &&
 			       strcmp(b->all[b->next_person].id, person) == 0;
 	}
-	if (!b->pun_known)
+	if (!b->pun_known || day < b->o->first || day > b->o->last)
 		return 0;
 	if (grow((void **)&b->pun, &b->cappun, b->npun + 1, sizeof(*b->pun)))
 		return b->rc = -ENOMEM;
@@ -477,7 +361,7 @@ static int collect_punch(void *ud, const char *person, pd_day_t day,
 	return 0;
 }
 
-static void note_profiles(struct build *b)
+static void note_profiles(struct report_builder *b)
 {
 	struct report *r = b->r;
 
@@ -505,12 +389,11 @@ static void note_profiles(struct build *b)
 	}
 }
 
-int report_build(struct store *st, const struct report_opts *o,
-		 struct report **out, char *err, size_t cap)
+int report_builder_new(const struct report_opts *o, const struct facts *f,
+		       struct report_builder **out, char *err, size_t cap)
 {
-	struct build *b;
+	struct report_builder *b;
 	struct report *r;
-	int rc;
 
 	if (o->last < o->first || o->last - o->first + 1 > REPORT_DAYS_MAX) {
 		snprintf(err, cap, "period must be 1 to %d days",
@@ -526,9 +409,7 @@ int report_build(struct store *st, const struct report_opts *o,
 	}
 	b->o = o;
 	b->r = r;
-	rc = facts_load(st, &b->facts, err, cap);
-	if (rc < 0)
-		goto err_free;
+	b->facts = f;
 
 	r->kind = o->kind;
 	r->first = o->first;
@@ -550,78 +431,48 @@ int report_build(struct store *st, const struct report_opts *o,
 	for (int di = 0; di < b->ndays; di++) {
 		struct day_ctx *dc = &b->days[di];
 
-		dc->has_rule = facts_day(b->facts, o->first + di, &dc->rule,
+		dc->has_rule = facts_day(f, o->first + di, &dc->rule,
 					 &dc->holiday, &dc->holiday_name) == 0;
 	}
 	note_profiles(b);
 	{
-		const struct calendar_set *cs = facts_calendar(b->facts);
+		const struct calendar_set *cs = facts_calendar(f);
 
 		r->ncalendars = cs->nfiles;
 		memcpy(r->calendars, cs->files,
 		       sizeof(cs->files[0]) * (size_t)cs->nfiles);
 	}
-	{
-		int64_t head_utc;
+	*out = b;
+	return 0;
+}
 
-		rc = store_ledger_head(st, &r->ledger_seq, &head_utc,
-				       r->ledger_head);
-	}
-	if (rc < 0)
-		goto err_facts;
+void report_builder_free(struct report_builder *b)
+{
+	if (!b)
+		return;
+	free(b->all);
+	free(b->per);
+	free(b->exc);
+	free(b->pun);
+	report_free(b->r);
+	free(b);
+}
 
-	rc = store_person_each(st, collect_person, b);
-	if (rc == 0)
-		rc = store_period_each(st, collect_period, b);
-	if (rc == 0)
-		rc = store_excuse_each(st, o->first, o->last, o->person,
-				       collect_excuse, b);
-	if (b->rc)
-		rc = b->rc;
-	if (rc < 0)
-		goto err_facts;
-	if (b->nper) /* qsort's base must not be NULL, even for 0 items */
-		qsort(b->per, b->nper, sizeof(*b->per), cmp_period);
-	if (b->nexc)
-		qsort(b->exc, b->nexc, sizeof(*b->exc), cmp_excuse);
-	r->people = calloc(b->nall ? b->nall : 1, sizeof(*r->people));
-	if (!r->people) {
-		rc = -ENOMEM;
-		goto err_facts;
-	}
-	rc = store_punch_scan(st, o->first, o->last, o->person, collect_punch,
-			      b);
-	if (b->rc)
-		rc = b->rc;
+int report_builder_finish(struct report_builder *b, struct report **out)
+{
+	int rc = walk_begin(b);
+
 	if (rc == 0)
 		rc = flush_until(b, NULL);
-	if (rc < 0)
-		goto err_facts;
-	if (rc > 0) /* a day callback asked to stop */
-		rc = 0;
-
-	facts_free(b->facts);
-	free(b->all);
-	free(b->per);
-	free(b->exc);
-	free(b->pun);
-	free(b);
-	*out = r;
+	if (rc < 0) {
+		report_builder_free(b);
+		return rc;
+	}
+	/* rc > 0: a day callback asked to stop; what is built stands */
+	*out = b->r;
+	b->r = NULL;
+	report_builder_free(b);
 	return 0;
-
-err_facts:
-	facts_free(b->facts);
-err_free:
-	free(b->all);
-	free(b->per);
-	free(b->exc);
-	free(b->pun);
-	free(b);
-	report_free(r);
-	if (cap && !err[0])
-		snprintf(err, cap, "cannot build the report: %s",
-			 strerror(-rc));
-	return rc;
 }
 
 void report_free(struct report *r)

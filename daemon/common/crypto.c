@@ -32,7 +32,6 @@ _Static_assert(crypto_kdf_KEYBYTES == CRYPTO_KEY_BYTES, "kdf");
 
 #define KDF_CONTEXT  "presensi" /* libsodium wants exactly 8 bytes */
 #define FILE_BUF_LEN 4096	/* read size when hashing files, bytes */
-#define KEY_MODE     0600	/* owner only */
 
 int crypto_init(void)
 {
@@ -126,7 +125,7 @@ void crypto_hex_encode(const uint8_t *bin, size_t len, char *out)
 	out[2 * len] = '\0';
 }
 
-static int hexval(char ch)
+int crypto_hex_digit(char ch)
 {
 	if (ch >= '0' && ch <= '9')
 		return ch - '0';
@@ -144,8 +143,8 @@ int crypto_hex_decode(const char *hex, uint8_t *bin, size_t len)
 
 		if (hex[2 * i] == '\0' || hex[2 * i + 1] == '\0')
 			return -EINVAL;
-		hi = hexval(hex[2 * i]);
-		lo = hexval(hex[2 * i + 1]);
+		hi = crypto_hex_digit(hex[2 * i]);
+		lo = crypto_hex_digit(hex[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -EINVAL;
 		bin[i] = (uint8_t)(hi << 4 | lo);
@@ -188,162 +187,9 @@ int crypto_unseal(const uint8_t key[CRYPTO_KEY_BYTES], const uint8_t *blob,
 	return 0;
 }
 
-/* Reads exactly CRYPTO_KEY_BYTES from an existing key file. */
-static int key_load(const char *path, int fd, uint8_t key[CRYPTO_KEY_BYTES])
+void crypto_random(void *buf, size_t len)
 {
-	uint8_t buf[CRYPTO_KEY_BYTES];
-	struct stat sb;
-	size_t got = 0;
-
-	if (fstat(fd, &sb) != 0) {
-		int rc = -errno;
-
-		log_errno(rc, "%s: cannot stat key file", path);
-		return rc;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		log_warnx("%s: key file is not a regular file", path);
-		return -EINVAL;
-	}
-	if (sb.st_size != CRYPTO_KEY_BYTES) {
-		log_warnx(
-			"%s: key file has %lld bytes, expected %d; refusing it",
-			path, (long long)sb.st_size, CRYPTO_KEY_BYTES);
-		return -EINVAL;
-	}
-	if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
-		log_warnx(
-			"%s: key file mode %04o lets group or others read it; "
-			"chmod 600 it",
-			path, (unsigned int)(sb.st_mode & 07777));
-		return -EPERM;
-	}
-	while (got < sizeof(buf)) {
-		ssize_t n = read(fd, buf + got, sizeof(buf) - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int rc = n < 0 ? -errno : -EINVAL;
-
-			log_errno(rc, "%s: cannot read key file", path);
-			sodium_memzero(buf, sizeof(buf));
-			return rc;
-		}
-		got += (size_t)n;
-	}
-	memcpy(key, buf, sizeof(buf));
-	sodium_memzero(buf, sizeof(buf));
-	return 0;
-}
-
-static int write_all(int fd, const uint8_t *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int fsync_dir_of(const char *path)
-{
-	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	int fd, rc = 0;
-
-	if (!slash) {
-		strcpy(dir, ".");
-	} else if (slash == path) {
-		strcpy(dir, "/");
-	} else {
-		if ((size_t)(slash - path) >= sizeof(dir))
-			return -ENAMETOOLONG;
-		memcpy(dir, path, (size_t)(slash - path));
-		dir[slash - path] = '\0';
-	}
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) != 0)
-		rc = -errno;
-	close(fd);
-	return rc;
-}
-
-/*
- * Creates path with fresh random bytes: temp file, fsync, rename without
- * replacing, fsync of the directory.  -EEXIST if path appeared meanwhile.
- */
-static int key_create(const char *path)
-{
-	uint8_t key[CRYPTO_KEY_BYTES];
-	char tmp[PATH_MAX];
-	int fd, rc;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >=
-	    (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = mkstemp(tmp); /* mode 0600 */
-	if (fd < 0)
-		return -errno;
-	randombytes_buf(key, sizeof(key));
-	rc = write_all(fd, key, sizeof(key));
-	sodium_memzero(key, sizeof(key));
-	if (rc == 0 && fchmod(fd, KEY_MODE) != 0)
-		rc = -errno;
-	if (rc == 0 && fsync(fd) != 0)
-		rc = -errno;
-	if (close(fd) != 0 && rc == 0)
-		rc = -errno;
-	if (rc != 0)
-		goto err_unlink;
-	/* link() never replaces an existing file: a key that appeared in the
-	 * meantime wins, and its templates stay readable. */
-	if (link(tmp, path) != 0) {
-		rc = -errno;
-		goto err_unlink;
-	}
-	if (unlink(tmp) != 0) {
-		rc = -errno;
-		log_errno(rc, "%s: cannot remove temp file", tmp);
-	}
-	return fsync_dir_of(path);
-
-err_unlink:
-	unlink(tmp);
-	return rc;
-}
-
-int crypto_key_load_or_create(const char *path, uint8_t key[CRYPTO_KEY_BYTES])
-{
-	int fd, rc;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0 && errno == ENOENT) {
-		rc = key_create(path);
-		if (rc != 0 && rc != -EEXIST) {
-			log_errno(rc, "%s: cannot create key file", path);
-			return rc;
-		}
-		if (rc == 0)
-			log_info("%s: created a new key file", path);
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	}
-	if (fd < 0) {
-		rc = -errno;
-		log_errno(rc, "%s: cannot open key file", path);
-		return rc;
-	}
-	rc = key_load(path, fd, key);
-	close(fd);
-	return rc;
+	randombytes_buf(buf, len);
 }
 
 void crypto_key_derive(const uint8_t master[CRYPTO_KEY_BYTES], uint64_t id,
@@ -358,19 +204,6 @@ void crypto_devkey_from_seed(const uint8_t seed[CRYPTO_KEY_BYTES],
 			     struct crypto_devkey *out)
 {
 	crypto_sign_seed_keypair(out->pk, out->sk, seed);
-}
-
-int crypto_devkey_load_or_create(const char *path, struct crypto_devkey *out)
-{
-	uint8_t seed[CRYPTO_KEY_BYTES];
-	int rc;
-
-	rc = crypto_key_load_or_create(path, seed);
-	if (rc != 0)
-		return rc;
-	crypto_devkey_from_seed(seed, out);
-	sodium_memzero(seed, sizeof(seed));
-	return 0;
 }
 
 void crypto_devkey_sign(const struct crypto_devkey *k, const void *msg,

@@ -19,7 +19,7 @@
 #include "control.h"
 #include "export.h"
 #include "log.h"
-#include "report.h"
+#include "store_report.h"
 #include "store.h"
 
 #define REQ_MAX (CONTROL_LINE_MAX + 1024)
@@ -352,7 +352,7 @@ static int cmd_profile(const struct cli_args *a, int show)
 	today_now(&day, &sec, &utc);
 	if (cli_get(a, "date") && civil_date_parse(cli_get(a, "date"), &day))
 		die_usage("profile show: --date must be YYYY-MM-DD");
-	rc = facts_load(st, &f, err, sizeof(err));
+	rc = store_facts_load(st, &f, err, sizeof(err));
 	store_close(st);
 	if (rc < 0) {
 		fprintf(stderr, "presensi: %s\n", err);
@@ -397,7 +397,7 @@ static int cmd_calendar_list(const struct cli_args *a)
 		die_usage("calendar list: --year must be YYYY");
 	if (!st)
 		return 1;
-	rc = facts_load(st, &f, err, sizeof(err));
+	rc = store_facts_load(st, &f, err, sizeof(err));
 	store_close(st);
 	if (rc < 0) {
 		fprintf(stderr, "presensi: %s\n", err);
@@ -682,7 +682,7 @@ static int cmd_rekap(const struct cli_args *a, int ringkas)
 	st = open_ro();
 	if (!st)
 		return 1;
-	rc = report_build(st, &o, &r, err, sizeof(err));
+	rc = store_report_build(st, &o, &r, err, sizeof(err));
 	store_close(st);
 	if (rc < 0) {
 		fprintf(stderr, "presensi: %s\n", err);

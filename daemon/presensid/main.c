@@ -27,11 +27,12 @@
 #include "conf.h"
 #include "control.h"
 #include "crypto.h"
+#include "keyfile.h"
 #include "expect.h"
 #include "lights.h"
 #include "log.h"
 #include "notify.h"
-#include "report.h"
+#include "store_report.h"
 #include "scanner.h"
 #include "store.h"
 
@@ -176,7 +177,7 @@ static int reload_facts(struct daemon *d)
 {
 	struct facts *f;
 	char err[1024];
-	int rc = facts_load(d->store, &f, err, sizeof(err));
+	int rc = store_facts_load(d->store, &f, err, sizeof(err));
 
 	if (rc < 0) {
 		log_warnx("rules: %s (keeping the previous rules)", err);
@@ -1336,7 +1337,7 @@ int main(int argc, char **argv)
 
 	if (crypto_init() < 0)
 		fatalx("crypto: libsodium failed to initialise");
-	rc = crypto_key_load_or_create(d->conf.key_path, master);
+	rc = keyfile_load_or_create(d->conf.key_path, master);
 	if (rc < 0)
 		fatalx("key %s: %s", d->conf.key_path, strerror(-rc));
 	crypto_key_derive(master, CRYPTO_SUBKEY_PRINTS, prints_key);
