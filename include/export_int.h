@@ -45,12 +45,6 @@ void export_utc_iso(pd_day_t day, int32_t sec, int32_t offset_min,
 void export_ratio_text(const struct rekap_ratio *q, char dec,
 		       char buf[EXPORT_RATIO_MAX]);
 
-#define EXPORT_FLAGS_MAX 64
-/* "manual|tak-tepercaya|mundur|simulasi" words of PUNCH_F_* bits, "" when
- * none (sep between words). */
-void export_flag_words(unsigned int flags, char sep,
-		       char buf[EXPORT_FLAGS_MAX]);
-
 #define EXPORT_STATUS_MAX 160
 /* Indonesian one-line status of a day: "Hadir", "Hadir, TL2 45 mnt",
  * "Sakit", "TK", "Belum pulang", "Libur: Natal". */

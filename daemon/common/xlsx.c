@@ -8,15 +8,13 @@
 #include "export.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <xlsxwriter.h>
 
+#include "atomicfile.h"
 #include "civil.h"
 #include "export_int.h"
 #include "log.h"
@@ -375,8 +373,8 @@ static void sheet_harian(lxw_workbook *wb, const struct export_opts *o,
 		const struct verdict *v = &d->v;
 		lxw_row_t row = (lxw_row_t)i + 1;
 		char date[CIVIL_DATE_LEN], hms[CIVIL_TIME_LEN];
-		char st[EXPORT_STATUS_MAX], fl[2 * EXPORT_FLAGS_MAX + 24];
-		char fin[EXPORT_FLAGS_MAX], fout[EXPORT_FLAGS_MAX];
+		char st[EXPORT_STATUS_MAX], fl[2 * RECORDS_FLAGS_MAX + 24];
+		char fin[RECORDS_FLAGS_MAX], fout[RECORDS_FLAGS_MAX];
 		const char *wd = civil_weekday_name_id(civil_weekday(v->day));
 
 		civil_date_format(v->day, date);
@@ -402,12 +400,12 @@ static void sheet_harian(lxw_workbook *wb, const struct export_opts *o,
 				       v->psw > 0 && v->psw <= VERDICT_BAND_MAX
 					       ? f->band[v->psw]
 					       : f->num);
-		export_flag_words(
+		records_flags_format(
 			v->masuk_sec != VERDICT_NONE_SEC ? v->masuk_flags : 0,
-			' ', fin);
-		export_flag_words(
+			RECORDS_FLAG_WORD, ' ', fin);
+		records_flags_format(
 			v->pulang_sec != VERDICT_NONE_SEC ? v->pulang_flags : 0,
-			' ', fout);
+			RECORDS_FLAG_WORD, ' ', fout);
 		snprintf(fl, sizeof(fl), "%s%s%s%s%s", fin[0] ? "masuk: " : "",
 			 fin, fin[0] && fout[0] ? "; " : "",
 			 fout[0] ? "pulang: " : "", fout);
@@ -479,50 +477,33 @@ static void sheet_indikator(lxw_workbook *wb, const struct report *r,
 	worksheet_write_string(ws, 10, 0, buf, f->note);
 }
 
-/* fsync a path (file or directory); 0 or -errno. */
-static int sync_path(const char *path, int flags)
-{
-	int fd = open(path, flags | O_CLOEXEC);
-	int rc = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) != 0 && errno != EINVAL) /* some fs cannot sync dirs */
-		rc = -errno;
-	close(fd);
-	return rc;
-}
-
 int export_xlsx(const char *path, const struct report *r,
 		const struct export_opts *o, char *err, size_t errcap)
 {
-	char *tmp = NULL, *dircopy = NULL;
+	struct atomicfile *af;
 	lxw_workbook *wb;
 	lxw_error lerr;
 	struct xfmt f;
-	int fd, rc = export_check(r);
+	int rc = export_check(r);
 
 	if (rc || !path || !*path) {
 		snprintf(err, errcap, "export_xlsx: bad arguments");
 		return -EINVAL;
 	}
-	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
-		return -ENOMEM;
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		rc = -errno;
+	/* mode 0666: the umask decides, as for any file the user makes */
+	rc = atomicfile_open(path, 0666, 0, &af);
+	if (rc < 0) {
 		snprintf(err, errcap, "%s: cannot create temporary file: %s",
 			 path, strerror(-rc));
-		free(tmp);
 		return rc == -ENOMEM ? rc : -EIO;
 	}
-	close(fd);
-
-	wb = workbook_new(tmp);
+	/* libxlsxwriter writes the temporary file by name (same inode);
+	 * the atomic writer then syncs and renames it */
+	wb = workbook_new(atomicfile_tmp_path(af));
 	if (!wb) {
 		snprintf(err, errcap, "%s: cannot start workbook", path);
-		rc = -EIO;
-		goto err_unlink;
+		atomicfile_abort(af);
+		return -EIO;
 	}
 	formats_make(wb, &f);
 	sheet_rekap(wb, r, o, &f);
@@ -531,31 +512,13 @@ int export_xlsx(const char *path, const struct report *r,
 	lerr = workbook_close(wb);
 	if (lerr != LXW_NO_ERROR) {
 		snprintf(err, errcap, "%s: %s", path, lxw_strerror(lerr));
-		rc = lerr == LXW_ERROR_MEMORY_MALLOC_FAILED ? -ENOMEM : -EIO;
-		goto err_unlink;
+		atomicfile_abort(af);
+		return lerr == LXW_ERROR_MEMORY_MALLOC_FAILED ? -ENOMEM : -EIO;
 	}
-	rc = sync_path(tmp, O_RDONLY);
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = -errno;
-	if (rc) {
+	rc = atomicfile_commit(af);
+	if (rc < 0) {
 		snprintf(err, errcap, "%s: %s", path, strerror(-rc));
-		rc = -EIO;
-		goto err_unlink;
+		return -EIO;
 	}
-	dircopy = strdup(path);
-	if (dircopy) {
-		/* the rename is durable only once the directory is synced */
-		rc = sync_path(dirname(dircopy), O_RDONLY | O_DIRECTORY);
-		if (rc)
-			log_errno(rc, "%s: directory sync", path);
-		rc = 0;
-	}
-	free(dircopy);
-	free(tmp);
 	return 0;
-
-err_unlink:
-	unlink(tmp);
-	free(tmp);
-	return rc;
 }

@@ -176,31 +176,6 @@ void export_ratio_text(const struct rekap_ratio *q, char dec,
 		 q->num, q->den, pct, q->den ? " %" : "");
 }
 
-void export_flag_words(unsigned int flags, char sep, char buf[EXPORT_FLAGS_MAX])
-{
-	static const struct {
-		unsigned int bit;
-		const char *word;
-	} words[] = {
-		{PUNCH_F_MANUAL, "manual"},
-		{PUNCH_F_UNTRUSTED, "tak-tepercaya"},
-		{PUNCH_F_BACKWARD, "jam-mundur"},
-		{PUNCH_F_SIMULATED, "simulasi"},
-	};
-	size_t len = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-		if (!(flags & words[i].bit))
-			continue;
-		int n = snprintf(buf + len, EXPORT_FLAGS_MAX - len, "%s%s",
-				 len ? (char[]){sep, '\0'} : "", words[i].word);
-		if (n < 0 || (size_t)n >= EXPORT_FLAGS_MAX - len)
-			break; /* cannot happen: the words fit */
-		len += (size_t)n;
-	}
-}
-
 void export_day_status(const struct export_day *d, char buf[EXPORT_STATUS_MAX])
 {
 	const struct verdict *v = &d->v;
@@ -467,7 +442,7 @@ int export_csv_daily(FILE *fp, const struct report *r,
 		char date[CIVIL_DATE_LEN], in[CIVIL_TIME_LEN],
 			out[CIVIL_TIME_LEN];
 		char in_utc[EXPORT_ISO_MAX], out_utc[EXPORT_ISO_MAX];
-		char fin[EXPORT_FLAGS_MAX], fout[EXPORT_FLAGS_MAX];
+		char fin[RECORDS_FLAGS_MAX], fout[RECORDS_FLAGS_MAX];
 		bool has_in = v->masuk_sec != VERDICT_NONE_SEC;
 		bool has_out = v->pulang_sec != VERDICT_NONE_SEC;
 
@@ -482,8 +457,10 @@ int export_csv_daily(FILE *fp, const struct report *r,
 			out[0] = '\0';
 		export_utc_iso(v->day, v->masuk_sec, r->offset_min, in_utc);
 		export_utc_iso(v->day, v->pulang_sec, r->offset_min, out_utc);
-		export_flag_words(has_in ? v->masuk_flags : 0, '|', fin);
-		export_flag_words(has_out ? v->pulang_flags : 0, '|', fout);
+		records_flags_format(has_in ? v->masuk_flags : 0,
+				     RECORDS_FLAG_WORD, '|', fin);
+		records_flags_format(has_out ? v->pulang_flags : 0,
+				     RECORDS_FLAG_WORD, '|', fout);
 		export_csv_field(fp, date, true);
 		export_csv_field(fp, r->desa_id, false);
 		export_csv_field(fp, d->person, false);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "atomicfile.h"
 #include "civil.h"
 #include "cli.h"
 #include "clock.h"
@@ -543,24 +544,13 @@ static int cmp_punch_time(const void *a, const void *b)
 static void print_punch(struct store *st, const struct punch *p, int csv)
 {
 	struct person who;
-	char local[CIVIL_LOCAL_LEN], iso[21], flags[80] = "";
+	char local[CIVIL_LOCAL_LEN], iso[21], flags[RECORDS_FLAGS_MAX];
 
 	if (store_person_get(st, p->person, &who) < 0)
 		snprintf(who.name, sizeof(who.name), "?");
 	civil_local_format(p->at_utc, conf.offset_min, local);
 	ledger_iso_utc(p->at_utc, iso);
-	if (p->flags & PUNCH_F_SUPPRESSED)
-		strcat(flags, "ganda ");
-	if (p->flags & PUNCH_F_MANUAL)
-		strcat(flags, "manual ");
-	if (p->flags & PUNCH_F_UNTRUSTED)
-		strcat(flags, "jam-tak-terpercaya ");
-	if (p->flags & PUNCH_F_BACKWARD)
-		strcat(flags, "jam-mundur ");
-	if (p->flags & PUNCH_F_SIMULATED)
-		strcat(flags, "simulasi ");
-	if (flags[0])
-		flags[strlen(flags) - 1] = '\0';
+	records_flags_format(p->flags, RECORDS_FLAG_WORD, ' ', flags);
 	if (csv) {
 		char seq[24];
 
@@ -657,6 +647,7 @@ static int cmd_rekap(const struct cli_args *a, int ringkas)
 	const char *out = ringkas ? NULL : cli_get(a, "out");
 	struct store *st;
 	char err[1024];
+	struct atomicfile *af = NULL;
 	FILE *fp = stdout;
 	int rc = 0, daily = !ringkas && cli_get(a, "daily") != NULL;
 
@@ -696,13 +687,15 @@ static int cmd_rekap(const struct cli_args *a, int ringkas)
 		eo.deduction = &ded;
 	}
 	if (out && strcmp(fmt, "xlsx") != 0) {
-		fp = fopen(out, "w");
-		if (!fp) {
+		/* a power cut or a full disk leaves the old file, never a
+		 * truncated one */
+		rc = atomicfile_open(out, 0666, 0, &af);
+		if (rc < 0) {
 			fprintf(stderr, "presensi: %s: %s\n", out,
-				strerror(errno));
-			rc = -errno;
+				strerror(-rc));
 			goto done;
 		}
+		fp = atomicfile_stream(af);
 	}
 	if (strcmp(fmt, "text") == 0)
 		rc = export_text(fp, r, &eo);
@@ -720,8 +713,12 @@ static int cmd_rekap(const struct cli_args *a, int ringkas)
 		else
 			printf("written %s\n", out);
 	}
-	if (fp != stdout && fclose(fp) != 0 && rc == 0)
-		rc = -errno;
+	if (af) {
+		if (rc == 0)
+			rc = atomicfile_commit(af);
+		else
+			atomicfile_abort(af);
+	}
 	if (rc < 0 && strcmp(fmt, "xlsx"))
 		fprintf(stderr, "presensi: cannot write the report: %s\n",
 			strerror(-rc));
