@@ -30,7 +30,9 @@ struct clock;
 /*
  * Creates the clock.  For CLOCK_SOURCE_SIMULATED, sim_start_utc_ms is the
  * wall time at creation and sim_speed how many simulated seconds pass per
- * real second (1..3600).  Free with clock_free().  Returns 0, -ENOMEM, or
+ * real second (1..3600), or 0 for a frozen clock that moves only when
+ * clock_sim_set() steps it (tests: a verdict never depends on how long
+ * feeding a finger took).  Free with clock_free().  Returns 0, -ENOMEM, or
  * -EINVAL for a speed out of range.
  */
 int clock_new(enum clock_source src, int64_t sim_start_utc_ms,

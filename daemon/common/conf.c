@@ -340,7 +340,8 @@ static void set_key(struct parse *p, int line, enum key_id id, const char *key,
 		p->start_ok = true;
 		break;
 	case K_CLOCK_SIMULATED_SPEED:
-		if (set_long(p, line, key, v, 1, SIM_SPEED_MAX, &x) == 0)
+		/* 0: frozen, moved only by "presensi clock set" */
+		if (set_long(p, line, key, v, 0, SIM_SPEED_MAX, &x) == 0)
 			c->simulated_speed = (unsigned int)x;
 		break;
 	case K_RULES_PROFILE:

@@ -41,6 +41,7 @@ duplicate_window_s = 120
 [clock]
 source = simulated
 simulated_start = $DAY 06:50:00
+simulated_speed = 0
 [rules]
 profile = $TOP/firmware/profiles/ppu-24-2018-5hari.ini
 calendar = $TOP/firmware/calendars/2026.ini

@@ -293,9 +293,9 @@ static void test_conf_bad_values_report_their_line(void **state)
 		 "[clock] simulated_start: \"2026-03-02 24:00:00\""},
 		{"simulated_start", "simulated_start = 2026-13-01 07:00:00",
 		 "[clock] simulated_start: \"2026-13-01 07:00:00\""},
-		{"simulated_speed", "simulated_speed = 0",
-		 "[clock] simulated_speed: \"0\" is not a whole number in "
-		 "1..3600"},
+		{"simulated_speed", "simulated_speed = -1",
+		 "[clock] simulated_speed: \"-1\" is not a whole number in "
+		 "0..3600"},
 		{"simulated_speed", "simulated_speed = 3601",
 		 "[clock] simulated_speed: \"3601\""},
 		{"profile", "profile =", "[rules] profile: empty path"},
