@@ -17,8 +17,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CONTROL_LINE_MAX   (256 * 1024) /* a profile or calendar file fits */
-#define CONTROL_FIELDS_MAX 32
+#define CONTROL_LINE_MAX    (256 * 1024) /* a profile or calendar file fits */
+#define CONTROL_FIELDS_MAX  32
+#define CONTROL_TEXT_MAX    256	   /* a reason, a name, a document number */
+#define CONTROL_PATH_MAX    4096   /* a file name sent along with its text */
+#define CONTROL_WAIT_MAX_MS 600000 /* longest wait-armed a client may ask */
 
 struct control_msg {
 	int nfields;
@@ -40,6 +43,8 @@ const char *control_get(const struct control_msg *m, const char *key);
 struct control_buf {
 	char *buf;
 	size_t cap, len;
+	int nfields;  /* fields added: a TAB goes before every one after the
+		       * first, empty or not */
 	int overflow; /* set when something did not fit */
 };
 void control_buf_init(struct control_buf *b, char *buf, size_t cap);
@@ -51,21 +56,55 @@ void control_buf_addkvf(struct control_buf *b, const char *key, const char *fmt,
 /* Terminates the line with '\n'; returns length or -ENAMETOOLONG. */
 int control_buf_end(struct control_buf *b);
 
-/* ---- client side (blocking; the CLI and test tools) ---- */
-/* Connects to path; returns fd or -errno (-ENOENT, -ECONNREFUSED ...). */
-int control_connect(const char *path);
-/* Writes all of buf; 0 or -errno. */
-int control_write_all(int fd, const char *buf, size_t len);
 /*
- * Reads one line (without '\n') into buf.  Returns its length, -EPIPE on
- * EOF before a line, -ENAMETOOLONG when the line exceeds cap.  Keeps a
- * small read-ahead in rb, which the caller zero-initialises per fd.
+ * ---- the request table ----
+ * Every request the daemon serves, its fields and who may send it.
+ * control_check() holds a parsed request against it before any handler
+ * runs: a known command, only its own keys, each at most once, each value
+ * within its type and bounds.  Handlers then check meaning (does the
+ * person exist), never form.
  */
-struct control_reader {
-	char buf[4096];
-	size_t len, off;
+enum control_arg_type {
+	CONTROL_ARG_TEXT =
+		0,	   /* one line, no control characters, <= max bytes */
+	CONTROL_ARG_ID,	   /* a person id: 1..PD_ID_MAX-1 printable bytes */
+	CONTROL_ARG_DATE,  /* YYYY-MM-DD (a real date, civil's range) */
+	CONTROL_ARG_LOCAL, /* YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS */
+	CONTROL_ARG_UINT,  /* decimal digits only, 0..max */
+	CONTROL_ARG_FLAG,  /* present, with an empty value or "1" */
+	CONTROL_ARG_FILE,  /* a file's text: any bytes but NUL, <= max */
 };
-int control_read_line(int fd, struct control_reader *rb, char *buf, size_t cap);
+
+#define CONTROL_ACCESS_READ  0 /* anyone who can open the socket */
+#define CONTROL_ACCESS_ADMIN 1 /* root and the admin group (changes data) */
+
+struct control_arg {
+	const char *key;
+	enum control_arg_type type;
+	uint64_t max; /* bytes for TEXT/FILE (without NUL), value for UINT */
+};
+
+struct control_cmd {
+	const char *name;
+	unsigned int access;		/* CONTROL_ACCESS_* */
+	const struct control_arg *args; /* ends with a NULL key */
+};
+
+/* The entry for name, or NULL. */
+const struct control_cmd *control_cmd_find(const char *name);
+/*
+ * Checks m against the table.  Returns 0 with *cmd set, or -EINVAL with a
+ * one-line reason naming the field in why ("reader: \"4294967296\" is not
+ * a whole number in 0..2147483647"), or -ENOENT for an unknown command.
+ */
+int control_check(const struct control_msg *m, const struct control_cmd **cmd,
+		  char *why, size_t cap);
+/*
+ * The value of an UINT field that control_check() accepted; dflt when the
+ * field is absent.
+ */
+uint64_t control_get_uint(const struct control_msg *m, const char *key,
+			  uint64_t dflt);
 
 /* errno value <-> short name used on the wire ("EINVAL", "EEXIST"...). */
 const char *control_errname(int err);

@@ -9,6 +9,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The software version every program reports (bundles record it too). */
+#define PD_VERSION "0.2.0"
+
 #define PD_ID_MAX      32  /* person id (NIPD), bytes incl. NUL */
 #define PD_NAME_MAX    96  /* person name, UTF-8 bytes incl. NUL */
 #define PD_JABATAN_MAX 64  /* jabatan, bytes incl. NUL */

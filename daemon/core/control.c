@@ -1,18 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * control.c: the line codec of the control socket and its blocking client
- * helpers.  The daemon's side of the socket (GLib sources) lives in
- * presensid.c; what each command does lives in admin.c.
+ * control.c: the line codec of the control socket and the table of every
+ * request: its fields, their types and bounds, and who may send it.  The
+ * daemon checks each request against the table before any handler runs.
+ * Pure: no sockets (control_client.c), no GLib (presensid/server.c).
  */
 #include "control.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
+
+#include "civil.h"
+#include "pd.h"
 
 int control_escape(const char *src, char *dst, size_t cap)
 {
@@ -122,6 +127,7 @@ void control_buf_init(struct control_buf *b, char *buf, size_t cap)
 	b->buf = buf;
 	b->cap = cap;
 	b->len = 0;
+	b->nfields = 0;
 	b->overflow = 0;
 	if (cap)
 		buf[0] = '\0';
@@ -133,7 +139,7 @@ void control_buf_add(struct control_buf *b, const char *field)
 
 	if (b->overflow)
 		return;
-	if (b->len) {
+	if (b->nfields++) {
 		if (b->len + 2 > b->cap) {
 			b->overflow = 1;
 			return;
@@ -187,75 +193,295 @@ int control_buf_end(struct control_buf *b)
 	return (int)b->len;
 }
 
-int control_connect(const char *path)
-{
-	struct sockaddr_un sa;
-	int fd;
+/* ---- the request table ---- */
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int err = errno;
-
-		close(fd);
-		return -err;
+#define ARG(k, t, m)                                                           \
+	{                                                                      \
+		.key = (k), .type = CONTROL_ARG_##t, .max = (m)                \
 	}
-	return fd;
+#define BY ARG("by", TEXT, PD_NAME_MAX - 1)
+#define END                                                                    \
+	{                                                                      \
+		.key = NULL                                                    \
+	}
+
+static const struct control_arg args_none[] = {END};
+static const struct control_arg args_enroll[] = {
+	ARG("id", ID, 0),
+	ARG("finger", TEXT, PD_FINGER_MAX - 1),
+	ARG("reader", UINT, INT_MAX),
+	BY,
+	END,
+};
+static const struct control_arg args_wait[] = {
+	ARG("reader", UINT, INT_MAX),
+	ARG("after", UINT, INT64_MAX),
+	ARG("timeout_ms", UINT, CONTROL_WAIT_MAX_MS),
+	ARG("enrolment", FLAG, 0),
+	END,
+};
+static const struct control_arg args_person_add[] = {
+	ARG("id", ID, 0),
+	ARG("name", TEXT, PD_NAME_MAX - 1),
+	ARG("jabatan", TEXT, PD_JABATAN_MAX - 1),
+	ARG("since", DATE, 0),
+	BY,
+	END,
+};
+static const struct control_arg args_person_deactivate[] = {
+	ARG("id", ID, 0),
+	ARG("on", DATE, 0),
+	BY,
+	END,
+};
+static const struct control_arg args_person_reactivate[] = {
+	ARG("id", ID, 0),
+	ARG("since", DATE, 0),
+	BY,
+	END,
+};
+static const struct control_arg args_profile_import[] = {
+	ARG("from", DATE, 0),
+	ARG("file", TEXT, CONTROL_PATH_MAX - 1),
+	ARG("text", FILE, CONTROL_LINE_MAX - 1),
+	BY,
+	END,
+};
+static const struct control_arg args_calendar_import[] = {
+	ARG("file", TEXT, CONTROL_PATH_MAX - 1),
+	ARG("text", FILE, CONTROL_LINE_MAX - 1),
+	BY,
+	END,
+};
+static const struct control_arg args_calendar_add[] = {
+	ARG("date", DATE, 0),
+	ARG("name", TEXT, PD_TEXT_MAX - 1),
+	ARG("kind", TEXT, 15),
+	BY,
+	END,
+};
+static const struct control_arg args_excuse_add[] = {
+	ARG("id", ID, 0),
+	ARG("from", DATE, 0),
+	ARG("to", DATE, 0),
+	ARG("kind", TEXT, 15),
+	ARG("part", TEXT, 15),
+	ARG("reason", TEXT, PD_TEXT_MAX - 1),
+	ARG("document", TEXT, PD_TEXT_MAX - 1),
+	BY,
+	END,
+};
+static const struct control_arg args_excuse_revoke[] = {
+	ARG("excuse", UINT, INT64_MAX),
+	ARG("reason", TEXT, PD_TEXT_MAX - 1),
+	BY,
+	END,
+};
+static const struct control_arg args_punch_manual[] = {
+	ARG("id", ID, 0),
+	ARG("at", LOCAL, 0),
+	ARG("reason", TEXT, PD_TEXT_MAX - 1),
+	BY,
+	END,
+};
+static const struct control_arg args_clock_set[] = {
+	ARG("at", LOCAL, 0),
+	END,
+};
+
+/* Sorted by name (bsearch). */
+static const struct control_cmd cmds[] = {
+	{"calendar-add", CONTROL_ACCESS_ADMIN, args_calendar_add},
+	{"calendar-import", CONTROL_ACCESS_ADMIN, args_calendar_import},
+	{"clock-set", CONTROL_ACCESS_ADMIN, args_clock_set},
+	{"enroll", CONTROL_ACCESS_ADMIN, args_enroll},
+	{"excuse-add", CONTROL_ACCESS_ADMIN, args_excuse_add},
+	{"excuse-revoke", CONTROL_ACCESS_ADMIN, args_excuse_revoke},
+	{"person-add", CONTROL_ACCESS_ADMIN, args_person_add},
+	{"person-deactivate", CONTROL_ACCESS_ADMIN, args_person_deactivate},
+	{"person-reactivate", CONTROL_ACCESS_ADMIN, args_person_reactivate},
+	{"ping", CONTROL_ACCESS_READ, args_none},
+	{"profile-import", CONTROL_ACCESS_ADMIN, args_profile_import},
+	{"punch-manual", CONTROL_ACCESS_ADMIN, args_punch_manual},
+	{"status", CONTROL_ACCESS_READ, args_none},
+	{"wait-armed", CONTROL_ACCESS_READ, args_wait},
+};
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+static int cmd_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct control_cmd *)elem)->name);
 }
 
-int control_write_all(int fd, const char *buf, size_t len)
+const struct control_cmd *control_cmd_find(const char *name)
 {
-	while (len) {
-		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+	return bsearch(name, cmds, NCMDS, sizeof(cmds[0]), cmd_cmp);
+}
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
+static bool has_ctl(const char *v)
+{
+	for (; *v; v++)
+		if ((unsigned char)*v < 0x20 || *v == 0x7f)
+			return true;
+	return false;
+}
+
+static bool all_digits(const char *v)
+{
+	if (!*v)
+		return false;
+	for (; *v; v++)
+		if (*v < '0' || *v > '9')
+			return false;
+	return true;
+}
+
+/* A decimal without sign, spaces or overflow, at most max. */
+static int parse_uint(const char *v, uint64_t max, uint64_t *out)
+{
+	unsigned long long x;
+	char *end;
+
+	if (!all_digits(v) || strlen(v) > 20)
+		return -EINVAL;
+	errno = 0;
+	x = strtoull(v, &end, 10);
+	if (errno || *end || x > max)
+		return -EINVAL;
+	*out = x;
 	return 0;
 }
 
-int control_read_line(int fd, struct control_reader *rb, char *buf, size_t cap)
+static int check_value(const struct control_arg *a, const char *v, char *why,
+		       size_t cap)
 {
-	size_t o = 0;
-	int too_long = 0;
+	size_t n = strlen(v);
+	uint64_t x;
+	pd_day_t day;
+	int64_t t;
 
-	for (;;) {
-		while (rb->off < rb->len) {
-			char c = rb->buf[rb->off++];
-
-			if (c == '\n') {
-				if (too_long)
-					return -ENAMETOOLONG;
-				buf[o] = '\0';
-				return (int)o;
-			}
-			if (o + 1 < cap)
-				buf[o++] = c;
-			else
-				too_long = 1;
+	switch (a->type) {
+	case CONTROL_ARG_TEXT:
+		if (n > a->max) {
+			snprintf(why, cap, "%s: longer than %" PRIu64 " bytes",
+				 a->key, a->max);
+			return -EINVAL;
 		}
-		ssize_t n = read(fd, rb->buf, sizeof(rb->buf));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EPIPE;
-		rb->len = (size_t)n;
-		rb->off = 0;
+		if (has_ctl(v)) {
+			snprintf(why, cap,
+				 "%s: control characters are not "
+				 "allowed",
+				 a->key);
+			return -EINVAL;
+		}
+		return 0;
+	case CONTROL_ARG_FILE:
+		if (n > a->max) {
+			snprintf(why, cap, "%s: longer than %" PRIu64 " bytes",
+				 a->key, a->max);
+			return -EINVAL;
+		}
+		return 0;
+	case CONTROL_ARG_ID:
+		if (n == 0 || n >= PD_ID_MAX || has_ctl(v)) {
+			snprintf(why, cap,
+				 "%s: must be 1 to %d printable characters",
+				 a->key, PD_ID_MAX - 1);
+			return -EINVAL;
+		}
+		return 0;
+	case CONTROL_ARG_DATE:
+		if (n && civil_date_parse(v, &day) < 0) {
+			snprintf(why, cap,
+				 "%s: \"%.40s\" is not a date "
+				 "YYYY-MM-DD",
+				 a->key, v);
+			return -EINVAL;
+		}
+		return 0;
+	case CONTROL_ARG_LOCAL:
+		/* any zone: only the form is checked here */
+		if (n && civil_local_parse(v, 0, &t) < 0) {
+			snprintf(why, cap,
+				 "%s: \"%.40s\" is not a local time "
+				 "\"YYYY-MM-DD HH:MM[:SS]\"",
+				 a->key, v);
+			return -EINVAL;
+		}
+		return 0;
+	case CONTROL_ARG_UINT:
+		if (parse_uint(v, a->max, &x) < 0) {
+			snprintf(why, cap,
+				 "%s: \"%.40s\" is not a whole number "
+				 "in 0..%" PRIu64,
+				 a->key, v, a->max);
+			return -EINVAL;
+		}
+		return 0;
+	case CONTROL_ARG_FLAG:
+		if (n && strcmp(v, "1") != 0) {
+			snprintf(why, cap, "%s: takes no value but 1", a->key);
+			return -EINVAL;
+		}
+		return 0;
 	}
+	snprintf(why, cap, "%s: unknown type", a->key);
+	return -EINVAL;
+}
+
+int control_check(const struct control_msg *m, const struct control_cmd **out,
+		  char *why, size_t cap)
+{
+	const struct control_cmd *c;
+
+	if (m->nfields < 1 || !*m->field[0]) {
+		snprintf(why, cap, "malformed request");
+		return -EINVAL;
+	}
+	c = control_cmd_find(m->field[0]);
+	if (!c) {
+		snprintf(why, cap, "unknown command \"%.40s\"", m->field[0]);
+		return -ENOENT;
+	}
+	for (int i = 1; i < m->nfields; i++) {
+		const char *f = m->field[i], *eq = strchr(f, '=');
+		const struct control_arg *a;
+		size_t kl;
+
+		if (!eq || eq == f) {
+			snprintf(why, cap, "field %d: not key=value", i);
+			return -EINVAL;
+		}
+		kl = (size_t)(eq - f);
+		for (a = c->args; a->key; a++)
+			if (strlen(a->key) == kl && memcmp(a->key, f, kl) == 0)
+				break;
+		if (!a->key) {
+			snprintf(why, cap, "%s: unknown field \"%.*s\"",
+				 c->name, (int)(kl > 40 ? 40 : kl), f);
+			return -EINVAL;
+		}
+		for (int j = 1; j < i; j++)
+			if (strncmp(m->field[j], f, kl + 1) == 0) {
+				snprintf(why, cap, "%s: given twice", a->key);
+				return -EINVAL;
+			}
+		if (check_value(a, eq + 1, why, cap) < 0)
+			return -EINVAL;
+	}
+	*out = c;
+	return 0;
+}
+
+uint64_t control_get_uint(const struct control_msg *m, const char *key,
+			  uint64_t dflt)
+{
+	const char *v = control_get(m, key);
+	uint64_t x;
+
+	if (!v || parse_uint(v, UINT64_MAX, &x) < 0)
+		return dflt;
+	return x;
 }
 
 static const struct {

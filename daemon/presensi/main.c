@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "control.h"
+#include "control_client.h"
 #include "export.h"
 #include "log.h"
 #include "store_report.h"

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "civil.h"
+#include "control_client.h"
 #include "fakes/testutil.h"
 #include "store.h"
 #include "tools/pdfeed.h"
@@ -558,6 +559,55 @@ static void test_e2e_too_hot_pauses_then_rearms_without_crash(void **state)
 	assert_string_equal(punches_on("2026-11-25").p.person, "105");
 }
 
+/* Sends one raw request line; returns its final reply line in out. */
+static int raw_request(const char *line, char *out, size_t cap)
+{
+	struct control_reader rb = {0};
+	int fd = control_connect(ctl), rc;
+
+	if (fd < 0)
+		return fd;
+	rc = control_write_all(fd, line, strlen(line));
+	while (rc == 0) {
+		rc = control_read_line(fd, &rb, out, cap);
+		if (rc >= 0 &&
+		    (strncmp(out, "ok", 2) == 0 || strncmp(out, "err", 3) == 0))
+			rc = 1;
+		else if (rc >= 0)
+			rc = 0;
+	}
+	close(fd);
+	return rc < 0 ? rc : 0;
+}
+
+/* One hostile request crashed the daemon (an unchecked reader index);
+ * every field is now held against the request table first. */
+static void test_e2e_out_of_range_fields_are_refused_not_fatal(void **state)
+{
+	static const char *const reqs[] = {
+		"enroll\tid=101\tfinger=right-index\treader=4294967296\n",
+		"enroll\tid=101\tfinger=right-index\treader=-1\n",
+		"wait-armed\treader=99999999999\ttimeout_ms=10\n",
+		"person-add\tid=x\tcolour=blue\n",
+	};
+	char reply[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++) {
+		assert_int_equal(raw_request(reqs[i], reply, sizeof(reply)), 0);
+		if (strncmp(reply, "err\tEINVAL\t", 11) != 0)
+			fail_msg("%s -> %s", reqs[i], reply);
+	}
+	/* a reader number no reader has: refused, daemon still up */
+	assert_int_equal(
+		raw_request("enroll\tid=101\tfinger=right-thumb\treader=9\n",
+			    reply, sizeof(reply)),
+		0);
+	assert_string_equal(reply, "err\tENODEV\treader 9: not connected");
+	assert_int_equal(raw_request("ping\n", reply, sizeof(reply)), 0);
+	assert_int_equal(strncmp(reply, "ok\t", 3), 0);
+}
+
 static void test_e2e_config_check_names_file_and_line(void **state)
 {
 	char bad[600], *out = NULL;
@@ -814,6 +864,8 @@ int main(void)
 		cmocka_unit_test(test_e2e_chain_verifies_after_the_morning),
 		cmocka_unit_test(
 			test_e2e_too_hot_pauses_then_rearms_without_crash),
+		cmocka_unit_test(
+			test_e2e_out_of_range_fields_are_refused_not_fatal),
 		cmocka_unit_test(test_e2e_config_check_names_file_and_line),
 		cmocka_unit_test(
 			test_e2e_sighup_with_bad_config_keeps_running_one),

@@ -3,6 +3,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <cmocka.h>
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "control_client.h"
 
 static void test_control_roundtrip_special_chars_survive(void **state)
 {
@@ -118,9 +120,161 @@ static void test_control_errname_roundtrip(void **state)
 	assert_int_equal(control_errno("nonsense"), EIO);
 }
 
+/* One request checked against the table: 0, or the errno and the reason. */
+static int check(const char *req, char *why, size_t cap)
+{
+	static char line[CONTROL_LINE_MAX];
+	const struct control_cmd *c = NULL;
+	struct control_msg m;
+	int rc;
+
+	snprintf(line, sizeof(line), "%s", req);
+	why[0] = '\0';
+	if (control_parse(line, &m) < 0)
+		return -EBADMSG;
+	rc = control_check(&m, &c, why, cap);
+	if (rc == 0)
+		assert_non_null(c);
+	return rc;
+}
+
+static void test_control_check_table_bounds_every_field(void **state)
+{
+	static const struct {
+		const char *req;
+		int rc;
+		const char *why;
+	} rows[] = {
+		{"ping", 0, ""},
+		{"enroll\tid=101\tfinger=right-index\treader=0", 0, ""},
+		/* the crash: a reader index past any array, refused here */
+		{"enroll\tid=101\tfinger=right-index\treader=4294967296",
+		 -EINVAL,
+		 "reader: \"4294967296\" is not a whole number in "
+		 "0..2147483647"},
+		{"enroll\treader=-1", -EINVAL,
+		 "reader: \"-1\" is not a whole number in 0..2147483647"},
+		{"enroll\treader= 1", -EINVAL,
+		 "reader: \" 1\" is not a whole number in 0..2147483647"},
+		{"enroll\treader=99999999999999999999999", -EINVAL,
+		 "reader: \"99999999999999999999999\" is not a whole number "
+		 "in 0..2147483647"},
+		{"wait-armed\ttimeout_ms=600001", -EINVAL,
+		 "timeout_ms: \"600001\" is not a whole number in 0..600000"},
+		{"wait-armed\tenrolment=1\ttimeout_ms=5", 0, ""},
+		{"wait-armed\tenrolment=yes", -EINVAL,
+		 "enrolment: takes no value but 1"},
+		{"frobnicate", -ENOENT, "unknown command \"frobnicate\""},
+		{"", -EINVAL, "malformed request"},
+		{"person-add\tid=1\tcolour=blue", -EINVAL,
+		 "person-add: unknown field \"colour\""},
+		{"person-add\tid=1\tid=2", -EINVAL, "id: given twice"},
+		{"person-add\tnoequals", -EINVAL, "field 1: not key=value"},
+		{"person-add\tid=", -EINVAL,
+		 "id: must be 1 to 31 printable characters"},
+		{"person-add\tid=0123456789012345678901234567890123", -EINVAL,
+		 "id: must be 1 to 31 printable characters"},
+		{"person-add\tid=1\tsince=2026-02-30", -EINVAL,
+		 "since: \"2026-02-30\" is not a date YYYY-MM-DD"},
+		{"person-add\tid=1\tname=a\\nb", -EINVAL,
+		 "name: control characters are not allowed"},
+		{"punch-manual\tid=1\tat=2026-11-23 7:30", -EINVAL,
+		 "at: \"2026-11-23 7:30\" is not a local time \"YYYY-MM-DD "
+		 "HH:MM[:SS]\""},
+		{"punch-manual\tid=1\tat=2026-11-23 07:30", 0, ""},
+		{"excuse-revoke\texcuse=9223372036854775808", -EINVAL,
+		 "excuse: \"9223372036854775808\" is not a whole number in "
+		 "0..9223372036854775807"},
+		/* file text may hold newlines and tabs */
+		{"calendar-import\ttext=[libur]\\n2026-01-01 = x\\t", 0, ""},
+	};
+	char why[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		int rc = check(rows[i].req, why, sizeof(why));
+
+		if (rc != rows[i].rc || strcmp(why, rows[i].why) != 0)
+			fail_msg("%zu \"%s\": got %d \"%s\", want %d \"%s\"", i,
+				 rows[i].req, rc, why, rows[i].rc, rows[i].why);
+	}
+}
+
+static void test_control_check_text_length_bounds(void **state)
+{
+	char req[1024], why[256];
+
+	(void)state;
+	/* name: PD_NAME_MAX - 1 = 95 bytes fit, 96 do not */
+	snprintf(req, sizeof(req), "person-add\tid=1\tname=%095d", 0);
+	assert_int_equal(check(req, why, sizeof(why)), 0);
+	snprintf(req, sizeof(req), "person-add\tid=1\tname=%096d", 0);
+	assert_int_equal(check(req, why, sizeof(why)), -EINVAL);
+	assert_string_equal(why, "name: longer than 95 bytes");
+}
+
+static void test_control_get_uint_reads_checked_values(void **state)
+{
+	char line[] = "wait-armed\treader=7\tafter=18446744073709551615";
+	struct control_msg m;
+
+	(void)state;
+	assert_int_equal(control_parse(line, &m), 0);
+	assert_int_equal(control_get_uint(&m, "reader", 0), 7);
+	assert_true(control_get_uint(&m, "after", 0) == UINT64_MAX);
+	assert_int_equal(control_get_uint(&m, "timeout_ms", 30000), 30000);
+}
+
+static void test_control_table_is_sorted_and_findable(void **state)
+{
+	static const char *const names[] = {
+		"calendar-add", "calendar-import",   "clock-set",
+		"enroll",	"excuse-add",	     "excuse-revoke",
+		"person-add",	"person-deactivate", "person-reactivate",
+		"ping",		"profile-import",    "punch-manual",
+		"status",	"wait-armed",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const struct control_cmd *c = control_cmd_find(names[i]);
+
+		assert_non_null(c);
+		assert_string_equal(c->name, names[i]);
+	}
+	assert_int_equal(control_cmd_find("status")->access,
+			 CONTROL_ACCESS_READ);
+	assert_int_equal(control_cmd_find("person-add")->access,
+			 CONTROL_ACCESS_ADMIN);
+}
+
+/* ["", ""] must come back as two empty fields, not one. */
+static void test_control_empty_first_field_keeps_its_tab(void **state)
+{
+	char line[64];
+	struct control_buf b;
+	struct control_msg m;
+
+	(void)state;
+	control_buf_init(&b, line, sizeof(line));
+	control_buf_add(&b, "");
+	control_buf_add(&b, "");
+	assert_true(control_buf_end(&b) > 0);
+	assert_string_equal(line, "\t\n");
+	assert_int_equal(control_parse(line, &m), 0);
+	assert_int_equal(m.nfields, 2);
+	assert_string_equal(m.field[0], "");
+	assert_string_equal(m.field[1], "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_control_check_table_bounds_every_field),
+		cmocka_unit_test(test_control_check_text_length_bounds),
+		cmocka_unit_test(test_control_get_uint_reads_checked_values),
+		cmocka_unit_test(test_control_table_is_sorted_and_findable),
+		cmocka_unit_test(test_control_empty_first_field_keeps_its_tab),
 		cmocka_unit_test(test_control_roundtrip_special_chars_survive),
 		cmocka_unit_test(test_control_get_finds_key_not_prefix),
 		cmocka_unit_test(test_control_parse_bad_escape_is_einval),

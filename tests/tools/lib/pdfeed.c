@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "control_client.h"
 #include "tools/fingergen.h"
 #include "tools/vimage.h"
 

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * presensid's private header: the daemon's state and the calls between its
+ * files.  main.c wires config, loop, signals and watchdog; server.c serves
+ * the control socket; readers.c handles reader events, armed state, waits
+ * and the gallery; enrol.c runs an enrolment; status.c answers status;
+ * firststart.c imports the default rules; attend.c and admin.c do the work.
+ * Everything here runs on the one main loop.
+ */
+#ifndef PRESENSI_DAEMON_INT_H
+#define PRESENSI_DAEMON_INT_H
+
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "admin.h"
+#include "attend.h"
+#include "clock.h"
+#include "conf.h"
+#include "control.h"
+#include "facts.h"
+#include "gallery.h"
+#include "lights.h"
+#include "scanner.h"
+#include "store.h"
+
+#define READERS_MAX	 8  /* readers connected at once, tracked for waits */
+#define LATENCY_KEEP	 32 /* last identify latencies kept for status */
+#define ENROLL_TIMEOUT_S 90 /* a whole enrolment, all stages */
+
+struct client;
+
+struct latency {
+	int reader;
+	enum attend_result result;
+	uint64_t image_to_decision_us;
+	uint64_t decision_to_light_us;
+};
+
+/* A connected reader, by the scanner's reader number (which grows with
+ * every replug, so it is a key, never an index). */
+struct reader_slot {
+	int used;
+	int reader;
+	int armed;    /* identify or enrolment armed: an image is awaited */
+	uint64_t gen; /* the scanner's arm generation */
+};
+
+struct waiter {
+	struct daemon *d;
+	struct client *c;
+	int reader;
+	uint64_t after_gen;
+	int enrolment; /* only an arm of a running enrolment counts */
+	guint timeout_src;
+	struct waiter *next;
+};
+
+struct enrolment {
+	struct client *c; /* NULL when none runs */
+	char person[PD_ID_MAX];
+	char finger[PD_FINGER_MAX];
+	char by[PD_NAME_MAX];
+	int reader;
+	guint timeout_src;
+};
+
+struct daemon {
+	char conf_path[CONF_PATH_MAX];
+	struct conf conf;
+	struct store *store;
+	struct clock *clock;
+	struct lights *lights;
+	struct scanner *scanner;
+	struct facts *facts;
+	struct gallery *gallery;
+	GMainLoop *loop;
+	guint lights_src;
+	int listen_fd;
+	guint listen_src;
+	struct client *clients;
+	struct waiter *waiters;
+	struct enrolment enr;
+	struct reader_slot readers[READERS_MAX];
+	struct latency lat[LATENCY_KEEP];
+	unsigned int nlat; /* total recorded; ring index = nlat % KEEP */
+	int quitting;
+};
+
+/* ---- main.c ---- */
+/* Shows a light state and arms the pattern timer. */
+void daemon_lights(struct daemon *d, enum light_state st);
+/* Arms the lights timer for a deadline from lights.h (0: none). */
+void daemon_lights_arm(struct daemon *d, uint64_t deadline_ms);
+/* Reloads profiles and calendars; keeps the old ones on failure. */
+int daemon_reload_facts(struct daemon *d);
+
+/* ---- server.c ---- */
+/* Listens on the configured socket.  0 or -errno (logged). */
+int server_listen(struct daemon *d);
+/* Drops every client, stops listening and removes the socket. */
+void server_close(struct daemon *d);
+/* An admin_ctx whose replies go to client c. */
+void server_ctx(struct daemon *d, struct client *c, struct admin_ctx *a);
+/* The client was dropped (it left or fell behind): no more replies. */
+int server_client_dead(const struct client *c);
+
+/* ---- readers.c ---- */
+/* scanner.h's event callback. */
+void readers_on_event(void *ud, const struct scanner_event *ev);
+/* The slot of a connected reader, or NULL. */
+struct reader_slot *readers_slot(struct daemon *d, int reader);
+/* Reloads the prints into the scanner and orders them.  0 or -errno. */
+int readers_reload_gallery(struct daemon *d);
+/* "wait-armed": answers when the reader is armed past a generation. */
+void readers_cmd_wait(struct daemon *d, struct client *c,
+		      const struct control_msg *m);
+/* Answers the waits whose condition now holds. */
+void readers_waits_check(struct daemon *d);
+/* Ends client c's waits (it left). */
+void readers_waits_drop(struct daemon *d, struct client *c);
+
+/* ---- enrol.c ---- */
+void enrol_cmd(struct daemon *d, struct client *c, const struct control_msg *m);
+/* SCANNER_EV_ENROLL_* events. */
+void enrol_on_event(struct daemon *d, const struct scanner_event *ev);
+/* The enrolling client left, or its reader went away. */
+void enrol_client_gone(struct daemon *d, struct client *c);
+void enrol_reader_gone(struct daemon *d, int reader);
+
+/* ---- status.c ---- */
+void status_cmd(struct daemon *d, struct client *c);
+
+/* ---- firststart.c ---- */
+/* Imports the configured default profile and calendar into an empty
+ * store. */
+void firststart_import(struct daemon *d);
+
+#endif /* PRESENSI_DAEMON_INT_H */

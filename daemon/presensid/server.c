@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * server.c: presensid's side of the control socket.  Listens, accepts,
+ * reads request lines, holds each against the request table (control.h)
+ * and hands it to its handler: admin.c for the synchronous commands,
+ * enrol.c, readers.c and status.c for the rest.
+ */
+#include <errno.h>
+#include <glib-unix.h>
+#include <grp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "control_client.h"
+#include "daemon_int.h"
+#include "log.h"
+
+#define LISTEN_BACKLOG 16
+#define READ_CHUNK     8192
+
+struct client {
+	struct daemon *d;
+	int fd;
+	guint src;
+	char *buf;
+	size_t len;
+	int dead;
+	struct client *next;
+};
+
+/* ---- replies ---- */
+
+static void client_send(void *ud, const char *line)
+{
+	struct client *c = ud;
+	size_t n = strlen(line);
+
+	if (c->dead)
+		return;
+	if (control_write_all(c->fd, line, n) < 0 ||
+	    (line[n - 1] != '\n' && control_write_all(c->fd, "\n", 1) < 0))
+		c->dead = 1;
+}
+
+void server_ctx(struct daemon *d, struct client *c, struct admin_ctx *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->store = d->store;
+	a->conf = &d->conf;
+	a->clock = d->clock;
+	a->reply = client_send;
+	a->reply_ud = c;
+}
+
+int server_client_dead(const struct client *c)
+{
+	return c->dead;
+}
+
+/* ---- clients ---- */
+
+static void client_free(struct daemon *d, struct client *c)
+{
+	struct client **pp;
+
+	c->dead = 1;
+	readers_waits_drop(d, c);
+	enrol_client_gone(d, c);
+	for (pp = &d->clients; *pp && *pp != c; pp = &(*pp)->next)
+		;
+	if (*pp)
+		*pp = c->next;
+	if (c->src)
+		g_source_remove(c->src);
+	close(c->fd);
+	g_free(c->buf);
+	g_free(c);
+}
+
+static void cmd_ping(struct daemon *d, struct client *c)
+{
+	struct clock_reading now;
+	char pong[160];
+
+	/* Reports ask the daemon for its clock: it may be simulated. */
+	clock_read(d->clock, &now);
+	snprintf(pong, sizeof(pong), "ok\tversion=%s\tnow=%lld\n", PD_VERSION,
+		 (long long)(now.utc_ms / 1000));
+	client_send(c, pong);
+}
+
+static void handle_line(struct daemon *d, struct client *c, char *line)
+{
+	const struct control_cmd *cmd;
+	struct control_msg m;
+	struct admin_ctx a;
+	char why[256];
+	const char *name;
+
+	server_ctx(d, c, &a);
+	if (control_parse(line, &m) < 0) {
+		admin_reply_err(&a, -EINVAL, "malformed request");
+		return;
+	}
+	if (control_check(&m, &cmd, why, sizeof(why)) < 0) {
+		admin_reply_err(&a, -EINVAL, "%s", why);
+		return;
+	}
+	name = cmd->name;
+	if (strcmp(name, "ping") == 0) {
+		cmd_ping(d, c);
+	} else if (strcmp(name, "status") == 0) {
+		status_cmd(d, c);
+	} else if (strcmp(name, "enroll") == 0) {
+		enrol_cmd(d, c, &m);
+	} else if (strcmp(name, "wait-armed") == 0) {
+		readers_cmd_wait(d, c, &m);
+	} else if (admin_dispatch(&a, &m) == -ENOENT) {
+		/* in the table but served by no handler: a programming
+		 * error, answered rather than left hanging */
+		admin_reply_err(&a, -ENOTSUP, "%s: not served", name);
+	} else {
+		if (a.changed & ADMIN_CHANGED_FACTS)
+			daemon_reload_facts(d);
+		if (a.changed & ADMIN_CHANGED_PRINTS)
+			readers_reload_gallery(d);
+	}
+}
+
+static gboolean client_readable(gint fd, GIOCondition cond, gpointer ud)
+{
+	struct client *c = ud;
+	struct daemon *d = c->d;
+	char tmp[READ_CHUNK];
+	ssize_t n;
+
+	(void)cond;
+	n = read(fd, tmp, sizeof(tmp));
+	if (n <= 0) {
+		if (n < 0 && errno == EINTR)
+			return G_SOURCE_CONTINUE;
+		c->src = 0;
+		client_free(d, c);
+		return G_SOURCE_REMOVE;
+	}
+	if (c->len + (size_t)n + 1 > CONTROL_LINE_MAX) {
+		struct admin_ctx a;
+
+		server_ctx(d, c, &a);
+		admin_reply_err(&a, -EINVAL, "request longer than %d bytes",
+				CONTROL_LINE_MAX);
+		c->src = 0;
+		client_free(d, c);
+		return G_SOURCE_REMOVE;
+	}
+	c->buf = g_realloc(c->buf, c->len + (size_t)n + 1);
+	memcpy(c->buf + c->len, tmp, (size_t)n);
+	c->len += (size_t)n;
+	c->buf[c->len] = '\0';
+	for (;;) {
+		char *nl = memchr(c->buf, '\n', c->len), *line;
+		size_t used;
+
+		if (!nl)
+			break;
+		*nl = '\0';
+		used = (size_t)(nl - c->buf) + 1;
+		line = g_strdup(c->buf);
+		memmove(c->buf, c->buf + used, c->len - used);
+		c->len -= used;
+		c->buf[c->len] = '\0';
+		handle_line(d, c, line);
+		g_free(line);
+		if (c->dead) {
+			c->src = 0;
+			client_free(d, c);
+			return G_SOURCE_REMOVE;
+		}
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean listen_ready(gint fd, GIOCondition cond, gpointer ud)
+{
+	struct daemon *d = ud;
+	struct client *c;
+	int cfd;
+
+	(void)cond;
+	cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+	if (cfd < 0) {
+		if (errno != EINTR && errno != EAGAIN)
+			log_warn("control: accept");
+		return G_SOURCE_CONTINUE;
+	}
+	c = g_new0(struct client, 1);
+	c->d = d;
+	c->fd = cfd;
+	c->next = d->clients;
+	d->clients = c;
+	c->src = g_unix_fd_add(cfd, G_IO_IN | G_IO_HUP | G_IO_ERR,
+			       client_readable, c);
+	return G_SOURCE_CONTINUE;
+}
+
+int server_listen(struct daemon *d)
+{
+	const char *path = d->conf.socket_path;
+	struct sockaddr_un sa;
+	int fd, probe;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		log_warnx("control: socket path too long: %s", path);
+		return -ENAMETOOLONG;
+	}
+	strcpy(sa.sun_path, path);
+	/* A socket nobody answers on is stale (a crash); a live one is not. */
+	probe = control_connect(path);
+	if (probe >= 0) {
+		close(probe);
+		log_warnx("control: %s is in use: is presensid running?", path);
+		return -EADDRINUSE;
+	}
+	(void)unlink(path); /* stale or absent: either way, gone now */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    chmod(path, 0660) < 0 || listen(fd, LISTEN_BACKLOG) < 0) {
+		int err = errno;
+
+		log_warn("control: %s", path);
+		close(fd);
+		return -err;
+	}
+	if (d->conf.socket_group[0]) {
+		struct group *g = getgrnam(d->conf.socket_group);
+
+		if (!g || chown(path, (uid_t)-1, g->gr_gid) < 0)
+			log_warnx("control: cannot give %s to group %s", path,
+				  d->conf.socket_group);
+	}
+	d->listen_fd = fd;
+	d->listen_src = g_unix_fd_add(fd, G_IO_IN, listen_ready, d);
+	return 0;
+}
+
+void server_close(struct daemon *d)
+{
+	while (d->clients)
+		client_free(d, d->clients);
+	if (d->listen_src)
+		g_source_remove(d->listen_src);
+	d->listen_src = 0;
+	if (d->listen_fd >= 0) {
+		close(d->listen_fd);
+		(void)unlink(d->conf.socket_path); /* ours; gone is fine */
+	}
+	d->listen_fd = -1;
+}
