@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * lights.c: the pattern engine behind the status lights.  Each state of
- * DOMAIN.md §5 is a table of timed steps (output mask, duration) plus a rule:
- * base states repeat until replaced, transient ones play once and return to
- * the current base.  No timers here: callers get the next deadline back.
+ * docs/domain.md §5 is a table of timed steps (output mask, duration) plus a
+ * rule: base states repeat until replaced, transient ones play once and return
+ * to the current base.  No timers here: callers get the next deadline back.
  */
 #include "lights.h"
 

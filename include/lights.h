@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Status lights: the semantic states of DOMAIN.md §5 become timed on/off
+ * Status lights: the semantic states of docs/domain.md §5 become timed on/off
  * steps for a backend (GPIO lines, or the simulated log).  No timers of its
  * own: lights_show() and lights_tick() return the next deadline and the
  * daemon arms a timeout for it.  Called from the main loop only.
@@ -43,7 +43,7 @@ struct lights_backend {
 	void (*destroy)(struct lights_backend *be); /* NULL-safe */
 };
 
-/* State names of DOMAIN.md §5: "ready", "ok", "late", "flagged", ... */
+/* State names of docs/domain.md §5: "ready", "ok", "late", "flagged", ... */
 const char *lights_state_name(enum light_state st);
 /* 0 and *out, or -EINVAL for an unknown name. */
 int lights_state_parse(const char *name, enum light_state *out);
