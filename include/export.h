@@ -59,12 +59,13 @@ struct export_opts {
  */
 
 /*
- * Terminal table, at most EXPORT_TEXT_COLS columns per line (counted in
- * UTF-8 characters): header (desa, period, profiles with references,
- * calendars, "dibuat pada"), per-person counts (HKE, Hadir, Tepat, TL1..4,
- * PSW1..4, I S C DL AR, TK), the desa total, per-person indicators and the
- * desa's indicators as "num / den = pct %" (decimal comma).  For a
- * CIVIL_PERIOD_DATE report with o->days, also each person's masuk and
+ * Terminal table, at most EXPORT_TEXT_COLS columns per line (display
+ * columns, textwidth.h: wide characters count two, combining marks none),
+ * names cut with "…" on a character boundary: header (desa, period, profiles
+ * with references, calendars, "dibuat pada"), per-person counts (HKE, Hadir,
+ * Tepat, TL1..4, PSW1..4, I S C DL AR, TK), the desa total, per-person
+ * indicators and the desa's indicators as "num / den = pct %" (decimal comma).
+ * For a CIVIL_PERIOD_DATE report with o->days, also each person's masuk and
  * pulang (HH:MM:SS) and status.
  */
 int export_text(FILE *fp, const struct report *r, const struct export_opts *o);

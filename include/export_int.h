@@ -53,7 +53,8 @@ void export_day_status(const struct export_day *d, char buf[EXPORT_STATUS_MAX]);
 /* True when o asks for the "indikatif" deduction column. */
 bool export_deduction_on(const struct export_opts *o);
 
-/* Number of UTF-8 characters (not bytes) in s. */
+/* Number of UTF-8 characters (not bytes) in s: the length a chat app
+ * counts (ringkas).  Terminal columns are textwidth_measure(). */
 size_t export_utf8_len(const char *s);
 
 /* Title used by the printable outputs. */

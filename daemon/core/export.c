@@ -14,6 +14,7 @@
 
 #include "civil.h"
 #include "export_int.h"
+#include "textwidth.h"
 
 #define ROFF(field) offsetof(struct rekap, field)
 
@@ -487,37 +488,6 @@ int export_csv_daily(FILE *fp, const struct report *r,
 
 /* ---- text ---- */
 
-/* Writes s in exactly width characters: cut with "…" or padded. */
-static void put_cell(FILE *fp, const char *s, size_t width, bool right)
-{
-	size_t len = export_utf8_len(s);
-
-	if (len > width) {
-		size_t chars = 0;
-		const char *p = s;
-
-		if (width == 0)
-			return;
-		/* keep width - 1 characters, then the ellipsis */
-		while (*p) {
-			if (((unsigned char)*p & 0xC0) != 0x80) {
-				if (chars == width - 1)
-					break;
-				chars++;
-			}
-			p++;
-		}
-		fwrite(s, 1, (size_t)(p - s), fp);
-		fputs("\u2026", fp);
-		return;
-	}
-	if (right)
-		fprintf(fp, "%*s", (int)(width - len), "");
-	fputs(s, fp);
-	if (!right)
-		fprintf(fp, "%*s", (int)(width - len), "");
-}
-
 #define CELL_MAX 112 /* one table cell, bytes incl. NUL (names: 96) */
 
 /*
@@ -563,9 +533,9 @@ static void ttable_print(FILE *fp, struct ttable *t)
 	size_t fixed = 0, avail, flexsum = 0;
 
 	for (size_t c = 0; c < t->ncols && c < 32; c++) {
-		w[c] = export_utf8_len(t->head[c]);
+		w[c] = textwidth_measure(t->head[c]);
 		for (size_t r = 0; r < t->nrows; r++) {
-			size_t l = export_utf8_len(tcell(t, r, c));
+			size_t l = textwidth_measure(tcell(t, r, c));
 
 			if (l > w[c])
 				w[c] = l;
@@ -602,7 +572,7 @@ static void ttable_print(FILE *fp, struct ttable *t)
 		if (c + 1 == t->ncols && t->left_last)
 			fputs(t->head[c], fp);
 		else
-			put_cell(fp, t->head[c], w[c], right_col(t, c));
+			textwidth_put(fp, t->head[c], w[c], right_col(t, c));
 	}
 	fputc('\n', fp);
 	for (size_t r = 0; r < t->nrows; r++) {
@@ -621,8 +591,8 @@ static void ttable_print(FILE *fp, struct ttable *t)
 			if (c + 1 == t->ncols && t->left_last)
 				fputs(tcell(t, r, c), fp); /* no trailing pad */
 			else
-				put_cell(fp, tcell(t, r, c), w[c],
-					 right_col(t, c));
+				textwidth_put(fp, tcell(t, r, c), w[c],
+					      right_col(t, c));
 		}
 		fputc('\n', fp);
 	}
@@ -637,7 +607,7 @@ static void put_wrap(FILE *fp, const char *prefix, size_t indent,
 	const char *p = text;
 
 	fputs(prefix, fp);
-	fprintf(fp, "%*s", (int)(indent - export_utf8_len(prefix)), "");
+	fprintf(fp, "%*s", (int)(indent - textwidth_measure(prefix)), "");
 	while (*p) {
 		const char *sp = strchr(p, ' ');
 		size_t blen = sp ? (size_t)(sp - p) : strlen(p);
@@ -648,7 +618,7 @@ static void put_wrap(FILE *fp, const char *prefix, size_t indent,
 			blen = sizeof(word) - 1;
 		memcpy(word, p, blen);
 		word[blen] = '\0';
-		wl = export_utf8_len(word);
+		wl = textwidth_measure(word);
 		if (col > indent && col + 1 + wl > EXPORT_TEXT_COLS) {
 			fprintf(fp, "\n%*s", (int)indent, "");
 			col = indent;
@@ -657,7 +627,8 @@ static void put_wrap(FILE *fp, const char *prefix, size_t indent,
 			col++;
 		}
 		if (wl > EXPORT_TEXT_COLS - indent) {
-			put_cell(fp, word, EXPORT_TEXT_COLS - indent, false);
+			textwidth_put(fp, word, EXPORT_TEXT_COLS - indent,
+				      false);
 			col += EXPORT_TEXT_COLS - indent;
 		} else {
 			fputs(word, fp);

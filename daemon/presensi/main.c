@@ -23,8 +23,14 @@
 #include "log.h"
 #include "store_report.h"
 #include "store.h"
+#include "textwidth.h"
 
 #define REQ_MAX (CONTROL_LINE_MAX + 1024)
+/* Column widths of the person and punches lists, in display columns
+ * (textwidth.h); longer names are cut with "…". */
+#define LIST_ID_COLS	  12 /* at least; wider when an id is */
+#define LIST_NAME_COLS	  28
+#define LIST_JABATAN_COLS 22
 
 static struct conf conf;
 
@@ -246,15 +252,30 @@ static struct store *open_ro(void)
 	return st;
 }
 
+struct person_list {
+	int csv;
+	size_t id_cols; /* widest id, at least LIST_ID_COLS */
+};
+
+static int measure_person(void *ud, const struct person *p)
+{
+	struct person_list *pl = ud;
+	size_t w = textwidth_measure(p->id);
+
+	if (w > pl->id_cols)
+		pl->id_cols = w;
+	return 0;
+}
+
 static int print_person(void *ud, const struct person *p)
 {
 	char since[CIVIL_DATE_LEN], until[CIVIL_DATE_LEN] = "-";
-	int csv = *(int *)ud;
+	const struct person_list *pl = ud;
 
 	civil_date_format(p->since, since);
 	if (p->until != PD_DAY_OPEN)
 		civil_date_format(p->until, until);
-	if (csv) {
+	if (pl->csv) {
 		char n[16];
 
 		snprintf(n, sizeof(n), "%d", p->nprints);
@@ -266,9 +287,14 @@ static int print_person(void *ud, const struct person *p)
 				 false);
 		export_csv_field(stdout, n, false);
 		fputs("\r\n", stdout);
-	} else
-		printf("%-12s %-28.28s %-22.22s %s  %-10s %d\n", p->id, p->name,
-		       p->jabatan, since, until, p->nprints);
+		return 0;
+	}
+	textwidth_put(stdout, p->id, pl->id_cols, false);
+	putchar(' ');
+	textwidth_put(stdout, p->name, LIST_NAME_COLS, false);
+	putchar(' ');
+	textwidth_put(stdout, p->jabatan, LIST_JABATAN_COLS, false);
+	printf(" %s  %-10s %d\n", since, until, p->nprints);
 	return 0;
 }
 
@@ -276,18 +302,29 @@ static int cmd_person_list(const struct cli_args *a)
 {
 	struct store *st = open_ro();
 	const char *fmt = cli_get(a, "format");
-	int csv = fmt && strcmp(fmt, "csv") == 0, rc;
+	struct person_list pl = {.csv = fmt && strcmp(fmt, "csv") == 0,
+				 .id_cols = LIST_ID_COLS};
+	int rc;
 
-	if (fmt && !csv && strcmp(fmt, "text"))
+	if (fmt && !pl.csv && strcmp(fmt, "text"))
 		die_usage("person list: --format must be text or csv");
 	if (!st)
 		return 1;
-	if (csv)
+	if (pl.csv) {
 		printf("id,nama,jabatan,sejak,sampai,sidik_jari\r\n");
-	else
-		printf("%-12s %-28s %-22s %-10s  %-10s %s\n", "ID", "Nama",
-		       "Jabatan", "Sejak", "Sampai", "Jari");
-	rc = store_person_each(st, print_person, &csv);
+	} else {
+		rc = store_person_each(st, measure_person, &pl);
+		if (rc < 0)
+			goto out;
+		textwidth_put(stdout, "ID", pl.id_cols, false);
+		putchar(' ');
+		textwidth_put(stdout, "Nama", LIST_NAME_COLS, false);
+		putchar(' ');
+		textwidth_put(stdout, "Jabatan", LIST_JABATAN_COLS, false);
+		printf(" %-10s  %-10s %s\n", "Sejak", "Sampai", "Jari");
+	}
+	rc = store_person_each(st, print_person, &pl);
+out:
 	store_close(st);
 	return rc < 0 ? 1 : 0;
 }
@@ -542,7 +579,8 @@ static int cmp_punch_time(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static void print_punch(struct store *st, const struct punch *p, int csv)
+static void print_punch(struct store *st, const struct punch *p, int csv,
+			size_t id_cols)
 {
 	struct person who;
 	char local[CIVIL_LOCAL_LEN], iso[21], flags[RECORDS_FLAGS_MAX];
@@ -564,9 +602,13 @@ static void print_punch(struct store *st, const struct punch *p, int csv)
 		export_csv_field(stdout, p->source, false);
 		export_csv_field(stdout, flags, false);
 		fputs("\r\n", stdout);
-	} else
-		printf("%6lld  %s  %-12s %-28.28s %-7s %s\n", (long long)p->seq,
-		       local + 11, p->person, who.name, p->source, flags);
+		return;
+	}
+	printf("%6lld  %s  ", (long long)p->seq, local + 11);
+	textwidth_put(stdout, p->person, id_cols, false);
+	putchar(' ');
+	textwidth_put(stdout, who.name, LIST_NAME_COLS, false);
+	printf(" %-7s %s\n", p->source, flags);
 }
 
 static int cmd_punches(const struct cli_args *a)
@@ -578,6 +620,7 @@ static int cmd_punches(const struct cli_args *a)
 	pd_day_t day;
 	int32_t sec;
 	int64_t utc;
+	size_t id_cols = LIST_ID_COLS;
 	int rc, csv;
 
 	if (fmt && strcmp(fmt, "csv") && strcmp(fmt, "text"))
@@ -602,14 +645,24 @@ static int cmd_punches(const struct cli_args *a)
 	}
 	qsort(l.p, l.n, sizeof(*l.p), cmp_punch_time);
 	civil_date_format(day, d);
-	if (csv)
+	for (size_t i = 0; i < l.n; i++) {
+		size_t w = textwidth_measure(l.p[i].person);
+
+		if (w > id_cols)
+			id_cols = w;
+	}
+	if (csv) {
 		printf("seq,id,nama,jam,utc,sumber,tanda\r\n");
-	else
-		printf("Presensi %s, %s (%s)\n%6s  %-8s  %-12s %-28s %-7s %s\n",
-		       d, conf.desa_name, civil_tz_abbrev(conf.offset_min),
-		       "Seq", "Jam", "ID", "Nama", "Sumber", "Tanda");
+	} else {
+		printf("Presensi %s, %s (%s)\n%6s  %-8s  ", d, conf.desa_name,
+		       civil_tz_abbrev(conf.offset_min), "Seq", "Jam");
+		textwidth_put(stdout, "ID", id_cols, false);
+		putchar(' ');
+		textwidth_put(stdout, "Nama", LIST_NAME_COLS, false);
+		printf(" %-7s %s\n", "Sumber", "Tanda");
+	}
 	for (size_t i = 0; i < l.n; i++)
-		print_punch(st, &l.p[i], csv);
+		print_punch(st, &l.p[i], csv, id_cols);
 	if (!csv)
 		printf("%zu presensi\n", l.n);
 	store_close(st);

@@ -22,6 +22,7 @@
 #include "export_int.h"
 #include "fakes/testutil.h"
 #include "log.h"
+#include "textwidth.h"
 #include "unit/export_fixture.h"
 
 #define GOLDEN_DIR "tests/data/golden"
@@ -337,9 +338,9 @@ static void assert_fits(const char *text, size_t cols)
 		assert_true(blen < sizeof(buf));
 		memcpy(buf, line, blen);
 		buf[blen] = '\0';
-		if (export_utf8_len(buf) > cols)
+		if (textwidth_measure(buf) > cols)
 			fail_msg("line %d has %zu columns (> %zu): %s", n + 1,
-				 export_utf8_len(buf), cols, buf);
+				 textwidth_measure(buf), cols, buf);
 		n++;
 		line += blen + (nl ? 1 : 0);
 	}
@@ -433,6 +434,81 @@ static void test_text_date_lists_masuk_pulang_and_status(void **state)
 	assert_non_null(strstr(txt, "tidak absen masuk"));
 	/* rows of other days are not listed */
 	assert_null(strstr(txt, "07:25:03"));
+	free(txt);
+	fx_free(&f);
+}
+
+/* The rows rows after the header line holding head (a dashed line not
+ * counted) have the same display width, the header no more: the columns
+ * line up (a table's last text column may leave its header unpadded). */
+static void assert_table_aligned(const char *text, const char *head, int rows)
+{
+	const char *line = strstr(text, head);
+	size_t want = 0;
+	int n = 0;
+
+	assert_non_null(line);
+	while (line[-1] != '\n')
+		line--;
+	while (*line && n <= rows) {
+		const char *nl = strchr(line, '\n');
+		size_t blen = nl ? (size_t)(nl - line) : strlen(line);
+		char buf[4096];
+
+		assert_true(blen < sizeof(buf));
+		memcpy(buf, line, blen);
+		buf[blen] = '\0';
+		if (n == 0)
+			want = textwidth_measure(buf); /* the header */
+		else if (buf[0] == '-')
+			n--; /* the line before the total */
+		else if (n == 1 && textwidth_measure(buf) >= want)
+			want = textwidth_measure(buf);
+		else if (textwidth_measure(buf) != want)
+			fail_msg("row %d is %zu columns wide, not %zu:\n%s", n,
+				 textwidth_measure(buf), want, text);
+		n++;
+		line += blen + (nl ? 1 : 0);
+	}
+	assert_int_equal(n, rows + 1);
+}
+
+static void test_text_wide_and_combining_names_fit_and_align(void **state)
+{
+	static const struct fx_person people[] = {
+		{"1", "Tan \u9648\u7f8e\u73b2 Kusumaningrat Wijayakusuma",
+		 "Kaur \u8ca1\u52d9 Keuangan"},
+		{"2", "De\u0301de\u0301 Wangin\u0303e\u0301 Suryadiningrat",
+		 "Kasi Pelayanan"},
+		{"3", "Budi", "Kepala Dusun Krajan"},
+		{"4", "\u674e\u5c0f\u9f8d\u674e\u5c0f\u9f8d\u674e\u5c0f",
+		 "Kaur \u8ca1\u52d9\u8ca1\u52d9\u8ca1\u52d9\u8ca1\u52d9"},
+	};
+	pd_day_t d0 = civil_from_ymd(2026, 11, 2);
+	struct fx f;
+	struct export_opts o = {0};
+	int rc;
+	char *txt;
+
+	(void)state;
+	fx_init(&f, 4, CIVIL_PERIOD_DATE, d0, d0);
+	for (size_t i = 0; i < 4; i++) {
+		struct verdict v = fx_hadir(d0, HMS(7, 42, 10), HMS(15, 0, 0),
+					    PUNCH_F_MANUAL);
+
+		fx_set_person(&f, i, &people[i]);
+		fx_add(&f, i, &v, NULL);
+	}
+	fx_finish(&f);
+	o.days = &f.days;
+	txt = render(export_text, &f.r, &o, &rc);
+	assert_int_equal(rc, 0);
+	assert_fits(txt, EXPORT_TEXT_COLS);
+	assert_table_aligned(txt, "Nama", 5);
+	assert_table_aligned(strstr(txt, "Masuk dan pulang"), "Nama", 4);
+	assert_table_aligned(strstr(txt, "Indikator per orang"), "Nama", 5);
+	/* short names are whole; the combining marks kept with them */
+	assert_non_null(strstr(txt, "Budi "));
 	free(txt);
 	fx_free(&f);
 }
@@ -699,6 +775,8 @@ int main(void)
 		cmocka_unit_test(test_text_month_fits_100_columns),
 		cmocka_unit_test(test_text_year_big_numbers_long_names_fit),
 		cmocka_unit_test(test_text_date_lists_masuk_pulang_and_status),
+		cmocka_unit_test(
+			test_text_wide_and_combining_names_fit_and_align),
 		cmocka_unit_test(test_ringkas_15_people_stays_under_1000_chars),
 		cmocka_unit_test(test_ringkas_date_names_minutes_and_absent),
 		cmocka_unit_test(
