@@ -78,9 +78,19 @@ int export_text(FILE *fp, const struct report *r, const struct export_opts *o);
  * are columns of every row.
  */
 int export_csv(FILE *fp, const struct report *r, const struct export_opts *o);
-/* One RFC 4180 field (quoted only when needed), preceded by ',' unless
- * first.  For every CSV this program writes. */
+/*
+ * One RFC 4180 field (quoted only when needed), preceded by ',' unless
+ * first; s NULL writes an empty field.  For CSV meant for people, opened
+ * in a spreadsheet (the rekap, the daily rows, `person list`, `punches`):
+ * a cell starting with = + - @ TAB or CR gets a leading "'" so that no
+ * spreadsheet runs it as a formula (OWASP "CSV Injection"; DOMAIN §8).  A
+ * cell that is exactly "-" (nothing, undefined) is no formula and is
+ * kept.  Figures are written as numbers, never through this function.
+ */
 void export_csv_field(FILE *fp, const char *s, bool first);
+/* The same field with its exact text, for files meant for machines (a
+ * parser, an import), where a "'" would change the data. */
+void export_csv_field_raw(FILE *fp, const char *s, bool first);
 /* One row per person-day of o->days (status, masuk/pulang local and UTC
  * "YYYY-MM-DDTHH:MM:SSZ", minutes, bands, flags).  -EINVAL without days. */
 int export_csv_daily(FILE *fp, const struct report *r,

@@ -296,23 +296,51 @@ void export_days_free(struct export_days *days)
 
 /* ---- CSV (RFC 4180) ---- */
 
-void export_csv_field(FILE *fp, const char *s, bool first)
+/*
+ * True when a spreadsheet would read cell s as a formula (OWASP, "CSV
+ * Injection"): it starts with = + - @ TAB or CR.  A cell that is exactly
+ * "-" is the "nothing / undefined" placeholder: with no operand it is no
+ * formula, every spreadsheet shows it as text, so it stays as it is.
+ */
+static bool csv_formula_start(const char *s)
 {
+	return s[0] && strchr("=+-@\t\r", s[0]) && strcmp(s, "-") != 0;
+}
+
+static void csv_field(FILE *fp, const char *s, bool first, bool people)
+{
+	bool neutralise;
+
 	if (!first)
 		fputc(',', fp);
 	if (!s)
 		return;
+	neutralise = people && csv_formula_start(s);
 	if (!strpbrk(s, ",\"\r\n")) {
+		if (neutralise)
+			fputc('\'', fp);
 		fputs(s, fp);
 		return;
 	}
 	fputc('"', fp);
+	if (neutralise)
+		fputc('\'', fp);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', fp);
 		fputc(*s, fp);
 	}
 	fputc('"', fp);
+}
+
+void export_csv_field(FILE *fp, const char *s, bool first)
+{
+	csv_field(fp, s, first, true);
+}
+
+void export_csv_field_raw(FILE *fp, const char *s, bool first)
+{
+	csv_field(fp, s, first, false);
 }
 
 static void csv_u64(FILE *fp, uint64_t v)

@@ -5,7 +5,8 @@
  * temp store filled through the store API (no daemon: both lists open the
  * store read-only).  Names with accents, combining marks and wide
  * characters must line up by display width and never be cut inside a
- * character.
+ * character; CSV cells that a spreadsheet would run as formulas are
+ * neutralised (DOMAIN §8).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -216,11 +217,47 @@ static void test_punches_list_aligns_by_display_width(void **state)
 	free(out);
 }
 
+static void test_person_list_csv_neutralises_formulas(void **state)
+{
+	char *out = NULL;
+
+	(void)state;
+	assert_int_equal(cli(&out, "person", "list", "--format", "csv", NULL),
+			 0);
+	assert_non_null(strstr(out, "\r\n105,\"'=HYPERLINK(\"\"http://"
+				    "x.example\"\",\"\"klik\"\")\",'+62 812 "
+				    "3456,2026-10-24,,0\r\n"));
+	assert_non_null(strstr(out, "\r\n106,'@Siti,-,2026-10-24,,0\r\n"));
+	assert_non_null(
+		strstr(out, "\r\n107,'-1+2,Kaur Umum,2026-10-24,,0\r\n"));
+	/* names that start with a letter are untouched */
+	assert_non_null(strstr(out, "\r\n102,Budi,Kepala Dusun,"));
+	free(out);
+}
+
+static void test_punches_csv_neutralises_formulas(void **state)
+{
+	char *out = NULL;
+
+	(void)state;
+	assert_int_equal(cli(&out, "punches", "--date", DAY, "--format", "csv"),
+			 0);
+	assert_non_null(strstr(out, ",105,\"'=HYPERLINK(\"\"http://"
+				    "x.example\"\",\"\"klik\"\")\",07:14:00,"));
+	assert_non_null(strstr(out, ",106,'@Siti,07:15:00,"));
+	assert_non_null(strstr(out, ",107,'-1+2,07:16:00,"));
+	/* the UTC instant and the rest stay exact */
+	assert_non_null(strstr(out, ",07:16:00,2026-11-23T00:16:00Z,reader,"));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_person_list_aligns_by_display_width),
 		cmocka_unit_test(test_punches_list_aligns_by_display_width),
+		cmocka_unit_test(test_person_list_csv_neutralises_formulas),
+		cmocka_unit_test(test_punches_csv_neutralises_formulas),
 	};
 
 	log_init(LOG_TO_NONE, 0);

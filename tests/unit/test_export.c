@@ -166,6 +166,95 @@ static void test_csv_fields_with_comma_or_quote_are_quoted(void **state)
 	fx_free(&f);
 }
 
+static char *field(const char *s, bool raw)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	assert_non_null(fp);
+	if (raw)
+		export_csv_field_raw(fp, s, true);
+	else
+		export_csv_field(fp, s, true);
+	assert_int_equal(fclose(fp), 0);
+	return buf;
+}
+
+static void test_csv_field_neutralises_formula_starts(void **state)
+{
+	static const struct {
+		const char *in, *people, *raw;
+	} rows[] = {
+		/* OWASP: = + - @ TAB CR start a formula in a spreadsheet */
+		{"=1+2", "'=1+2", "=1+2"},
+		{"+62 812 3456", "'+62 812 3456", "+62 812 3456"},
+		{"-1+2", "'-1+2", "-1+2"},
+		{"@SUM(A1:A9)", "'@SUM(A1:A9)", "@SUM(A1:A9)"},
+		{"\tx", "'\tx", "\tx"},
+		{"\r=1", "\"'\r=1\"", "\"\r=1\""},
+		/* the prefix goes inside the RFC 4180 quotes */
+		{"=HYPERLINK(\"http://x\",\"klik\")",
+		 "\"'=HYPERLINK(\"\"http://x\"\",\"\"klik\"\")\"",
+		 "\"=HYPERLINK(\"\"http://x\"\",\"\"klik\"\")\""},
+		{"=1,2", "\"'=1,2\"", "\"=1,2\""},
+		/* a lone "-" (nothing, undefined) is no formula: kept */
+		{"-", "-", "-"},
+		{"--", "'--", "--"},
+		{"", "", ""},
+		{"Budi", "Budi", "Budi"},
+		{"a=b", "a=b", "a=b"},
+		{" =1", " =1", " =1"},
+		{"'=1", "'=1", "'=1"},
+		{"Siti, S.Pd", "\"Siti, S.Pd\"", "\"Siti, S.Pd\""},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char *p = field(rows[i].in, false),
+		     *r = field(rows[i].in, true);
+
+		if (strcmp(p, rows[i].people) != 0)
+			fail_msg("row %zu for people: [%s], want [%s]", i, p,
+				 rows[i].people);
+		if (strcmp(r, rows[i].raw) != 0)
+			fail_msg("row %zu raw: [%s], want [%s]", i, r,
+				 rows[i].raw);
+		free(p);
+		free(r);
+	}
+}
+
+static void test_csv_rekap_and_daily_neutralise_formula_cells(void **state)
+{
+	static const struct fx_person evil = {
+		"=1+1", "=HYPERLINK(\"http://x\",\"klik\")", "@Kaur"};
+	struct fx f;
+	struct export_opts o = {0};
+	int rc;
+	char *csv;
+
+	(void)state;
+	fx_month(&f);
+	fx_set_person(&f, 0, &evil);
+	snprintf(f.days.d[0].name, sizeof(f.days.d[0].name), "%s", evil.name);
+	snprintf(f.days.d[0].person, sizeof(f.days.d[0].person), "%s", evil.id);
+	snprintf(f.days.d[15].holiday, sizeof(f.days.d[15].holiday), "%s",
+		 "+Hari Jadi");
+	csv = render(export_csv, &f.r, NULL, &rc);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(csv, ",'=1+1,\"'=HYPERLINK(\"\"http://x\"\","
+				    "\"\"klik\"\")\",'@Kaur,"));
+	free(csv);
+	o.days = &f.days;
+	csv = render(export_csv_daily, &f.r, &o, &rc);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(csv, "\r\n2026-11-02,3517010007,'=1+1,\"'="));
+	assert_non_null(strstr(csv, ",LIBUR,,'+Hari Jadi,,"));
+	free(csv);
+	fx_free(&f);
+}
+
 static void test_csv_lines_end_crlf_and_ignore_build_time(void **state)
 {
 	struct fx f;
@@ -766,6 +855,9 @@ int main(void)
 		cmocka_unit_test(test_csv_deduction_off_has_no_column),
 		cmocka_unit_test(
 			test_csv_fields_with_comma_or_quote_are_quoted),
+		cmocka_unit_test(test_csv_field_neutralises_formula_starts),
+		cmocka_unit_test(
+			test_csv_rekap_and_daily_neutralise_formula_cells),
 		cmocka_unit_test(test_csv_lines_end_crlf_and_ignore_build_time),
 		cmocka_unit_test(test_csv_daily_without_days_is_einval),
 		cmocka_unit_test(test_export_people_null_is_einval),
