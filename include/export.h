@@ -108,11 +108,16 @@ int export_xlsx(const char *path, const struct report *r,
 		const struct export_opts *o, char *err, size_t errcap);
 
 /*
- * One self-contained printable page (CSS @page A4 landscape; no scripts,
- * fonts or images fetched): title, desa, period, profiles, calendars, the
- * table, an inline SVG bar chart of TL and PSW per person, the indicators
- * as supporting evidence (Perak PRK-9, Purwosari), signature block and
- * "dibuat pada".  Every text is HTML-escaped.  With o->days and a
+ * One self-contained printable document (CSS @page A4 landscape; no
+ * scripts, fonts or images fetched): title, desa, period, profiles,
+ * calendars, "dibuat pada", the ledger head, the table, then a band of an
+ * inline SVG bar chart of TL and PSW per person (the same height for any
+ * number of people) beside the indicators as supporting evidence (Perak
+ * PRK-9, Purwosari), and the signature block kept with that band.
+ * Printed, the table head repeats on every page, no row or band is split,
+ * and every page carries "Halaman N dari M" and the desa and period in its
+ * margin boxes: up to about 15 people fit on one page.  Every text is
+ * HTML-escaped (CSS-escaped in the margins).  With o->days and a
  * CIVIL_PERIOD_DATE report, also each person's masuk and pulang.
  */
 int export_html(FILE *fp, const struct report *r, const struct export_opts *o);

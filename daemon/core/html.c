@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * html.c: the rekap as one self-contained printable A4 page for the
- * kecamatan and the balai desa notice board: header, table, an inline SVG
- * chart of TL/PSW per person, indicators and a signature block.  No
- * scripts, fonts or images are fetched; every text is escaped here.
+ * html.c: the rekap as a self-contained printable A4 landscape document
+ * for the kecamatan and the balai desa notice board: header, table, an
+ * inline SVG chart of TL/PSW per person beside the indicators, and the
+ * signature block, laid out so that Chromium prints it on full pages with
+ * page numbers.  No scripts, fonts or images are fetched; every text is
+ * escaped here (HTML and, in the page margins, CSS strings).
  */
 #include "export.h"
 
@@ -13,12 +15,17 @@
 
 #include "civil.h"
 #include "export_int.h"
+#include "textwidth.h"
 
 #define CHART_PEOPLE_MAX 60   /* bars drawn; more people are listed only */
-#define CHART_W		 1000 /* SVG user units (scaled to the page) */
-#define CHART_LABEL_W	 230  /* name column inside the chart */
-#define CHART_BAR_H	 11
-#define CHART_ROW_H	 32
+#define CHART_W		 1000 /* SVG user units; scaled to the chart's box */
+#define CHART_H		 290  /* so the chart is as tall whatever n is */
+#define CHART_LEFT	 44   /* the day scale left of the bars */
+#define CHART_RIGHT	 8
+#define CHART_TOP	 28  /* the legend above the bars */
+#define CHART_BASE	 176 /* the bars stand on this line */
+#define CHART_LABEL_COLS 14  /* "No name" under each pair, cut to fit */
+#define CHART_FONT	 11  /* labels, in user units */
 
 static const char *const band_css[VERDICT_BAND_MAX + 1] = {
 	"", "#f6d978", "#f0a54a", "#d9622b", "#a61b1b",
@@ -53,49 +60,102 @@ static void esc(FILE *fp, const char *s)
 	}
 }
 
+/*
+ * Print layout (A4 landscape, 277 x 190 mm inside the margins): the
+ * header, the table and the band of chart and indicators follow each
+ * other; the table head repeats on every page and no row is split; the
+ * band is never split and the signature block always stays with it, so
+ * the signature is never alone and no page is left half empty before a
+ * chart.  Page numbers and the report's name go in the @page margin boxes
+ * (Chromium 131 and later; older browsers print without them).
+ */
 static const char style[] =
-	"@page{size:A4 landscape;margin:11mm 10mm 12mm 10mm}\n"
+	"@page{size:A4 landscape;margin:9mm 10mm 11mm 10mm}\n"
 	"*{box-sizing:border-box}\n"
 	"html{-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
 	"body{font-family:'DejaVu Sans','Liberation Sans',Arial,sans-serif;"
-	"font-size:8.5pt;color:#111;margin:0}\n"
-	"header{border-bottom:2pt solid #1f3864;padding-bottom:2mm;"
-	"margin-bottom:3mm}\n"
-	"h1{font-size:14pt;margin:0;text-align:center;letter-spacing:.4pt;"
+	"font-size:7.6pt;color:#111;margin:0}\n"
+	"header{border-bottom:1.5pt solid #1f3864;padding-bottom:.8mm;"
+	"margin-bottom:1.2mm}\n"
+	"h1{font-size:12pt;margin:0;text-align:center;letter-spacing:.4pt;"
 	"text-transform:uppercase;color:#1f3864}\n"
-	".sub{text-align:center;font-size:11pt;margin-top:1mm;font-weight:bold}"
-	"\n"
-	"h2{font-size:10pt;margin:4mm 0 1.5mm;color:#1f3864;"
+	".sub{text-align:center;font-size:9.5pt;font-weight:bold}\n"
+	"h2{font-size:8.5pt;margin:2mm 0 .8mm;color:#1f3864;"
 	"break-after:avoid;page-break-after:avoid}\n"
-	".keep{break-inside:avoid;page-break-inside:avoid}\n"
 	"table{border-collapse:collapse}\n"
-	"table.meta td{padding:.3mm 3mm .3mm 0;vertical-align:top}\n"
-	"table.meta td:first-child{font-weight:bold;white-space:nowrap}\n"
-	"table.grid{width:100%;font-size:7.6pt}\n"
+	".meta{display:flex;gap:8mm;font-size:7pt}\n"
+	".meta td{padding:0 2.5mm 0 0;vertical-align:top}\n"
+	".meta td:first-child{font-weight:bold;white-space:nowrap}\n"
+	".meta table:first-child td{white-space:nowrap}\n"
+	"table.grid{width:100%;font-size:7.2pt}\n"
 	"table.fixed{table-layout:fixed}\n"
-	"table.grid th,table.grid td{border:.5pt solid #666;padding:.6mm 1mm}\n"
+	"table.grid th,table.grid td{border:.5pt solid #666;"
+	"padding:.2mm .7mm;line-height:1.15}\n"
 	"table.grid th{background:#d9e1f2;font-weight:bold;text-align:center}\n"
-	"table.grid td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+	"table.grid td.n{text-align:right;font-variant-numeric:tabular-nums;"
+	"white-space:nowrap}\n"
 	"table.grid tr:nth-child(even) td{background:#f6f8fb}\n"
 	"table.grid tr.total td{font-weight:bold;background:#e8ecf4;"
 	"border-top:1.4pt solid #000}\n"
 	"thead{display:table-header-group}\n"
-	"tr{page-break-inside:avoid}\n"
+	"tr{break-inside:avoid;page-break-inside:avoid}\n"
 	"td.b1{background:#fff2cc!important}td.b2{background:#ffd966!important}"
 	"td.b3{background:#f4b183!important}"
 	"td.b4{background:#e06666!important;color:#fff}\n"
-	".note{font-size:7pt;color:#444;margin-top:1mm}\n"
-	".ev{border-left:2pt solid #1f3864;padding:1mm 2mm;background:#f3f5f9;"
-	"font-size:7.8pt;margin-bottom:1.5mm}\n"
-	".chart{page-break-inside:avoid}\n"
-	".sign{display:flex;justify-content:space-between;margin:7mm 12mm 0;"
-	"page-break-inside:avoid}\n"
+	".note{font-size:6.5pt;color:#444;margin-top:.6mm;"
+	"break-before:avoid;page-break-before:avoid}\n"
+	".band{display:flex;gap:5mm;align-items:flex-start;"
+	"break-inside:avoid;page-break-inside:avoid;"
+	"break-before:avoid;page-break-before:avoid}\n"
+	".band>.chart{flex:0 0 54%}.band>.ind{flex:1 1 0}\n"
+	".chart svg{display:block;width:100%;height:auto}\n"
+	".ind table.grid{font-size:6.5pt}\n"
+	".ev{border-left:2pt solid #1f3864;padding:.5mm 1.5mm;"
+	"background:#f3f5f9;font-size:6.5pt;margin-bottom:1mm}\n"
+	".sign{display:flex;justify-content:space-between;margin:3mm 12mm 0;"
+	"break-inside:avoid;page-break-inside:avoid;"
+	"break-before:avoid;page-break-before:avoid}\n"
 	".sign div{width:38%;text-align:center}\n"
-	".sign .space{height:19mm}\n"
+	".sign .space{height:14mm}\n"
 	".sign .line{border-top:.6pt solid #000;margin:0 "
-	"8mm;padding-top:.5mm}\n"
-	"footer{margin-top:5mm;font-size:7pt;color:#555;"
-	"border-top:.5pt solid #999;padding-top:1mm}\n";
+	"8mm;padding-top:.5mm}\n";
+
+/*
+ * Writes s as the inside of a CSS string: anything that could end the
+ * string or the <style> element (quote, backslash, < > &, controls) as a
+ * hex escape, the rest (UTF-8 included) as it is.
+ */
+static void css_str(FILE *fp, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f || strchr("\"\\'<>&", c))
+			fprintf(fp, "\\%x ", c);
+		else
+			fputc(c, fp);
+	}
+}
+
+/* The margin boxes of every printed page: what it is, and its number. */
+static void page_margins(FILE *fp, const struct report *r)
+{
+	static const char font[] = "font-family:'DejaVu Sans',Arial,sans-serif";
+	char stamp[EXPORT_STAMP_MAX];
+
+	export_stamp(r, stamp);
+	fputs("@page{@bottom-left{content:\"Desa ", fp);
+	css_str(fp, r->desa_name);
+	fputs(" \\b7  ", fp);
+	css_str(fp, r->label);
+	fputs(" \\b7  dibuat ", fp);
+	css_str(fp, stamp);
+	fprintf(fp,
+		"\";font-size:6.5pt;color:#555;%s}\n"
+		"@bottom-right{content:\"Halaman \" counter(page) \" dari \" "
+		"counter(pages);font-size:7pt;color:#333;%s}}\n",
+		font, font);
+}
 
 /* "23 November 2026" for a local day. */
 static void date_id(pd_day_t day, char *buf, size_t cap)
@@ -128,7 +188,8 @@ static void html_header(FILE *fp, const struct report *r)
 	esc(fp, r->desa_name);
 	fputs(" &middot; ", fp);
 	esc(fp, r->label);
-	fputs("</div></header>\n<table class=\"meta\">\n", fp);
+	/* two columns: the short facts, then the long ones */
+	fputs("</div></header>\n<div class=\"meta\"><table>\n", fp);
 	snprintf(buf, sizeof(buf), "%s (kode %s)", r->desa_name, r->desa_id);
 	meta_row(fp, "Desa", buf);
 	civil_date_format(r->first, d1);
@@ -138,6 +199,9 @@ static void html_header(FILE *fp, const struct report *r)
 	else
 		snprintf(buf, sizeof(buf), "%s (%s s.d. %s)", r->label, d1, d2);
 	meta_row(fp, "Periode", buf);
+	export_stamp(r, stamp);
+	meta_row(fp, "Dibuat pada", stamp);
+	fputs("</table><table>\n", fp);
 	if (!r->nprofiles)
 		meta_row(fp, "Jam kerja", "tidak ada profil berlaku");
 	for (int i = 0; i < r->nprofiles && i < REPORT_PROFILES_MAX; i++) {
@@ -158,9 +222,10 @@ static void html_header(FILE *fp, const struct report *r)
 			 r->calendars[i].version);
 		meta_row(fp, i ? "" : "Kalender libur", buf);
 	}
-	export_stamp(r, stamp);
-	meta_row(fp, "Dibuat pada", stamp);
-	fputs("</table>\n", fp);
+	snprintf(buf, sizeof(buf), "seq %" PRId64 ", kepala %s", r->ledger_seq,
+		 r->ledger_head);
+	meta_row(fp, "Buku besar", buf);
+	fputs("</table></div>\n", fp);
 }
 
 static void td_num(FILE *fp, uint64_t v, int band)
@@ -232,12 +297,12 @@ static void html_cols(FILE *fp, bool ded)
 		int n;
 		const char *w;
 	} cols[] = {
-		{1, "2.5"}, {1, "14"},	{1, "11"}, /* No Nama Jabatan */
-		{3, "3.2"},			   /* HKE Hadir Tepat */
-		{4, "2.4"}, {1, "3.4"},		   /* TL1..4 menit */
-		{4, "2.4"}, {1, "3.4"},		   /* PSW1..4 menit */
-		{6, "2.4"},			   /* I S C DL AR TK */
-		{3, "4.6"},			   /* percentages */
+		{1, "2.5"}, {1, "14.2"}, {1, "10"}, /* No Nama Jabatan */
+		{3, "3.4"},			    /* HKE Hadir Tepat */
+		{4, "2.4"}, {1, "3.4"},		    /* TL1..4 menit */
+		{4, "2.4"}, {1, "3.4"},		    /* PSW1..4 menit */
+		{6, "2.4"},			    /* I S C DL AR TK */
+		{3, "4.6"},			    /* percentages */
 	};
 
 	fputs("<colgroup>", fp);
@@ -300,28 +365,73 @@ static void html_table(FILE *fp, const struct report *r,
 	fputs("</div>\n", fp);
 }
 
-/* Horizontal stacked bars: TL (warm) and PSW (blue) day counts. */
+/* Days of TL (kind 0) or PSW (kind 1) of a person, all bands. */
+static uint32_t band_days(const struct rekap *k, int kind)
+{
+	const struct rekap_band *b = kind ? k->psw : k->tl;
+	uint32_t n = 0;
+
+	for (int i = 1; i <= VERDICT_BAND_MAX; i++)
+		n += b[i].count;
+	return n;
+}
+
+/* A step of 1, 2 or 5 times a power of ten giving at most 5 grid lines. */
+static uint32_t grid_step(uint32_t max)
+{
+	uint32_t step = 1;
+
+	for (;;) {
+		if (max <= 5 * step)
+			return step;
+		if (max <= 10 * step)
+			return 2 * step;
+		if (max <= 25 * step)
+			return 5 * step;
+		step *= 10;
+	}
+}
+
+/* "No name" under a pair of bars, cut to CHART_LABEL_COLS columns. */
+static void chart_label(FILE *fp, size_t no, const char *name)
+{
+	char num[24], part[PD_NAME_MAX];
+	size_t room, keep;
+
+	snprintf(num, sizeof(num), "%zu ", no);
+	fputs(num, fp);
+	room = CHART_LABEL_COLS - strlen(num);
+	if (textwidth_measure(name) <= room) {
+		esc(fp, name);
+		return;
+	}
+	keep = textwidth_cut(name, room - 1, NULL);
+	if (keep >= sizeof(part))
+		keep = sizeof(part) - 1;
+	memcpy(part, name, keep);
+	part[keep] = '\0';
+	esc(fp, part);
+	fputs("\u2026", fp);
+}
+
+/*
+ * Vertical stacked bars, one pair per person in table order: TL days by
+ * band (warm) and PSW days by band (blue), a day scale, and "No name"
+ * labels turned upright under the pairs.  Its height is the same for 5
+ * or 60 people, so where it fits does not depend on the desa's size.
+ */
 static void html_chart(FILE *fp, const struct report *r)
 {
 	size_t n =
 		r->npeople < CHART_PEOPLE_MAX ? r->npeople : CHART_PEOPLE_MAX;
-	uint32_t max = 0;
-	const int plot_w = CHART_W - CHART_LABEL_W - 60;
-	int h = 30 + (int)n * CHART_ROW_H + 10;
+	const double plot_h = CHART_BASE - CHART_TOP;
+	double slot, bar_w;
+	uint32_t max = 0, step;
 
-	for (size_t i = 0; i < n; i++) {
-		const struct rekap *k = &r->people[i].r;
-		uint32_t tl = 0, psw = 0;
-
-		for (int b = 1; b <= VERDICT_BAND_MAX; b++) {
-			tl += k->tl[b].count;
-			psw += k->psw[b].count;
-		}
-		if (tl > max)
-			max = tl;
-		if (psw > max)
-			max = psw;
-	}
+	for (size_t i = 0; i < n; i++)
+		for (int kind = 0; kind < 2; kind++)
+			if (band_days(&r->people[i].r, kind) > max)
+				max = band_days(&r->people[i].r, kind);
 	fputs("<div class=\"chart\"><h2>Hari terlambat (TL) dan pulang "
 	      "sebelum waktunya (PSW) per orang</h2>\n",
 	      fp);
@@ -330,15 +440,19 @@ static void html_chart(FILE *fp, const struct report *r)
 		      fp);
 		return;
 	}
+	step = grid_step(max);
+	max = (max + step - 1) / step * step; /* the top grid line */
+	slot = (double)(CHART_W - CHART_LEFT - CHART_RIGHT) / (double)n;
+	bar_w = slot * 0.36 < 34 ? slot * 0.36 : 34;
 	fprintf(fp,
-		"<svg viewBox=\"0 0 %d %d\" "
-		"width=\"100%%\" role=\"img\" aria-label=\"Grafik TL dan PSW\" "
+		"<svg viewBox=\"0 0 %d %d\" role=\"img\" "
+		"aria-label=\"Grafik TL dan PSW per orang\" "
 		"font-family=\"DejaVu Sans,Arial,sans-serif\" "
-		"font-size=\"11\">\n",
-		CHART_W, h);
+		"font-size=\"%d\">\n",
+		CHART_W, CHART_H, CHART_FONT);
 	/* legend */
 	for (int b = 1; b <= VERDICT_BAND_MAX; b++) {
-		int x = CHART_LABEL_W + (b - 1) * 80;
+		int x = CHART_LEFT + (b - 1) * 78;
 
 		fprintf(fp,
 			"<rect x=\"%d\" y=\"4\" width=\"12\" height=\"10\" "
@@ -349,52 +463,62 @@ static void html_chart(FILE *fp, const struct report *r)
 			"fill=\"%s\"/><text x=\"%d\" y=\"13\">PSW%d</text>\n",
 			x + 330, psw_css[b], x + 346, b);
 	}
+	/* day scale */
+	for (uint32_t v = 0; v <= max; v += step) {
+		double y = CHART_BASE - plot_h * v / max;
+
+		fprintf(fp,
+			"<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+			"stroke=\"%s\" stroke-width=\"%s\"/>"
+			"<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%" PRIu32
+			"</text>\n",
+			CHART_LEFT, y, CHART_W - CHART_RIGHT, y,
+			v ? "#ddd" : "#555", v ? "0.6" : "1", CHART_LEFT - 6,
+			y + 4, v);
+	}
+	fprintf(fp,
+		"<text x=\"4\" y=\"%d\" transform=\"rotate(-90 10 %d)\" "
+		"font-size=\"10\">hari</text>\n",
+		CHART_TOP + 30, CHART_TOP + 30);
 	for (size_t i = 0; i < n; i++) {
 		const struct report_person *rp = &r->people[i];
-		int y = 28 + (int)i * CHART_ROW_H;
+		double x0 = CHART_LEFT + slot * (double)i + slot / 2 - bar_w;
+		double lx = CHART_LEFT + slot * (double)i + slot / 2 + 4;
 
-		fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">",
-			CHART_LABEL_W - 8, y + CHART_BAR_H + 3);
-		esc(fp, rp->p.name);
-		fputs("</text>\n", fp);
 		for (int kind = 0; kind < 2; kind++) {
 			const struct rekap_band *bands =
 				kind ? rp->r.psw : rp->r.tl;
 			const char *const *col = kind ? psw_css : band_css;
-			int by = y + kind * (CHART_BAR_H + 1);
-			double x = CHART_LABEL_W;
-			uint32_t tot = 0;
+			double x = x0 + kind * bar_w, y = CHART_BASE;
+			uint32_t tot = band_days(&rp->r, kind);
 
 			for (int b = 1; b <= VERDICT_BAND_MAX; b++) {
-				double w =
-					(double)bands[b].count * plot_w / max;
+				double h = plot_h * bands[b].count / max;
 
-				tot += bands[b].count;
 				if (!bands[b].count)
 					continue;
+				y -= h;
 				fprintf(fp,
-					"<rect x=\"%.1f\" y=\"%d\" "
-					"width=\"%.1f\" "
-					"height=\"%d\" fill=\"%s\"/>\n",
-					x, by, w, CHART_BAR_H, col[b]);
-				x += w;
+					"<rect x=\"%.1f\" y=\"%.1f\" "
+					"width=\"%.1f\" height=\"%.1f\" "
+					"fill=\"%s\"/>\n",
+					x, y, bar_w - 1, h, col[b]);
 			}
-			fprintf(fp,
-				"<text x=\"%.1f\" y=\"%d\" font-size=\"9\" "
-				"fill=\"#333\">%s %" PRIu32 " hari</text>\n",
-				x + 4, by + CHART_BAR_H - 2,
-				kind ? "PSW" : "TL", tot);
+			if (tot && bar_w >= 12)
+				fprintf(fp,
+					"<text x=\"%.1f\" y=\"%.1f\" "
+					"font-size=\"9\" "
+					"text-anchor=\"middle\" "
+					"fill=\"#333\">%" PRIu32 "</text>\n",
+					x + bar_w / 2, y - 3, tot);
 		}
 		fprintf(fp,
-			"<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-			"stroke=\"#ddd\" stroke-width=\"0.5\"/>\n",
-			CHART_LABEL_W, y + 2 * CHART_BAR_H + 5, CHART_W - 20,
-			y + 2 * CHART_BAR_H + 5);
+			"<text x=\"%.1f\" y=\"%d\" text-anchor=\"end\" "
+			"transform=\"rotate(-90 %.1f %d)\">",
+			lx, CHART_BASE + 6, lx, CHART_BASE + 6);
+		chart_label(fp, i + 1, rp->p.name);
+		fputs("</text>\n", fp);
 	}
-	fprintf(fp,
-		"<line x1=\"%d\" y1=\"22\" x2=\"%d\" y2=\"%d\" "
-		"stroke=\"#555\"/>\n",
-		CHART_LABEL_W, CHART_LABEL_W, h - 8);
 	fputs("</svg>\n", fp);
 	if (r->npeople > n)
 		fprintf(fp,
@@ -406,11 +530,11 @@ static void html_chart(FILE *fp, const struct report *r)
 
 static void html_indicators(FILE *fp, const struct report *r)
 {
-	fputs("<section class=\"keep\"><h2>Indikator desa</h2>\n"
+	fputs("<div class=\"ind\"><h2>Indikator desa</h2>\n"
 	      "<div class=\"ev\">",
 	      fp);
 	esc(fp, export_evidence);
-	fputs("</div>\n<table class=\"grid\" style=\"width:auto\"><thead><tr>"
+	fputs("</div>\n<table class=\"grid\"><thead><tr>"
 	      "<th>Indikator</th><th>Pembilang</th><th>Penyebut</th>"
 	      "<th>Persen</th><th>Rumus</th></tr></thead><tbody>\n",
 	      fp);
@@ -431,7 +555,7 @@ static void html_indicators(FILE *fp, const struct report *r)
 		esc(fp, rekap_indicator_formula((enum rekap_indicator)i));
 		fputs("</td></tr>\n", fp);
 	}
-	fputs("</tbody></table></section>\n", fp);
+	fputs("</tbody></table></div>\n", fp);
 }
 
 static void html_days(FILE *fp, const struct report *r,
@@ -489,7 +613,6 @@ static void html_sign(FILE *fp, const struct report *r)
 
 int export_html(FILE *fp, const struct report *r, const struct export_opts *o)
 {
-	char stamp[EXPORT_STAMP_MAX];
 	int rc = export_check(r);
 
 	if (rc)
@@ -503,22 +626,19 @@ int export_html(FILE *fp, const struct report *r, const struct export_opts *o)
 	esc(fp, r->desa_name);
 	fputs(" \u2014 ", fp);
 	esc(fp, r->label);
-	fprintf(fp, "</title>\n<style>\n%s</style></head>\n<body>\n", style);
+	fprintf(fp, "</title>\n<style>\n%s", style);
+	page_margins(fp, r);
+	fputs("</style></head>\n<body>\n", fp);
 	html_header(fp, r);
 	html_table(fp, r, o);
 	if (o && o->days && r->kind == CIVIL_PERIOD_DATE)
 		html_days(fp, r, o);
+	/* the chart beside the indicators, the signature kept with them */
+	fputs("<div class=\"band\">\n", fp);
 	html_chart(fp, r);
 	html_indicators(fp, r);
+	fputs("</div>\n", fp);
 	html_sign(fp, r);
-	export_stamp(r, stamp);
-	fputs("<footer>Dibuat pada ", fp);
-	esc(fp, stamp);
-	fprintf(fp,
-		" oleh Presensi Desa &middot; buku besar seq %" PRId64
-		", kepala ",
-		r->ledger_seq);
-	esc(fp, r->ledger_head);
-	fputs("</footer>\n</body></html>\n", fp);
+	fputs("</body></html>\n", fp);
 	return fflush(fp) != 0 || ferror(fp) ? -EIO : 0;
 }

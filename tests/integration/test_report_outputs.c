@@ -3,8 +3,10 @@
  * The report files as their readers see them: the XLSX read back with
  * Python's openpyxl (sheets, header block, frozen panes, band colours,
  * formulas and their cached values) and the HTML page printed to PDF and
- * PNG by headless Chromium.  Exits 77 when openpyxl is missing; the
- * Chromium case is skipped when /usr/bin/chromium is absent.
+ * PNG by headless Chromium, its pages counted and read back with
+ * poppler-utils (pdfinfo, pdftotext, pdftoppm) for desa of 5, 15 and 40
+ * people.  The XLSX case is skipped without openpyxl, the Chromium cases
+ * without /usr/bin/chromium; with Chromium, poppler-utils are required.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -23,9 +25,12 @@
 #include "log.h"
 #include "unit/export_fixture.h"
 
-#define PYTHON	 "/usr/bin/python3"
-#define CHROMIUM "/usr/bin/chromium"
-#define TIMEOUT	 "/usr/bin/timeout"
+#define PYTHON	  "/usr/bin/python3"
+#define CHROMIUM  "/usr/bin/chromium"
+#define TIMEOUT	  "/usr/bin/timeout"
+#define PDFINFO	  "/usr/bin/pdfinfo"
+#define PDFTOTEXT "/usr/bin/pdftotext"
+#define PDFTOPPM  "/usr/bin/pdftoppm"
 
 /*
  * argv: path, then expected values.  Prints "OK" or the first mismatch.
@@ -115,6 +120,11 @@ static void test_xlsx_read_back_has_sheets_formulas_and_values(void **state)
 	int rc;
 
 	(void)state;
+	if (!have_openpyxl()) {
+		print_message("skipped: " PYTHON " cannot import openpyxl\n");
+		testutil_rmtree_free(dir);
+		skip();
+	}
 	assert_non_null(dir);
 	fx_month(&f);
 	o.days = &f.days;
@@ -220,18 +230,246 @@ static void test_html_prints_to_pdf_and_png(void **state)
 	testutil_rmtree_free(dir);
 }
 
+/* Prints url to pdf with headless Chromium (fresh profile in ud). */
+static void chromium_pdf(const char *url, const char *pdf, const char *ud)
+{
+	char pdf_arg[640], ud_arg[640];
+	char *out = NULL;
+	int rc;
+
+	snprintf(pdf_arg, sizeof(pdf_arg), "--print-to-pdf=%s", pdf);
+	snprintf(ud_arg, sizeof(ud_arg), "--user-data-dir=%s", ud);
+	{
+		char *const argv[] = {
+			TIMEOUT,
+			"180",
+			CHROMIUM,
+			"--headless",
+			"--no-sandbox",
+			"--disable-gpu",
+			"--no-first-run",
+			"--disable-background-networking",
+			"--disable-component-update",
+			"--disable-sync",
+			ud_arg,
+			"--no-pdf-header-footer",
+			pdf_arg,
+			(char *)(uintptr_t)url,
+			NULL,
+		};
+
+		rc = testutil_run(argv, &out);
+	}
+	if (rc != 0)
+		fail_msg("chromium exited %d: %s", rc, out ? out : "");
+	free(out);
+	if (!file_starts(pdf, "%PDF", 4, 4096))
+		fail_msg("%s: not a PDF", pdf);
+}
+
+static int pdf_pages(const char *pdf)
+{
+	char *const argv[] = {PDFINFO, (char *)(uintptr_t)pdf, NULL};
+	char *out = NULL, *p;
+	int n = -1;
+
+	if (testutil_run(argv, &out) != 0 || !out ||
+	    !(p = strstr(out, "\nPages:")))
+		fail_msg("pdfinfo %s: %s", pdf, out ? out : "");
+	n = atoi(p + strlen("\nPages:"));
+	free(out);
+	return n;
+}
+
+/* The text of page `page` (from 1), laid out: malloc'd. */
+static char *pdf_page_text(const char *pdf, int page)
+{
+	char num[16];
+	char *out = NULL;
+	int rc;
+
+	snprintf(num, sizeof(num), "%d", page);
+	{
+		char *const argv[] = {PDFTOTEXT,
+				      "-layout",
+				      "-f",
+				      num,
+				      "-l",
+				      num,
+				      (char *)(uintptr_t)pdf,
+				      "-",
+				      NULL};
+
+		rc = testutil_run(argv, &out);
+	}
+	if (rc != 0 || !out)
+		fail_msg("pdftotext %s page %d: %s", pdf, page, out ? out : "");
+	return out;
+}
+
+#define FILL_DPI       20 /* enough to see where the ink stops */
+#define FILL_BOTTOM_MM 14 /* the bottom margin: page numbers, not content */
+
+/*
+ * How far down page `page` the content reaches, as a fraction of the
+ * page height above the bottom margin: 1.0 is a full page, 0.1 a page
+ * with a line or two at its top.
+ */
+static double pdf_page_fill(const char *pdf, const char *dir, int page)
+{
+	char num[16], prefix[600], pgm[640];
+	char *out = NULL, *data;
+	size_t len = 0;
+	int rc, w, h, maxv, off = 0, last = -1, bottom;
+
+	snprintf(num, sizeof(num), "%d", page);
+	snprintf(prefix, sizeof(prefix), "%s/fill-%d", dir, page);
+	snprintf(pgm, sizeof(pgm), "%s.pgm", prefix);
+	{
+		char *const argv[] = {PDFTOPPM,	     "-gray",
+				      "-r",	     "20",
+				      "-f",	     num,
+				      "-l",	     num,
+				      "-singlefile", (char *)(uintptr_t)pdf,
+				      prefix,	     NULL};
+
+		rc = testutil_run(argv, &out);
+	}
+	if (rc != 0)
+		fail_msg("pdftoppm %s page %d: %s", pdf, page, out ? out : "");
+	free(out);
+	data = testutil_slurp(pgm, &len);
+	if (!data || sscanf(data, "P5 %d %d %d%n", &w, &h, &maxv, &off) != 3 ||
+	    (size_t)off + 1 + (size_t)w * (size_t)h > len)
+		fail_msg("%s: not a PGM", pgm);
+	off++; /* the one whitespace byte after maxval */
+	bottom = h - (int)(FILL_BOTTOM_MM / 25.4 * FILL_DPI);
+	for (int y = 0; y < bottom; y++)
+		for (int x = 0; x < w; x++)
+			if ((unsigned char)data[off + y * w + x] < 200)
+				last = y;
+	free(data);
+	return (double)(last + 1) / bottom;
+}
+
+/* A page of the table: a row's jabatan or the total. */
+static bool has_table_rows(const char *text)
+{
+	return strstr(text, "Kaur ") || strstr(text, "Kasi ") ||
+	       strstr(text, "Kepala Dusun") || strstr(text, "Total desa");
+}
+
+#define PROBLEM(...)                                                           \
+	do {                                                                   \
+		if (!problem[0])                                               \
+			snprintf(problem, cap, __VA_ARGS__);                   \
+	} while (0)
+
+/*
+ * Prints a desa of npeople and reads the PDF back, page by page: every
+ * page holds table rows or the signature, the signature never alone, no
+ * page nearly empty, the table head on every page of rows, "Halaman p
+ * dari n" on each, and at most max_pages pages.  Prints what each page
+ * holds; the first problem found goes to problem (left alone if none).
+ */
+static void check_print(size_t npeople, int max_pages, char *problem,
+			size_t cap)
+{
+	struct fx f;
+	char *dir = testutil_tmpdir("html-pages");
+	char html[512], pdf[600], ud[600], url[600];
+	FILE *fp;
+	int pages;
+
+	assert_non_null(dir);
+	fx_desa(&f, npeople);
+	snprintf(html, sizeof(html), "%s/rekap-%zu.html", dir, npeople);
+	snprintf(pdf, sizeof(pdf), "%s/rekap-%zu.pdf", dir, npeople);
+	snprintf(ud, sizeof(ud), "%s/profile", dir);
+	snprintf(url, sizeof(url), "file://%s", html);
+	fp = fopen(html, "w");
+	assert_non_null(fp);
+	assert_int_equal(export_html(fp, &f.r, NULL), 0);
+	assert_int_equal(fclose(fp), 0);
+	chromium_pdf(url, pdf, ud);
+	pages = pdf_pages(pdf);
+	print_message("%zu people: %d page(s)\n", npeople, pages);
+	for (int p = 1; p <= pages; p++) {
+		char *text = pdf_page_text(pdf, p);
+		double fill = pdf_page_fill(pdf, dir, p);
+		bool rows = has_table_rows(text);
+		bool sign = strstr(text, "Nama & tanda tangan") != NULL;
+		bool chart = strstr(text, "per orang") != NULL;
+		bool ind = strstr(text, "Indikator desa") != NULL;
+		char want[64];
+
+		print_message("  page %d:%s%s%s%s, filled %.0f %%\n", p,
+			      rows ? " table rows" : "", chart ? " chart" : "",
+			      ind ? " indicators" : "",
+			      sign ? " signature" : "", fill * 100);
+		if (!rows && !sign)
+			PROBLEM("%zu people, page %d of %d has neither table "
+				"rows nor the signature:\n%s",
+				npeople, p, pages, text);
+		if (sign && !rows && !ind)
+			PROBLEM("%zu people: the signature is alone on page "
+				"%d:\n%s",
+				npeople, p, text);
+		if (fill < 0.3)
+			PROBLEM("%zu people: page %d of %d is nearly empty "
+				"(%.0f %% filled):\n%s",
+				npeople, p, pages, fill * 100, text);
+		/* the table head repeats on every page of rows */
+		if (rows && !strstr(text, "Terlambat (TL)"))
+			PROBLEM("%zu people: page %d has rows but no table "
+				"head:\n%s",
+				npeople, p, text);
+		snprintf(want, sizeof(want), "Halaman %d dari %d", p, pages);
+		if (!strstr(text, want))
+			PROBLEM("%zu people: page %d lacks \"%s\":\n%s",
+				npeople, p, want, text);
+		if (p == 1 && !strstr(text, "REKAP KEHADIRAN"))
+			PROBLEM("%zu people: page 1 has no title", npeople);
+		free(text);
+	}
+	if (pages > max_pages)
+		PROBLEM("%zu people: %d pages, at most %d expected", npeople,
+			pages, max_pages);
+	fx_free(&f);
+	if (getenv("PD_KEEP_PDF"))
+		print_message("kept %s\n", dir);
+	else
+		testutil_rmtree_free(dir);
+}
+
+static void test_html_prints_5_15_40_people_on_full_pages(void **state)
+{
+	char problem[4096] = "";
+
+	(void)state;
+	if (access(CHROMIUM, X_OK) != 0)
+		skip();
+	if (access(PDFINFO, X_OK) != 0 || access(PDFTOTEXT, X_OK) != 0 ||
+	    access(PDFTOPPM, X_OK) != 0)
+		fail_msg("Chromium is here but poppler-utils are not: "
+			 "apt-get install poppler-utils");
+	/* all three print before the first problem is reported */
+	check_print(5, 1, problem, sizeof(problem));
+	check_print(15, 1, problem, sizeof(problem));
+	check_print(40, 2, problem, sizeof(problem));
+	if (problem[0])
+		fail_msg("%s", problem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 			test_xlsx_read_back_has_sheets_formulas_and_values),
 		cmocka_unit_test(test_html_prints_to_pdf_and_png),
+		cmocka_unit_test(test_html_prints_5_15_40_people_on_full_pages),
 	};
 
 	log_init(LOG_TO_NONE, 0);
-	if (!have_openpyxl()) {
-		printf("skipped: " PYTHON " cannot import openpyxl\n");
-		return 77;
-	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

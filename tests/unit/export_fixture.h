@@ -262,4 +262,94 @@ static inline void fx_month(struct fx *f)
 	fx_finish(f);
 }
 
+/*
+ * A desa of n people (n up to 60) over November 2026: 20 working days each
+ * (Monday 2 to Friday 27), a mix of on time, TL1..TL4, no masuk, PSW,
+ * excuses and TK that differs per person; names and jabatan as a real
+ * desa has them (long names, jabatan short enough for one cell line).
+ */
+static inline void fx_desa(struct fx *f, size_t n)
+{
+	static const char *const first[] = {
+		"Ahmad", "Siti",  "Bambang", "Dwi",    "Raden",
+		"Heru",	 "Nur",	  "Agus",    "Endang", "Yusuf",
+		"Sri",	 "Teguh", "Lilik",   "Slamet", "Muhammad",
+		"Dewi",	 "Budi",  "Rina",    "Joko",   "Wahyu",
+	};
+	static const char *const rest[] = {
+		"Fauzi Rahman",
+		"Nurhayati Kusumawardani",
+		"Sugiarto Wicaksono",
+		"Retno Setyaningsih",
+		"Mas Prasetyo",
+		"Prasetyo Nugroho",
+		"Aini Fitriyah",
+		"Salim Hidayatullah",
+		"Wahyuningsih",
+		"Maulana Ibrahim",
+		"Mulyani Handayani",
+		"Santoso Wibisono",
+		"Suryani Anggraeni",
+		"Riyadi Pamungkas",
+		"Zainul Arifin",
+		"Lestari Puspitasari",
+		"Santoso",
+		"Wati Kurniasih",
+		"Susilo Hadi",
+		"Hidayat Saputra",
+	};
+	static const char *const jabatan[] = {
+		"Kepala Desa",	      "Sekretaris Desa",  "Kaur Keuangan",
+		"Kaur Umum dan TU",   "Kaur Perencanaan", "Kasi Pemerintahan",
+		"Kasi Kesejahteraan", "Kasi Pelayanan",	  "Kepala Dusun",
+	};
+	pd_day_t d0 = civil_from_ymd(2026, 11, 2); /* Monday */
+
+	fx_init(f, n, CIVIL_PERIOD_MONTH, civil_from_ymd(2026, 11, 1),
+		civil_from_ymd(2026, 11, 30));
+	for (size_t i = 0; i < n; i++) {
+		char id[16], name[96];
+		struct fx_person p = {id, name, jabatan[i < 8 ? i : 8]};
+
+		snprintf(id, sizeof(id), "3517-%03zu", i + 1);
+		snprintf(name, sizeof(name), "%s %s", first[i % 20],
+			 rest[(i * 7 + i / 20) % 20]);
+		fx_set_person(f, i, &p);
+		for (int w = 0; w < 4; w++) {
+			for (int k = 0; k < 5; k++) {
+				pd_day_t day = d0 + w * 7 + k;
+				int r = (int)((i * 7 +
+					       (size_t)(w * 5 + k) * 11) %
+					      23);
+				struct verdict v;
+
+				if (r == 0)
+					v = fx_status(day, VERDICT_TK,
+						      EXCUSE_NONE);
+				else if (r <= 2)
+					v = fx_status(day, VERDICT_EXCUSED,
+						      (enum excuse_kind)(r));
+				else if (r <= 6)
+					v = fx_hadir(day,
+						     HMS(7, 31, 0) +
+							     (r - 3) * 31 * 60,
+						     HMS(16, 5, 0), 0);
+				else if (r == 7)
+					v = fx_hadir(day, FX_NONE,
+						     HMS(16, 0, 0), 0);
+				else if (r <= 9)
+					v = fx_hadir(day, HMS(7, 20, 0),
+						     HMS(15, 40, 0) -
+							     (r - 8) * 40 * 60,
+						     0);
+				else
+					v = fx_hadir(day, HMS(7, 25, 0),
+						     HMS(16, 1, 0), 0);
+				fx_add(f, i, &v, NULL);
+			}
+		}
+	}
+	fx_finish(f);
+}
+
 #endif /* PRESENSI_EXPORT_FIXTURE_H */

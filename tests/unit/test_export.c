@@ -766,6 +766,33 @@ static void test_html_escapes_text_and_fetches_nothing(void **state)
 	fx_free(&f);
 }
 
+static void test_html_page_margins_escape_css_strings(void **state)
+{
+	struct fx f;
+	int rc;
+	char *html, *style_end;
+
+	(void)state;
+	fx_month(&f);
+	snprintf(f.r.desa_name, sizeof(f.r.desa_name), "%s",
+		 "Suka\"maju\\</style><script>x</script>");
+	html = render(export_html, &f.r, NULL, &rc);
+	assert_int_equal(rc, 0);
+	/* page numbers in the margin boxes, on every printed page */
+	assert_non_null(strstr(html, "@bottom-right{content:\"Halaman \" "
+				     "counter(page) \" dari \" "
+				     "counter(pages)"));
+	/* the desa's name cannot end the CSS string or the style element */
+	assert_non_null(strstr(html, "@bottom-left{content:\"Desa Suka\\22 "
+				     "maju\\5c \\3c /style\\3e \\3c script"));
+	style_end = strstr(html, "</style>");
+	assert_non_null(style_end);
+	assert_null(strstr(html, "<script"));
+	assert_true(strstr(html, "@bottom-left") < style_end);
+	free(html);
+	fx_free(&f);
+}
+
 /* ---- XLSX (structure checked by the integration test) ---- */
 
 static int count_entries(const char *dir)
@@ -874,6 +901,7 @@ int main(void)
 		cmocka_unit_test(
 			test_ringkas_today_open_omits_undefined_ratios),
 		cmocka_unit_test(test_html_escapes_text_and_fetches_nothing),
+		cmocka_unit_test(test_html_page_margins_escape_css_strings),
 		cmocka_unit_test(
 			test_xlsx_written_through_rename_leaves_no_temp),
 		cmocka_unit_test(test_xlsx_missing_directory_names_path),
