@@ -125,9 +125,12 @@ int export_html(FILE *fp, const struct report *r, const struct export_opts *o);
 /*
  * Short plain text for a WhatsApp group (a date or a week): attendance and
  * punctuality percentages, who was late (minutes), left early, is absent
- * without excuse (TK), has an excuse, and is still pending today.  Stays
- * under EXPORT_RINGKAS_MAX characters for a desa of 15 by shortening names
- * and then lists ("+3 lainnya").  Uses only the rekap (no day rows needed).
+ * without excuse (TK), has an excuse, and is still pending today; each
+ * list starts with whoever has the most days (then minutes).  Stays under
+ * EXPORT_RINGKAS_MAX characters (tested for 40 people) by shortening
+ * names to the shortest form that still fits one person only ("Raden
+ * M.P.", "Siti Aminah (35-09)"; export_int.h) and then by shortening the
+ * lists ("+3 lainnya").  Uses only the rekap (no day rows needed).
  */
 int export_ringkas(FILE *fp, const struct report *r);
 

@@ -57,6 +57,19 @@ bool export_deduction_on(const struct export_opts *o);
  * counts (ringkas).  Terminal columns are textwidth_measure(). */
 size_t export_utf8_len(const char *s);
 
+/* A short name: a name (PD_NAME_MAX), " (", an id, ")". */
+#define EXPORT_SHORT_MAX (PD_NAME_MAX + PD_ID_MAX + 4)
+/*
+ * The shortest form of each of r's people's names that fits no one else
+ * in r, for texts where space is short (ringkas, chart labels): the first
+ * words whole, the next as initials ("Raden M.B.P.", "Siti Nur A."),
+ * without degrees after a comma or titles before the name ("H.", "Drs.").
+ * A name with no shorter such form is kept whole, with " (id)" added when
+ * another person has the very same name.  out has r->npeople entries; on
+ * -ENOMEM nothing is shortened (each gets its whole name).
+ */
+void export_short_names(const struct report *r, char (*out)[EXPORT_SHORT_MAX]);
+
 /* Title used by the printable outputs. */
 extern const char export_title[];
 /* "Data pendukung ..." line naming the indicators it supports. */

@@ -7,6 +7,7 @@
  */
 #include "export.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -912,27 +913,152 @@ int export_text(FILE *fp, const struct report *r, const struct export_opts *o)
 	return stream_result(fp);
 }
 
-/* ---- ringkas (WhatsApp) ---- */
+/* ---- short names (ringkas, chart labels) ---- */
 
-/* Name at a shortening level: 0 full, 1 first word + initial, 2 first
- * word only. */
-static void short_name(const char *name, int level, char *buf, size_t cap)
+#define SHORT_WORDS_MAX 16 /* words of a name considered */
+
+/* A name cut into words for shortening: degrees after a comma and
+ * leading titles ("H.", "Hj.", "Drs.") left out. */
+struct name_words {
+	char buf[PD_NAME_MAX];
+	const char *w[SHORT_WORDS_MAX];
+	size_t n;
+};
+
+static void name_words_split(const char *name, struct name_words *nw)
 {
-	const char *sp = strchr(name, ' ');
+	char *p, *save = NULL;
 
-	if (level == 0 || !sp) {
-		copy_str(buf, cap, name);
-		return;
+	copy_str(nw->buf, sizeof(nw->buf), name);
+	p = strchr(nw->buf, ',');
+	if (p)
+		*p = '\0';
+	nw->n = 0;
+	for (p = strtok_r(nw->buf, " ", &save); p && nw->n < SHORT_WORDS_MAX;
+	     p = strtok_r(NULL, " ", &save)) {
+		size_t len = strlen(p);
+
+		if (nw->n == 0 && len > 1 && p[len - 1] == '.')
+			continue; /* a title before the name */
+		nw->w[nw->n++] = p;
 	}
-	while (*sp == ' ')
-		sp++;
-	if (level == 1 && *sp)
-		snprintf(buf, cap, "%.*s %c.", (int)(strchr(name, ' ') - name),
-			 name, *sp);
-	else
-		snprintf(buf, cap, "%.*s", (int)(strchr(name, ' ') - name),
-			 name);
 }
+
+/* The first character of w that is not ASCII punctuation (all of w's
+ * first character if none is), as UTF-8 in out. */
+static void word_initial(const char *w, char out[8])
+{
+	const char *p = w;
+	size_t n;
+
+	while (*p && (unsigned char)*p < 0x80 && !isalnum((unsigned char)*p))
+		p++;
+	if (!*p)
+		p = w;
+	n = textwidth_cut(p, 1, NULL);
+	if (n == 0 || n >= 8) /* wide or invalid: take one byte */
+		n = 1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+/* Does q fit the form "first j words of p, then the initials of the k
+ * words after them"? */
+static bool form_fits(const struct name_words *p, const struct name_words *q,
+		      size_t j, size_t k)
+{
+	if (q->n < j + k)
+		return false;
+	for (size_t i = 0; i < j; i++)
+		if (strcmp(p->w[i], q->w[i]) != 0)
+			return false;
+	for (size_t i = j; i < j + k; i++) {
+		char a[8], b[8];
+
+		word_initial(p->w[i], a);
+		word_initial(q->w[i], b);
+		if (strcmp(a, b) != 0)
+			return false;
+	}
+	return true;
+}
+
+static void form_write(const struct name_words *p, size_t j, size_t k,
+		       char *buf, size_t cap)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < j + k && len < cap; i++) {
+		char ini[8];
+		int n;
+
+		if (i < j) {
+			n = snprintf(buf + len, cap - len, "%s%s", i ? " " : "",
+				     p->w[i]);
+		} else {
+			word_initial(p->w[i], ini);
+			n = snprintf(buf + len, cap - len, "%s%s.",
+				     i == j ? " " : "", ini);
+		}
+		if (n > 0)
+			len += (size_t)n;
+	}
+}
+
+void export_short_names(const struct report *r, char (*out)[EXPORT_SHORT_MAX])
+{
+	struct name_words *nw =
+		calloc(r->npeople ? r->npeople : 1, sizeof(*nw));
+
+	for (size_t i = 0; nw && i < r->npeople; i++)
+		name_words_split(r->people[i].p.name, &nw[i]);
+	for (size_t i = 0; i < r->npeople; i++) {
+		const char *name = r->people[i].p.name;
+		size_t best = SIZE_MAX;
+		bool twin = false;
+
+		/* the shortest form that fits nobody else, the first words
+		 * kept whole and the next ones as initials */
+		for (size_t j = 1; nw && j <= nw[i].n; j++) {
+			for (size_t k = 0; j + k <= nw[i].n; k++) {
+				char form[EXPORT_SHORT_MAX];
+				bool alone = true;
+
+				for (size_t q = 0; q < r->npeople && alone; q++)
+					alone = q == i ||
+						!form_fits(&nw[i], &nw[q], j,
+							   k);
+				if (!alone)
+					continue;
+				form_write(&nw[i], j, k, form, sizeof(form));
+				if (export_utf8_len(form) < best) {
+					best = export_utf8_len(form);
+					copy_str(out[i], EXPORT_SHORT_MAX,
+						 form);
+				}
+			}
+		}
+		if (best != SIZE_MAX && best < export_utf8_len(name))
+			continue;
+		/* no shorter form: the whole name, with the id when someone
+		 * has the same name or one that starts with all its words
+		 * ("Budi", "Budi Santoso") */
+		for (size_t q = 0; q < r->npeople; q++)
+			twin |= q != i &&
+				(strcmp(name, r->people[q].p.name) == 0 ||
+				 (nw && nw[i].n &&
+				  form_fits(&nw[i], &nw[q], nw[i].n, 0)));
+		if (twin)
+			snprintf(out[i], EXPORT_SHORT_MAX, "%s (%s)", name,
+				 r->people[i].p.id);
+		else
+			copy_str(out[i], EXPORT_SHORT_MAX, name);
+	}
+	free(nw);
+}
+
+/* ---- ringkas (WhatsApp) ---- */
 
 enum rk_list { RK_TL, RK_PSW, RK_TK, RK_EXC, RK_BH, RK_BP, RK_LISTS };
 
@@ -1037,8 +1163,44 @@ static void rk_ratio(FILE *fp, const char *label, const struct rekap *k,
 		pct, q.den ? " %" : "");
 }
 
-static void rk_write(FILE *fp, const struct report *r, int level,
-		     size_t cap_list)
+/* How much a person weighs in list l, for showing the heaviest first:
+ * days (or counts), then minutes. */
+static uint64_t rk_weight(const struct rekap *k, enum rk_list l)
+{
+	uint64_t days = 0, min = 0;
+
+	switch (l) {
+	case RK_TL:
+	case RK_PSW:
+		for (int b = 1; b <= VERDICT_BAND_MAX; b++) {
+			const struct rekap_band *x =
+				l == RK_TL ? &k->tl[b] : &k->psw[b];
+
+			days += x->count;
+			min += x->minutes;
+		}
+		break;
+	case RK_TK:
+		days = k->tk;
+		break;
+	case RK_EXC:
+		for (int e = EXCUSE_I; e < EXCUSE_KINDS; e++)
+			days += k->excuse[e];
+		break;
+	default:
+		break;
+	}
+	return days << 32 | (min > UINT32_MAX ? UINT32_MAX : min);
+}
+
+/*
+ * One summary.  names: the short names (NULL: whole names); cap_list:
+ * at most this many people per list, the heaviest first, the rest
+ * counted as "+N lainnya".
+ */
+static void rk_write(FILE *fp, const struct report *r,
+		     char (*names)[EXPORT_SHORT_MAX], size_t cap_list,
+		     size_t *order)
 {
 	static const char *const titles[RK_LISTS] = {
 		"Terlambat",	       "Pulang cepat",
@@ -1053,29 +1215,39 @@ static void rk_write(FILE *fp, const struct report *r, int level,
 	rk_ratio(fp, "Tepat waktu", &r->total, REKAP_TEPAT_WAKTU);
 	rk_ratio(fp, "Absen pulang", &r->total, REKAP_ABSEN_PULANG);
 	for (int l = 0; l < RK_LISTS; l++) {
-		size_t n = 0, shown = 0;
+		size_t n = 0;
 
-		for (size_t i = 0; i < r->npeople; i++)
-			if (rk_in(&r->people[i].r, (enum rk_list)l))
-				n++;
+		/* the people in the list, heaviest first (stable) */
+		for (size_t i = 0; i < r->npeople; i++) {
+			uint64_t w =
+				rk_weight(&r->people[i].r, (enum rk_list)l);
+			size_t at = n;
+
+			if (!rk_in(&r->people[i].r, (enum rk_list)l))
+				continue;
+			while (at > 0 && rk_weight(&r->people[order[at - 1]].r,
+						   (enum rk_list)l) < w) {
+				order[at] = order[at - 1];
+				at--;
+			}
+			order[at] = i;
+			n++;
+		}
 		if (!n)
 			continue;
 		fprintf(fp, "%s (%zu): ", titles[l], n);
-		for (size_t i = 0; i < r->npeople; i++) {
-			const struct report_person *rp = &r->people[i];
-			char nm[PD_NAME_MAX], det[64];
+		for (size_t s = 0; s < n; s++) {
+			const struct report_person *rp = &r->people[order[s]];
+			char det[64];
 
-			if (!rk_in(&rp->r, (enum rk_list)l))
-				continue;
-			if (shown == cap_list) {
-				fprintf(fp, "; +%zu lainnya", n - shown);
+			if (s == cap_list) {
+				fprintf(fp, "; +%zu lainnya", n - s);
 				break;
 			}
-			short_name(rp->p.name, level, nm, sizeof(nm));
 			rk_detail(&rp->r, (enum rk_list)l, oneday, det,
 				  sizeof(det));
-			fprintf(fp, "%s%s%s", shown ? "; " : "", nm, det);
-			shown++;
+			fprintf(fp, "%s%s%s", s ? "; " : "",
+				names ? names[order[s]] : rp->p.name, det);
 		}
 		fputc('\n', fp);
 	}
@@ -1085,36 +1257,50 @@ static void rk_write(FILE *fp, const struct report *r, int level,
 
 int export_ringkas(FILE *fp, const struct report *r)
 {
-	static const struct {
-		int level;
-		size_t cap_list;
-	} tries[] = {
-		{0, SIZE_MAX}, {1, SIZE_MAX}, {2, SIZE_MAX},
-		{2, 8},	       {2, 5},	      {2, 3},
+	/* whole names, then short names, then ever shorter lists, until
+	 * the text is under EXPORT_RINGKAS_MAX characters */
+	static const size_t caps[] = {
+		SIZE_MAX, SIZE_MAX, 20, 15, 12, 10, 8, 6, 5, 4, 3, 2, 1,
 	};
+	const size_t ntries = sizeof(caps) / sizeof(caps[0]);
+	char(*names)[EXPORT_SHORT_MAX] = NULL;
+	size_t *order = NULL;
 	char *buf = NULL;
 	size_t len = 0;
 	int rc = export_check(r);
 
 	if (rc)
 		return rc;
-	for (size_t t = 0; t < sizeof(tries) / sizeof(tries[0]); t++) {
+	names = calloc(r->npeople ? r->npeople : 1, sizeof(*names));
+	order = calloc(r->npeople ? r->npeople : 1, sizeof(*order));
+	if (!names || !order) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	export_short_names(r, names);
+	for (size_t t = 0; t < ntries; t++) {
 		FILE *mem = open_memstream(&buf, &len);
 
-		if (!mem)
-			return -ENOMEM;
-		rk_write(mem, r, tries[t].level, tries[t].cap_list);
+		if (!mem) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		rk_write(mem, r, t ? names : NULL, caps[t], order);
 		if (fclose(mem) != 0) {
-			free(buf);
-			return -ENOMEM;
+			rc = -ENOMEM;
+			goto out;
 		}
 		if (export_utf8_len(buf) < EXPORT_RINGKAS_MAX ||
-		    t + 1 == sizeof(tries) / sizeof(tries[0]))
+		    t + 1 == ntries)
 			break;
 		free(buf);
 		buf = NULL;
 	}
 	fwrite(buf, 1, len, fp);
+	rc = stream_result(fp);
+out:
 	free(buf);
-	return stream_result(fp);
+	free(order);
+	free(names);
+	return rc;
 }

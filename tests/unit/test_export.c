@@ -662,6 +662,239 @@ static void test_ringkas_15_people_stays_under_1000_chars(void **state)
 	fx_free(&f);
 }
 
+/*
+ * Does the short form s (as ringkas prints it: full words, then maybe one
+ * group of initials "M.P.", or "name (id)") fit person p?  Written here
+ * independently of export.c: a reader's reading of the short form.
+ */
+static bool short_fits(const char *s, const struct report_person *p)
+{
+	char form[200], name[200], *fw[16], *nw[16], *save = NULL, *t;
+	size_t nf = 0, nn = 0, skip = 0;
+	const char *paren = strstr(s, " (");
+
+	if (paren) { /* "name (id)" */
+		char id[64];
+
+		snprintf(id, sizeof(id), " (%s)", p->p.id);
+		return strcmp(paren, id) == 0 &&
+		       strncmp(s, p->p.name, (size_t)(paren - s)) == 0 &&
+		       p->p.name[paren - s] == '\0';
+	}
+	if (strcmp(s, p->p.name) == 0)
+		return true;
+	snprintf(form, sizeof(form), "%s", s);
+	snprintf(name, sizeof(name), "%s", p->p.name);
+	if ((t = strchr(name, ',')))
+		*t = '\0'; /* degrees after a comma are not part of it */
+	for (t = strtok_r(form, " ", &save); t && nf < 16;
+	     t = strtok_r(NULL, " ", &save))
+		fw[nf++] = t;
+	save = NULL;
+	for (t = strtok_r(name, " ", &save); t && nn < 16;
+	     t = strtok_r(NULL, " ", &save))
+		nw[nn++] = t;
+	/* leading titles ("H.", "Hj.", "Drs.") are left out of short forms */
+	while (skip < nn && strlen(nw[skip]) > 1 &&
+	       nw[skip][strlen(nw[skip]) - 1] == '.' &&
+	       (nf == 0 || strcmp(fw[0], nw[skip]) != 0))
+		skip++;
+	for (size_t i = 0; i < nf; i++) {
+		const char *f = fw[i];
+		size_t at = skip + i;
+
+		if (i + 1 == nf && strlen(f) >= 2 && f[1] == '.' &&
+		    !(at < nn && strcmp(f, nw[at]) == 0)) {
+			/* initials: one letter and a dot per word */
+			for (; *f; f += 2, at++)
+				if (at >= nn || f[1] != '.' ||
+				    nw[at][0] != f[0])
+					return false;
+			return true;
+		}
+		if (at >= nn || strcmp(f, nw[at]) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* Checks each list entry of a ringkas names exactly one person. */
+static void assert_entries_distinguishable(const char *txt,
+					   const struct report *r)
+{
+	const char *line = txt;
+	int entries = 0;
+
+	for (; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1
+						: line + strlen(line)) {
+		const char *colon = strstr(line, "): ");
+		const char *end = strchr(line, '\n');
+		char buf[2048], *save = NULL, *e;
+
+		if (!colon || !end || colon > end)
+			continue;
+		snprintf(buf, sizeof(buf), "%.*s", (int)(end - colon - 3),
+			 colon + 3);
+		for (e = strtok_r(buf, ";", &save); e;
+		     e = strtok_r(NULL, ";", &save)) {
+			char nm[200];
+			size_t len, hits = 0;
+
+			while (*e == ' ')
+				e++;
+			if (e[0] == '+')
+				continue; /* "+N lainnya" */
+			/* the name ends where the detail starts: " 3x", " 12
+			 * mnt", " (S)", " (tanpa ..." or " (I 2)" */
+			for (len = 0; e[len]; len++)
+				if (e[len] == ' ' &&
+				    ((e[len + 1] >= '0' && e[len + 1] <= '9') ||
+				     (e[len + 1] == '(' &&
+				      !(e[len + 2] >= '0' &&
+					e[len + 2] <= '9'))))
+					break;
+			snprintf(nm, sizeof(nm), "%.*s", (int)len, e);
+			for (size_t i = 0; i < r->npeople; i++)
+				if (short_fits(nm, &r->people[i]))
+					hits++;
+			if (hits != 1)
+				fail_msg("\"%s\" fits %zu people in:\n%s", nm,
+					 hits, txt);
+			entries++;
+		}
+	}
+	assert_true(entries > 0);
+}
+
+static void test_ringkas_40_people_sharing_first_names_stay_apart(void **state)
+{
+	static const char *const names[] = {
+		"Raden Mas Bagus Prasetyo",
+		"Raden Mas Panji Wicaksono",
+		"Raden Ajeng Kartika Sari",
+		"Raden Ayu Sekar Kinasih",
+		"Raden Mas Bagus Pramono",
+		"Raden Roro Ayu Lestari",
+		"Raden Panji Asmara",
+		"Raden Mas Said",
+		"Siti Aminah",
+		"Siti Nurhaliza",
+		"Siti Nur Aisyah",
+		"Siti Nurjanah",
+		"Siti Aminah Lestari",
+		"Siti Fatimah",
+		"Muhammad Rizki",
+		"Muhammad Ridwan",
+		"Muhammad Rizal Fauzi",
+		"Muhammad Rizki Pratama",
+		"Muhammad Yusuf",
+		"Muhammad Yunus",
+		"Dwi Lestari",
+		"Dwi Lestiani",
+		"Dwi Setyo Utomo",
+		"Ni Luh Putu Ayu Sekarini",
+		"Ni Luh Putu Ayu Sekarwati",
+		"Ni Luh Made Sari",
+		"I Made Sudarsana",
+		"I Made Sudiarta",
+		"I Wayan Suardana",
+		"I Wayan Suarjana",
+		"H. Ahmad Fauzi",
+		"Hj. Siti Aminah",
+		"Drs. Bambang Sutejo",
+		"Bambang Sutejo",
+		"Agus Salim",
+		"Agus Salim",
+		"Budi",
+		"Budi Santoso",
+		"Dewi Sartika, S.Pd",
+		"Dewi Sartika, S.Kom",
+	};
+	pd_day_t d0 = civil_from_ymd(2026, 11, 2);
+	struct fx f;
+	int rc;
+	char *txt;
+
+	(void)state;
+	fx_init(&f, 40, CIVIL_PERIOD_WEEK, d0, d0 + 6);
+	for (size_t i = 0; i < 40; i++) {
+		char id[16];
+		struct fx_person p = {id, names[i], "Kasun"};
+
+		snprintf(id, sizeof(id), "35-%02zu", i + 1);
+		fx_set_person(&f, i, &p);
+		/* everyone late at least once; many also leave early, some
+		 * are TK or excused */
+		for (int k = 0; k < 5; k++) {
+			struct verdict v;
+
+			if ((i + (size_t)k) % 9 == 0)
+				v = fx_status(d0 + k, VERDICT_TK, EXCUSE_NONE);
+			else if ((i + (size_t)k) % 7 == 0)
+				v = fx_status(d0 + k, VERDICT_EXCUSED,
+					      (enum excuse_kind)(1 + k % 4));
+			else
+				v = fx_hadir(d0 + k,
+					     HMS(7, 35 + (int)(i % 20) * 2, 0),
+					     HMS(15, 10 + k * 9, 0), 0);
+			fx_add(&f, i, &v, NULL);
+		}
+	}
+	fx_finish(&f);
+	txt = render(ringkas_adapter, &f.r, NULL, &rc);
+	assert_int_equal(rc, 0);
+	if (export_utf8_len(txt) >= EXPORT_RINGKAS_MAX)
+		fail_msg("ringkas has %zu chars:\n%s", export_utf8_len(txt),
+			 txt);
+	assert_non_null(strstr(txt, "Terlambat (40): "));
+	assert_entries_distinguishable(txt, &f.r);
+	/* the heaviest first: the most late days and minutes */
+	assert_non_null(strstr(txt, "Terlambat (40): Budi S. 5x 195 mnt; "));
+	free(txt);
+	fx_free(&f);
+}
+
+static void test_short_names_fit_one_person_each(void **state)
+{
+	static const struct {
+		const char *id, *name, *want;
+	} rows[] = {
+		{"1", "Raden Mas Panji Wicaksono", "Raden M.P."},
+		{"2", "Raden Mas Bagus Prasetyo", "Raden M.B."},
+		{"3", "Raden Ajeng Kartika", "Raden A."},
+		{"4", "Budi", "Budi (4)"},
+		{"5", "Budi Santoso", "Budi S."},
+		{"6", "Agus Salim", "Agus Salim (6)"},
+		{"7", "Agus Salim", "Agus Salim (7)"},
+		{"8", "H. Ahmad Fauzi", "Ahmad"},
+		{"9", "Dewi Sartika, S.Pd", "Dewi"},
+		{"10", "Ayu \u00d1oman", "Ayu \u00d1."},
+		{"11", "Ayu Nanda", "Ayu N."},
+		{"12", "Tan \u9648\u7f8e\u73b2", "Tan"},
+		{"13", "Sri", "Sri"},
+	};
+	const size_t n = sizeof(rows) / sizeof(rows[0]);
+	char(*out)[EXPORT_SHORT_MAX] = calloc(n, sizeof(*out));
+	struct fx f;
+
+	(void)state;
+	assert_non_null(out);
+	fx_init(&f, n, CIVIL_PERIOD_MONTH, civil_from_ymd(2026, 11, 1),
+		civil_from_ymd(2026, 11, 30));
+	for (size_t i = 0; i < n; i++) {
+		struct fx_person p = {rows[i].id, rows[i].name, "Kasun"};
+
+		fx_set_person(&f, i, &p);
+	}
+	export_short_names(&f.r, out);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(out[i], rows[i].want) != 0)
+			fail_msg("%s: \"%s\", want \"%s\"", rows[i].name,
+				 out[i], rows[i].want);
+	free(out);
+	fx_free(&f);
+}
+
 static void test_ringkas_date_names_minutes_and_absent(void **state)
 {
 	pd_day_t day = civil_from_ymd(2026, 11, 5);
@@ -897,6 +1130,9 @@ int main(void)
 		cmocka_unit_test(
 			test_text_wide_and_combining_names_fit_and_align),
 		cmocka_unit_test(test_ringkas_15_people_stays_under_1000_chars),
+		cmocka_unit_test(
+			test_ringkas_40_people_sharing_first_names_stay_apart),
+		cmocka_unit_test(test_short_names_fit_one_person_each),
 		cmocka_unit_test(test_ringkas_date_names_minutes_and_absent),
 		cmocka_unit_test(
 			test_ringkas_today_open_omits_undefined_ratios),
