@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "civil.h"
@@ -19,7 +20,7 @@
 
 #define CHART_PEOPLE_MAX 60   /* bars drawn; more people are listed only */
 #define CHART_W		 1000 /* SVG user units; scaled to the chart's box */
-#define CHART_H		 290  /* so the chart is as tall whatever n is */
+#define CHART_H		 300  /* so the chart is as tall whatever n is */
 #define CHART_LEFT	 44   /* the day scale left of the bars */
 #define CHART_RIGHT	 8
 #define CHART_TOP	 28  /* the legend above the bars */
@@ -395,7 +396,7 @@ static uint32_t grid_step(uint32_t max)
 /* "No name" under a pair of bars, cut to CHART_LABEL_COLS columns. */
 static void chart_label(FILE *fp, size_t no, const char *name)
 {
-	char num[24], part[PD_NAME_MAX];
+	char num[24], part[EXPORT_SHORT_MAX];
 	size_t room, keep;
 
 	snprintf(num, sizeof(num), "%zu ", no);
@@ -417,14 +418,17 @@ static void chart_label(FILE *fp, size_t no, const char *name)
 /*
  * Vertical stacked bars, one pair per person in table order: TL days by
  * band (warm) and PSW days by band (blue), a day scale, and "No name"
- * labels turned upright under the pairs.  Its height is the same for 5
- * or 60 people, so where it fits does not depend on the desa's size.
+ * labels turned upright under the pairs, with the shortest name that
+ * tells the person apart (export_short_names).  Its height is the same
+ * for 5 or 60 people, so where it fits does not depend on the desa's
+ * size.
  */
 static void html_chart(FILE *fp, const struct report *r)
 {
 	size_t n =
 		r->npeople < CHART_PEOPLE_MAX ? r->npeople : CHART_PEOPLE_MAX;
 	const double plot_h = CHART_BASE - CHART_TOP;
+	char(*names)[EXPORT_SHORT_MAX];
 	double slot, bar_w;
 	uint32_t max = 0, step;
 
@@ -440,6 +444,9 @@ static void html_chart(FILE *fp, const struct report *r)
 		      fp);
 		return;
 	}
+	names = calloc(r->npeople, sizeof(*names)); /* NULL: whole names */
+	if (names)
+		export_short_names(r, names);
 	step = grid_step(max);
 	max = (max + step - 1) / step * step; /* the top grid line */
 	slot = (double)(CHART_W - CHART_LEFT - CHART_RIGHT) / (double)n;
@@ -516,10 +523,11 @@ static void html_chart(FILE *fp, const struct report *r)
 			"<text x=\"%.1f\" y=\"%d\" text-anchor=\"end\" "
 			"transform=\"rotate(-90 %.1f %d)\">",
 			lx, CHART_BASE + 6, lx, CHART_BASE + 6);
-		chart_label(fp, i + 1, rp->p.name);
+		chart_label(fp, i + 1, names ? names[i] : rp->p.name);
 		fputs("</text>\n", fp);
 	}
 	fputs("</svg>\n", fp);
+	free(names);
 	if (r->npeople > n)
 		fprintf(fp,
 			"<div class=\"note\">Grafik memuat %zu orang pertama "

@@ -1026,6 +1026,26 @@ static void test_html_page_margins_escape_css_strings(void **state)
 	fx_free(&f);
 }
 
+static void test_html_chart_labels_are_short_distinct_names(void **state)
+{
+	struct fx f;
+	int rc;
+	char *html;
+
+	(void)state;
+	fx_desa(&f, 15);
+	html = render(export_html, &f.r, NULL, &rc);
+	assert_int_equal(rc, 0);
+	/* "No short-name" under each pair of bars: the number matches the
+	 * table's, the name fits one person and the label's room */
+	assert_non_null(strstr(html, ">1 Ahmad</text>"));
+	assert_non_null(strstr(html, ">2 Siti</text>"));
+	assert_non_null(strstr(html, ">15 Muhammad</text>"));
+	assert_null(strstr(html, ">15 Muhammad S\u2026</text>"));
+	free(html);
+	fx_free(&f);
+}
+
 /* ---- XLSX (structure checked by the integration test) ---- */
 
 static int count_entries(const char *dir)
@@ -1138,6 +1158,8 @@ int main(void)
 			test_ringkas_today_open_omits_undefined_ratios),
 		cmocka_unit_test(test_html_escapes_text_and_fetches_nothing),
 		cmocka_unit_test(test_html_page_margins_escape_css_strings),
+		cmocka_unit_test(
+			test_html_chart_labels_are_short_distinct_names),
 		cmocka_unit_test(
 			test_xlsx_written_through_rename_leaves_no_temp),
 		cmocka_unit_test(test_xlsx_missing_directory_names_path),
