@@ -518,6 +518,11 @@ int export_csv_daily(FILE *fp, const struct report *r,
 /* ---- text ---- */
 
 #define CELL_MAX 112 /* one table cell, bytes incl. NUL (names: 96) */
+/* A left-aligned last column (the day's status) keeps up to this many
+ * columns before the names shrink further; longer texts wrap, in at
+ * least TEXT_LAST_MIN columns. */
+#define TEXT_LAST_KEEP 48
+#define TEXT_LAST_MIN  12
 
 /*
  * A table held as cells[row][col].  Columns up to nflex are text, shrunk
@@ -556,87 +561,14 @@ static bool right_col(const struct ttable *t, size_t c)
 	return c >= t->nflex && !(t->left_last && c + 1 == t->ncols);
 }
 
-static void ttable_print(FILE *fp, struct ttable *t)
-{
-	size_t w[32] = {0}, want[32] = {0};
-	size_t fixed = 0, avail, flexsum = 0;
-
-	for (size_t c = 0; c < t->ncols && c < 32; c++) {
-		w[c] = textwidth_measure(t->head[c]);
-		for (size_t r = 0; r < t->nrows; r++) {
-			size_t l = textwidth_measure(tcell(t, r, c));
-
-			if (l > w[c])
-				w[c] = l;
-		}
-		if (c >= t->nflex)
-			fixed += w[c] + 1;
-		else
-			flexsum += w[c];
-	}
-	/* text columns share what the figures leave, each separated by one
-	 * space; shrink the widest first, keep at least 6 each */
-	avail = EXPORT_TEXT_COLS > fixed + t->nflex
-			? EXPORT_TEXT_COLS - fixed - (t->nflex - 1)
-			: 6 * t->nflex;
-	for (size_t c = 0; c < t->nflex; c++)
-		want[c] = w[c];
-	while (flexsum > avail) {
-		size_t wid = 0;
-
-		for (size_t c = 1; c < t->nflex; c++)
-			if (want[c] > want[wid])
-				wid = c;
-		if (want[wid] <= 6)
-			break;
-		want[wid]--;
-		flexsum--;
-	}
-	for (size_t c = 0; c < t->nflex; c++)
-		w[c] = want[c];
-
-	for (size_t c = 0; c < t->ncols; c++) {
-		if (c)
-			fputc(' ', fp);
-		if (c + 1 == t->ncols && t->left_last)
-			fputs(t->head[c], fp);
-		else
-			textwidth_put(fp, t->head[c], w[c], right_col(t, c));
-	}
-	fputc('\n', fp);
-	for (size_t r = 0; r < t->nrows; r++) {
-		if ((long)r == t->sep_row) {
-			size_t total = 0;
-
-			for (size_t c = 0; c < t->ncols; c++)
-				total += w[c] + (c ? 1 : 0);
-			for (size_t i = 0; i < total; i++)
-				fputc('-', fp);
-			fputc('\n', fp);
-		}
-		for (size_t c = 0; c < t->ncols; c++) {
-			if (c)
-				fputc(' ', fp);
-			if (c + 1 == t->ncols && t->left_last)
-				fputs(tcell(t, r, c), fp); /* no trailing pad */
-			else
-				textwidth_put(fp, tcell(t, r, c), w[c],
-					      right_col(t, c));
-		}
-		fputc('\n', fp);
-	}
-}
-
-/* prefix padded to indent, then text word-wrapped to EXPORT_TEXT_COLS with
- * continuation lines indented the same. */
-static void put_wrap(FILE *fp, const char *prefix, size_t indent,
-		     const char *text)
+/* text word-wrapped to EXPORT_TEXT_COLS from column indent, where the
+ * line already is, continuation lines indented the same; ends the line.
+ * A word wider than the room is cut with "…". */
+static void wrap_at(FILE *fp, size_t indent, const char *text)
 {
 	size_t col = indent;
 	const char *p = text;
 
-	fputs(prefix, fp);
-	fprintf(fp, "%*s", (int)(indent - textwidth_measure(prefix)), "");
 	while (*p) {
 		const char *sp = strchr(p, ' ');
 		size_t blen = sp ? (size_t)(sp - p) : strlen(p);
@@ -668,6 +600,106 @@ static void put_wrap(FILE *fp, const char *prefix, size_t indent,
 			p++;
 	}
 	fputc('\n', fp);
+}
+
+/* prefix padded to indent, then text wrapped as wrap_at() does. */
+static void put_wrap(FILE *fp, const char *prefix, size_t indent,
+		     const char *text)
+{
+	fputs(prefix, fp);
+	fprintf(fp, "%*s", (int)(indent - textwidth_measure(prefix)), "");
+	wrap_at(fp, indent, text);
+}
+
+static void ttable_print(FILE *fp, struct ttable *t)
+{
+	size_t w[32] = {0}, want[32] = {0};
+	size_t fixed = 0, avail, flexsum = 0, last_at = 0;
+
+	for (size_t c = 0; c < t->ncols && c < 32; c++) {
+		w[c] = textwidth_measure(t->head[c]);
+		for (size_t r = 0; r < t->nrows; r++) {
+			size_t l = textwidth_measure(tcell(t, r, c));
+
+			if (l > w[c])
+				w[c] = l;
+		}
+		if (c >= t->nflex && t->left_last && c + 1 == t->ncols)
+			/* a long last text is wrapped, not given it all */
+			fixed += (w[c] < TEXT_LAST_KEEP ? w[c]
+							: TEXT_LAST_KEEP) +
+				 1;
+		else if (c >= t->nflex)
+			fixed += w[c] + 1;
+		else
+			flexsum += w[c];
+	}
+	/* text columns share what the figures leave, each separated by one
+	 * space; shrink the widest first, keep at least 6 each */
+	avail = EXPORT_TEXT_COLS > fixed + t->nflex
+			? EXPORT_TEXT_COLS - fixed - (t->nflex - 1)
+			: 6 * t->nflex;
+	for (size_t c = 0; c < t->nflex; c++)
+		want[c] = w[c];
+	while (flexsum > avail) {
+		size_t wid = 0;
+
+		for (size_t c = 1; c < t->nflex; c++)
+			if (want[c] > want[wid])
+				wid = c;
+		if (want[wid] <= 6)
+			break;
+		want[wid]--;
+		flexsum--;
+	}
+	for (size_t c = 0; c < t->nflex; c++)
+		w[c] = want[c];
+	/* where a left-aligned last column starts, and its width there */
+	for (size_t c = 0; c + 1 < t->ncols; c++)
+		last_at += w[c] + 1;
+	if (t->left_last && last_at + w[t->ncols - 1] > EXPORT_TEXT_COLS &&
+	    last_at + TEXT_LAST_MIN <= EXPORT_TEXT_COLS)
+		w[t->ncols - 1] = EXPORT_TEXT_COLS - last_at;
+
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (c)
+			fputc(' ', fp);
+		if (c + 1 == t->ncols && t->left_last)
+			fputs(t->head[c], fp);
+		else
+			textwidth_put(fp, t->head[c], w[c], right_col(t, c));
+	}
+	fputc('\n', fp);
+	for (size_t r = 0; r < t->nrows; r++) {
+		if ((long)r == t->sep_row) {
+			size_t total = 0;
+
+			for (size_t c = 0; c < t->ncols; c++)
+				total += w[c] + (c ? 1 : 0);
+			for (size_t i = 0; i < total; i++)
+				fputc('-', fp);
+			fputc('\n', fp);
+		}
+		for (size_t c = 0; c < t->ncols; c++) {
+			if (c)
+				fputc(' ', fp);
+			if (c + 1 == t->ncols && t->left_last &&
+			    last_at + TEXT_LAST_MIN <= EXPORT_TEXT_COLS) {
+				/* no trailing pad; wrapped under itself */
+				wrap_at(fp, last_at, tcell(t, r, c));
+				break;
+			}
+			if (c + 1 == t->ncols && t->left_last) {
+				/* no room left to wrap in: as it is */
+				fprintf(fp, "%s\n", tcell(t, r, c));
+				break;
+			}
+			textwidth_put(fp, tcell(t, r, c), w[c],
+				      right_col(t, c));
+			if (c + 1 == t->ncols)
+				fputc('\n', fp);
+		}
+	}
 }
 
 /* "Label      : text", wrapped under the text. */

@@ -602,6 +602,45 @@ static void test_text_wide_and_combining_names_fit_and_align(void **state)
 	fx_free(&f);
 }
 
+static void test_text_date_long_status_wraps_within_100_columns(void **state)
+{
+	static const struct fx_person people[] = {
+		{"1", "Raden Mas Bagus Prasetyo Adi Nugroho", "Kepala Dusun"},
+		{"2", "Siti Nurhayati Kusumawardani", "Kasi Kesejahteraan"},
+	};
+	pd_day_t day = civil_from_ymd(2026, 11, 2);
+	struct fx f;
+	struct export_opts o = {0};
+	struct verdict v;
+	int rc;
+	char *txt;
+
+	(void)state;
+	fx_init(&f, 2, CIVIL_PERIOD_DATE, day, day);
+	fx_set_person(&f, 0, &people[0]);
+	fx_set_person(&f, 1, &people[1]);
+	/* punches outside both windows, by hand, with an untrusted clock:
+	 * the longest status a day can have */
+	v = fx_hadir(day, FX_NONE, FX_NONE, 0);
+	v.n_accepted = v.n_manual = v.n_untrusted = 1;
+	fx_add(&f, 0, &v, NULL);
+	/* and the longest holiday name a calendar can hold */
+	v = fx_status(day, VERDICT_CUTI_BERSAMA, EXCUSE_NONE);
+	fx_add(&f, 1, &v,
+	       "Cuti Bersama Hari Raya Idul Fitri 1447 Hijriah dan Hari "
+	       "Kebangkitan Nasional (ditetapkan)");
+	fx_finish(&f);
+	o.days = &f.days;
+	txt = render(export_text, &f.r, &o, &rc);
+	assert_int_equal(rc, 0);
+	assert_fits(txt, EXPORT_TEXT_COLS);
+	/* the status is wrapped, not cut: every word is there */
+	assert_non_null(strstr(txt, "jam tak tepercaya"));
+	assert_non_null(strstr(txt, "(ditetapkan)"));
+	free(txt);
+	fx_free(&f);
+}
+
 /* ---- ringkas ---- */
 
 static void test_ringkas_15_people_stays_under_1000_chars(void **state)
@@ -1149,6 +1188,8 @@ int main(void)
 		cmocka_unit_test(test_text_date_lists_masuk_pulang_and_status),
 		cmocka_unit_test(
 			test_text_wide_and_combining_names_fit_and_align),
+		cmocka_unit_test(
+			test_text_date_long_status_wraps_within_100_columns),
 		cmocka_unit_test(test_ringkas_15_people_stays_under_1000_chars),
 		cmocka_unit_test(
 			test_ringkas_40_people_sharing_first_names_stay_apart),
