@@ -308,7 +308,7 @@ static inline void fx_desa(struct fx *f, size_t n)
 	fx_init(f, n, CIVIL_PERIOD_MONTH, civil_from_ymd(2026, 11, 1),
 		civil_from_ymd(2026, 11, 30));
 	for (size_t i = 0; i < n; i++) {
-		char id[16], name[96];
+		char id[PD_ID_MAX], name[PD_NAME_MAX];
 		struct fx_person p = {id, name, jabatan[i < 8 ? i : 8]};
 
 		snprintf(id, sizeof(id), "3517-%03zu", i + 1);

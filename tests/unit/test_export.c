@@ -857,7 +857,7 @@ static void test_ringkas_40_people_sharing_first_names_stay_apart(void **state)
 	(void)state;
 	fx_init(&f, 40, CIVIL_PERIOD_WEEK, d0, d0 + 6);
 	for (size_t i = 0; i < 40; i++) {
-		char id[16];
+		char id[PD_ID_MAX];
 		struct fx_person p = {id, names[i], "Kasun"};
 
 		snprintf(id, sizeof(id), "35-%02zu", i + 1);
