@@ -395,6 +395,54 @@ static const char *col_str(sqlite3_stmt *s, int i)
 	return t ? (const char *)t : "";
 }
 
+/* ---- rows: every query that returns rows is walked by one of these ---- */
+
+/* Reads the statement's current row into rec (copies, or pointers valid
+ * until the next step); 0, or a negative errno that stops the walk. */
+typedef int row_read_fn(sqlite3_stmt *s, void *rec);
+/* Hands one row, read into rec, to the caller; non-zero stops the walk. */
+typedef int row_emit_fn(void *ctx, const void *rec);
+
+/* Steps s (bound by the caller) to its end, reading each row into rec and
+ * handing it to emit.  Returns 0, the first non-zero of read or emit, or
+ * the step's error translated (logged with what).  Leaves s reset. */
+static int rows_each(struct store *st, sqlite3_stmt *s, row_read_fn *read,
+		     void *rec, row_emit_fn *emit, void *ctx, const char *what)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		rc = read(s, rec);
+		if (rc == 0)
+			rc = emit(ctx, rec);
+		if (rc != 0)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, what);
+out:
+	done(s);
+	return rc;
+}
+
+/* Steps s (bound by the caller) once and reads its row into rec.  Returns
+ * read's result, -ENOENT when there is no row, or the step's error
+ * translated (logged with what).  Leaves s reset, so what read keeps must
+ * be copied. */
+static int row_get(struct store *st, sqlite3_stmt *s, row_read_fn *read,
+		   void *rec, const char *what)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		rc = read(s, rec);
+	else if (rc == SQLITE_DONE)
+		rc = -ENOENT;
+	else
+		rc = db_fail(st, rc, what);
+	done(s);
+	return rc;
+}
+
 /* ---- transactions ---- */
 
 static int tx_begin(struct store *st)
@@ -463,30 +511,52 @@ static bool hash_hex_ok(const char *h)
 
 /* ---- the ledger ---- */
 
+/* The ledger's last row: what store_ledger_head reports. */
+struct ledger_head {
+	int64_t seq;
+	int64_t recorded_utc;
+	char hash[PD_HASH_HEX];
+};
+
+static int read_head(sqlite3_stmt *s, void *rec)
+{
+	struct ledger_head *h = rec;
+
+	h->seq = sqlite3_column_int64(s, 0);
+	h->recorded_utc = sqlite3_column_int64(s, 1);
+	return col_text(s, 2, h->hash, sizeof(h->hash));
+}
+
+/* The last row, or seq 0 and the zero hash when the ledger is empty. */
+static int head_get(struct store *st, struct ledger_head *h)
+{
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	rc = row_get(st, S(st, S_HEAD), read_head, h, "ledger head");
+	if (rc == -ENOENT) {
+		strcpy(h->hash, LEDGER_HASH_ZERO);
+		rc = 0;
+	}
+	return rc;
+}
+
 /* Appends a row after the current head; inside a write transaction. */
 static int ledger_append(struct store *st, const char *kind, int64_t now_utc,
 			 const char *person, int64_t at_utc, const char *data,
 			 int64_t *seq_out)
 {
+	struct ledger_head h;
 	struct ledger_row r;
-	sqlite3_stmt *s = S(st, S_HEAD);
+	sqlite3_stmt *s;
 	int rc;
 
-	memset(&r, 0, sizeof(r));
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		r.seq = sqlite3_column_int64(s, 0) + 1;
-		rc = col_text(s, 2, r.prev_hash, sizeof(r.prev_hash));
-	} else if (rc == SQLITE_DONE) {
-		r.seq = 1;
-		strcpy(r.prev_hash, LEDGER_HASH_ZERO);
-		rc = 0;
-	} else {
-		rc = db_fail(st, rc, "ledger head");
-	}
-	done(s);
+	rc = head_get(st, &h);
 	if (rc != 0)
 		return rc;
+	memset(&r, 0, sizeof(r));
+	r.seq = h.seq + 1;
+	memcpy(r.prev_hash, h.hash, sizeof(r.prev_hash));
 	snprintf(r.kind, sizeof(r.kind), "%s", kind);
 	r.recorded_utc = now_utc;
 	snprintf(r.person, sizeof(r.person), "%s", person);
@@ -532,6 +602,22 @@ static int audit_insert(struct store *st, int64_t now_utc, const char *actor,
 
 /* ---- open, migrate, close ---- */
 
+static int read_int(sqlite3_stmt *s, void *rec)
+{
+	int *v = rec;
+
+	*v = sqlite3_column_int(s, 0);
+	return 0;
+}
+
+static int read_int64(sqlite3_stmt *s, void *rec)
+{
+	int64_t *v = rec;
+
+	*v = sqlite3_column_int64(s, 0);
+	return 0;
+}
+
 static int user_version(struct store *st, int *out)
 {
 	sqlite3_stmt *s;
@@ -540,13 +626,8 @@ static int user_version(struct store *st, int *out)
 
 	if (rc != SQLITE_OK)
 		return db_fail(st, rc, "read user_version");
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*out = sqlite3_column_int(s, 0);
-		rc = 0;
-	} else {
-		rc = db_fail(st, rc, "read user_version");
-	}
+	/* the pragma always answers one row: never -ENOENT */
+	rc = row_get(st, s, read_int, out, "read user_version");
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -737,8 +818,10 @@ int store_schema_version(struct store *st, int *out)
 
 /* ---- people ---- */
 
-static int read_person(sqlite3_stmt *s, struct person *p)
+/* Reads PERSON_COLS into a struct person. */
+static int read_person(sqlite3_stmt *s, void *rec)
 {
+	struct person *p = rec;
 	int rc;
 
 	memset(p, 0, sizeof(*p));
@@ -752,50 +835,69 @@ static int read_person(sqlite3_stmt *s, struct person *p)
 	return 0;
 }
 
+/* A person's latest period (S_PERIOD_LAST). */
+struct last_period {
+	int64_t pid; /* periods.id */
+	pd_day_t since;
+	pd_day_t until;
+};
+
+static int read_last_period(sqlite3_stmt *s, void *rec)
+{
+	struct last_period *lp = rec;
+
+	lp->pid = sqlite3_column_int64(s, 0);
+	lp->since = sqlite3_column_int(s, 1);
+	lp->until = sqlite3_column_int(s, 2);
+	return 0;
+}
+
 /* The person's latest period: its row id, since and until. */
 static int last_period(struct store *st, const char *id, int64_t *pid,
 		       pd_day_t *since, pd_day_t *until)
 {
 	sqlite3_stmt *s = S(st, S_PERIOD_LAST);
+	struct last_period lp;
 	int rc;
 
 	bind_text(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*pid = sqlite3_column_int64(s, 0);
-		*since = sqlite3_column_int(s, 1);
-		*until = sqlite3_column_int(s, 2);
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		rc = -ENOENT;
-	} else {
-		rc = db_fail(st, rc, "last period");
+	rc = row_get(st, s, read_last_period, &lp, "last period");
+	if (rc == 0) {
+		*pid = lp.pid;
+		*since = lp.since;
+		*until = lp.until;
 	}
-	done(s);
+	return rc;
+}
+
+/* Where S_PERSON_NAME's columns go: the caller's buffers. */
+struct person_names {
+	char *name;	      /* PD_NAME_MAX bytes */
+	char *jabatan;	      /* PD_JABATAN_MAX bytes */
+	int64_t *created_seq; /* NULL if not wanted */
+};
+
+static int read_person_names(sqlite3_stmt *s, void *rec)
+{
+	const struct person_names *pn = rec;
+	int rc;
+
+	rc = col_text(s, 0, pn->name, PD_NAME_MAX);
+	if (rc == 0)
+		rc = col_text(s, 1, pn->jabatan, PD_JABATAN_MAX);
+	if (pn->created_seq)
+		*pn->created_seq = sqlite3_column_int64(s, 2);
 	return rc;
 }
 
 static int person_names(struct store *st, const char *id, char *name,
 			char *jabatan, int64_t *created_seq)
 {
+	struct person_names pn = {name, jabatan, created_seq};
 	sqlite3_stmt *s = S(st, S_PERSON_NAME);
-	int rc;
 
 	bind_text(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		rc = col_text(s, 0, name, PD_NAME_MAX);
-		if (rc == 0)
-			rc = col_text(s, 1, jabatan, PD_JABATAN_MAX);
-		if (created_seq)
-			*created_seq = sqlite3_column_int64(s, 2);
-	} else if (rc == SQLITE_DONE) {
-		rc = -ENOENT;
-	} else {
-		rc = db_fail(st, rc, "person lookup");
-	}
-	done(s);
-	return rc;
+	return row_get(st, s, read_person_names, &pn, "person lookup");
 }
 
 static int period_open(struct store *st, const char *id, pd_day_t since,
@@ -951,58 +1053,65 @@ int store_person_get(struct store *st, const char *id, struct person *out)
 	int rc;
 
 	bind_text(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		rc = read_person(s, &p);
-	else if (rc == SQLITE_DONE)
-		rc = -ENOENT;
-	else
-		rc = db_fail(st, rc, "person get");
-	done(s);
+	rc = row_get(st, s, read_person, &p, "person get");
 	if (rc == 0)
 		*out = p;
 	return rc;
 }
 
+/* The caller's callback for store_person_each, typed. */
+struct person_each {
+	store_person_fn *fn;
+	void *ud;
+};
+
+static int emit_person(void *ctx, const void *rec)
+{
+	const struct person_each *c = ctx;
+
+	return c->fn(c->ud, rec);
+}
+
 int store_person_each(struct store *st, store_person_fn *fn, void *ud)
 {
-	sqlite3_stmt *s = S(st, S_PERSON_ALL);
+	struct person_each c = {fn, ud};
 	struct person p;
+
+	return rows_each(st, S(st, S_PERSON_ALL), read_person, &p, emit_person,
+			 &c, "person list");
+}
+
+static int read_period(sqlite3_stmt *s, void *rec)
+{
+	struct period *p = rec;
 	int rc;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		rc = read_person(s, &p);
-		if (rc == 0)
-			rc = fn(ud, &p);
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "person list");
-out:
-	done(s);
+	memset(p, 0, sizeof(*p));
+	rc = col_text(s, 0, p->person, sizeof(p->person));
+	p->since = sqlite3_column_int(s, 1);
+	p->until = sqlite3_column_int(s, 2);
 	return rc;
+}
+
+struct period_each {
+	store_period_fn *fn;
+	void *ud;
+};
+
+static int emit_period(void *ctx, const void *rec)
+{
+	const struct period_each *c = ctx;
+
+	return c->fn(c->ud, rec);
 }
 
 int store_period_each(struct store *st, store_period_fn *fn, void *ud)
 {
-	sqlite3_stmt *s = S(st, S_PERIOD_ALL);
+	struct period_each c = {fn, ud};
 	struct period p;
-	int rc;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&p, 0, sizeof(p));
-		rc = col_text(s, 0, p.person, sizeof(p.person));
-		p.since = sqlite3_column_int(s, 1);
-		p.until = sqlite3_column_int(s, 2);
-		if (rc == 0)
-			rc = fn(ud, &p);
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "period list");
-out:
-	done(s);
-	return rc;
+	return rows_each(st, S(st, S_PERIOD_ALL), read_period, &p, emit_period,
+			 &c, "period list");
 }
 
 /* ---- prints ---- */
@@ -1066,8 +1175,10 @@ out:
 	return rc;
 }
 
-static int read_print_meta(sqlite3_stmt *s, struct print_rec *r)
+/* Reads columns 0-4 (id, person, finger, model, created_utc). */
+static int read_print_meta(sqlite3_stmt *s, void *rec)
 {
+	struct print_rec *r = rec;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -1080,73 +1191,92 @@ static int read_print_meta(sqlite3_stmt *s, struct print_rec *r)
 	return 0;
 }
 
+/* An S_PRINT_ACTIVE row: the metadata and the sealed blob, which points
+ * into the statement's row and is valid until the next step. */
+struct print_row {
+	struct print_rec r;
+	const uint8_t *box;
+	size_t box_len;
+};
+
+static int read_print(sqlite3_stmt *s, void *rec)
+{
+	struct print_row *p = rec;
+
+	p->box = sqlite3_column_blob(s, 5);
+	p->box_len = (size_t)sqlite3_column_bytes(s, 5);
+	return read_print_meta(s, &p->r);
+}
+
+struct print_each {
+	const uint8_t *key; /* the store's template key */
+	store_print_fn *fn;
+	void *ud;
+};
+
+/* Unseals the row's blob into a buffer wiped after fn has seen it. */
+static int emit_print(void *ctx, const void *rec)
+{
+	const struct print_each *c = ctx;
+	const struct print_row *p = rec;
+	uint8_t *plain;
+	size_t len = 0;
+	int rc;
+
+	if (!p->box || p->box_len <= CRYPTO_SEAL_OVERHEAD) {
+		rc = -EBADMSG;
+	} else {
+		plain = calloc(1, p->box_len - CRYPTO_SEAL_OVERHEAD);
+		if (!plain)
+			return -ENOMEM;
+		rc = crypto_unseal(c->key, p->box, p->box_len, plain,
+				   p->box_len - CRYPTO_SEAL_OVERHEAD, &len);
+		if (rc == 0)
+			rc = c->fn(c->ud, &p->r, plain, len);
+		explicit_bzero(plain, p->box_len - CRYPTO_SEAL_OVERHEAD);
+		free(plain);
+	}
+	if (rc == -EBADMSG)
+		log_warnx("store: print %" PRId64 " of %s does not "
+			  "decrypt: altered, or another key",
+			  p->r.key, p->r.person);
+	return rc;
+}
+
 int store_print_each(struct store *st, store_print_fn *fn, void *ud)
 {
+	struct print_each c = {st->key, fn, ud};
+	struct print_row p;
 	sqlite3_stmt *s;
-	struct print_rec r;
-	int rc;
 
 	if (!st->has_key)
 		return -EINVAL;
 	s = S(st, S_PRINT_ACTIVE);
 	sqlite3_bind_int(s, 1, PD_DAY_OPEN);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const uint8_t *box = sqlite3_column_blob(s, 5);
-		size_t box_len = (size_t)sqlite3_column_bytes(s, 5);
-		uint8_t *plain;
-		size_t len = 0;
+	return rows_each(st, s, read_print, &p, emit_print, &c, "print list");
+}
 
-		rc = read_print_meta(s, &r);
-		if (rc != 0)
-			goto out;
-		if (!box || box_len <= CRYPTO_SEAL_OVERHEAD) {
-			rc = -EBADMSG;
-		} else {
-			plain = calloc(1, box_len - CRYPTO_SEAL_OVERHEAD);
-			if (!plain) {
-				rc = -ENOMEM;
-				goto out;
-			}
-			rc = crypto_unseal(st->key, box, box_len, plain,
-					   box_len - CRYPTO_SEAL_OVERHEAD,
-					   &len);
-			if (rc == 0)
-				rc = fn(ud, &r, plain, len);
-			explicit_bzero(plain, box_len - CRYPTO_SEAL_OVERHEAD);
-			free(plain);
-		}
-		if (rc == -EBADMSG)
-			log_warnx("store: print %" PRId64 " of %s does not "
-				  "decrypt: altered, or another key",
-				  r.key, r.person);
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "print list");
-out:
-	done(s);
-	return rc;
+struct print_meta_each {
+	int (*fn)(void *ud, const struct print_rec *r);
+	void *ud;
+};
+
+static int emit_print_meta(void *ctx, const void *rec)
+{
+	const struct print_meta_each *c = ctx;
+
+	return c->fn(c->ud, rec);
 }
 
 int store_print_meta_each(struct store *st,
 			  int (*fn)(void *ud, const struct print_rec *r),
 			  void *ud)
 {
-	sqlite3_stmt *s = S(st, S_PRINT_META);
+	struct print_meta_each c = {fn, ud};
 	struct print_rec r;
-	int rc;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		rc = read_print_meta(s, &r);
-		if (rc == 0)
-			rc = fn(ud, &r);
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "print meta list");
-out:
-	done(s);
-	return rc;
+	return rows_each(st, S(st, S_PRINT_META), read_print_meta, &r,
+			 emit_print_meta, &c, "print meta list");
 }
 
 /* ---- punches ---- */
@@ -1223,24 +1353,15 @@ int store_punch_last_accepted(struct store *st, const char *person,
 			      int64_t *at_utc)
 {
 	sqlite3_stmt *s = S(st, S_PUNCH_LAST);
-	int rc;
 
 	bind_text(s, 1, person);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*at_utc = sqlite3_column_int64(s, 0);
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		rc = -ENOENT;
-	} else {
-		rc = db_fail(st, rc, "last punch");
-	}
-	done(s);
-	return rc;
+	return row_get(st, s, read_int64, at_utc, "last punch");
 }
 
-static int read_punch(sqlite3_stmt *s, struct punch *p)
+/* Reads PUNCH_COLS into a struct punch. */
+static int read_punch(sqlite3_stmt *s, void *rec)
 {
+	struct punch *p = rec;
 	int rc;
 
 	memset(p, 0, sizeof(*p));
@@ -1261,28 +1382,30 @@ static int read_punch(sqlite3_stmt *s, struct punch *p)
 	return 0;
 }
 
+struct punch_each {
+	store_punch_fn *fn;
+	void *ud;
+};
+
+static int emit_punch(void *ctx, const void *rec)
+{
+	const struct punch_each *c = ctx;
+
+	return c->fn(c->ud, rec);
+}
+
 int store_punch_each(struct store *st, pd_day_t from_day, pd_day_t to_day,
 		     const char *person, store_punch_fn *fn, void *ud)
 {
+	struct punch_each c = {fn, ud};
 	sqlite3_stmt *s = S(st, S_PUNCH_RANGE);
 	struct punch p;
-	int rc;
 
 	sqlite3_bind_int(s, 1, from_day);
 	sqlite3_bind_int(s, 2, to_day);
 	if (person)
 		bind_text(s, 3, person);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		rc = read_punch(s, &p);
-		if (rc == 0)
-			rc = fn(ud, &p);
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "punch list");
-out:
-	done(s);
-	return rc;
+	return rows_each(st, s, read_punch, &p, emit_punch, &c, "punch list");
 }
 
 /* The person string handed to store_punch_scan's callback: two buffers
@@ -1293,6 +1416,45 @@ struct scan_ids {
 	int last; /* buf[last] went to the callback last */
 };
 
+/* An S_PUNCH_SCAN row: what a verdict needs of one punch. */
+struct scan_row {
+	pd_day_t day;
+	int32_t sec;
+	unsigned int flags;
+};
+
+static int read_scan(sqlite3_stmt *s, void *rec)
+{
+	struct scan_row *r = rec;
+
+	r->day = sqlite3_column_int(s, 0);
+	r->sec = sqlite3_column_int(s, 1);
+	r->flags = (unsigned int)sqlite3_column_int(s, 2);
+	return 0;
+}
+
+struct scan_each {
+	const char *person; /* the id bound to S_PUNCH_SCAN */
+	const char *who;    /* what fn gets: person, or its copy in ids */
+	struct scan_ids *ids;
+	store_punch_scan_fn *fn;
+	void *ud;
+};
+
+static int emit_scan(void *ctx, const void *rec)
+{
+	struct scan_each *c = ctx;
+	const struct scan_row *r = rec;
+
+	if (c->ids && c->who == c->person) {
+		c->ids->last = !c->ids->last;
+		memcpy(c->ids->buf[c->ids->last], c->person,
+		       strlen(c->person) + 1);
+		c->who = c->ids->buf[c->ids->last];
+	}
+	return c->fn(c->ud, c->who, r->day, r->sec, r->flags);
+}
+
 /* One person's punches of [from_day, to_day] from the covering index.
  * ids NULL: fn gets person itself (the caller's, stable); else a copy in
  * ids, made at the person's first punch. */
@@ -1300,29 +1462,19 @@ static int scan_person(struct store *st, const char *person, pd_day_t from_day,
 		       pd_day_t to_day, struct scan_ids *ids,
 		       store_punch_scan_fn *fn, void *ud)
 {
+	struct scan_each c = {person, person, ids, fn, ud};
 	sqlite3_stmt *s = S(st, S_PUNCH_SCAN);
-	const char *who = person;
-	int rc;
+	struct scan_row r;
 
 	sqlite3_bind_text(s, 1, person, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, from_day);
 	sqlite3_bind_int(s, 3, to_day);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (ids && who == person) {
-			ids->last = !ids->last;
-			memcpy(ids->buf[ids->last], person, strlen(person) + 1);
-			who = ids->buf[ids->last];
-		}
-		rc = fn(ud, who, sqlite3_column_int(s, 0),
-			sqlite3_column_int(s, 1),
-			(unsigned int)sqlite3_column_int(s, 2));
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "punch scan");
-out:
-	done(s);
-	return rc;
+	return rows_each(st, s, read_scan, &r, emit_scan, &c, "punch scan");
+}
+
+static int read_id(sqlite3_stmt *s, void *rec)
+{
+	return col_text(s, 0, rec, PD_ID_MAX);
 }
 
 /* Everyone: seek the next person id in the index, then that person's
@@ -1338,16 +1490,11 @@ static int scan_everyone(struct store *st, pd_day_t from_day, pd_day_t to_day,
 		sqlite3_stmt *s = S(st, S_PUNCH_NEXT_PERSON);
 
 		bind_text(s, 1, key);
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW)
-			rc = col_text(s, 0, key, sizeof(key));
-		else if (rc == SQLITE_DONE)
-			rc = 1; /* no more people */
-		else
-			rc = db_fail(st, rc, "punch scan person");
-		done(s);
+		rc = row_get(st, s, read_id, key, "punch scan person");
+		if (rc == -ENOENT)
+			return 0; /* no more people */
 		if (rc != 0)
-			return rc > 0 ? 0 : rc;
+			return rc;
 		rc = scan_person(st, key, from_day, to_day, &ids, fn, ud);
 		if (rc != 0)
 			return rc;
@@ -1408,6 +1555,36 @@ int store_bulk_end(struct store *st)
 	return rc;
 }
 
+/* A row of store_punch_aggregate's query; person points into the row. */
+struct aggregate_row {
+	const char *person;
+	uint32_t days;
+	uint32_t late;
+};
+
+static int read_aggregate(sqlite3_stmt *s, void *rec)
+{
+	struct aggregate_row *r = rec;
+
+	r->person = col_str(s, 0);
+	r->days = (uint32_t)sqlite3_column_int(s, 1);
+	r->late = (uint32_t)sqlite3_column_int(s, 2);
+	return 0;
+}
+
+struct aggregate_each {
+	store_aggregate_fn *fn;
+	void *ud;
+};
+
+static int emit_aggregate(void *ctx, const void *rec)
+{
+	const struct aggregate_each *c = ctx;
+	const struct aggregate_row *r = rec;
+
+	return c->fn(c->ud, r->person, r->days, r->late);
+}
+
 int store_punch_aggregate(struct store *st, pd_day_t from_day, pd_day_t to_day,
 			  int32_t late_after_sec, store_aggregate_fn *fn,
 			  void *ud)
@@ -1423,6 +1600,8 @@ int store_punch_aggregate(struct store *st, pd_day_t from_day, pd_day_t to_day,
 		" FROM punches INDEXED BY punches_scan"
 		" WHERE local_day BETWEEN ?1 AND ?2 AND (flags & 1) = 0"
 		" GROUP BY person ORDER BY person";
+	struct aggregate_each c = {fn, ud};
+	struct aggregate_row r;
 	sqlite3_stmt *s;
 	int rc;
 
@@ -1432,14 +1611,8 @@ int store_punch_aggregate(struct store *st, pd_day_t from_day, pd_day_t to_day,
 	sqlite3_bind_int(s, 1, from_day);
 	sqlite3_bind_int(s, 2, to_day);
 	sqlite3_bind_int(s, 3, late_after_sec);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		rc = fn(ud, col_str(s, 0), (uint32_t)sqlite3_column_int(s, 1),
-			(uint32_t)sqlite3_column_int(s, 2));
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "aggregate");
-out:
+	rc = rows_each(st, s, read_aggregate, &r, emit_aggregate, &c,
+		       "aggregate");
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -1466,17 +1639,11 @@ int store_counter_get(struct store *st, const char *name, int64_t *out)
 	int rc;
 
 	bind_text(s, 1, name);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*out = sqlite3_column_int64(s, 0);
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
+	rc = row_get(st, s, read_int64, out, "counter get");
+	if (rc == -ENOENT) {
 		*out = 0; /* a counter never bumped is zero */
 		rc = 0;
-	} else {
-		rc = db_fail(st, rc, "counter get");
 	}
-	done(s);
 	return rc;
 }
 
@@ -1494,30 +1661,31 @@ int store_meta_set(struct store *st, const char *key, const char *value)
 	return exec_stmt(st, s, "meta set");
 }
 
+/* The caller's buffer for a meta value. */
+struct meta_value {
+	char *out;
+	size_t cap;
+};
+
+static int read_meta(sqlite3_stmt *s, void *rec)
+{
+	const struct meta_value *m = rec;
+	size_t n = (size_t)sqlite3_column_bytes(s, 0);
+
+	if (n >= m->cap)
+		return -ENAMETOOLONG;
+	memcpy(m->out, col_str(s, 0), n);
+	m->out[n] = '\0';
+	return 0;
+}
+
 int store_meta_get(struct store *st, const char *key, char *out, size_t cap)
 {
+	struct meta_value m = {out, cap};
 	sqlite3_stmt *s = S(st, S_META_GET);
-	int rc;
 
 	bind_text(s, 1, key);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		size_t n = (size_t)sqlite3_column_bytes(s, 0);
-
-		if (n >= cap) {
-			rc = -ENAMETOOLONG;
-		} else {
-			memcpy(out, col_str(s, 0), n);
-			out[n] = '\0';
-			rc = 0;
-		}
-	} else if (rc == SQLITE_DONE) {
-		rc = -ENOENT;
-	} else {
-		rc = db_fail(st, rc, "meta get");
-	}
-	done(s);
-	return rc;
+	return row_get(st, s, read_meta, &m, "meta get");
 }
 
 int store_audit_add(struct store *st, int64_t now_utc, const char *actor,
@@ -1591,22 +1759,47 @@ int store_profile_add(struct store *st, pd_day_t from_day,
 	return tx_end(st, rc);
 }
 
+/* An S_PROFILE_ALL row; the strings point into the row. */
+struct profile_row {
+	pd_day_t from_day;
+	const char *version;
+	const char *name;
+	const char *text;
+	int64_t seq;
+};
+
+static int read_profile(sqlite3_stmt *s, void *rec)
+{
+	struct profile_row *r = rec;
+
+	r->from_day = sqlite3_column_int(s, 0);
+	r->version = col_str(s, 1);
+	r->name = col_str(s, 2);
+	r->text = col_str(s, 3);
+	r->seq = sqlite3_column_int64(s, 4);
+	return 0;
+}
+
+struct profile_each {
+	store_profile_fn *fn;
+	void *ud;
+};
+
+static int emit_profile(void *ctx, const void *rec)
+{
+	const struct profile_each *c = ctx;
+	const struct profile_row *r = rec;
+
+	return c->fn(c->ud, r->from_day, r->version, r->name, r->text, r->seq);
+}
+
 int store_profile_each(struct store *st, store_profile_fn *fn, void *ud)
 {
-	sqlite3_stmt *s = S(st, S_PROFILE_ALL);
-	int rc;
+	struct profile_each c = {fn, ud};
+	struct profile_row r;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		rc = fn(ud, sqlite3_column_int(s, 0), col_str(s, 1),
-			col_str(s, 2), col_str(s, 3),
-			sqlite3_column_int64(s, 4));
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "profile list");
-out:
-	done(s);
-	return rc;
+	return rows_each(st, S(st, S_PROFILE_ALL), read_profile, &r,
+			 emit_profile, &c, "profile list");
 }
 
 int store_calendar_add(struct store *st, const char *version_hex,
@@ -1682,29 +1875,63 @@ int store_calendar_day_add(struct store *st, pd_day_t day, const char *kind,
 	return tx_end(st, rc);
 }
 
+/* An S_CAL_ALL row: an imported file (what 0) or an added day (what 1);
+ * the strings point into the row. */
+struct calendar_row {
+	int64_t seq;
+	int what;
+	const char *version; /* file */
+	const char *name;    /* file or day */
+	const char *text;    /* file */
+	pd_day_t day;	     /* day */
+	const char *kind;    /* day */
+};
+
+static int read_calendar(sqlite3_stmt *s, void *rec)
+{
+	struct calendar_row *r = rec;
+
+	memset(r, 0, sizeof(*r));
+	r->seq = sqlite3_column_int64(s, 0);
+	r->what = sqlite3_column_int(s, 1);
+	if (r->what == 0) {
+		r->version = col_str(s, 2);
+		r->name = col_str(s, 3);
+		r->text = col_str(s, 4);
+	} else if (r->what == 1) {
+		r->day = sqlite3_column_int(s, 5);
+		r->kind = col_str(s, 6);
+		r->name = col_str(s, 3);
+	}
+	return 0;
+}
+
+struct calendar_each {
+	store_calendar_file_fn *file_fn;
+	store_calendar_day_fn *day_fn;
+	void *ud;
+};
+
+static int emit_calendar(void *ctx, const void *rec)
+{
+	const struct calendar_each *c = ctx;
+	const struct calendar_row *r = rec;
+
+	if (r->what == 0 && c->file_fn)
+		return c->file_fn(c->ud, r->seq, r->version, r->name, r->text);
+	if (r->what == 1 && c->day_fn)
+		return c->day_fn(c->ud, r->seq, r->day, r->kind, r->name);
+	return 0;
+}
+
 int store_calendar_each(struct store *st, store_calendar_file_fn *file_fn,
 			store_calendar_day_fn *day_fn, void *ud)
 {
-	sqlite3_stmt *s = S(st, S_CAL_ALL);
-	int rc;
+	struct calendar_each c = {file_fn, day_fn, ud};
+	struct calendar_row r;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t seq = sqlite3_column_int64(s, 0);
-
-		rc = 0;
-		if (sqlite3_column_int(s, 1) == 0 && file_fn)
-			rc = file_fn(ud, seq, col_str(s, 2), col_str(s, 3),
-				     col_str(s, 4));
-		else if (sqlite3_column_int(s, 1) == 1 && day_fn)
-			rc = day_fn(ud, seq, sqlite3_column_int(s, 5),
-				    col_str(s, 6), col_str(s, 3));
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "calendar list");
-out:
-	done(s);
-	return rc;
+	return rows_each(st, S(st, S_CAL_ALL), read_calendar, &r, emit_calendar,
+			 &c, "calendar list");
 }
 
 /* ---- excuses ---- */
@@ -1783,10 +2010,20 @@ int store_excuse_add(struct store *st, struct excuse *e, int64_t now_utc)
 	return rc;
 }
 
-/* Reads EXCUSE_COLS; revoke_by (column 11) into by_out if non-NULL. */
-static int read_excuse(sqlite3_stmt *s, struct excuse *e, int64_t *revoke_seq,
-		       char *revoke_by)
+/* Where EXCUSE_COLS go: e, and the revocation's seq and by (column 11,
+ * PD_NAME_MAX bytes) when those are non-NULL. */
+struct excuse_row {
+	struct excuse *e;
+	int64_t *revoke_seq;
+	char *revoke_by;
+};
+
+static int read_excuse(sqlite3_stmt *s, void *rec)
 {
+	const struct excuse_row *x = rec;
+	struct excuse *e = x->e;
+	int64_t *revoke_seq = x->revoke_seq;
+	char *revoke_by = x->revoke_by;
 	int rc;
 
 	memset(e, 0, sizeof(*e));
@@ -1814,19 +2051,11 @@ static int read_excuse(sqlite3_stmt *s, struct excuse *e, int64_t *revoke_seq,
 static int excuse_find(struct store *st, enum stmt_id id, int64_t seq,
 		       struct excuse *e, int64_t *revoke_seq, char *revoke_by)
 {
+	struct excuse_row x = {e, revoke_seq, revoke_by};
 	sqlite3_stmt *s = S(st, id);
-	int rc;
 
 	sqlite3_bind_int64(s, 1, seq);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		rc = read_excuse(s, e, revoke_seq, revoke_by);
-	else if (rc == SQLITE_DONE)
-		rc = -ENOENT;
-	else
-		rc = db_fail(st, rc, "excuse lookup");
-	done(s);
-	return rc;
+	return row_get(st, s, read_excuse, &x, "excuse lookup");
 }
 
 int store_excuse_revoke(struct store *st, int64_t id, const char *reason,
@@ -1866,34 +2095,42 @@ int store_excuse_revoke(struct store *st, int64_t id, const char *reason,
 	return tx_end(st, rc);
 }
 
+struct excuse_each {
+	store_excuse_fn *fn;
+	void *ud;
+};
+
+static int emit_excuse(void *ctx, const void *rec)
+{
+	const struct excuse_each *c = ctx;
+	const struct excuse_row *x = rec;
+
+	return c->fn(c->ud, x->e);
+}
+
 int store_excuse_each(struct store *st, pd_day_t from_day, pd_day_t to_day,
 		      const char *person, store_excuse_fn *fn, void *ud)
 {
-	sqlite3_stmt *s = S(st, S_EXCUSE_RANGE);
 	struct excuse e;
-	int rc;
+	struct excuse_row x = {&e, NULL, NULL};
+	struct excuse_each c = {fn, ud};
+	sqlite3_stmt *s = S(st, S_EXCUSE_RANGE);
 
 	sqlite3_bind_int(s, 1, from_day);
 	sqlite3_bind_int(s, 2, to_day);
 	if (person)
 		bind_text(s, 3, person);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		rc = read_excuse(s, &e, NULL, NULL);
-		if (rc == 0)
-			rc = fn(ud, &e);
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "excuse list");
-out:
-	done(s);
-	return rc;
+	return rows_each(st, s, read_excuse, &x, emit_excuse, &c,
+			 "excuse list");
 }
 
 /* ---- ledger reading and verification ---- */
 
-static int read_ledger_row(sqlite3_stmt *s, struct ledger_row *r)
+/* Reads an S_LEDGER_RANGE row into a struct ledger_row; -EIO if a field
+ * does not fit (seq is read first, so it names the row even then). */
+static int read_ledger_row(sqlite3_stmt *s, void *rec)
 {
+	struct ledger_row *r = rec;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -1912,51 +2149,40 @@ static int read_ledger_row(sqlite3_stmt *s, struct ledger_row *r)
 int store_ledger_head(struct store *st, int64_t *seq, int64_t *recorded_utc,
 		      char hash_hex[PD_HASH_HEX])
 {
-	sqlite3_stmt *s = S(st, S_HEAD);
-	char h[PD_HASH_HEX] = "";
-	int64_t q = 0, t = 0;
-	int rc;
+	struct ledger_head h;
+	int rc = head_get(st, &h);
 
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		q = sqlite3_column_int64(s, 0);
-		t = sqlite3_column_int64(s, 1);
-		rc = col_text(s, 2, h, sizeof(h));
-	} else if (rc == SQLITE_DONE) {
-		strcpy(h, LEDGER_HASH_ZERO);
-		rc = 0;
-	} else {
-		rc = db_fail(st, rc, "ledger head");
-	}
-	done(s);
 	if (rc == 0) {
-		*seq = q;
-		*recorded_utc = t;
-		memcpy(hash_hex, h, sizeof(h));
+		*seq = h.seq;
+		*recorded_utc = h.recorded_utc;
+		memcpy(hash_hex, h.hash, sizeof(h.hash));
 	}
 	return rc;
+}
+
+struct ledger_each {
+	store_ledger_fn *fn;
+	void *ud;
+};
+
+static int emit_ledger(void *ctx, const void *rec)
+{
+	const struct ledger_each *c = ctx;
+
+	return c->fn(c->ud, rec);
 }
 
 int store_ledger_each(struct store *st, int64_t from_seq, int64_t to_seq,
 		      store_ledger_fn *fn, void *ud)
 {
+	struct ledger_each c = {fn, ud};
 	sqlite3_stmt *s = S(st, S_LEDGER_RANGE);
 	struct ledger_row r;
-	int rc;
 
 	sqlite3_bind_int64(s, 1, from_seq);
 	sqlite3_bind_int64(s, 2, to_seq);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		rc = read_ledger_row(s, &r);
-		if (rc == 0)
-			rc = fn(ud, &r);
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "ledger list");
-out:
-	done(s);
-	return rc;
+	return rows_each(st, s, read_ledger_row, &r, emit_ledger, &c,
+			 "ledger list");
 }
 
 /* What a row's side table says it should be: person, at_utc and data. */
@@ -1967,33 +2193,30 @@ struct expect {
 	char data[LEDGER_DATA_MAX];
 };
 
-/* Runs a by-seq lookup; 0 with the statement on its row, -ENOENT, -EIO. */
+/* Reads the side row of ledger row seq with the by-seq statement id, as
+ * store_row_get: 0, read's result, -ENOENT, -EIO. */
 static int lookup(struct store *st, enum stmt_id id, int64_t seq,
-		  sqlite3_stmt **out)
+		  row_read_fn *read, void *rec)
 {
 	sqlite3_stmt *s = S(st, id);
-	int rc;
 
 	sqlite3_bind_int64(s, 1, seq);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*out = s;
-		return 0;
-	}
-	done(s);
-	return rc == SQLITE_DONE ? -ENOENT : db_fail(st, rc, "verify lookup");
+	return row_get(st, s, read, rec, "verify lookup");
 }
+
+/* A side row's check while the statement is on it: its strings are
+ * encoded into x->data straight from the row. */
+struct side {
+	struct expect *x;
+	char *why; /* a reason when the row is bad, cap bytes */
+	size_t cap;
+};
 
 static int expect_punch(struct store *st, int64_t seq, struct expect *x)
 {
 	struct punch p;
-	sqlite3_stmt *s;
-	int rc = lookup(st, S_PUNCH_BY_SEQ, seq, &s);
+	int rc = lookup(st, S_PUNCH_BY_SEQ, seq, read_punch, &p);
 
-	if (rc != 0)
-		return rc;
-	rc = read_punch(s, &p);
-	done(s);
 	if (rc != 0)
 		return rc;
 	strcpy(x->person, p.person);
@@ -2001,15 +2224,32 @@ static int expect_punch(struct store *st, int64_t seq, struct expect *x)
 	return ledger_punch_data(x->fmt, &p, x->data);
 }
 
+/* An S_PERIOD_BY_OPEN or S_PERIOD_BY_CLOSE row. */
+struct period_side {
+	char person[PD_ID_MAX];
+	pd_day_t day; /* since or until */
+	char by[PD_NAME_MAX];
+};
+
+static int read_period_side(sqlite3_stmt *s, void *rec)
+{
+	struct period_side *p = rec;
+	int rc;
+
+	rc = col_text(s, 0, p->person, sizeof(p->person));
+	p->day = sqlite3_column_int(s, 1);
+	if (rc == 0)
+		rc = col_text(s, 2, p->by, sizeof(p->by));
+	return rc;
+}
+
 static int expect_person(struct store *st, const struct ledger_row *r,
 			 struct expect *x)
 {
 	char action[16], name[PD_NAME_MAX], jab[PD_JABATAN_MAX];
-	char by[PD_NAME_MAX];
+	struct period_side p;
 	bool close;
 	int64_t created;
-	pd_day_t day;
-	sqlite3_stmt *s;
 	int rc;
 
 	if (ledger_data_get(r->data, "action", action, sizeof(action)) != 0)
@@ -2019,16 +2259,11 @@ static int expect_person(struct store *st, const struct ledger_row *r,
 	    strcmp(action, "reactivate") != 0)
 		return -ENOENT;
 	rc = lookup(st, close ? S_PERIOD_BY_CLOSE : S_PERIOD_BY_OPEN, r->seq,
-		    &s);
+		    read_period_side, &p);
 	if (rc != 0)
 		return rc;
-	rc = col_text(s, 0, x->person, sizeof(x->person));
-	day = sqlite3_column_int(s, 1);
-	if (rc == 0)
-		rc = col_text(s, 2, by, sizeof(by));
-	done(s);
-	if (rc == 0)
-		rc = person_names(st, x->person, name, jab, &created);
+	strcpy(x->person, p.person);
+	rc = person_names(st, x->person, name, jab, &created);
 	if (rc != 0)
 		return rc;
 	/* The people row belongs to the "add" row and no other. */
@@ -2036,66 +2271,80 @@ static int expect_person(struct store *st, const struct ledger_row *r,
 		return -ENOENT;
 	x->at_utc = 0;
 	return ledger_person_data(x->fmt, action, name, jab,
-				  close ? "until" : "since", day, by, x->data);
+				  close ? "until" : "since", p.day, p.by,
+				  x->data);
+}
+
+/* S_PROFILE_BY_SEQ: from_day, version, name, text, by. */
+static int read_profile_side(sqlite3_stmt *s, void *rec)
+{
+	const struct side *c = rec;
+	int rc;
+
+	rc = ledger_profile_data(c->x->fmt, sqlite3_column_int(s, 0),
+				 col_str(s, 1), col_str(s, 2), col_str(s, 4),
+				 c->x->data);
+	if (rc == 0 && file_check(col_str(s, 1), col_str(s, 2), col_str(s, 3),
+				  col_str(s, 4)) != 0) {
+		snprintf(c->why, c->cap,
+			 "profile text does not match its version");
+		rc = -EBADMSG;
+	}
+	return rc;
 }
 
 static int expect_profile(struct store *st, int64_t seq, struct expect *x,
 			  char *why, size_t cap)
 {
-	sqlite3_stmt *s;
-	int rc = lookup(st, S_PROFILE_BY_SEQ, seq, &s);
+	struct side c = {x, why, cap};
 
-	if (rc != 0)
-		return rc;
 	x->person[0] = '\0';
 	x->at_utc = 0;
-	rc = ledger_profile_data(x->fmt, sqlite3_column_int(s, 0),
-				 col_str(s, 1), col_str(s, 2), col_str(s, 4),
-				 x->data);
-	if (rc == 0 && file_check(col_str(s, 1), col_str(s, 2), col_str(s, 3),
-				  col_str(s, 4)) != 0) {
-		snprintf(why, cap, "profile text does not match its version");
+	return lookup(st, S_PROFILE_BY_SEQ, seq, read_profile_side, &c);
+}
+
+/* S_CAL_BY_SEQ: version, name, text, by. */
+static int read_calendar_side(sqlite3_stmt *s, void *rec)
+{
+	const struct side *c = rec;
+	int rc;
+
+	rc = ledger_calendar_data(c->x->fmt, col_str(s, 0), col_str(s, 1),
+				  col_str(s, 3), c->x->data);
+	if (rc == 0 && file_check(col_str(s, 0), col_str(s, 1), col_str(s, 2),
+				  col_str(s, 3)) != 0) {
+		snprintf(c->why, c->cap,
+			 "calendar text does not match its version");
 		rc = -EBADMSG;
 	}
-	done(s);
 	return rc;
+}
+
+/* S_CALDAY_BY_SEQ: day, kind, name, by. */
+static int read_calday_side(sqlite3_stmt *s, void *rec)
+{
+	const struct side *c = rec;
+
+	return ledger_calday_data(c->x->fmt, sqlite3_column_int(s, 0),
+				  col_str(s, 1), col_str(s, 2), col_str(s, 3),
+				  c->x->data);
 }
 
 static int expect_calendar(struct store *st, const struct ledger_row *r,
 			   struct expect *x, char *why, size_t cap)
 {
+	struct side c = {x, why, cap};
 	char action[16];
-	sqlite3_stmt *s;
-	int rc;
 
 	x->person[0] = '\0';
 	x->at_utc = 0;
 	if (ledger_data_get(r->data, "action", action, sizeof(action)) != 0)
 		return -ENOENT;
-	if (strcmp(action, "import") == 0) {
-		rc = lookup(st, S_CAL_BY_SEQ, r->seq, &s);
-		if (rc != 0)
-			return rc;
-		rc = ledger_calendar_data(x->fmt, col_str(s, 0), col_str(s, 1),
-					  col_str(s, 3), x->data);
-		if (rc == 0 && file_check(col_str(s, 0), col_str(s, 1),
-					  col_str(s, 2), col_str(s, 3)) != 0) {
-			snprintf(why, cap,
-				 "calendar text does not match its version");
-			rc = -EBADMSG;
-		}
-		done(s);
-		return rc;
-	}
+	if (strcmp(action, "import") == 0)
+		return lookup(st, S_CAL_BY_SEQ, r->seq, read_calendar_side, &c);
 	if (strcmp(action, "add") != 0)
 		return -ENOENT;
-	rc = lookup(st, S_CALDAY_BY_SEQ, r->seq, &s);
-	if (rc != 0)
-		return rc;
-	rc = ledger_calday_data(x->fmt, sqlite3_column_int(s, 0), col_str(s, 1),
-				col_str(s, 2), col_str(s, 3), x->data);
-	done(s);
-	return rc;
+	return lookup(st, S_CALDAY_BY_SEQ, r->seq, read_calday_side, &c);
 }
 
 static int expect_excuse(struct store *st, const struct ledger_row *r,
@@ -2179,83 +2428,115 @@ static int verify_side(struct store *st, const struct ledger_row *r, char *why,
 	return 0;
 }
 
+/* A ledger row as the walk sees it: read_rc keeps a row with an oversized
+ * field in the walk, so that it is named as broken, not as an I/O error. */
+struct walk_row {
+	struct ledger_row r;
+	int read_rc; /* read_ledger_row's result */
+};
+
+static int read_walk_row(sqlite3_stmt *s, void *rec)
+{
+	struct walk_row *w = rec;
+
+	w->read_rc = read_ledger_row(s, &w->r);
+	return 0;
+}
+
+/* The walk so far: rows intact and the hash the next row must link to. */
+struct walk {
+	struct store *st;
+	char prev[PD_HASH_HEX];
+	int64_t n;
+	int64_t *bad_seq;
+	char *why;
+	size_t cap;
+};
+
+static int check_row(void *ctx, const void *rec)
+{
+	struct walk *w = ctx;
+	const struct walk_row *row = rec;
+	const struct ledger_row *r = &row->r;
+	int rc;
+
+	if (row->read_rc == -EIO) {
+		*w->bad_seq = r->seq;
+		snprintf(w->why, w->cap, "row has an oversized field");
+		return -EBADMSG;
+	}
+	if (r->seq != w->n + 1) {
+		*w->bad_seq = w->n + 1;
+		snprintf(w->why, w->cap,
+			 "row missing (next row is %" PRId64 ")", r->seq);
+		return -EBADMSG;
+	}
+	if (strcmp(r->prev_hash, w->prev) != 0) {
+		*w->bad_seq = r->seq;
+		snprintf(w->why, w->cap,
+			 "prev_hash does not link to row "
+			 "%" PRId64,
+			 w->n);
+		return -EBADMSG;
+	}
+	if (ledger_check(r) != 0) {
+		*w->bad_seq = r->seq;
+		snprintf(w->why, w->cap, "hash does not match the row");
+		return -EBADMSG;
+	}
+	rc = verify_side(w->st, r, w->why, w->cap);
+	if (rc != 0) {
+		*w->bad_seq = r->seq;
+		return rc;
+	}
+	memcpy(w->prev, r->hash, sizeof(w->prev));
+	w->n++;
+	return 0;
+}
+
 static int verify_walk(struct store *st, int64_t *rows, int64_t *bad_seq,
 		       char *why, size_t cap)
 {
+	struct walk w = {st, LEDGER_HASH_ZERO, 0, bad_seq, why, cap};
 	sqlite3_stmt *s = S(st, S_LEDGER_RANGE);
-	char prev[PD_HASH_HEX] = LEDGER_HASH_ZERO;
-	struct ledger_row r;
-	int64_t n = 0;
+	struct walk_row row;
 	int rc;
 
 	sqlite3_bind_int64(s, 1, INT64_MIN);
 	sqlite3_bind_int64(s, 2, INT64_MAX);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		rc = read_ledger_row(s, &r);
-		if (rc == -EIO) {
-			*bad_seq = sqlite3_column_int64(s, 0);
-			snprintf(why, cap, "row has an oversized field");
-			rc = -EBADMSG;
-			break;
-		}
-		if (r.seq != n + 1) {
-			*bad_seq = n + 1;
-			snprintf(why, cap,
-				 "row missing (next row is %" PRId64 ")",
-				 r.seq);
-			rc = -EBADMSG;
-			break;
-		}
-		if (strcmp(r.prev_hash, prev) != 0) {
-			*bad_seq = r.seq;
-			snprintf(why, cap,
-				 "prev_hash does not link to row "
-				 "%" PRId64,
-				 n);
-			rc = -EBADMSG;
-			break;
-		}
-		if (ledger_check(&r) != 0) {
-			*bad_seq = r.seq;
-			snprintf(why, cap, "hash does not match the row");
-			rc = -EBADMSG;
-			break;
-		}
-		rc = verify_side(st, &r, why, cap);
-		if (rc != 0) {
-			*bad_seq = r.seq;
-			break;
-		}
-		memcpy(prev, r.hash, sizeof(prev));
-		n++;
-	}
-	if (rc == SQLITE_DONE)
-		rc = 0;
-	else if (rc > 0)
-		rc = db_fail(st, rc, "verify");
-	done(s);
-	*rows = n;
+	rc = rows_each(st, s, read_walk_row, &row, check_row, &w, "verify");
+	*rows = w.n;
 	return rc;
+}
+
+/* Where S_ORPHANS's answer goes. */
+struct orphan {
+	int64_t *bad_seq;
+	char *why;
+	size_t cap;
+};
+
+/* The first orphan's seq and table, or NULL when there is none. */
+static int read_orphan(sqlite3_stmt *s, void *rec)
+{
+	const struct orphan *o = rec;
+
+	if (sqlite3_column_type(s, 0) == SQLITE_NULL)
+		return 0;
+	*o->bad_seq = sqlite3_column_int64(s, 0);
+	snprintf(o->why, o->cap, "%s side-table row has no ledger row",
+		 col_str(s, 1));
+	return -EBADMSG;
 }
 
 static int verify_orphans(struct store *st, int64_t *bad_seq, char *why,
 			  size_t cap)
 {
-	sqlite3_stmt *s = S(st, S_ORPHANS);
-	int rc = sqlite3_step(s);
+	struct orphan o = {bad_seq, why, cap};
 
-	if (rc != SQLITE_ROW) {
-		rc = db_fail(st, rc, "verify side tables");
-	} else if (sqlite3_column_type(s, 0) == SQLITE_NULL) {
-		rc = 0;
-	} else {
-		*bad_seq = sqlite3_column_int64(s, 0);
-		snprintf(why, cap, "%s side-table row has no ledger row",
-			 col_str(s, 1));
-		rc = -EBADMSG;
-	}
-	done(s);
-	return rc;
+	/* min() without GROUP BY always answers one row: never -ENOENT */
+	return row_get(st, S(st, S_ORPHANS), read_orphan, &o,
+		       "verify side tables");
 }
 
 int store_chain_verify(struct store *st, int64_t *rows, int64_t *bad_seq,
