@@ -17,10 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "crypto.h"
 #include "log.h"
+#include "store_int.h"
 
 #define BUSY_TIMEOUT_MS 5000	  /* wait for a lock before -EBUSY */
 #define DB_FILE_MODE	0640	  /* group presensi-admin reads reports */
@@ -123,56 +122,6 @@ _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
 #define EXCUSE_COLS                                                            \
 	"seq, person, from_day, to_day, kind, part, reason, document, by,"     \
 	" revoke_seq, revoke_reason, revoke_by"
-
-enum stmt_id {
-	S_BEGIN,
-	S_BEGIN_READ,
-	S_COMMIT,
-	S_ROLLBACK,
-	S_HEAD,
-	S_LEDGER_INS,
-	S_LEDGER_RANGE,
-	S_PERSON_INS,
-	S_PERSON_GET,
-	S_PERSON_ALL,
-	S_PERSON_NAME,
-	S_PERIOD_INS,
-	S_PERIOD_LAST,
-	S_PERIOD_CLOSE,
-	S_PERIOD_ALL,
-	S_PERIOD_BY_OPEN,
-	S_PERIOD_BY_CLOSE,
-	S_PRINT_INS,
-	S_PRINT_ACTIVE,
-	S_PRINT_META,
-	S_PRINT_DEL,
-	S_AUDIT_INS,
-	S_PUNCH_INS,
-	S_PUNCH_LAST,
-	S_PUNCH_RANGE,
-	S_PUNCH_BY_SEQ,
-	S_PUNCH_NEXT_PERSON,
-	S_PUNCH_SCAN,
-	S_COUNTER_ADD,
-	S_COUNTER_GET,
-	S_META_SET,
-	S_META_GET,
-	S_PROFILE_INS,
-	S_PROFILE_ALL,
-	S_PROFILE_BY_SEQ,
-	S_CAL_INS,
-	S_CALDAY_INS,
-	S_CAL_ALL,
-	S_CAL_BY_SEQ,
-	S_CALDAY_BY_SEQ,
-	S_EXCUSE_INS,
-	S_EXCUSE_BY_SEQ,
-	S_EXCUSE_BY_REVOKE,
-	S_EXCUSE_REVOKE,
-	S_EXCUSE_RANGE,
-	S_ORPHANS,
-	S_COUNT
-};
 
 static const char *const stmt_sql[S_COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -306,16 +255,6 @@ static const char *const stmt_sql[S_COUNT] = {
 		" LIKE 'action=add;%'))",
 };
 
-struct store {
-	sqlite3 *db;
-	bool rdonly;
-	bool has_key;
-	uint8_t key[CRYPTO_KEY_BYTES]; /* template key, wiped at close */
-	sqlite3_stmt *stmt[S_COUNT];
-	bool bulk;   /* inside store_bulk_begin: one outer transaction */
-	int bulk_rc; /* first failure inside the bulk, 0 if none */
-};
-
 /* ---- errors: translated here, once ---- */
 
 static int map_rc(int rc)
@@ -331,7 +270,7 @@ static int map_rc(int rc)
 	}
 }
 
-static int db_fail(struct store *st, int rc, const char *what)
+int store_db_fail(struct store *st, int rc, const char *what)
 {
 	log_warnx("store: %s: %s (sqlite %d)", what, sqlite3_errmsg(st->db),
 		  rc);
@@ -339,7 +278,7 @@ static int db_fail(struct store *st, int rc, const char *what)
 }
 
 /* Returns the statement reset and unbound, ready to bind. */
-static sqlite3_stmt *S(struct store *st, enum stmt_id id)
+sqlite3_stmt *store_stmt(struct store *st, enum stmt_id id)
 {
 	sqlite3_stmt *s = st->stmt[id];
 
@@ -348,30 +287,30 @@ static sqlite3_stmt *S(struct store *st, enum stmt_id id)
 	return s;
 }
 
-static void done(sqlite3_stmt *s)
+void store_stmt_done(sqlite3_stmt *s)
 {
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 }
 
-static void bind_text(sqlite3_stmt *s, int i, const char *v)
+void store_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
 }
 
 /* Runs a statement that returns no rows. */
-static int exec_stmt(struct store *st, sqlite3_stmt *s, const char *what)
+int store_exec(struct store *st, sqlite3_stmt *s, const char *what)
 {
 	int rc = sqlite3_step(s);
 
-	done(s);
+	store_stmt_done(s);
 	if (rc != SQLITE_DONE)
-		return db_fail(st, rc, what);
+		return store_db_fail(st, rc, what);
 	return 0;
 }
 
 /* Copies column i into buf; -EIO if it does not fit (a corrupt row). */
-static int col_text(sqlite3_stmt *s, int i, char *buf, size_t cap)
+int store_col_text(sqlite3_stmt *s, int i, char *buf, size_t cap)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
 	size_t n = (size_t)sqlite3_column_bytes(s, i);
@@ -388,7 +327,7 @@ static int col_text(sqlite3_stmt *s, int i, char *buf, size_t cap)
 	return 0;
 }
 
-static const char *col_str(sqlite3_stmt *s, int i)
+const char *store_col_str(sqlite3_stmt *s, int i)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
 
@@ -397,17 +336,10 @@ static const char *col_str(sqlite3_stmt *s, int i)
 
 /* ---- rows: every query that returns rows is walked by one of these ---- */
 
-/* Reads the statement's current row into rec (copies, or pointers valid
- * until the next step); 0, or a negative errno that stops the walk. */
-typedef int row_read_fn(sqlite3_stmt *s, void *rec);
-/* Hands one row, read into rec, to the caller; non-zero stops the walk. */
-typedef int row_emit_fn(void *ctx, const void *rec);
-
-/* Steps s (bound by the caller) to its end, reading each row into rec and
- * handing it to emit.  Returns 0, the first non-zero of read or emit, or
- * the step's error translated (logged with what).  Leaves s reset. */
-static int rows_each(struct store *st, sqlite3_stmt *s, row_read_fn *read,
-		     void *rec, row_emit_fn *emit, void *ctx, const char *what)
+/* The loop every _each shares; its contract is in store_int.h. */
+int store_rows_each(struct store *st, sqlite3_stmt *s, store_row_read_fn *read,
+		    void *rec, store_row_emit_fn *emit, void *ctx,
+		    const char *what)
 {
 	int rc;
 
@@ -418,18 +350,15 @@ static int rows_each(struct store *st, sqlite3_stmt *s, row_read_fn *read,
 		if (rc != 0)
 			goto out;
 	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, what);
+	rc = rc == SQLITE_DONE ? 0 : store_db_fail(st, rc, what);
 out:
-	done(s);
+	store_stmt_done(s);
 	return rc;
 }
 
-/* Steps s (bound by the caller) once and reads its row into rec.  Returns
- * read's result, -ENOENT when there is no row, or the step's error
- * translated (logged with what).  Leaves s reset, so what read keeps must
- * be copied. */
-static int row_get(struct store *st, sqlite3_stmt *s, row_read_fn *read,
-		   void *rec, const char *what)
+/* The step every single-row read shares (store_int.h). */
+int store_row_get(struct store *st, sqlite3_stmt *s, store_row_read_fn *read,
+		  void *rec, const char *what)
 {
 	int rc = sqlite3_step(s);
 
@@ -438,25 +367,25 @@ static int row_get(struct store *st, sqlite3_stmt *s, row_read_fn *read,
 	else if (rc == SQLITE_DONE)
 		rc = -ENOENT;
 	else
-		rc = db_fail(st, rc, what);
-	done(s);
+		rc = store_db_fail(st, rc, what);
+	store_stmt_done(s);
 	return rc;
 }
 
 /* ---- transactions ---- */
 
-static int tx_begin(struct store *st)
+int store_tx_begin(struct store *st)
 {
 	if (st->rdonly)
 		return -EROFS;
 	if (st->bulk)
 		return st->bulk_rc; /* already inside the bulk transaction */
-	return exec_stmt(st, S(st, S_BEGIN), "begin");
+	return store_exec(st, store_stmt(st, S_BEGIN), "begin");
 }
 
 /* Commits when rc is 0 (durably: synchronous=FULL), else rolls back.
  * Returns rc, or the commit's error. */
-static int tx_end(struct store *st, int rc)
+int store_tx_end(struct store *st, int rc)
 {
 	if (st->bulk) {
 		/* the bulk commits or rolls back as a whole at its end */
@@ -465,28 +394,28 @@ static int tx_end(struct store *st, int rc)
 		return rc;
 	}
 	if (rc == 0) {
-		rc = exec_stmt(st, S(st, S_COMMIT), "commit");
+		rc = store_exec(st, store_stmt(st, S_COMMIT), "commit");
 		if (rc == 0)
 			return 0;
 	}
 	/* Nothing to report if SQLite already rolled back by itself. */
 	if (!sqlite3_get_autocommit(st->db)) {
-		sqlite3_stmt *s = S(st, S_ROLLBACK);
+		sqlite3_stmt *s = store_stmt(st, S_ROLLBACK);
 
 		(void)sqlite3_step(s); /* best effort: the error is rc */
-		done(s);
+		store_stmt_done(s);
 	}
 	return rc;
 }
 
 /* ---- input checks ---- */
 
-static bool fits(const char *s, size_t cap)
+bool store_fits(const char *s, size_t cap)
 {
 	return s && strnlen(s, cap) < cap;
 }
 
-static bool printable(const char *s)
+bool store_printable(const char *s)
 {
 	for (; *s; s++)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
@@ -494,14 +423,14 @@ static bool printable(const char *s)
 	return true;
 }
 
-static bool id_ok(const char *id)
+bool store_id_ok(const char *id)
 {
-	return fits(id, PD_ID_MAX) && *id && printable(id);
+	return store_fits(id, PD_ID_MAX) && *id && store_printable(id);
 }
 
 static bool hash_hex_ok(const char *h)
 {
-	if (!fits(h, PD_HASH_HEX) || strlen(h) != PD_HASH_HEX - 1)
+	if (!store_fits(h, PD_HASH_HEX) || strlen(h) != PD_HASH_HEX - 1)
 		return false;
 	for (; *h; h++)
 		if (!((*h >= '0' && *h <= '9') || (*h >= 'a' && *h <= 'f')))
@@ -524,7 +453,7 @@ static int read_head(sqlite3_stmt *s, void *rec)
 
 	h->seq = sqlite3_column_int64(s, 0);
 	h->recorded_utc = sqlite3_column_int64(s, 1);
-	return col_text(s, 2, h->hash, sizeof(h->hash));
+	return store_col_text(s, 2, h->hash, sizeof(h->hash));
 }
 
 /* The last row, or seq 0 and the zero hash when the ledger is empty. */
@@ -533,7 +462,8 @@ static int head_get(struct store *st, struct ledger_head *h)
 	int rc;
 
 	memset(h, 0, sizeof(*h));
-	rc = row_get(st, S(st, S_HEAD), read_head, h, "ledger head");
+	rc = store_row_get(st, store_stmt(st, S_HEAD), read_head, h,
+			   "ledger head");
 	if (rc == -ENOENT) {
 		strcpy(h->hash, LEDGER_HASH_ZERO);
 		rc = 0;
@@ -542,9 +472,9 @@ static int head_get(struct store *st, struct ledger_head *h)
 }
 
 /* Appends a row after the current head; inside a write transaction. */
-static int ledger_append(struct store *st, const char *kind, int64_t now_utc,
-			 const char *person, int64_t at_utc, const char *data,
-			 int64_t *seq_out)
+int store_ledger_append(struct store *st, const char *kind, int64_t now_utc,
+			const char *person, int64_t at_utc, const char *data,
+			int64_t *seq_out)
 {
 	struct ledger_head h;
 	struct ledger_row r;
@@ -571,33 +501,33 @@ static int ledger_append(struct store *st, const char *kind, int64_t now_utc,
 		log_warnx("store: ledger head hash is corrupt");
 		return -EIO;
 	}
-	s = S(st, S_LEDGER_INS);
+	s = store_stmt(st, S_LEDGER_INS);
 	sqlite3_bind_int64(s, 1, r.seq);
-	bind_text(s, 2, r.kind);
+	store_bind_text(s, 2, r.kind);
 	sqlite3_bind_int64(s, 3, r.recorded_utc);
-	bind_text(s, 4, r.person);
+	store_bind_text(s, 4, r.person);
 	sqlite3_bind_int64(s, 5, r.at_utc);
-	bind_text(s, 6, r.data);
-	bind_text(s, 7, r.prev_hash);
-	bind_text(s, 8, r.hash);
-	rc = exec_stmt(st, s, "ledger append");
+	store_bind_text(s, 6, r.data);
+	store_bind_text(s, 7, r.prev_hash);
+	store_bind_text(s, 8, r.hash);
+	rc = store_exec(st, s, "ledger append");
 	if (rc == 0)
 		*seq_out = r.seq;
 	return rc;
 }
 
-static int audit_insert(struct store *st, int64_t now_utc, const char *actor,
-			const char *action, const char *subject,
-			const char *detail)
+int store_audit_insert(struct store *st, int64_t now_utc, const char *actor,
+		       const char *action, const char *subject,
+		       const char *detail)
 {
-	sqlite3_stmt *s = S(st, S_AUDIT_INS);
+	sqlite3_stmt *s = store_stmt(st, S_AUDIT_INS);
 
 	sqlite3_bind_int64(s, 1, now_utc);
-	bind_text(s, 2, actor ? actor : "");
-	bind_text(s, 3, action);
-	bind_text(s, 4, subject ? subject : "");
-	bind_text(s, 5, detail ? detail : "");
-	return exec_stmt(st, s, "audit insert");
+	store_bind_text(s, 2, actor ? actor : "");
+	store_bind_text(s, 3, action);
+	store_bind_text(s, 4, subject ? subject : "");
+	store_bind_text(s, 5, detail ? detail : "");
+	return store_exec(st, s, "audit insert");
 }
 
 /* ---- open, migrate, close ---- */
@@ -610,7 +540,7 @@ static int read_int(sqlite3_stmt *s, void *rec)
 	return 0;
 }
 
-static int read_int64(sqlite3_stmt *s, void *rec)
+int store_read_int64(sqlite3_stmt *s, void *rec)
 {
 	int64_t *v = rec;
 
@@ -625,9 +555,9 @@ static int user_version(struct store *st, int *out)
 		sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL);
 
 	if (rc != SQLITE_OK)
-		return db_fail(st, rc, "read user_version");
+		return store_db_fail(st, rc, "read user_version");
 	/* the pragma always answers one row: never -ENOENT */
-	rc = row_get(st, s, read_int, out, "read user_version");
+	rc = store_row_get(st, s, read_int, out, "read user_version");
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -637,7 +567,7 @@ static int exec_sql(struct store *st, const char *sql, const char *what)
 	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
 
 	if (rc != SQLITE_OK)
-		return db_fail(st, rc, what);
+		return store_db_fail(st, rc, what);
 	return 0;
 }
 
@@ -782,7 +712,7 @@ int store_open(const char *path, const char *vfs, unsigned int flags,
 					     &st->stmt[i], NULL);
 
 		if (src != SQLITE_OK) {
-			rc = db_fail(st, src, stmt_sql[i]);
+			rc = store_db_fail(st, src, stmt_sql[i]);
 			goto err_close;
 		}
 	}
@@ -825,9 +755,9 @@ static int read_person(sqlite3_stmt *s, void *rec)
 	int rc;
 
 	memset(p, 0, sizeof(*p));
-	if ((rc = col_text(s, 0, p->id, sizeof(p->id))) ||
-	    (rc = col_text(s, 1, p->name, sizeof(p->name))) ||
-	    (rc = col_text(s, 2, p->jabatan, sizeof(p->jabatan))))
+	if ((rc = store_col_text(s, 0, p->id, sizeof(p->id))) ||
+	    (rc = store_col_text(s, 1, p->name, sizeof(p->name))) ||
+	    (rc = store_col_text(s, 2, p->jabatan, sizeof(p->jabatan))))
 		return rc;
 	p->since = sqlite3_column_int(s, 3);
 	p->until = sqlite3_column_int(s, 4);
@@ -856,12 +786,12 @@ static int read_last_period(sqlite3_stmt *s, void *rec)
 static int last_period(struct store *st, const char *id, int64_t *pid,
 		       pd_day_t *since, pd_day_t *until)
 {
-	sqlite3_stmt *s = S(st, S_PERIOD_LAST);
+	sqlite3_stmt *s = store_stmt(st, S_PERIOD_LAST);
 	struct last_period lp;
 	int rc;
 
-	bind_text(s, 1, id);
-	rc = row_get(st, s, read_last_period, &lp, "last period");
+	store_bind_text(s, 1, id);
+	rc = store_row_get(st, s, read_last_period, &lp, "last period");
 	if (rc == 0) {
 		*pid = lp.pid;
 		*since = lp.since;
@@ -882,35 +812,35 @@ static int read_person_names(sqlite3_stmt *s, void *rec)
 	const struct person_names *pn = rec;
 	int rc;
 
-	rc = col_text(s, 0, pn->name, PD_NAME_MAX);
+	rc = store_col_text(s, 0, pn->name, PD_NAME_MAX);
 	if (rc == 0)
-		rc = col_text(s, 1, pn->jabatan, PD_JABATAN_MAX);
+		rc = store_col_text(s, 1, pn->jabatan, PD_JABATAN_MAX);
 	if (pn->created_seq)
 		*pn->created_seq = sqlite3_column_int64(s, 2);
 	return rc;
 }
 
-static int person_names(struct store *st, const char *id, char *name,
-			char *jabatan, int64_t *created_seq)
+int store_person_names(struct store *st, const char *id, char *name,
+		       char *jabatan, int64_t *created_seq)
 {
 	struct person_names pn = {name, jabatan, created_seq};
-	sqlite3_stmt *s = S(st, S_PERSON_NAME);
+	sqlite3_stmt *s = store_stmt(st, S_PERSON_NAME);
 
-	bind_text(s, 1, id);
-	return row_get(st, s, read_person_names, &pn, "person lookup");
+	store_bind_text(s, 1, id);
+	return store_row_get(st, s, read_person_names, &pn, "person lookup");
 }
 
 static int period_open(struct store *st, const char *id, pd_day_t since,
 		       int64_t seq, const char *by)
 {
-	sqlite3_stmt *s = S(st, S_PERIOD_INS);
+	sqlite3_stmt *s = store_stmt(st, S_PERIOD_INS);
 
-	bind_text(s, 1, id);
+	store_bind_text(s, 1, id);
 	sqlite3_bind_int(s, 2, since);
 	sqlite3_bind_int(s, 3, PD_DAY_OPEN);
 	sqlite3_bind_int64(s, 4, seq);
-	bind_text(s, 5, by);
-	return exec_stmt(st, s, "period insert");
+	store_bind_text(s, 5, by);
+	return store_exec(st, s, "period insert");
 }
 
 int store_person_add(struct store *st, const struct person *p, int64_t now_utc,
@@ -923,37 +853,39 @@ int store_person_add(struct store *st, const struct person *p, int64_t now_utc,
 
 	if (st->rdonly)
 		return -EROFS;
-	if (!id_ok(p->id) || !fits(p->name, PD_NAME_MAX) || !*p->name ||
-	    !printable(p->name) || !fits(p->jabatan, PD_JABATAN_MAX) ||
-	    !printable(p->jabatan) || !fits(by, PD_NAME_MAX) ||
+	if (!store_id_ok(p->id) || !store_fits(p->name, PD_NAME_MAX) ||
+	    !*p->name || !store_printable(p->name) ||
+	    !store_fits(p->jabatan, PD_JABATAN_MAX) ||
+	    !store_printable(p->jabatan) || !store_fits(by, PD_NAME_MAX) ||
 	    p->since == PD_DAY_OPEN)
 		return -EINVAL;
 	rc = ledger_person_data(LEDGER_FORMAT, "add", p->name, p->jabatan,
 				"since", p->since, by, data);
 	if (rc != 0)
 		return rc;
-	rc = tx_begin(st);
+	rc = store_tx_begin(st);
 	if (rc != 0)
 		return rc;
-	rc = person_names(st, p->id, name, jab, NULL);
+	rc = store_person_names(st, p->id, name, jab, NULL);
 	if (rc == 0)
 		rc = -EEXIST;
 	else if (rc == -ENOENT)
-		rc = ledger_append(st, LEDGER_PERSON, now_utc, p->id, 0, data,
-				   &seq);
+		rc = store_ledger_append(st, LEDGER_PERSON, now_utc, p->id, 0,
+					 data, &seq);
 	if (rc == 0) {
-		s = S(st, S_PERSON_INS);
-		bind_text(s, 1, p->id);
-		bind_text(s, 2, p->name);
-		bind_text(s, 3, p->jabatan);
+		s = store_stmt(st, S_PERSON_INS);
+		store_bind_text(s, 1, p->id);
+		store_bind_text(s, 2, p->name);
+		store_bind_text(s, 3, p->jabatan);
 		sqlite3_bind_int64(s, 4, seq);
-		rc = exec_stmt(st, s, "person insert");
+		rc = store_exec(st, s, "person insert");
 	}
 	if (rc == 0)
 		rc = period_open(st, p->id, p->since, seq, by);
 	if (rc == 0)
-		rc = audit_insert(st, now_utc, by, "person.add", p->id, "");
-	return tx_end(st, rc);
+		rc = store_audit_insert(st, now_utc, by, "person.add", p->id,
+					"");
+	return store_tx_end(st, rc);
 }
 
 int store_person_deactivate(struct store *st, const char *id, pd_day_t until,
@@ -968,12 +900,13 @@ int store_person_deactivate(struct store *st, const char *id, pd_day_t until,
 
 	if (st->rdonly)
 		return -EROFS;
-	if (!id_ok(id) || !fits(by, PD_NAME_MAX) || until == PD_DAY_OPEN)
+	if (!store_id_ok(id) || !store_fits(by, PD_NAME_MAX) ||
+	    until == PD_DAY_OPEN)
 		return -EINVAL;
-	rc = tx_begin(st);
+	rc = store_tx_begin(st);
 	if (rc != 0)
 		return rc;
-	rc = person_names(st, id, name, jab, NULL);
+	rc = store_person_names(st, id, name, jab, NULL);
 	if (rc == 0)
 		rc = last_period(st, id, &pid, &since, &cur_until);
 	if (rc == 0 && (cur_until != PD_DAY_OPEN || until < since))
@@ -982,30 +915,32 @@ int store_person_deactivate(struct store *st, const char *id, pd_day_t until,
 		rc = ledger_person_data(LEDGER_FORMAT, "deactivate", name, jab,
 					"until", until, by, data);
 	if (rc == 0)
-		rc = ledger_append(st, LEDGER_PERSON, now_utc, id, 0, data,
-				   &seq);
+		rc = store_ledger_append(st, LEDGER_PERSON, now_utc, id, 0,
+					 data, &seq);
 	if (rc == 0) {
-		s = S(st, S_PERIOD_CLOSE);
+		s = store_stmt(st, S_PERIOD_CLOSE);
 		sqlite3_bind_int(s, 1, until);
 		sqlite3_bind_int64(s, 2, seq);
-		bind_text(s, 3, by);
+		store_bind_text(s, 3, by);
 		sqlite3_bind_int64(s, 4, pid);
-		rc = exec_stmt(st, s, "period close");
+		rc = store_exec(st, s, "period close");
 	}
 	if (rc == 0) {
-		s = S(st, S_PRINT_DEL);
-		bind_text(s, 1, id);
-		rc = exec_stmt(st, s, "print delete");
+		s = store_stmt(st, S_PRINT_DEL);
+		store_bind_text(s, 1, id);
+		rc = store_exec(st, s, "print delete");
 		n = sqlite3_changes(st->db);
 	}
 	/* UU 27/2022: templates go with the person; the audit keeps only
 	 * how many, never their bytes. */
 	snprintf(detail, sizeof(detail), "count=%d", n);
 	if (rc == 0)
-		rc = audit_insert(st, now_utc, by, "print.delete", id, detail);
+		rc = store_audit_insert(st, now_utc, by, "print.delete", id,
+					detail);
 	if (rc == 0)
-		rc = audit_insert(st, now_utc, by, "person.deactivate", id, "");
-	rc = tx_end(st, rc);
+		rc = store_audit_insert(st, now_utc, by, "person.deactivate",
+					id, "");
+	rc = store_tx_end(st, rc);
 	if (rc == 0)
 		log_info("store: person %s deactivated, %d prints deleted", id,
 			 n);
@@ -1022,12 +957,13 @@ int store_person_reactivate(struct store *st, const char *id, pd_day_t since,
 
 	if (st->rdonly)
 		return -EROFS;
-	if (!id_ok(id) || !fits(by, PD_NAME_MAX) || since == PD_DAY_OPEN)
+	if (!store_id_ok(id) || !store_fits(by, PD_NAME_MAX) ||
+	    since == PD_DAY_OPEN)
 		return -EINVAL;
-	rc = tx_begin(st);
+	rc = store_tx_begin(st);
 	if (rc != 0)
 		return rc;
-	rc = person_names(st, id, name, jab, NULL);
+	rc = store_person_names(st, id, name, jab, NULL);
 	if (rc == 0)
 		rc = last_period(st, id, &pid, &last_since, &last_until);
 	/* Periods never overlap: the new one starts after the last ends. */
@@ -1037,23 +973,24 @@ int store_person_reactivate(struct store *st, const char *id, pd_day_t since,
 		rc = ledger_person_data(LEDGER_FORMAT, "reactivate", name, jab,
 					"since", since, by, data);
 	if (rc == 0)
-		rc = ledger_append(st, LEDGER_PERSON, now_utc, id, 0, data,
-				   &seq);
+		rc = store_ledger_append(st, LEDGER_PERSON, now_utc, id, 0,
+					 data, &seq);
 	if (rc == 0)
 		rc = period_open(st, id, since, seq, by);
 	if (rc == 0)
-		rc = audit_insert(st, now_utc, by, "person.reactivate", id, "");
-	return tx_end(st, rc);
+		rc = store_audit_insert(st, now_utc, by, "person.reactivate",
+					id, "");
+	return store_tx_end(st, rc);
 }
 
 int store_person_get(struct store *st, const char *id, struct person *out)
 {
-	sqlite3_stmt *s = S(st, S_PERSON_GET);
+	sqlite3_stmt *s = store_stmt(st, S_PERSON_GET);
 	struct person p;
 	int rc;
 
-	bind_text(s, 1, id);
-	rc = row_get(st, s, read_person, &p, "person get");
+	store_bind_text(s, 1, id);
+	rc = store_row_get(st, s, read_person, &p, "person get");
 	if (rc == 0)
 		*out = p;
 	return rc;
@@ -1077,8 +1014,8 @@ int store_person_each(struct store *st, store_person_fn *fn, void *ud)
 	struct person_each c = {fn, ud};
 	struct person p;
 
-	return rows_each(st, S(st, S_PERSON_ALL), read_person, &p, emit_person,
-			 &c, "person list");
+	return store_rows_each(st, store_stmt(st, S_PERSON_ALL), read_person,
+			       &p, emit_person, &c, "person list");
 }
 
 static int read_period(sqlite3_stmt *s, void *rec)
@@ -1087,7 +1024,7 @@ static int read_period(sqlite3_stmt *s, void *rec)
 	int rc;
 
 	memset(p, 0, sizeof(*p));
-	rc = col_text(s, 0, p->person, sizeof(p->person));
+	rc = store_col_text(s, 0, p->person, sizeof(p->person));
 	p->since = sqlite3_column_int(s, 1);
 	p->until = sqlite3_column_int(s, 2);
 	return rc;
@@ -1110,8 +1047,8 @@ int store_period_each(struct store *st, store_period_fn *fn, void *ud)
 	struct period_each c = {fn, ud};
 	struct period p;
 
-	return rows_each(st, S(st, S_PERIOD_ALL), read_period, &p, emit_period,
-			 &c, "period list");
+	return store_rows_each(st, store_stmt(st, S_PERIOD_ALL), read_period,
+			       &p, emit_period, &c, "period list");
 }
 
 /* ---- prints ---- */
@@ -1130,11 +1067,12 @@ int store_print_add(struct store *st, const struct print_rec *r,
 
 	if (st->rdonly)
 		return -EROFS;
-	if (!st->has_key || !id_ok(r->person) ||
-	    !fits(r->finger, PD_FINGER_MAX) || !*r->finger ||
-	    !printable(r->finger) || !fits(r->model, PD_READER_MAX) ||
-	    !printable(r->model) || len == 0 || len > PRINT_MAX ||
-	    !fits(by, PD_NAME_MAX))
+	if (!st->has_key || !store_id_ok(r->person) ||
+	    !store_fits(r->finger, PD_FINGER_MAX) || !*r->finger ||
+	    !store_printable(r->finger) ||
+	    !store_fits(r->model, PD_READER_MAX) ||
+	    !store_printable(r->model) || len == 0 || len > PRINT_MAX ||
+	    !store_fits(by, PD_NAME_MAX))
 		return -EINVAL;
 	box = calloc(1, box_len);
 	if (!box)
@@ -1142,32 +1080,32 @@ int store_print_add(struct store *st, const struct print_rec *r,
 	rc = crypto_seal(st->key, blob, len, box, box_len);
 	if (rc != 0)
 		goto out;
-	rc = tx_begin(st);
+	rc = store_tx_begin(st);
 	if (rc != 0)
 		goto out;
-	rc = person_names(st, r->person, name, jab, NULL);
+	rc = store_person_names(st, r->person, name, jab, NULL);
 	if (rc == 0)
 		rc = last_period(st, r->person, &pid, &since, &until);
 	if (rc == 0 && until != PD_DAY_OPEN)
 		rc = -EINVAL; /* only active people enrol */
 	if (rc == 0) {
-		s = S(st, S_PRINT_INS);
-		bind_text(s, 1, r->person);
-		bind_text(s, 2, r->finger);
-		bind_text(s, 3, r->model);
+		s = store_stmt(st, S_PRINT_INS);
+		store_bind_text(s, 1, r->person);
+		store_bind_text(s, 2, r->finger);
+		store_bind_text(s, 3, r->model);
 		sqlite3_bind_int64(s, 4,
 				   r->created_utc ? r->created_utc : now_utc);
 		sqlite3_bind_blob(s, 5, box, (int)box_len, SQLITE_TRANSIENT);
-		rc = exec_stmt(st, s, "print insert");
+		rc = store_exec(st, s, "print insert");
 		key = sqlite3_last_insert_rowid(st->db);
 	}
 	/* Consent record: who enrolled which finger, when. */
 	snprintf(detail, sizeof(detail), "finger=%s;model=%s", r->finger,
 		 r->model);
 	if (rc == 0)
-		rc = audit_insert(st, now_utc, by, "print.add", r->person,
-				  detail);
-	rc = tx_end(st, rc);
+		rc = store_audit_insert(st, now_utc, by, "print.add", r->person,
+					detail);
+	rc = store_tx_end(st, rc);
 	if (rc == 0 && key_out)
 		*key_out = key;
 out:
@@ -1183,9 +1121,9 @@ static int read_print_meta(sqlite3_stmt *s, void *rec)
 
 	memset(r, 0, sizeof(*r));
 	r->key = sqlite3_column_int64(s, 0);
-	if ((rc = col_text(s, 1, r->person, sizeof(r->person))) ||
-	    (rc = col_text(s, 2, r->finger, sizeof(r->finger))) ||
-	    (rc = col_text(s, 3, r->model, sizeof(r->model))))
+	if ((rc = store_col_text(s, 1, r->person, sizeof(r->person))) ||
+	    (rc = store_col_text(s, 2, r->finger, sizeof(r->finger))) ||
+	    (rc = store_col_text(s, 3, r->model, sizeof(r->model))))
 		return rc;
 	r->created_utc = sqlite3_column_int64(s, 4);
 	return 0;
@@ -1251,9 +1189,10 @@ int store_print_each(struct store *st, store_print_fn *fn, void *ud)
 
 	if (!st->has_key)
 		return -EINVAL;
-	s = S(st, S_PRINT_ACTIVE);
+	s = store_stmt(st, S_PRINT_ACTIVE);
 	sqlite3_bind_int(s, 1, PD_DAY_OPEN);
-	return rows_each(st, s, read_print, &p, emit_print, &c, "print list");
+	return store_rows_each(st, s, read_print, &p, emit_print, &c,
+			       "print list");
 }
 
 struct print_meta_each {
@@ -1275,8 +1214,9 @@ int store_print_meta_each(struct store *st,
 	struct print_meta_each c = {fn, ud};
 	struct print_rec r;
 
-	return rows_each(st, S(st, S_PRINT_META), read_print_meta, &r,
-			 emit_print_meta, &c, "print meta list");
+	return store_rows_each(st, store_stmt(st, S_PRINT_META),
+			       read_print_meta, &r, emit_print_meta, &c,
+			       "print meta list");
 }
 
 /* ---- punches ---- */
@@ -1285,14 +1225,15 @@ static int punch_check(const struct punch *p, int64_t now_utc)
 {
 	bool manual = p->flags & PUNCH_F_MANUAL;
 
-	if (!id_ok(p->person) || (p->flags & ~(unsigned int)PUNCH_F_ALL) ||
-	    p->local_sec < 0 || p->local_sec >= SECS_PER_DAY ||
-	    p->local_day == PD_DAY_OPEN ||
-	    !fits(p->source, sizeof(p->source)) ||
-	    !fits(p->reader, sizeof(p->reader)) ||
-	    !fits(p->clock, sizeof(p->clock)) ||
-	    !fits(p->boot_id, sizeof(p->boot_id)) ||
-	    !fits(p->reason, sizeof(p->reason)) || !fits(p->by, sizeof(p->by)))
+	if (!store_id_ok(p->person) ||
+	    (p->flags & ~(unsigned int)PUNCH_F_ALL) || p->local_sec < 0 ||
+	    p->local_sec >= SECS_PER_DAY || p->local_day == PD_DAY_OPEN ||
+	    !store_fits(p->source, sizeof(p->source)) ||
+	    !store_fits(p->reader, sizeof(p->reader)) ||
+	    !store_fits(p->clock, sizeof(p->clock)) ||
+	    !store_fits(p->boot_id, sizeof(p->boot_id)) ||
+	    !store_fits(p->reason, sizeof(p->reason)) ||
+	    !store_fits(p->by, sizeof(p->by)))
 		return -EINVAL;
 	if (manual) {
 		/* An admin's entry: says who and why, never in the future. */
@@ -1319,31 +1260,31 @@ int store_punch_add(struct store *st, struct punch *p, int64_t now_utc)
 		rc = ledger_punch_data(LEDGER_FORMAT, p, data);
 	if (rc != 0)
 		return rc;
-	rc = tx_begin(st);
+	rc = store_tx_begin(st);
 	if (rc != 0)
 		return rc;
-	rc = person_names(st, p->person, name, jab, NULL);
+	rc = store_person_names(st, p->person, name, jab, NULL);
 	if (rc == 0)
-		rc = ledger_append(st, LEDGER_PUNCH, now_utc, p->person,
-				   p->at_utc, data, &seq);
+		rc = store_ledger_append(st, LEDGER_PUNCH, now_utc, p->person,
+					 p->at_utc, data, &seq);
 	if (rc == 0) {
-		s = S(st, S_PUNCH_INS);
+		s = store_stmt(st, S_PUNCH_INS);
 		sqlite3_bind_int64(s, 1, seq);
-		bind_text(s, 2, p->person);
+		store_bind_text(s, 2, p->person);
 		sqlite3_bind_int64(s, 3, p->at_utc);
 		sqlite3_bind_int(s, 4, p->local_day);
 		sqlite3_bind_int(s, 5, p->local_sec);
 		sqlite3_bind_int(s, 6, (int)p->flags);
-		bind_text(s, 7, p->source);
-		bind_text(s, 8, p->reader);
-		bind_text(s, 9, p->clock);
-		bind_text(s, 10, p->boot_id);
+		store_bind_text(s, 7, p->source);
+		store_bind_text(s, 8, p->reader);
+		store_bind_text(s, 9, p->clock);
+		store_bind_text(s, 10, p->boot_id);
 		sqlite3_bind_int64(s, 11, (int64_t)p->mono_ms);
-		bind_text(s, 12, p->reason);
-		bind_text(s, 13, p->by);
-		rc = exec_stmt(st, s, "punch insert");
+		store_bind_text(s, 12, p->reason);
+		store_bind_text(s, 13, p->by);
+		rc = store_exec(st, s, "punch insert");
 	}
-	rc = tx_end(st, rc);
+	rc = store_tx_end(st, rc);
 	if (rc == 0)
 		p->seq = seq;
 	return rc;
@@ -1352,14 +1293,14 @@ int store_punch_add(struct store *st, struct punch *p, int64_t now_utc)
 int store_punch_last_accepted(struct store *st, const char *person,
 			      int64_t *at_utc)
 {
-	sqlite3_stmt *s = S(st, S_PUNCH_LAST);
+	sqlite3_stmt *s = store_stmt(st, S_PUNCH_LAST);
 
-	bind_text(s, 1, person);
-	return row_get(st, s, read_int64, at_utc, "last punch");
+	store_bind_text(s, 1, person);
+	return store_row_get(st, s, store_read_int64, at_utc, "last punch");
 }
 
 /* Reads PUNCH_COLS into a struct punch. */
-static int read_punch(sqlite3_stmt *s, void *rec)
+int store_punch_read(sqlite3_stmt *s, void *rec)
 {
 	struct punch *p = rec;
 	int rc;
@@ -1371,13 +1312,13 @@ static int read_punch(sqlite3_stmt *s, void *rec)
 	p->local_sec = sqlite3_column_int(s, 4);
 	p->flags = (unsigned int)sqlite3_column_int(s, 5);
 	p->mono_ms = (uint64_t)sqlite3_column_int64(s, 10);
-	if ((rc = col_text(s, 1, p->person, sizeof(p->person))) ||
-	    (rc = col_text(s, 6, p->source, sizeof(p->source))) ||
-	    (rc = col_text(s, 7, p->reader, sizeof(p->reader))) ||
-	    (rc = col_text(s, 8, p->clock, sizeof(p->clock))) ||
-	    (rc = col_text(s, 9, p->boot_id, sizeof(p->boot_id))) ||
-	    (rc = col_text(s, 11, p->reason, sizeof(p->reason))) ||
-	    (rc = col_text(s, 12, p->by, sizeof(p->by))))
+	if ((rc = store_col_text(s, 1, p->person, sizeof(p->person))) ||
+	    (rc = store_col_text(s, 6, p->source, sizeof(p->source))) ||
+	    (rc = store_col_text(s, 7, p->reader, sizeof(p->reader))) ||
+	    (rc = store_col_text(s, 8, p->clock, sizeof(p->clock))) ||
+	    (rc = store_col_text(s, 9, p->boot_id, sizeof(p->boot_id))) ||
+	    (rc = store_col_text(s, 11, p->reason, sizeof(p->reason))) ||
+	    (rc = store_col_text(s, 12, p->by, sizeof(p->by))))
 		return rc;
 	return 0;
 }
@@ -1398,14 +1339,15 @@ int store_punch_each(struct store *st, pd_day_t from_day, pd_day_t to_day,
 		     const char *person, store_punch_fn *fn, void *ud)
 {
 	struct punch_each c = {fn, ud};
-	sqlite3_stmt *s = S(st, S_PUNCH_RANGE);
+	sqlite3_stmt *s = store_stmt(st, S_PUNCH_RANGE);
 	struct punch p;
 
 	sqlite3_bind_int(s, 1, from_day);
 	sqlite3_bind_int(s, 2, to_day);
 	if (person)
-		bind_text(s, 3, person);
-	return rows_each(st, s, read_punch, &p, emit_punch, &c, "punch list");
+		store_bind_text(s, 3, person);
+	return store_rows_each(st, s, store_punch_read, &p, emit_punch, &c,
+			       "punch list");
 }
 
 /* The person string handed to store_punch_scan's callback: two buffers
@@ -1463,18 +1405,19 @@ static int scan_person(struct store *st, const char *person, pd_day_t from_day,
 		       store_punch_scan_fn *fn, void *ud)
 {
 	struct scan_each c = {person, person, ids, fn, ud};
-	sqlite3_stmt *s = S(st, S_PUNCH_SCAN);
+	sqlite3_stmt *s = store_stmt(st, S_PUNCH_SCAN);
 	struct scan_row r;
 
 	sqlite3_bind_text(s, 1, person, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, from_day);
 	sqlite3_bind_int(s, 3, to_day);
-	return rows_each(st, s, read_scan, &r, emit_scan, &c, "punch scan");
+	return store_rows_each(st, s, read_scan, &r, emit_scan, &c,
+			       "punch scan");
 }
 
 static int read_id(sqlite3_stmt *s, void *rec)
 {
-	return col_text(s, 0, rec, PD_ID_MAX);
+	return store_col_text(s, 0, rec, PD_ID_MAX);
 }
 
 /* Everyone: seek the next person id in the index, then that person's
@@ -1487,10 +1430,10 @@ static int scan_everyone(struct store *st, pd_day_t from_day, pd_day_t to_day,
 	int rc;
 
 	for (;;) {
-		sqlite3_stmt *s = S(st, S_PUNCH_NEXT_PERSON);
+		sqlite3_stmt *s = store_stmt(st, S_PUNCH_NEXT_PERSON);
 
-		bind_text(s, 1, key);
-		rc = row_get(st, s, read_id, key, "punch scan person");
+		store_bind_text(s, 1, key);
+		rc = store_row_get(st, s, read_id, key, "punch scan person");
 		if (rc == -ENOENT)
 			return 0; /* no more people */
 		if (rc != 0)
@@ -1510,7 +1453,8 @@ int store_punch_scan(struct store *st, pd_day_t from_day, pd_day_t to_day,
 	/* Many statements, one snapshot, as store_punch_each's one statement
 	 * has while the daemon keeps writing. */
 	if (own_tx) {
-		rc = exec_stmt(st, S(st, S_BEGIN_READ), "punch scan begin");
+		rc = store_exec(st, store_stmt(st, S_BEGIN_READ),
+				"punch scan begin");
 		if (rc != 0)
 			return rc;
 	}
@@ -1519,10 +1463,10 @@ int store_punch_scan(struct store *st, pd_day_t from_day, pd_day_t to_day,
 	else
 		rc = scan_everyone(st, from_day, to_day, fn, ud);
 	if (own_tx) {
-		sqlite3_stmt *s = S(st, S_COMMIT);
+		sqlite3_stmt *s = store_stmt(st, S_COMMIT);
 
 		(void)sqlite3_step(s); /* ends a read-only snapshot */
-		done(s);
+		store_stmt_done(s);
 	}
 	return rc;
 }
@@ -1535,7 +1479,7 @@ int store_bulk_begin(struct store *st)
 
 	if (st->bulk)
 		return -EINVAL;
-	rc = tx_begin(st);
+	rc = store_tx_begin(st);
 	if (rc == 0) {
 		st->bulk = true;
 		st->bulk_rc = 0;
@@ -1550,7 +1494,7 @@ int store_bulk_end(struct store *st)
 	if (!st->bulk)
 		return -EINVAL;
 	st->bulk = false;
-	rc = tx_end(st, st->bulk_rc);
+	rc = store_tx_end(st, st->bulk_rc);
 	st->bulk_rc = 0;
 	return rc;
 }
@@ -1566,7 +1510,7 @@ static int read_aggregate(sqlite3_stmt *s, void *rec)
 {
 	struct aggregate_row *r = rec;
 
-	r->person = col_str(s, 0);
+	r->person = store_col_str(s, 0);
 	r->days = (uint32_t)sqlite3_column_int(s, 1);
 	r->late = (uint32_t)sqlite3_column_int(s, 2);
 	return 0;
@@ -1607,12 +1551,12 @@ int store_punch_aggregate(struct store *st, pd_day_t from_day, pd_day_t to_day,
 
 	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
 	if (rc != SQLITE_OK)
-		return db_fail(st, rc, "aggregate prepare");
+		return store_db_fail(st, rc, "aggregate prepare");
 	sqlite3_bind_int(s, 1, from_day);
 	sqlite3_bind_int(s, 2, to_day);
 	sqlite3_bind_int(s, 3, late_after_sec);
-	rc = rows_each(st, s, read_aggregate, &r, emit_aggregate, &c,
-		       "aggregate");
+	rc = store_rows_each(st, s, read_aggregate, &r, emit_aggregate, &c,
+			     "aggregate");
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -1627,19 +1571,19 @@ int store_counter_add(struct store *st, const char *name, int64_t delta)
 		return -EROFS;
 	if (!name || !*name)
 		return -EINVAL;
-	s = S(st, S_COUNTER_ADD);
-	bind_text(s, 1, name);
+	s = store_stmt(st, S_COUNTER_ADD);
+	store_bind_text(s, 1, name);
 	sqlite3_bind_int64(s, 2, delta);
-	return exec_stmt(st, s, "counter add");
+	return store_exec(st, s, "counter add");
 }
 
 int store_counter_get(struct store *st, const char *name, int64_t *out)
 {
-	sqlite3_stmt *s = S(st, S_COUNTER_GET);
+	sqlite3_stmt *s = store_stmt(st, S_COUNTER_GET);
 	int rc;
 
-	bind_text(s, 1, name);
-	rc = row_get(st, s, read_int64, out, "counter get");
+	store_bind_text(s, 1, name);
+	rc = store_row_get(st, s, store_read_int64, out, "counter get");
 	if (rc == -ENOENT) {
 		*out = 0; /* a counter never bumped is zero */
 		rc = 0;
@@ -1655,10 +1599,10 @@ int store_meta_set(struct store *st, const char *key, const char *value)
 		return -EROFS;
 	if (!key || !*key || !value)
 		return -EINVAL;
-	s = S(st, S_META_SET);
-	bind_text(s, 1, key);
-	bind_text(s, 2, value);
-	return exec_stmt(st, s, "meta set");
+	s = store_stmt(st, S_META_SET);
+	store_bind_text(s, 1, key);
+	store_bind_text(s, 2, value);
+	return store_exec(st, s, "meta set");
 }
 
 /* The caller's buffer for a meta value. */
@@ -1674,7 +1618,7 @@ static int read_meta(sqlite3_stmt *s, void *rec)
 
 	if (n >= m->cap)
 		return -ENAMETOOLONG;
-	memcpy(m->out, col_str(s, 0), n);
+	memcpy(m->out, store_col_str(s, 0), n);
 	m->out[n] = '\0';
 	return 0;
 }
@@ -1682,10 +1626,10 @@ static int read_meta(sqlite3_stmt *s, void *rec)
 int store_meta_get(struct store *st, const char *key, char *out, size_t cap)
 {
 	struct meta_value m = {out, cap};
-	sqlite3_stmt *s = S(st, S_META_GET);
+	sqlite3_stmt *s = store_stmt(st, S_META_GET);
 
-	bind_text(s, 1, key);
-	return row_get(st, s, read_meta, &m, "meta get");
+	store_bind_text(s, 1, key);
+	return store_row_get(st, s, read_meta, &m, "meta get");
 }
 
 int store_audit_add(struct store *st, int64_t now_utc, const char *actor,
@@ -1695,20 +1639,21 @@ int store_audit_add(struct store *st, int64_t now_utc, const char *actor,
 		return -EROFS;
 	if (!action || !*action)
 		return -EINVAL;
-	return audit_insert(st, now_utc, actor, action, subject, detail);
+	return store_audit_insert(st, now_utc, actor, action, subject, detail);
 }
 
 /* ---- profiles and calendars ---- */
 
 /* A file's version is the SHA-256 of its bytes (DOMAIN §8). */
-static int file_check(const char *version_hex, const char *name,
-		      const char *text, const char *by)
+int store_file_check(const char *version_hex, const char *name,
+		     const char *text, const char *by)
 {
 	char h[PD_HASH_HEX];
 	size_t n;
 
-	if (!hash_hex_ok(version_hex) || !fits(name, PD_TEXT_MAX) || !*name ||
-	    !printable(name) || !text || !fits(by, PD_NAME_MAX))
+	if (!hash_hex_ok(version_hex) || !store_fits(name, PD_TEXT_MAX) ||
+	    !*name || !store_printable(name) || !text ||
+	    !store_fits(by, PD_NAME_MAX))
 		return -EINVAL;
 	n = strnlen(text, FILE_TEXT_MAX);
 	if (n >= FILE_TEXT_MAX)
@@ -1736,27 +1681,28 @@ int store_profile_add(struct store *st, pd_day_t from_day,
 		return -EROFS;
 	if (from_day == PD_DAY_OPEN)
 		return -EINVAL;
-	rc = file_check(version_hex, name, file_text, by);
+	rc = store_file_check(version_hex, name, file_text, by);
 	if (rc == 0)
 		rc = ledger_profile_data(LEDGER_FORMAT, from_day, version_hex,
 					 name, by, data);
 	if (rc != 0)
 		return rc;
-	rc = tx_begin(st);
+	rc = store_tx_begin(st);
 	if (rc != 0)
 		return rc;
-	rc = ledger_append(st, LEDGER_PROFILE, now_utc, "", 0, data, &seq);
+	rc = store_ledger_append(st, LEDGER_PROFILE, now_utc, "", 0, data,
+				 &seq);
 	if (rc == 0) {
-		s = S(st, S_PROFILE_INS);
+		s = store_stmt(st, S_PROFILE_INS);
 		sqlite3_bind_int64(s, 1, seq);
 		sqlite3_bind_int(s, 2, from_day);
-		bind_text(s, 3, version_hex);
-		bind_text(s, 4, name);
-		bind_text(s, 5, file_text);
-		bind_text(s, 6, by);
-		rc = exec_stmt(st, s, "profile insert");
+		store_bind_text(s, 3, version_hex);
+		store_bind_text(s, 4, name);
+		store_bind_text(s, 5, file_text);
+		store_bind_text(s, 6, by);
+		rc = store_exec(st, s, "profile insert");
 	}
-	return tx_end(st, rc);
+	return store_tx_end(st, rc);
 }
 
 /* An S_PROFILE_ALL row; the strings point into the row. */
@@ -1773,9 +1719,9 @@ static int read_profile(sqlite3_stmt *s, void *rec)
 	struct profile_row *r = rec;
 
 	r->from_day = sqlite3_column_int(s, 0);
-	r->version = col_str(s, 1);
-	r->name = col_str(s, 2);
-	r->text = col_str(s, 3);
+	r->version = store_col_str(s, 1);
+	r->name = store_col_str(s, 2);
+	r->text = store_col_str(s, 3);
 	r->seq = sqlite3_column_int64(s, 4);
 	return 0;
 }
@@ -1798,8 +1744,8 @@ int store_profile_each(struct store *st, store_profile_fn *fn, void *ud)
 	struct profile_each c = {fn, ud};
 	struct profile_row r;
 
-	return rows_each(st, S(st, S_PROFILE_ALL), read_profile, &r,
-			 emit_profile, &c, "profile list");
+	return store_rows_each(st, store_stmt(st, S_PROFILE_ALL), read_profile,
+			       &r, emit_profile, &c, "profile list");
 }
 
 int store_calendar_add(struct store *st, const char *version_hex,
@@ -1813,26 +1759,27 @@ int store_calendar_add(struct store *st, const char *version_hex,
 
 	if (st->rdonly)
 		return -EROFS;
-	rc = file_check(version_hex, name, file_text, by);
+	rc = store_file_check(version_hex, name, file_text, by);
 	if (rc == 0)
 		rc = ledger_calendar_data(LEDGER_FORMAT, version_hex, name, by,
 					  data);
 	if (rc != 0)
 		return rc;
-	rc = tx_begin(st);
+	rc = store_tx_begin(st);
 	if (rc != 0)
 		return rc;
-	rc = ledger_append(st, LEDGER_CALENDAR, now_utc, "", 0, data, &seq);
+	rc = store_ledger_append(st, LEDGER_CALENDAR, now_utc, "", 0, data,
+				 &seq);
 	if (rc == 0) {
-		s = S(st, S_CAL_INS);
+		s = store_stmt(st, S_CAL_INS);
 		sqlite3_bind_int64(s, 1, seq);
-		bind_text(s, 2, version_hex);
-		bind_text(s, 3, name);
-		bind_text(s, 4, file_text);
-		bind_text(s, 5, by);
-		rc = exec_stmt(st, s, "calendar insert");
+		store_bind_text(s, 2, version_hex);
+		store_bind_text(s, 3, name);
+		store_bind_text(s, 4, file_text);
+		store_bind_text(s, 5, by);
+		rc = store_exec(st, s, "calendar insert");
 	}
-	return tx_end(st, rc);
+	return store_tx_end(st, rc);
 }
 
 static bool day_kind_ok(const char *kind)
@@ -1853,26 +1800,27 @@ int store_calendar_day_add(struct store *st, pd_day_t day, const char *kind,
 	if (st->rdonly)
 		return -EROFS;
 	if (day == PD_DAY_OPEN || !day_kind_ok(kind) ||
-	    !fits(name, PD_TEXT_MAX) || !*name || !printable(name) ||
-	    !fits(by, PD_NAME_MAX))
+	    !store_fits(name, PD_TEXT_MAX) || !*name ||
+	    !store_printable(name) || !store_fits(by, PD_NAME_MAX))
 		return -EINVAL;
 	rc = ledger_calday_data(LEDGER_FORMAT, day, kind, name, by, data);
 	if (rc != 0)
 		return rc;
-	rc = tx_begin(st);
+	rc = store_tx_begin(st);
 	if (rc != 0)
 		return rc;
-	rc = ledger_append(st, LEDGER_CALENDAR, now_utc, "", 0, data, &seq);
+	rc = store_ledger_append(st, LEDGER_CALENDAR, now_utc, "", 0, data,
+				 &seq);
 	if (rc == 0) {
-		s = S(st, S_CALDAY_INS);
+		s = store_stmt(st, S_CALDAY_INS);
 		sqlite3_bind_int64(s, 1, seq);
 		sqlite3_bind_int(s, 2, day);
-		bind_text(s, 3, kind);
-		bind_text(s, 4, name);
-		bind_text(s, 5, by);
-		rc = exec_stmt(st, s, "calendar day insert");
+		store_bind_text(s, 3, kind);
+		store_bind_text(s, 4, name);
+		store_bind_text(s, 5, by);
+		rc = store_exec(st, s, "calendar day insert");
 	}
-	return tx_end(st, rc);
+	return store_tx_end(st, rc);
 }
 
 /* An S_CAL_ALL row: an imported file (what 0) or an added day (what 1);
@@ -1895,13 +1843,13 @@ static int read_calendar(sqlite3_stmt *s, void *rec)
 	r->seq = sqlite3_column_int64(s, 0);
 	r->what = sqlite3_column_int(s, 1);
 	if (r->what == 0) {
-		r->version = col_str(s, 2);
-		r->name = col_str(s, 3);
-		r->text = col_str(s, 4);
+		r->version = store_col_str(s, 2);
+		r->name = store_col_str(s, 3);
+		r->text = store_col_str(s, 4);
 	} else if (r->what == 1) {
 		r->day = sqlite3_column_int(s, 5);
-		r->kind = col_str(s, 6);
-		r->name = col_str(s, 3);
+		r->kind = store_col_str(s, 6);
+		r->name = store_col_str(s, 3);
 	}
 	return 0;
 }
@@ -1930,8 +1878,8 @@ int store_calendar_each(struct store *st, store_calendar_file_fn *file_fn,
 	struct calendar_each c = {file_fn, day_fn, ud};
 	struct calendar_row r;
 
-	return rows_each(st, S(st, S_CAL_ALL), read_calendar, &r, emit_calendar,
-			 &c, "calendar list");
+	return store_rows_each(st, store_stmt(st, S_CAL_ALL), read_calendar, &r,
+			       emit_calendar, &c, "calendar list");
 }
 
 /* ---- excuses ---- */
@@ -1950,11 +1898,11 @@ static int excuse_check(const struct excuse *e)
 					    "dinas-luar", "alat-rusak"};
 	static const char *const parts[] = {"", "terlambat", "pulang-cepat"};
 
-	if (!id_ok(e->person) || !fits(e->kind, sizeof(e->kind)) ||
-	    !fits(e->part, sizeof(e->part)) ||
-	    !fits(e->reason, sizeof(e->reason)) ||
-	    !fits(e->document, sizeof(e->document)) ||
-	    !fits(e->by, sizeof(e->by)))
+	if (!store_id_ok(e->person) || !store_fits(e->kind, sizeof(e->kind)) ||
+	    !store_fits(e->part, sizeof(e->part)) ||
+	    !store_fits(e->reason, sizeof(e->reason)) ||
+	    !store_fits(e->document, sizeof(e->document)) ||
+	    !store_fits(e->by, sizeof(e->by)))
 		return -EINVAL;
 	if (!one_of(e->kind, kinds, sizeof(kinds) / sizeof(kinds[0])) ||
 	    !one_of(e->part, parts, sizeof(parts) / sizeof(parts[0])))
@@ -1981,27 +1929,27 @@ int store_excuse_add(struct store *st, struct excuse *e, int64_t now_utc)
 		rc = ledger_excuse_data(LEDGER_FORMAT, e, data);
 	if (rc != 0)
 		return rc;
-	rc = tx_begin(st);
+	rc = store_tx_begin(st);
 	if (rc != 0)
 		return rc;
-	rc = person_names(st, e->person, name, jab, NULL);
+	rc = store_person_names(st, e->person, name, jab, NULL);
 	if (rc == 0)
-		rc = ledger_append(st, LEDGER_EXCUSE, now_utc, e->person, 0,
-				   data, &seq);
+		rc = store_ledger_append(st, LEDGER_EXCUSE, now_utc, e->person,
+					 0, data, &seq);
 	if (rc == 0) {
-		s = S(st, S_EXCUSE_INS);
+		s = store_stmt(st, S_EXCUSE_INS);
 		sqlite3_bind_int64(s, 1, seq);
-		bind_text(s, 2, e->person);
+		store_bind_text(s, 2, e->person);
 		sqlite3_bind_int(s, 3, e->from_day);
 		sqlite3_bind_int(s, 4, e->to_day);
-		bind_text(s, 5, e->kind);
-		bind_text(s, 6, e->part);
-		bind_text(s, 7, e->reason);
-		bind_text(s, 8, e->document);
-		bind_text(s, 9, e->by);
-		rc = exec_stmt(st, s, "excuse insert");
+		store_bind_text(s, 5, e->kind);
+		store_bind_text(s, 6, e->part);
+		store_bind_text(s, 7, e->reason);
+		store_bind_text(s, 8, e->document);
+		store_bind_text(s, 9, e->by);
+		rc = store_exec(st, s, "excuse insert");
 	}
-	rc = tx_end(st, rc);
+	rc = store_tx_end(st, rc);
 	if (rc == 0) {
 		e->id = seq;
 		e->revoked = false;
@@ -2033,29 +1981,30 @@ static int read_excuse(sqlite3_stmt *s, void *rec)
 	e->revoked = sqlite3_column_type(s, 9) != SQLITE_NULL;
 	if (revoke_seq)
 		*revoke_seq = sqlite3_column_int64(s, 9);
-	if ((rc = col_text(s, 1, e->person, sizeof(e->person))) ||
-	    (rc = col_text(s, 4, e->kind, sizeof(e->kind))) ||
-	    (rc = col_text(s, 5, e->part, sizeof(e->part))) ||
-	    (rc = col_text(s, 6, e->reason, sizeof(e->reason))) ||
-	    (rc = col_text(s, 7, e->document, sizeof(e->document))) ||
-	    (rc = col_text(s, 8, e->by, sizeof(e->by))) ||
-	    (rc = col_text(s, 10, e->revoke_reason, sizeof(e->revoke_reason))))
+	if ((rc = store_col_text(s, 1, e->person, sizeof(e->person))) ||
+	    (rc = store_col_text(s, 4, e->kind, sizeof(e->kind))) ||
+	    (rc = store_col_text(s, 5, e->part, sizeof(e->part))) ||
+	    (rc = store_col_text(s, 6, e->reason, sizeof(e->reason))) ||
+	    (rc = store_col_text(s, 7, e->document, sizeof(e->document))) ||
+	    (rc = store_col_text(s, 8, e->by, sizeof(e->by))) ||
+	    (rc = store_col_text(s, 10, e->revoke_reason,
+				 sizeof(e->revoke_reason))))
 		return rc;
 	if (revoke_by)
-		return col_text(s, 11, revoke_by, PD_NAME_MAX);
+		return store_col_text(s, 11, revoke_by, PD_NAME_MAX);
 	return 0;
 }
 
 /* Looks an excuse up by its seq (S_EXCUSE_BY_SEQ) or by the seq of its
  * revocation (S_EXCUSE_BY_REVOKE).  -ENOENT if none. */
-static int excuse_find(struct store *st, enum stmt_id id, int64_t seq,
-		       struct excuse *e, int64_t *revoke_seq, char *revoke_by)
+int store_excuse_find(struct store *st, enum stmt_id id, int64_t seq,
+		      struct excuse *e, int64_t *revoke_seq, char *revoke_by)
 {
 	struct excuse_row x = {e, revoke_seq, revoke_by};
-	sqlite3_stmt *s = S(st, id);
+	sqlite3_stmt *s = store_stmt(st, id);
 
 	sqlite3_bind_int64(s, 1, seq);
-	return row_get(st, s, read_excuse, &x, "excuse lookup");
+	return store_row_get(st, s, read_excuse, &x, "excuse lookup");
 }
 
 int store_excuse_revoke(struct store *st, int64_t id, const char *reason,
@@ -2069,30 +2018,30 @@ int store_excuse_revoke(struct store *st, int64_t id, const char *reason,
 
 	if (st->rdonly)
 		return -EROFS;
-	if (!fits(reason, PD_TEXT_MAX) || !*reason || !fits(by, PD_NAME_MAX) ||
-	    !*by)
+	if (!store_fits(reason, PD_TEXT_MAX) || !*reason ||
+	    !store_fits(by, PD_NAME_MAX) || !*by)
 		return -EINVAL;
 	rc = ledger_revoke_data(LEDGER_FORMAT, id, reason, by, data);
 	if (rc != 0)
 		return rc;
-	rc = tx_begin(st);
+	rc = store_tx_begin(st);
 	if (rc != 0)
 		return rc;
-	rc = excuse_find(st, S_EXCUSE_BY_SEQ, id, &e, NULL, NULL);
+	rc = store_excuse_find(st, S_EXCUSE_BY_SEQ, id, &e, NULL, NULL);
 	if (rc == 0 && e.revoked)
 		rc = -EALREADY;
 	if (rc == 0)
-		rc = ledger_append(st, LEDGER_REVOKE, now_utc, e.person, 0,
-				   data, &seq);
+		rc = store_ledger_append(st, LEDGER_REVOKE, now_utc, e.person,
+					 0, data, &seq);
 	if (rc == 0) {
-		s = S(st, S_EXCUSE_REVOKE);
+		s = store_stmt(st, S_EXCUSE_REVOKE);
 		sqlite3_bind_int64(s, 1, seq);
-		bind_text(s, 2, reason);
-		bind_text(s, 3, by);
+		store_bind_text(s, 2, reason);
+		store_bind_text(s, 3, by);
 		sqlite3_bind_int64(s, 4, id);
-		rc = exec_stmt(st, s, "excuse revoke");
+		rc = store_exec(st, s, "excuse revoke");
 	}
-	return tx_end(st, rc);
+	return store_tx_end(st, rc);
 }
 
 struct excuse_each {
@@ -2114,21 +2063,21 @@ int store_excuse_each(struct store *st, pd_day_t from_day, pd_day_t to_day,
 	struct excuse e;
 	struct excuse_row x = {&e, NULL, NULL};
 	struct excuse_each c = {fn, ud};
-	sqlite3_stmt *s = S(st, S_EXCUSE_RANGE);
+	sqlite3_stmt *s = store_stmt(st, S_EXCUSE_RANGE);
 
 	sqlite3_bind_int(s, 1, from_day);
 	sqlite3_bind_int(s, 2, to_day);
 	if (person)
-		bind_text(s, 3, person);
-	return rows_each(st, s, read_excuse, &x, emit_excuse, &c,
-			 "excuse list");
+		store_bind_text(s, 3, person);
+	return store_rows_each(st, s, read_excuse, &x, emit_excuse, &c,
+			       "excuse list");
 }
 
 /* ---- ledger reading and verification ---- */
 
 /* Reads an S_LEDGER_RANGE row into a struct ledger_row; -EIO if a field
  * does not fit (seq is read first, so it names the row even then). */
-static int read_ledger_row(sqlite3_stmt *s, void *rec)
+int store_ledger_row_read(sqlite3_stmt *s, void *rec)
 {
 	struct ledger_row *r = rec;
 	int rc;
@@ -2137,11 +2086,11 @@ static int read_ledger_row(sqlite3_stmt *s, void *rec)
 	r->seq = sqlite3_column_int64(s, 0);
 	r->recorded_utc = sqlite3_column_int64(s, 2);
 	r->at_utc = sqlite3_column_int64(s, 4);
-	if ((rc = col_text(s, 1, r->kind, sizeof(r->kind))) ||
-	    (rc = col_text(s, 3, r->person, sizeof(r->person))) ||
-	    (rc = col_text(s, 5, r->data, sizeof(r->data))) ||
-	    (rc = col_text(s, 6, r->prev_hash, sizeof(r->prev_hash))) ||
-	    (rc = col_text(s, 7, r->hash, sizeof(r->hash))))
+	if ((rc = store_col_text(s, 1, r->kind, sizeof(r->kind))) ||
+	    (rc = store_col_text(s, 3, r->person, sizeof(r->person))) ||
+	    (rc = store_col_text(s, 5, r->data, sizeof(r->data))) ||
+	    (rc = store_col_text(s, 6, r->prev_hash, sizeof(r->prev_hash))) ||
+	    (rc = store_col_text(s, 7, r->hash, sizeof(r->hash))))
 		return rc;
 	return 0;
 }
@@ -2176,13 +2125,13 @@ int store_ledger_each(struct store *st, int64_t from_seq, int64_t to_seq,
 		      store_ledger_fn *fn, void *ud)
 {
 	struct ledger_each c = {fn, ud};
-	sqlite3_stmt *s = S(st, S_LEDGER_RANGE);
+	sqlite3_stmt *s = store_stmt(st, S_LEDGER_RANGE);
 	struct ledger_row r;
 
 	sqlite3_bind_int64(s, 1, from_seq);
 	sqlite3_bind_int64(s, 2, to_seq);
-	return rows_each(st, s, read_ledger_row, &r, emit_ledger, &c,
-			 "ledger list");
+	return store_rows_each(st, s, store_ledger_row_read, &r, emit_ledger,
+			       &c, "ledger list");
 }
 
 /* What a row's side table says it should be: person, at_utc and data. */
@@ -2196,12 +2145,12 @@ struct expect {
 /* Reads the side row of ledger row seq with the by-seq statement id, as
  * store_row_get: 0, read's result, -ENOENT, -EIO. */
 static int lookup(struct store *st, enum stmt_id id, int64_t seq,
-		  row_read_fn *read, void *rec)
+		  store_row_read_fn *read, void *rec)
 {
-	sqlite3_stmt *s = S(st, id);
+	sqlite3_stmt *s = store_stmt(st, id);
 
 	sqlite3_bind_int64(s, 1, seq);
-	return row_get(st, s, read, rec, "verify lookup");
+	return store_row_get(st, s, read, rec, "verify lookup");
 }
 
 /* A side row's check while the statement is on it: its strings are
@@ -2215,7 +2164,7 @@ struct side {
 static int expect_punch(struct store *st, int64_t seq, struct expect *x)
 {
 	struct punch p;
-	int rc = lookup(st, S_PUNCH_BY_SEQ, seq, read_punch, &p);
+	int rc = lookup(st, S_PUNCH_BY_SEQ, seq, store_punch_read, &p);
 
 	if (rc != 0)
 		return rc;
@@ -2236,10 +2185,10 @@ static int read_period_side(sqlite3_stmt *s, void *rec)
 	struct period_side *p = rec;
 	int rc;
 
-	rc = col_text(s, 0, p->person, sizeof(p->person));
+	rc = store_col_text(s, 0, p->person, sizeof(p->person));
 	p->day = sqlite3_column_int(s, 1);
 	if (rc == 0)
-		rc = col_text(s, 2, p->by, sizeof(p->by));
+		rc = store_col_text(s, 2, p->by, sizeof(p->by));
 	return rc;
 }
 
@@ -2263,7 +2212,7 @@ static int expect_person(struct store *st, const struct ledger_row *r,
 	if (rc != 0)
 		return rc;
 	strcpy(x->person, p.person);
-	rc = person_names(st, x->person, name, jab, &created);
+	rc = store_person_names(st, x->person, name, jab, &created);
 	if (rc != 0)
 		return rc;
 	/* The people row belongs to the "add" row and no other. */
@@ -2282,10 +2231,11 @@ static int read_profile_side(sqlite3_stmt *s, void *rec)
 	int rc;
 
 	rc = ledger_profile_data(c->x->fmt, sqlite3_column_int(s, 0),
-				 col_str(s, 1), col_str(s, 2), col_str(s, 4),
-				 c->x->data);
-	if (rc == 0 && file_check(col_str(s, 1), col_str(s, 2), col_str(s, 3),
-				  col_str(s, 4)) != 0) {
+				 store_col_str(s, 1), store_col_str(s, 2),
+				 store_col_str(s, 4), c->x->data);
+	if (rc == 0 &&
+	    store_file_check(store_col_str(s, 1), store_col_str(s, 2),
+			     store_col_str(s, 3), store_col_str(s, 4)) != 0) {
 		snprintf(c->why, c->cap,
 			 "profile text does not match its version");
 		rc = -EBADMSG;
@@ -2309,10 +2259,12 @@ static int read_calendar_side(sqlite3_stmt *s, void *rec)
 	const struct side *c = rec;
 	int rc;
 
-	rc = ledger_calendar_data(c->x->fmt, col_str(s, 0), col_str(s, 1),
-				  col_str(s, 3), c->x->data);
-	if (rc == 0 && file_check(col_str(s, 0), col_str(s, 1), col_str(s, 2),
-				  col_str(s, 3)) != 0) {
+	rc = ledger_calendar_data(c->x->fmt, store_col_str(s, 0),
+				  store_col_str(s, 1), store_col_str(s, 3),
+				  c->x->data);
+	if (rc == 0 &&
+	    store_file_check(store_col_str(s, 0), store_col_str(s, 1),
+			     store_col_str(s, 2), store_col_str(s, 3)) != 0) {
 		snprintf(c->why, c->cap,
 			 "calendar text does not match its version");
 		rc = -EBADMSG;
@@ -2326,8 +2278,8 @@ static int read_calday_side(sqlite3_stmt *s, void *rec)
 	const struct side *c = rec;
 
 	return ledger_calday_data(c->x->fmt, sqlite3_column_int(s, 0),
-				  col_str(s, 1), col_str(s, 2), col_str(s, 3),
-				  c->x->data);
+				  store_col_str(s, 1), store_col_str(s, 2),
+				  store_col_str(s, 3), c->x->data);
 }
 
 static int expect_calendar(struct store *st, const struct ledger_row *r,
@@ -2356,8 +2308,9 @@ static int expect_excuse(struct store *st, const struct ledger_row *r,
 	bool revoke = strcmp(r->kind, LEDGER_REVOKE) == 0;
 	int rc;
 
-	rc = excuse_find(st, revoke ? S_EXCUSE_BY_REVOKE : S_EXCUSE_BY_SEQ,
-			 r->seq, &e, &rseq, revoke_by);
+	rc = store_excuse_find(st,
+			       revoke ? S_EXCUSE_BY_REVOKE : S_EXCUSE_BY_SEQ,
+			       r->seq, &e, &rseq, revoke_by);
 	if (rc != 0)
 		return rc;
 	strcpy(x->person, e.person);
@@ -2432,14 +2385,14 @@ static int verify_side(struct store *st, const struct ledger_row *r, char *why,
  * field in the walk, so that it is named as broken, not as an I/O error. */
 struct walk_row {
 	struct ledger_row r;
-	int read_rc; /* read_ledger_row's result */
+	int read_rc; /* store_ledger_row_read's result */
 };
 
 static int read_walk_row(sqlite3_stmt *s, void *rec)
 {
 	struct walk_row *w = rec;
 
-	w->read_rc = read_ledger_row(s, &w->r);
+	w->read_rc = store_ledger_row_read(s, &w->r);
 	return 0;
 }
 
@@ -2498,13 +2451,14 @@ static int verify_walk(struct store *st, int64_t *rows, int64_t *bad_seq,
 		       char *why, size_t cap)
 {
 	struct walk w = {st, LEDGER_HASH_ZERO, 0, bad_seq, why, cap};
-	sqlite3_stmt *s = S(st, S_LEDGER_RANGE);
+	sqlite3_stmt *s = store_stmt(st, S_LEDGER_RANGE);
 	struct walk_row row;
 	int rc;
 
 	sqlite3_bind_int64(s, 1, INT64_MIN);
 	sqlite3_bind_int64(s, 2, INT64_MAX);
-	rc = rows_each(st, s, read_walk_row, &row, check_row, &w, "verify");
+	rc = store_rows_each(st, s, read_walk_row, &row, check_row, &w,
+			     "verify");
 	*rows = w.n;
 	return rc;
 }
@@ -2525,7 +2479,7 @@ static int read_orphan(sqlite3_stmt *s, void *rec)
 		return 0;
 	*o->bad_seq = sqlite3_column_int64(s, 0);
 	snprintf(o->why, o->cap, "%s side-table row has no ledger row",
-		 col_str(s, 1));
+		 store_col_str(s, 1));
 	return -EBADMSG;
 }
 
@@ -2535,8 +2489,8 @@ static int verify_orphans(struct store *st, int64_t *bad_seq, char *why,
 	struct orphan o = {bad_seq, why, cap};
 
 	/* min() without GROUP BY always answers one row: never -ENOENT */
-	return row_get(st, S(st, S_ORPHANS), read_orphan, &o,
-		       "verify side tables");
+	return store_row_get(st, store_stmt(st, S_ORPHANS), read_orphan, &o,
+			     "verify side tables");
 }
 
 int store_chain_verify(struct store *st, int64_t *rows, int64_t *bad_seq,
@@ -2548,17 +2502,17 @@ int store_chain_verify(struct store *st, int64_t *rows, int64_t *bad_seq,
 
 	/* One read transaction: a consistent snapshot while the daemon
 	 * keeps writing. */
-	rc = exec_stmt(st, S(st, S_BEGIN_READ), "verify begin");
+	rc = store_exec(st, store_stmt(st, S_BEGIN_READ), "verify begin");
 	if (rc != 0)
 		return rc;
 	rc = verify_walk(st, &n, &bad, reason, sizeof(reason));
 	if (rc == 0)
 		rc = verify_orphans(st, &bad, reason, sizeof(reason));
 	{
-		sqlite3_stmt *s = S(st, S_COMMIT);
+		sqlite3_stmt *s = store_stmt(st, S_COMMIT);
 
 		(void)sqlite3_step(s); /* ends a read-only snapshot */
-		done(s);
+		store_stmt_done(s);
 	}
 	if (rows)
 		*rows = n;
