@@ -1,23 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * store.c: the only sqlite3 user.  Opens the database (WAL, synchronous=
+ * store.c: the device store's base.  Opens the database (WAL, synchronous=
  * FULL, foreign keys, busy timeout), migrates it step by step on PRAGMA
- * user_version, prepares every statement once, and appends each fact to the
- * hash-chained ledger in the same transaction as its side-table row.
- * Templates are sealed with crypto.c before they reach the file.
+ * user_version, prepares every statement once; holds the helpers the other
+ * store_*.c share (errors, rows, transactions, input checks: store_int.h),
+ * bulk import, counters, meta and the audit trail.
  */
 #include "store.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "crypto.h"
 #include "log.h"
 #include "store_int.h"
 
@@ -369,6 +367,14 @@ int store_row_get(struct store *st, sqlite3_stmt *s, store_row_read_fn *read,
 	return rc;
 }
 
+int store_read_int64(sqlite3_stmt *s, void *rec)
+{
+	int64_t *v = rec;
+
+	*v = sqlite3_column_int64(s, 0);
+	return 0;
+}
+
 /* ---- transactions ---- */
 
 int store_tx_begin(struct store *st)
@@ -425,20 +431,6 @@ bool store_id_ok(const char *id)
 	return store_fits(id, PD_ID_MAX) && *id && store_printable(id);
 }
 
-int store_audit_insert(struct store *st, int64_t now_utc, const char *actor,
-		       const char *action, const char *subject,
-		       const char *detail)
-{
-	sqlite3_stmt *s = store_stmt(st, S_AUDIT_INS);
-
-	sqlite3_bind_int64(s, 1, now_utc);
-	store_bind_text(s, 2, actor ? actor : "");
-	store_bind_text(s, 3, action);
-	store_bind_text(s, 4, subject ? subject : "");
-	store_bind_text(s, 5, detail ? detail : "");
-	return store_exec(st, s, "audit insert");
-}
-
 /* ---- open, migrate, close ---- */
 
 static int read_int(sqlite3_stmt *s, void *rec)
@@ -446,14 +438,6 @@ static int read_int(sqlite3_stmt *s, void *rec)
 	int *v = rec;
 
 	*v = sqlite3_column_int(s, 0);
-	return 0;
-}
-
-int store_read_int64(sqlite3_stmt *s, void *rec)
-{
-	int64_t *v = rec;
-
-	*v = sqlite3_column_int64(s, 0);
 	return 0;
 }
 
@@ -752,6 +736,20 @@ int store_meta_get(struct store *st, const char *key, char *out, size_t cap)
 
 	store_bind_text(s, 1, key);
 	return store_row_get(st, s, read_meta, &m, "meta get");
+}
+
+int store_audit_insert(struct store *st, int64_t now_utc, const char *actor,
+		       const char *action, const char *subject,
+		       const char *detail)
+{
+	sqlite3_stmt *s = store_stmt(st, S_AUDIT_INS);
+
+	sqlite3_bind_int64(s, 1, now_utc);
+	store_bind_text(s, 2, actor ? actor : "");
+	store_bind_text(s, 3, action);
+	store_bind_text(s, 4, subject ? subject : "");
+	store_bind_text(s, 5, detail ? detail : "");
+	return store_exec(st, s, "audit insert");
 }
 
 int store_audit_add(struct store *st, int64_t now_utc, const char *actor,
