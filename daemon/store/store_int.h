@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Private to the device store (daemon/store/store*.c), as SQLite's
- * btreeInt.h is to its btree: struct store, the ids of the statements
- * prepared once at open, and the helpers the store's files share (errors,
- * statements, rows, transactions, input checks, the ledger append).  Not
- * for use outside daemon/store/; the contract is include/store.h.
+ * Private to store.c and the store_*.c files that share its jobs (not
+ * store_report.c, a user of store.h), as SQLite's btreeInt.h is to its
+ * btree: struct store, the ids of the statements prepared at open, and the
+ * helpers those files share: errors, statements, rows, transactions, input
+ * checks, the ledger append.  The contract stays include/store.h.
  */
 #ifndef PRESENSI_STORE_INT_H
 #define PRESENSI_STORE_INT_H
