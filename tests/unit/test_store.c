@@ -1305,6 +1305,172 @@ static void test_store_ledger_head_and_each(void **state)
 	assert_int_equal(x.n, 3);
 }
 
+/* ---- every _each stops on its callback's non-zero value ---- */
+
+#define STOP 7 /* what every stop_* callback returns: not an errno */
+
+/* Counts a call in *(int *)ud and asks the walk to stop. */
+static int stop(void *ud)
+{
+	int *n = ud;
+
+	++*n;
+	return STOP;
+}
+
+static int stop_person(void *ud, const struct person *p)
+{
+	(void)p;
+	return stop(ud);
+}
+
+static int stop_period(void *ud, const struct period *p)
+{
+	(void)p;
+	return stop(ud);
+}
+
+static int stop_print(void *ud, const struct print_rec *r, const uint8_t *blob,
+		      size_t len)
+{
+	(void)r;
+	(void)blob;
+	(void)len;
+	return stop(ud);
+}
+
+static int stop_print_meta(void *ud, const struct print_rec *r)
+{
+	(void)r;
+	return stop(ud);
+}
+
+static int stop_punch(void *ud, const struct punch *p)
+{
+	(void)p;
+	return stop(ud);
+}
+
+static int stop_scan(void *ud, const char *person, pd_day_t day, int32_t sec,
+		     unsigned int flags)
+{
+	(void)person;
+	(void)day;
+	(void)sec;
+	(void)flags;
+	return stop(ud);
+}
+
+static int stop_aggregate(void *ud, const char *person, uint32_t days,
+			  uint32_t late)
+{
+	(void)person;
+	(void)days;
+	(void)late;
+	return stop(ud);
+}
+
+static int stop_profile(void *ud, pd_day_t from_day, const char *version,
+			const char *name, const char *text, int64_t seq)
+{
+	(void)from_day;
+	(void)version;
+	(void)name;
+	(void)text;
+	(void)seq;
+	return stop(ud);
+}
+
+static int stop_cal_file(void *ud, int64_t seq, const char *version,
+			 const char *name, const char *text)
+{
+	(void)seq;
+	(void)version;
+	(void)name;
+	(void)text;
+	return stop(ud);
+}
+
+static int stop_cal_day(void *ud, int64_t seq, pd_day_t day, const char *kind,
+			const char *name)
+{
+	(void)seq;
+	(void)day;
+	(void)kind;
+	(void)name;
+	return stop(ud);
+}
+
+static int stop_excuse(void *ud, const struct excuse *e)
+{
+	(void)e;
+	return stop(ud);
+}
+
+static int stop_ledger(void *ud, const struct ledger_row *r)
+{
+	(void)r;
+	return stop(ud);
+}
+
+static void test_store_each_stops_on_first_callback_value(void **state)
+{
+	static const uint8_t blob[] = "second-template";
+	struct fx *f = *state;
+	struct print_rec pr = {
+		.person = "P001", .finger = "left-index", .model = "virtual"};
+	struct excuse e = mkexcuse("P001", DAY0, DAY0, "izin");
+	const char *b = "[profile]\nname = Bondowoso 48/2023\n";
+	char v[PD_HASH_HEX];
+	int n;
+
+	/* at least two rows for every walk */
+	populate(f->st);
+	assert_int_equal(store_print_add(f->st, &pr, blob, sizeof(blob), ADMIN,
+					 NOW, NULL),
+			 0);
+	add_punch(f->st, "P002", T0 + 11 * 86400, 0);
+	version_of(b, v);
+	assert_int_equal(store_profile_add(f->st, DAY0 + 10, v, "Bondowoso", b,
+					   NOW, ADMIN),
+			 0);
+	assert_int_equal(store_excuse_add(f->st, &e, NOW), 0);
+
+#define ASSERT_STOPS(call)                                                     \
+	do {                                                                   \
+		n = 0;                                                         \
+		assert_int_equal((call), STOP);                                \
+		assert_int_equal(n, 1);                                        \
+	} while (0)
+	ASSERT_STOPS(store_person_each(f->st, stop_person, &n));
+	ASSERT_STOPS(store_period_each(f->st, stop_period, &n));
+	ASSERT_STOPS(store_print_each(f->st, stop_print, &n));
+	ASSERT_STOPS(store_print_meta_each(f->st, stop_print_meta, &n));
+	ASSERT_STOPS(store_punch_each(f->st, DAY0 - 1, DAY0 + 20, NULL,
+				      stop_punch, &n));
+	ASSERT_STOPS(store_punch_each(f->st, DAY0 - 1, DAY0 + 20, "P001",
+				      stop_punch, &n));
+	ASSERT_STOPS(store_punch_scan(f->st, DAY0 - 1, DAY0 + 20, NULL,
+				      stop_scan, &n));
+	ASSERT_STOPS(store_punch_scan(f->st, DAY0 - 1, DAY0 + 20, "P001",
+				      stop_scan, &n));
+	ASSERT_STOPS(store_punch_aggregate(f->st, DAY0 - 1, DAY0 + 20, 0,
+					   stop_aggregate, &n));
+	ASSERT_STOPS(store_profile_each(f->st, stop_profile, &n));
+	ASSERT_STOPS(
+		store_calendar_each(f->st, stop_cal_file, stop_cal_day, &n));
+	ASSERT_STOPS(store_calendar_each(f->st, NULL, stop_cal_day, &n));
+	ASSERT_STOPS(store_excuse_each(f->st, DAY0 - 1, DAY0 + 20, NULL,
+				       stop_excuse, &n));
+	ASSERT_STOPS(store_ledger_each(f->st, 1, INT64_MAX, stop_ledger, &n));
+#undef ASSERT_STOPS
+
+	/* the statements were left reset: the next walk starts over */
+	n = 0;
+	assert_int_equal(store_person_each(f->st, stop_at_second, &n), 42);
+	assert_int_equal(n, 2);
+}
+
 static void test_store_chain_verify_intact_counts_rows(void **state)
 {
 	struct fx *f = *state;
@@ -1576,6 +1742,7 @@ int main(void)
 		T(test_store_excuse_add_validates),
 		T(test_store_excuse_each_and_revoke),
 		T(test_store_ledger_head_and_each),
+		T(test_store_each_stops_on_first_callback_value),
 		T(test_store_chain_verify_intact_counts_rows),
 		T(test_store_chain_verify_names_altered_row),
 		T(test_store_chain_verify_accepts_format1_rows),
