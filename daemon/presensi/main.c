@@ -34,18 +34,6 @@ static void die_usage(const char *msg)
 	exit(2);
 }
 
-static const char *admin_name(const struct cli_args *a)
-{
-	const char *by = cli_get(a, "by");
-
-	if (by && *by)
-		return by;
-	by = getenv("SUDO_USER");
-	if (!by || !*by)
-		by = getenv("USER");
-	return by && *by ? by : "admin";
-}
-
 /* ---- talking to the daemon ---- */
 
 /*
@@ -186,7 +174,6 @@ static int cmd_import(const struct cli_args *a, const char *cmd)
 	control_buf_addkv(&r->b, "file", a->positional);
 	if (cli_get(a, "from"))
 		control_buf_addkv(&r->b, "from", cli_get(a, "from"));
-	control_buf_addkv(&r->b, "by", admin_name(a));
 	control_buf_addkv(&r->b, "text", text);
 	rc = req_send(r, ok, sizeof(ok));
 	if (rc == 0)
@@ -788,7 +775,6 @@ int main(int argc, char **argv)
 	case CLI_PERSON_ADD:
 		req_start(r, "person-add");
 		req_opts(r, &a, person_add);
-		control_buf_addkv(&r->b, "by", admin_name(&a));
 		rc = req_send(r, ok, sizeof(ok));
 		if (rc == 0)
 			printf("added %s\n", cli_get(&a, "id"));
@@ -799,7 +785,6 @@ int main(int argc, char **argv)
 				     ? "person-deactivate"
 				     : "person-reactivate");
 		req_opts(r, &a, by_id_on);
-		control_buf_addkv(&r->b, "by", admin_name(&a));
 		rc = req_send(r, ok, sizeof(ok));
 		if (rc == 0)
 			printf("%s %s\n",
@@ -816,7 +801,6 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		req_start(r, "enroll");
 		req_opts(r, &a, enroll);
-		control_buf_addkv(&r->b, "by", admin_name(&a));
 		rc = req_send(r, ok, sizeof(ok));
 		if (rc == 0)
 			printf("enrolled %s %s (%s)\n", cli_get(&a, "id"),
@@ -831,7 +815,6 @@ int main(int argc, char **argv)
 	case CLI_CALENDAR_ADD:
 		req_start(r, "calendar-add");
 		req_opts(r, &a, cal_add);
-		control_buf_addkv(&r->b, "by", admin_name(&a));
 		rc = req_send(r, ok, sizeof(ok));
 		if (rc == 0)
 			printf("added %s\n", cli_get(&a, "date"));
@@ -839,7 +822,6 @@ int main(int argc, char **argv)
 	case CLI_EXCUSE_ADD:
 		req_start(r, "excuse-add");
 		req_opts(r, &a, exc_add);
-		control_buf_addkv(&r->b, "by", cli_get(&a, "by"));
 		rc = req_send(r, ok, sizeof(ok));
 		if (rc == 0)
 			printf("recorded (%s)\n", ok);
@@ -847,7 +829,6 @@ int main(int argc, char **argv)
 	case CLI_EXCUSE_REVOKE:
 		req_start(r, "excuse-revoke");
 		req_opts(r, &a, exc_rev);
-		control_buf_addkv(&r->b, "by", cli_get(&a, "by"));
 		rc = req_send(r, ok, sizeof(ok));
 		if (rc == 0)
 			printf("revoked (%s)\n", ok);
@@ -855,7 +836,6 @@ int main(int argc, char **argv)
 	case CLI_PUNCH_MANUAL:
 		req_start(r, "punch-manual");
 		req_opts(r, &a, manual);
-		control_buf_addkv(&r->b, "by", cli_get(&a, "by"));
 		rc = req_send(r, ok, sizeof(ok));
 		if (rc == 0)
 			printf("manual punch recorded (%s)\n", ok);

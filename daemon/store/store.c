@@ -94,6 +94,17 @@ static const char *const migrations[] = {
 	 * in time order straight from the index, no table rows, no sort */
 	"CREATE INDEX punches_scan"
 	" ON punches(person, local_day, local_sec, seq, flags);",
+
+	/* 4: who acted, by uid (ledger format 2); NULL on rows of format 1 */
+	"ALTER TABLE periods ADD COLUMN open_uid INTEGER;"
+	"ALTER TABLE periods ADD COLUMN close_uid INTEGER;"
+	"ALTER TABLE punches ADD COLUMN by_uid INTEGER;"
+	"ALTER TABLE profiles ADD COLUMN uid INTEGER;"
+	"ALTER TABLE calendars ADD COLUMN uid INTEGER;"
+	"ALTER TABLE calendar_days ADD COLUMN uid INTEGER;"
+	"ALTER TABLE excuses ADD COLUMN uid INTEGER;"
+	"ALTER TABLE excuses ADD COLUMN revoke_uid INTEGER;"
+	"ALTER TABLE audit ADD COLUMN uid INTEGER;",
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
 		       STORE_SCHEMA_VERSION,
@@ -113,10 +124,10 @@ _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
 	" (SELECT count(*) FROM prints WHERE person = p.id)"
 #define PUNCH_COLS                                                             \
 	"seq, person, at_utc, local_day, local_sec, flags, source, reader,"    \
-	" clock, boot_id, mono_ms, reason, by"
+	" clock, boot_id, mono_ms, reason, by, by_uid"
 #define EXCUSE_COLS                                                            \
 	"seq, person, from_day, to_day, kind, part, reason, document, by,"     \
-	" revoke_seq, revoke_reason, revoke_by"
+	" revoke_seq, revoke_reason, revoke_by, uid, revoke_uid"
 
 static const char *const stmt_sql[S_COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -138,16 +149,18 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_PERSON_NAME] = "SELECT name, jabatan, created_seq FROM people"
 			  " WHERE id = ?",
 	[S_PERIOD_INS] = "INSERT INTO periods(person, since, until, open_seq,"
-			 " open_by) VALUES(?, ?, ?, ?, ?)",
+			 " open_by, open_uid) VALUES(?, ?, ?, ?, ?, ?)",
 	[S_PERIOD_LAST] = "SELECT id, since, until FROM periods"
 			  " WHERE person = ? ORDER BY since DESC LIMIT 1",
 	[S_PERIOD_CLOSE] = "UPDATE periods SET until = ?, close_seq = ?,"
-			   " close_by = ? WHERE id = ?",
+			   " close_by = ?, close_uid = ? WHERE id = ?",
 	[S_PERIOD_ALL] = "SELECT person, since, until FROM periods"
 			 " ORDER BY person, since",
-	[S_PERIOD_BY_OPEN] = "SELECT person, since, open_by FROM periods"
+	[S_PERIOD_BY_OPEN] = "SELECT person, since, open_by, open_uid"
+			     " FROM periods"
 			     " WHERE open_seq = ?",
-	[S_PERIOD_BY_CLOSE] = "SELECT person, until, close_by FROM periods"
+	[S_PERIOD_BY_CLOSE] = "SELECT person, until, close_by, close_uid"
+			      " FROM periods"
 			      " WHERE close_seq = ?",
 	[S_PRINT_INS] = "INSERT INTO prints(person, finger, model,"
 			" created_utc, blob) VALUES(?, ?, ?, ?, ?)",
@@ -160,9 +173,9 @@ static const char *const stmt_sql[S_COUNT] = {
 			 " FROM prints ORDER BY id",
 	[S_PRINT_DEL] = "DELETE FROM prints WHERE person = ?",
 	[S_AUDIT_INS] = "INSERT INTO audit(at_utc, actor, action, subject,"
-			" detail) VALUES(?, ?, ?, ?, ?)",
+			" detail, uid) VALUES(?, ?, ?, ?, ?, ?)",
 	[S_PUNCH_INS] = "INSERT INTO punches(" PUNCH_COLS ")"
-			" VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			" VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[S_PUNCH_LAST] = "SELECT at_utc FROM punches"
 			 " WHERE person = ? AND (flags & 1) = 0"
 			 " ORDER BY at_utc DESC, seq DESC LIMIT 1",
@@ -188,30 +201,31 @@ static const char *const stmt_sql[S_COUNT] = {
 		       " ON CONFLICT(key) DO UPDATE SET value = ?2",
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?",
 	[S_PROFILE_INS] = "INSERT INTO profiles(seq, from_day, version, name,"
-			  " text, by) VALUES(?, ?, ?, ?, ?, ?)",
+			  " text, by, uid) VALUES(?, ?, ?, ?, ?, ?, ?)",
 	[S_PROFILE_ALL] = "SELECT from_day, version, name, text, seq"
 			  " FROM profiles ORDER BY from_day, seq",
-	[S_PROFILE_BY_SEQ] = "SELECT from_day, version, name, text, by"
+	[S_PROFILE_BY_SEQ] = "SELECT from_day, version, name, text, by, uid"
 			     " FROM profiles WHERE seq = ?",
-	[S_CAL_INS] = "INSERT INTO calendars(seq, version, name, text, by)"
-		      " VALUES(?, ?, ?, ?, ?)",
-	[S_CALDAY_INS] = "INSERT INTO calendar_days(seq, day, kind, name, by)"
-			 " VALUES(?, ?, ?, ?, ?)",
+	[S_CAL_INS] = "INSERT INTO calendars(seq, version, name, text, by,"
+		      " uid) VALUES(?, ?, ?, ?, ?, ?)",
+	[S_CALDAY_INS] = "INSERT INTO calendar_days(seq, day, kind, name, by,"
+			 " uid) VALUES(?, ?, ?, ?, ?, ?)",
 	[S_CAL_ALL] = "SELECT seq, 0, version, name, text, 0, '' FROM calendars"
 		      " UNION ALL SELECT seq, 1, '', name, '', day, kind"
 		      " FROM calendar_days ORDER BY 1",
-	[S_CAL_BY_SEQ] = "SELECT version, name, text, by FROM calendars"
+	[S_CAL_BY_SEQ] = "SELECT version, name, text, by, uid FROM calendars"
 			 " WHERE seq = ?",
-	[S_CALDAY_BY_SEQ] = "SELECT day, kind, name, by FROM calendar_days"
+	[S_CALDAY_BY_SEQ] = "SELECT day, kind, name, by, uid FROM calendar_days"
 			    " WHERE seq = ?",
 	[S_EXCUSE_INS] = "INSERT INTO excuses(seq, person, from_day, to_day,"
-			 " kind, part, reason, document, by)"
-			 " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			 " kind, part, reason, document, by, uid)"
+			 " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[S_EXCUSE_BY_SEQ] = "SELECT " EXCUSE_COLS " FROM excuses WHERE seq = ?",
 	[S_EXCUSE_BY_REVOKE] = "SELECT " EXCUSE_COLS " FROM excuses"
 			       " WHERE revoke_seq = ?",
 	[S_EXCUSE_REVOKE] = "UPDATE excuses SET revoke_seq = ?,"
-			    " revoke_reason = ?, revoke_by = ? WHERE seq = ?",
+			    " revoke_reason = ?, revoke_by = ?, revoke_uid = ?"
+			    " WHERE seq = ?",
 	[S_EXCUSE_RANGE] = "SELECT " EXCUSE_COLS " FROM excuses"
 			   " WHERE from_day <= ?2 AND to_day >= ?1"
 			   " AND (?3 IS NULL OR person = ?3)"
@@ -738,22 +752,45 @@ int store_meta_get(struct store *st, const char *key, char *out, size_t cap)
 	return store_row_get(st, s, read_meta, &m, "meta get");
 }
 
-int store_audit_insert(struct store *st, int64_t now_utc, const char *actor,
-		       const char *action, const char *subject,
-		       const char *detail)
+void store_bind_uid(sqlite3_stmt *s, int i, int64_t uid)
+{
+	if (uid == ACTOR_UID_NONE)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_int64(s, i, uid);
+}
+
+int64_t store_col_uid(sqlite3_stmt *s, int i)
+{
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return ACTOR_UID_NONE;
+	return sqlite3_column_int64(s, i);
+}
+
+int store_audit_insert(struct store *st, int64_t now_utc,
+		       const struct actor *actor, const char *action,
+		       const char *subject, const char *detail)
 {
 	sqlite3_stmt *s = store_stmt(st, S_AUDIT_INS);
 
 	sqlite3_bind_int64(s, 1, now_utc);
-	store_bind_text(s, 2, actor ? actor : "");
+	store_bind_text(s, 2, actor && actor->name ? actor->name : "");
 	store_bind_text(s, 3, action);
 	store_bind_text(s, 4, subject ? subject : "");
 	store_bind_text(s, 5, detail ? detail : "");
+	store_bind_uid(s, 6, actor ? actor->uid : ACTOR_UID_NONE);
 	return store_exec(st, s, "audit insert");
 }
 
-int store_audit_add(struct store *st, int64_t now_utc, const char *actor,
-		    const char *action, const char *subject, const char *detail)
+bool store_actor_ok(const struct actor *by)
+{
+	return by && store_fits(by->name, PD_NAME_MAX) &&
+	       store_printable(by->name);
+}
+
+int store_audit_add(struct store *st, int64_t now_utc,
+		    const struct actor *actor, const char *action,
+		    const char *subject, const char *detail)
 {
 	if (st->rdonly)
 		return -EROFS;

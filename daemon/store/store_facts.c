@@ -54,7 +54,8 @@ int store_file_check(const char *version_hex, const char *name,
 
 int store_profile_add(struct store *st, pd_day_t from_day,
 		      const char *version_hex, const char *name,
-		      const char *file_text, int64_t now_utc, const char *by)
+		      const char *file_text, int64_t now_utc,
+		      const struct actor *by)
 {
 	char data[LEDGER_DATA_MAX];
 	int64_t seq;
@@ -65,7 +66,9 @@ int store_profile_add(struct store *st, pd_day_t from_day,
 		return -EROFS;
 	if (from_day == PD_DAY_OPEN)
 		return -EINVAL;
-	rc = store_file_check(version_hex, name, file_text, by);
+	rc = store_actor_ok(by)
+		     ? store_file_check(version_hex, name, file_text, by->name)
+		     : -EINVAL;
 	if (rc == 0)
 		rc = ledger_profile_data(LEDGER_FORMAT, from_day, version_hex,
 					 name, by, data);
@@ -83,7 +86,8 @@ int store_profile_add(struct store *st, pd_day_t from_day,
 		store_bind_text(s, 3, version_hex);
 		store_bind_text(s, 4, name);
 		store_bind_text(s, 5, file_text);
-		store_bind_text(s, 6, by);
+		store_bind_text(s, 6, by->name);
+		store_bind_uid(s, 7, by->uid);
 		rc = store_exec(st, s, "profile insert");
 	}
 	return store_tx_end(st, rc);
@@ -134,7 +138,7 @@ int store_profile_each(struct store *st, store_profile_fn *fn, void *ud)
 
 int store_calendar_add(struct store *st, const char *version_hex,
 		       const char *name, const char *file_text, int64_t now_utc,
-		       const char *by)
+		       const struct actor *by)
 {
 	char data[LEDGER_DATA_MAX];
 	int64_t seq;
@@ -143,7 +147,9 @@ int store_calendar_add(struct store *st, const char *version_hex,
 
 	if (st->rdonly)
 		return -EROFS;
-	rc = store_file_check(version_hex, name, file_text, by);
+	rc = store_actor_ok(by)
+		     ? store_file_check(version_hex, name, file_text, by->name)
+		     : -EINVAL;
 	if (rc == 0)
 		rc = ledger_calendar_data(LEDGER_FORMAT, version_hex, name, by,
 					  data);
@@ -160,7 +166,8 @@ int store_calendar_add(struct store *st, const char *version_hex,
 		store_bind_text(s, 2, version_hex);
 		store_bind_text(s, 3, name);
 		store_bind_text(s, 4, file_text);
-		store_bind_text(s, 5, by);
+		store_bind_text(s, 5, by->name);
+		store_bind_uid(s, 6, by->uid);
 		rc = store_exec(st, s, "calendar insert");
 	}
 	return store_tx_end(st, rc);
@@ -174,7 +181,8 @@ static bool day_kind_ok(const char *kind)
 }
 
 int store_calendar_day_add(struct store *st, pd_day_t day, const char *kind,
-			   const char *name, int64_t now_utc, const char *by)
+			   const char *name, int64_t now_utc,
+			   const struct actor *by)
 {
 	char data[LEDGER_DATA_MAX];
 	int64_t seq;
@@ -185,7 +193,7 @@ int store_calendar_day_add(struct store *st, pd_day_t day, const char *kind,
 		return -EROFS;
 	if (day == PD_DAY_OPEN || !day_kind_ok(kind) ||
 	    !store_fits(name, PD_TEXT_MAX) || !*name ||
-	    !store_printable(name) || !store_fits(by, PD_NAME_MAX))
+	    !store_printable(name) || !store_actor_ok(by))
 		return -EINVAL;
 	rc = ledger_calday_data(LEDGER_FORMAT, day, kind, name, by, data);
 	if (rc != 0)
@@ -201,7 +209,8 @@ int store_calendar_day_add(struct store *st, pd_day_t day, const char *kind,
 		sqlite3_bind_int(s, 2, day);
 		store_bind_text(s, 3, kind);
 		store_bind_text(s, 4, name);
-		store_bind_text(s, 5, by);
+		store_bind_text(s, 5, by->name);
+		store_bind_uid(s, 6, by->uid);
 		rc = store_exec(st, s, "calendar day insert");
 	}
 	return store_tx_end(st, rc);
@@ -331,6 +340,7 @@ int store_excuse_add(struct store *st, struct excuse *e, int64_t now_utc)
 		store_bind_text(s, 7, e->reason);
 		store_bind_text(s, 8, e->document);
 		store_bind_text(s, 9, e->by);
+		store_bind_uid(s, 10, e->by_uid);
 		rc = store_exec(st, s, "excuse insert");
 	}
 	rc = store_tx_end(st, rc);
@@ -348,6 +358,7 @@ struct excuse_row {
 	struct excuse *e;
 	int64_t *revoke_seq;
 	char *revoke_by;
+	int64_t *revoke_uid;
 };
 
 static int read_excuse(sqlite3_stmt *s, void *rec)
@@ -356,6 +367,7 @@ static int read_excuse(sqlite3_stmt *s, void *rec)
 	struct excuse *e = x->e;
 	int64_t *revoke_seq = x->revoke_seq;
 	char *revoke_by = x->revoke_by;
+	int64_t *revoke_uid = x->revoke_uid;
 	int rc;
 
 	memset(e, 0, sizeof(*e));
@@ -363,8 +375,11 @@ static int read_excuse(sqlite3_stmt *s, void *rec)
 	e->from_day = sqlite3_column_int(s, 2);
 	e->to_day = sqlite3_column_int(s, 3);
 	e->revoked = sqlite3_column_type(s, 9) != SQLITE_NULL;
+	e->by_uid = store_col_uid(s, 12);
 	if (revoke_seq)
 		*revoke_seq = sqlite3_column_int64(s, 9);
+	if (revoke_uid)
+		*revoke_uid = store_col_uid(s, 13);
 	if ((rc = store_col_text(s, 1, e->person, sizeof(e->person))) ||
 	    (rc = store_col_text(s, 4, e->kind, sizeof(e->kind))) ||
 	    (rc = store_col_text(s, 5, e->part, sizeof(e->part))) ||
@@ -382,9 +397,10 @@ static int read_excuse(sqlite3_stmt *s, void *rec)
 /* Looks an excuse up by its seq (S_EXCUSE_BY_SEQ) or by the seq of its
  * revocation (S_EXCUSE_BY_REVOKE).  -ENOENT if none. */
 int store_excuse_find(struct store *st, enum stmt_id id, int64_t seq,
-		      struct excuse *e, int64_t *revoke_seq, char *revoke_by)
+		      struct excuse *e, int64_t *revoke_seq, char *revoke_by,
+		      int64_t *revoke_uid)
 {
-	struct excuse_row x = {e, revoke_seq, revoke_by};
+	struct excuse_row x = {e, revoke_seq, revoke_by, revoke_uid};
 	sqlite3_stmt *s = store_stmt(st, id);
 
 	sqlite3_bind_int64(s, 1, seq);
@@ -392,7 +408,7 @@ int store_excuse_find(struct store *st, enum stmt_id id, int64_t seq,
 }
 
 int store_excuse_revoke(struct store *st, int64_t id, const char *reason,
-			const char *by, int64_t now_utc)
+			const struct actor *by, int64_t now_utc)
 {
 	char data[LEDGER_DATA_MAX];
 	struct excuse e;
@@ -403,7 +419,7 @@ int store_excuse_revoke(struct store *st, int64_t id, const char *reason,
 	if (st->rdonly)
 		return -EROFS;
 	if (!store_fits(reason, PD_TEXT_MAX) || !*reason ||
-	    !store_fits(by, PD_NAME_MAX) || !*by)
+	    !store_actor_ok(by) || !*by->name)
 		return -EINVAL;
 	rc = ledger_revoke_data(LEDGER_FORMAT, id, reason, by, data);
 	if (rc != 0)
@@ -411,7 +427,7 @@ int store_excuse_revoke(struct store *st, int64_t id, const char *reason,
 	rc = store_tx_begin(st);
 	if (rc != 0)
 		return rc;
-	rc = store_excuse_find(st, S_EXCUSE_BY_SEQ, id, &e, NULL, NULL);
+	rc = store_excuse_find(st, S_EXCUSE_BY_SEQ, id, &e, NULL, NULL, NULL);
 	if (rc == 0 && e.revoked)
 		rc = -EALREADY;
 	if (rc == 0)
@@ -421,8 +437,9 @@ int store_excuse_revoke(struct store *st, int64_t id, const char *reason,
 		s = store_stmt(st, S_EXCUSE_REVOKE);
 		sqlite3_bind_int64(s, 1, seq);
 		store_bind_text(s, 2, reason);
-		store_bind_text(s, 3, by);
-		sqlite3_bind_int64(s, 4, id);
+		store_bind_text(s, 3, by->name);
+		store_bind_uid(s, 4, by->uid);
+		sqlite3_bind_int64(s, 5, id);
 		rc = store_exec(st, s, "excuse revoke");
 	}
 	return store_tx_end(st, rc);
@@ -445,7 +462,7 @@ int store_excuse_each(struct store *st, pd_day_t from_day, pd_day_t to_day,
 		      const char *person, store_excuse_fn *fn, void *ud)
 {
 	struct excuse e;
-	struct excuse_row x = {&e, NULL, NULL};
+	struct excuse_row x = {&e, NULL, NULL, NULL};
 	struct excuse_each c = {fn, ud};
 	sqlite3_stmt *s = store_stmt(st, S_EXCUSE_RANGE);
 

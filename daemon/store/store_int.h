@@ -156,9 +156,14 @@ int store_ledger_append(struct store *st, const char *kind, int64_t now_utc,
 			const char *person, int64_t at_utc, const char *data,
 			int64_t *seq_out);
 /* Inserts an audit record; NULL actor, subject, detail are "". */
-int store_audit_insert(struct store *st, int64_t now_utc, const char *actor,
-		       const char *action, const char *subject,
-		       const char *detail);
+int store_audit_insert(struct store *st, int64_t now_utc,
+		       const struct actor *actor, const char *action,
+		       const char *subject, const char *detail);
+/* A uid bound as NULL when ACTOR_UID_NONE, and read back the same way. */
+void store_bind_uid(sqlite3_stmt *s, int i, int64_t uid);
+int64_t store_col_uid(sqlite3_stmt *s, int i);
+/* An actor whose name fits PD_NAME_MAX and is printable. */
+bool store_actor_ok(const struct actor *by);
 
 /* ---- row readers and lookups other parts need ---- */
 
@@ -174,10 +179,11 @@ int store_person_names(struct store *st, const char *id, char *name,
 /* A PUNCH_COLS row into a struct punch. */
 int store_punch_read(sqlite3_stmt *s, void *rec);
 /* Looks an excuse up by its seq (S_EXCUSE_BY_SEQ) or by the seq of its
- * revocation (S_EXCUSE_BY_REVOKE); revoke_seq and revoke_by (PD_NAME_MAX
- * bytes) are filled when non-NULL.  -ENOENT if none. */
+ * revocation (S_EXCUSE_BY_REVOKE); revoke_seq, revoke_by (PD_NAME_MAX
+ * bytes) and revoke_uid are filled when non-NULL.  -ENOENT if none. */
 int store_excuse_find(struct store *st, enum stmt_id id, int64_t seq,
-		      struct excuse *e, int64_t *revoke_seq, char *revoke_by);
+		      struct excuse *e, int64_t *revoke_seq, char *revoke_by,
+		      int64_t *revoke_uid);
 /* A profile or calendar file: version_hex must be the SHA-256 of text's
  * bytes (DOMAIN §8), name and by must fit; 0 or -EINVAL. */
 int store_file_check(const char *version_hex, const char *name,

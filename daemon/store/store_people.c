@@ -104,7 +104,7 @@ int store_person_names(struct store *st, const char *id, char *name,
 }
 
 static int period_open(struct store *st, const char *id, pd_day_t since,
-		       int64_t seq, const char *by)
+		       int64_t seq, const struct actor *by)
 {
 	sqlite3_stmt *s = store_stmt(st, S_PERIOD_INS);
 
@@ -112,12 +112,13 @@ static int period_open(struct store *st, const char *id, pd_day_t since,
 	sqlite3_bind_int(s, 2, since);
 	sqlite3_bind_int(s, 3, PD_DAY_OPEN);
 	sqlite3_bind_int64(s, 4, seq);
-	store_bind_text(s, 5, by);
+	store_bind_text(s, 5, by->name);
+	store_bind_uid(s, 6, by->uid);
 	return store_exec(st, s, "period insert");
 }
 
 int store_person_add(struct store *st, const struct person *p, int64_t now_utc,
-		     const char *by)
+		     const struct actor *by)
 {
 	char data[LEDGER_DATA_MAX], name[PD_NAME_MAX], jab[PD_JABATAN_MAX];
 	int64_t seq;
@@ -129,7 +130,7 @@ int store_person_add(struct store *st, const struct person *p, int64_t now_utc,
 	if (!store_id_ok(p->id) || !store_fits(p->name, PD_NAME_MAX) ||
 	    !*p->name || !store_printable(p->name) ||
 	    !store_fits(p->jabatan, PD_JABATAN_MAX) ||
-	    !store_printable(p->jabatan) || !store_fits(by, PD_NAME_MAX) ||
+	    !store_printable(p->jabatan) || !store_actor_ok(by) ||
 	    p->since == PD_DAY_OPEN)
 		return -EINVAL;
 	rc = ledger_person_data(LEDGER_FORMAT, "add", p->name, p->jabatan,
@@ -162,7 +163,7 @@ int store_person_add(struct store *st, const struct person *p, int64_t now_utc,
 }
 
 int store_person_deactivate(struct store *st, const char *id, pd_day_t until,
-			    int64_t now_utc, const char *by)
+			    int64_t now_utc, const struct actor *by)
 {
 	char data[LEDGER_DATA_MAX], name[PD_NAME_MAX], jab[PD_JABATAN_MAX];
 	char detail[32];
@@ -173,8 +174,7 @@ int store_person_deactivate(struct store *st, const char *id, pd_day_t until,
 
 	if (st->rdonly)
 		return -EROFS;
-	if (!store_id_ok(id) || !store_fits(by, PD_NAME_MAX) ||
-	    until == PD_DAY_OPEN)
+	if (!store_id_ok(id) || !store_actor_ok(by) || until == PD_DAY_OPEN)
 		return -EINVAL;
 	rc = store_tx_begin(st);
 	if (rc != 0)
@@ -194,8 +194,9 @@ int store_person_deactivate(struct store *st, const char *id, pd_day_t until,
 		s = store_stmt(st, S_PERIOD_CLOSE);
 		sqlite3_bind_int(s, 1, until);
 		sqlite3_bind_int64(s, 2, seq);
-		store_bind_text(s, 3, by);
-		sqlite3_bind_int64(s, 4, pid);
+		store_bind_text(s, 3, by->name);
+		store_bind_uid(s, 4, by->uid);
+		sqlite3_bind_int64(s, 5, pid);
 		rc = store_exec(st, s, "period close");
 	}
 	if (rc == 0) {
@@ -221,7 +222,7 @@ int store_person_deactivate(struct store *st, const char *id, pd_day_t until,
 }
 
 int store_person_reactivate(struct store *st, const char *id, pd_day_t since,
-			    int64_t now_utc, const char *by)
+			    int64_t now_utc, const struct actor *by)
 {
 	char data[LEDGER_DATA_MAX], name[PD_NAME_MAX], jab[PD_JABATAN_MAX];
 	pd_day_t last_since, last_until;
@@ -230,8 +231,7 @@ int store_person_reactivate(struct store *st, const char *id, pd_day_t since,
 
 	if (st->rdonly)
 		return -EROFS;
-	if (!store_id_ok(id) || !store_fits(by, PD_NAME_MAX) ||
-	    since == PD_DAY_OPEN)
+	if (!store_id_ok(id) || !store_actor_ok(by) || since == PD_DAY_OPEN)
 		return -EINVAL;
 	rc = store_tx_begin(st);
 	if (rc != 0)
@@ -327,7 +327,7 @@ int store_period_each(struct store *st, store_period_fn *fn, void *ud)
 /* ---- prints ---- */
 
 int store_print_add(struct store *st, const struct print_rec *r,
-		    const uint8_t *blob, size_t len, const char *by,
+		    const uint8_t *blob, size_t len, const struct actor *by,
 		    int64_t now_utc, int64_t *key_out)
 {
 	char name[PD_NAME_MAX], jab[PD_JABATAN_MAX], detail[160];
@@ -345,7 +345,7 @@ int store_print_add(struct store *st, const struct print_rec *r,
 	    !store_printable(r->finger) ||
 	    !store_fits(r->model, PD_READER_MAX) ||
 	    !store_printable(r->model) || len == 0 || len > PRINT_MAX ||
-	    !store_fits(by, PD_NAME_MAX))
+	    !store_actor_ok(by))
 		return -EINVAL;
 	box = calloc(1, box_len);
 	if (!box)

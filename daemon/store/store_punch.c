@@ -76,6 +76,9 @@ int store_punch_add(struct store *st, struct punch *p, int64_t now_utc)
 		sqlite3_bind_int64(s, 11, (int64_t)p->mono_ms);
 		store_bind_text(s, 12, p->reason);
 		store_bind_text(s, 13, p->by);
+		store_bind_uid(s, 14,
+			       p->flags & PUNCH_F_MANUAL ? p->by_uid
+							 : ACTOR_UID_NONE);
 		rc = store_exec(st, s, "punch insert");
 	}
 	rc = store_tx_end(st, rc);
@@ -106,6 +109,7 @@ int store_punch_read(sqlite3_stmt *s, void *rec)
 	p->local_sec = sqlite3_column_int(s, 4);
 	p->flags = (unsigned int)sqlite3_column_int(s, 5);
 	p->mono_ms = (uint64_t)sqlite3_column_int64(s, 10);
+	p->by_uid = store_col_uid(s, 13);
 	if ((rc = store_col_text(s, 1, p->person, sizeof(p->person))) ||
 	    (rc = store_col_text(s, 6, p->source, sizeof(p->source))) ||
 	    (rc = store_col_text(s, 7, p->reader, sizeof(p->reader))) ||

@@ -59,6 +59,7 @@ struct period_side {
 	char person[PD_ID_MAX];
 	pd_day_t day; /* since or until */
 	char by[PD_NAME_MAX];
+	int64_t uid;
 };
 
 static int read_period_side(sqlite3_stmt *s, void *rec)
@@ -70,6 +71,7 @@ static int read_period_side(sqlite3_stmt *s, void *rec)
 	p->day = sqlite3_column_int(s, 1);
 	if (rc == 0)
 		rc = store_col_text(s, 2, p->by, sizeof(p->by));
+	p->uid = store_col_uid(s, 3);
 	return rc;
 }
 
@@ -101,19 +103,20 @@ static int expect_person(struct store *st, const struct ledger_row *r,
 		return -ENOENT;
 	x->at_utc = 0;
 	return ledger_person_data(x->fmt, action, name, jab,
-				  close ? "until" : "since", p.day, p.by,
-				  x->data);
+				  close ? "until" : "since", p.day,
+				  ACTOR(p.by, p.uid), x->data);
 }
 
-/* S_PROFILE_BY_SEQ: from_day, version, name, text, by. */
+/* S_PROFILE_BY_SEQ: from_day, version, name, text, by, uid. */
 static int read_profile_side(sqlite3_stmt *s, void *rec)
 {
 	const struct side *c = rec;
 	int rc;
 
-	rc = ledger_profile_data(c->x->fmt, sqlite3_column_int(s, 0),
-				 store_col_str(s, 1), store_col_str(s, 2),
-				 store_col_str(s, 4), c->x->data);
+	rc = ledger_profile_data(
+		c->x->fmt, sqlite3_column_int(s, 0), store_col_str(s, 1),
+		store_col_str(s, 2),
+		ACTOR(store_col_str(s, 4), store_col_uid(s, 5)), c->x->data);
 	if (rc == 0 &&
 	    store_file_check(store_col_str(s, 1), store_col_str(s, 2),
 			     store_col_str(s, 3), store_col_str(s, 4)) != 0) {
@@ -134,15 +137,15 @@ static int expect_profile(struct store *st, int64_t seq, struct expect *x,
 	return lookup(st, S_PROFILE_BY_SEQ, seq, read_profile_side, &c);
 }
 
-/* S_CAL_BY_SEQ: version, name, text, by. */
+/* S_CAL_BY_SEQ: version, name, text, by, uid. */
 static int read_calendar_side(sqlite3_stmt *s, void *rec)
 {
 	const struct side *c = rec;
 	int rc;
 
-	rc = ledger_calendar_data(c->x->fmt, store_col_str(s, 0),
-				  store_col_str(s, 1), store_col_str(s, 3),
-				  c->x->data);
+	rc = ledger_calendar_data(
+		c->x->fmt, store_col_str(s, 0), store_col_str(s, 1),
+		ACTOR(store_col_str(s, 3), store_col_uid(s, 4)), c->x->data);
 	if (rc == 0 &&
 	    store_file_check(store_col_str(s, 0), store_col_str(s, 1),
 			     store_col_str(s, 2), store_col_str(s, 3)) != 0) {
@@ -153,14 +156,15 @@ static int read_calendar_side(sqlite3_stmt *s, void *rec)
 	return rc;
 }
 
-/* S_CALDAY_BY_SEQ: day, kind, name, by. */
+/* S_CALDAY_BY_SEQ: day, kind, name, by, uid. */
 static int read_calday_side(sqlite3_stmt *s, void *rec)
 {
 	const struct side *c = rec;
 
-	return ledger_calday_data(c->x->fmt, sqlite3_column_int(s, 0),
-				  store_col_str(s, 1), store_col_str(s, 2),
-				  store_col_str(s, 3), c->x->data);
+	return ledger_calday_data(
+		c->x->fmt, sqlite3_column_int(s, 0), store_col_str(s, 1),
+		store_col_str(s, 2),
+		ACTOR(store_col_str(s, 3), store_col_uid(s, 4)), c->x->data);
 }
 
 static int expect_calendar(struct store *st, const struct ledger_row *r,
@@ -184,6 +188,7 @@ static int expect_excuse(struct store *st, const struct ledger_row *r,
 			 struct expect *x)
 {
 	char revoke_by[PD_NAME_MAX];
+	int64_t revoke_uid = ACTOR_UID_NONE;
 	struct excuse e;
 	int64_t rseq;
 	bool revoke = strcmp(r->kind, LEDGER_REVOKE) == 0;
@@ -191,14 +196,15 @@ static int expect_excuse(struct store *st, const struct ledger_row *r,
 
 	rc = store_excuse_find(st,
 			       revoke ? S_EXCUSE_BY_REVOKE : S_EXCUSE_BY_SEQ,
-			       r->seq, &e, &rseq, revoke_by);
+			       r->seq, &e, &rseq, revoke_by, &revoke_uid);
 	if (rc != 0)
 		return rc;
 	strcpy(x->person, e.person);
 	x->at_utc = 0;
 	if (revoke)
 		return ledger_revoke_data(x->fmt, e.id, e.revoke_reason,
-					  revoke_by, x->data);
+					  ACTOR(revoke_by, revoke_uid),
+					  x->data);
 	return ledger_excuse_data(x->fmt, &e, x->data);
 }
 
