@@ -108,6 +108,9 @@ TOOL_SRCS  := $(wildcard tests/tools/*.c)
 TOOL_BINS  := $(TOOL_SRCS:%.c=$(O)/%)
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_BINS := $(BENCH_SRCS:%.c=$(O)/%)
+# Shell tests (the test runner itself, install, deps): run by `make test`
+# after the programs above, each counted as one test.
+SHELL_TESTS := $(wildcard tests/shell/test_*.sh)
 
 PROGS := $(O)/presensid $(O)/presensi
 
@@ -199,11 +202,12 @@ $(O)/tests/bench/%: $(O)/tests/bench/%.o $(SCANNER_OBJ) $(TLIB) $(LIBS_OURS)
 
 tests-build: $(PROGS) $(UNIT_BINS) $(INTEG_BINS) $(TOOL_BINS)
 
-# Runs every unit test, then the integration tests that need no hardware;
-# ends with one "N passed, N failed" line and fails on any failure.
+# Runs every unit test, then the integration tests that need no hardware,
+# then the shell tests; ends with one "N passed, N failed, N skipped" line
+# and fails on any failure.
 test check: deps
 	$(Q)$(MAKE) --no-print-directory tests-build
-	$(Q)O=$(O) sh tests/run-tests.sh $(UNIT_BINS) $(INTEG_BINS)
+	$(Q)O=$(O) sh tests/run-tests.sh $(UNIT_BINS) $(INTEG_BINS) $(SHELL_TESTS)
 
 sanitize:
 	$(Q)$(MAKE) --no-print-directory test O=build-san HARDEN= HARDEN_LD= \
