@@ -117,20 +117,31 @@ PROGS := $(O)/presensid $(O)/presensi
 .SECONDARY:
 .PHONY: all deps test check tests-build sanitize bench demo install uninstall \
 	clean format format-check lint golden check-device cross \
-	cross-test cross-sysroot
+	cross-test cross-sysroot FORCE
 all: $(PROGS)
 
 deps:
 	$(Q)sh firmware/build-deps.sh
 
-# Every module pkg-config must find, named when it cannot.
-$(O)/.pkgcheck-$(LIGHTS):
-	$(Q)missing=; for p in $(PKGS_NEED); do \
+# Every module pkg-config must find, named when it cannot.  Checked on
+# every build (FORCE): the flags above come from $(shell) on every run, so a
+# stamp left by an earlier run must not let a changed or broken PKG_CONFIG
+# compile with empty flags.  Order-only: the check never forces a rebuild.
+# tests/shell/test_deps.sh tests it.
+define pkgcheck
+	$(Q)missing=; for p in $(1); do \
 		$(PKG_CONFIG) --exists $$p || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
-		echo "pkg-config cannot find:$$missing (make deps installs them)" >&2; \
+		echo "pkg-config ($(PKG_CONFIG)) cannot find:$$missing (make deps installs them)" >&2; \
 		exit 1; fi
 	$(Q)mkdir -p $(@D) && touch $@
+endef
+$(O)/.pkgcheck-$(LIGHTS): FORCE
+	$(call pkgcheck,$(PKGS_NEED))
+$(O)/.pkgcheck-test: FORCE
+	$(call pkgcheck,$(PKGS_TEST))
+$(call objs,$(UNIT_SRCS) $(INTEG_SRCS) $(wildcard tests/fakes/*.c)): \
+	| $(O)/.pkgcheck-test
 
 $(O)/%.o: %.c | $(O)/.pkgcheck-$(LIGHTS)
 	@mkdir -p $(@D)
