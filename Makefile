@@ -239,25 +239,55 @@ check-device:
 golden: tests-build
 	$(Q)O=$(O) PD_GOLDEN_UPDATE=1 sh tests/run-tests.sh $(UNIT_BINS) $(INTEG_BINS)
 
-install: $(PROGS)
+# The files that name install paths are templates: @SBINDIR@, @BINDIR@,
+# @SYSCONFDIR@, @DATADIR@ and @UDEVDIR@ become this install's paths in
+# $(O)/firmware/.  $(O)/.paths holds the values and changes only when they
+# do, so `make install PREFIX=/usr` after a /usr/local one regenerates.
+# The sample config keeps its name (the docs point to it) but is a template
+# too.  tests/shell/test_install.sh checks the installed paths exist.
+PATH_VARS := SBINDIR BINDIR SYSCONFDIR DATADIR UDEVDIR
+SUBST := sed $(foreach v,$(PATH_VARS),-e 's|@$(v)@|$($(v))|g')
+GEN_IN    := $(addprefix $(O)/firmware/,systemd/presensid.service \
+	tmpfiles/presensi.conf man/presensid.8 man/presensi.conf.5)
+GENERATED := $(O)/firmware/presensi.conf $(GEN_IN)
+define from_template
+	@mkdir -p $(@D)
+	$(Q)$(SUBST) $< >$@.tmp
+	@if grep -n '@[A-Z_]*@' $@.tmp; then \
+		echo "$<: unknown @VARIABLE@ (known: $(PATH_VARS))" >&2; \
+		rm -f $@.tmp; exit 1; fi
+	@mv $@.tmp $@
+endef
+$(O)/.paths: FORCE
+	@mkdir -p $(@D)
+	@echo '$(foreach v,$(PATH_VARS),$(v)=$($(v)))' | cmp -s - $@ || \
+		echo '$(foreach v,$(PATH_VARS),$(v)=$($(v)))' >$@
+$(GEN_IN): $(O)/firmware/%: firmware/%.in $(O)/.paths
+	$(from_template)
+$(O)/firmware/presensi.conf: firmware/presensi.conf $(O)/.paths
+	$(from_template)
+
+# Never overwrites an existing presensi.conf: it is the admin's.
+install: $(PROGS) $(GENERATED)
 	install -Dm755 $(O)/presensid $(DESTDIR)$(SBINDIR)/presensid
 	install -Dm755 $(O)/presensi $(DESTDIR)$(BINDIR)/presensi
 	install -d $(DESTDIR)$(DATADIR)/profiles $(DESTDIR)$(DATADIR)/calendars
 	install -m644 firmware/profiles/*.ini $(DESTDIR)$(DATADIR)/profiles/
 	-install -m644 firmware/calendars/*.ini $(DESTDIR)$(DATADIR)/calendars/ 2>/dev/null
-	install -Dm644 firmware/presensi.conf $(DESTDIR)$(DATADIR)/presensi.conf.sample
+	install -Dm644 $(O)/firmware/presensi.conf $(DESTDIR)$(DATADIR)/presensi.conf.sample
 	test -e $(DESTDIR)$(SYSCONFDIR)/presensi/presensi.conf || \
-		install -Dm640 firmware/presensi.conf $(DESTDIR)$(SYSCONFDIR)/presensi/presensi.conf
-	-install -Dm644 firmware/systemd/presensid.service $(DESTDIR)$(UNITDIR)/presensid.service
-	-install -Dm644 firmware/udev/60-presensi.rules $(DESTDIR)$(UDEVDIR)/60-presensi.rules
-	-install -Dm644 firmware/tmpfiles/presensi.conf $(DESTDIR)$(TMPFILESDIR)/presensi.conf
-	-install -Dm644 firmware/man/presensid.8 $(DESTDIR)$(MANDIR)/man8/presensid.8
-	-install -Dm644 firmware/man/presensi.conf.5 $(DESTDIR)$(MANDIR)/man5/presensi.conf.5
+		install -Dm640 $(O)/firmware/presensi.conf $(DESTDIR)$(SYSCONFDIR)/presensi/presensi.conf
+	install -Dm644 $(O)/firmware/systemd/presensid.service $(DESTDIR)$(UNITDIR)/presensid.service
+	install -Dm644 firmware/udev/60-presensi.rules $(DESTDIR)$(UDEVDIR)/60-presensi.rules
+	install -Dm644 $(O)/firmware/tmpfiles/presensi.conf $(DESTDIR)$(TMPFILESDIR)/presensi.conf
+	install -Dm644 $(O)/firmware/man/presensid.8 $(DESTDIR)$(MANDIR)/man8/presensid.8
+	install -Dm644 $(O)/firmware/man/presensi.conf.5 $(DESTDIR)$(MANDIR)/man5/presensi.conf.5
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/presensid $(DESTDIR)$(BINDIR)/presensi
 	rm -rf $(DESTDIR)$(DATADIR)
 	rm -f $(DESTDIR)$(UNITDIR)/presensid.service $(DESTDIR)$(UDEVDIR)/60-presensi.rules
+	rm -f $(DESTDIR)$(TMPFILESDIR)/presensi.conf
 	rm -f $(DESTDIR)$(MANDIR)/man8/presensid.8 $(DESTDIR)$(MANDIR)/man5/presensi.conf.5
 
 # Cross build for the Pi (arm64); hw/README.md "Building for the Pi".
