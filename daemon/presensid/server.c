@@ -248,6 +248,9 @@ static gboolean listen_ready(gint fd, GIOCondition cond, gpointer ud)
 	int cfd;
 
 	(void)cond;
+	/* accept4(2) allows NULL address and length; cppcheck's gnu model
+	 * wrongly requires the length */
+	// cppcheck-suppress nullPointer
 	cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
 	if (cfd < 0) {
 		if (errno != EINTR && errno != EAGAIN)

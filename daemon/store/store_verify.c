@@ -189,8 +189,8 @@ static int expect_excuse(struct store *st, const struct ledger_row *r,
 {
 	char revoke_by[PD_NAME_MAX];
 	int64_t revoke_uid = ACTOR_UID_NONE;
-	struct excuse e;
-	int64_t rseq;
+	struct excuse e = {0};
+	int64_t rseq = 0;
 	bool revoke = strcmp(r->kind, LEDGER_REVOKE) == 0;
 	int rc;
 
