@@ -108,26 +108,40 @@ TOOL_SRCS  := $(wildcard tests/tools/*.c)
 TOOL_BINS  := $(TOOL_SRCS:%.c=$(O)/%)
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_BINS := $(BENCH_SRCS:%.c=$(O)/%)
+# Shell tests (the test runner itself, install, deps): run by `make test`
+# after the programs above, each counted as one test.
+SHELL_TESTS := $(wildcard tests/shell/test_*.sh)
 
 PROGS := $(O)/presensid $(O)/presensi
 
 .SECONDARY:
-.PHONY: all deps test check tests-build sanitize bench demo install uninstall \
-	clean format format-check lint golden check-device cross \
-	cross-test cross-sysroot
+.PHONY: all deps test check tests-build sanitize bench bench-build demo \
+	install uninstall clean format format-check lint golden check-device \
+	cross cross-test cross-sysroot FORCE
 all: $(PROGS)
 
 deps:
 	$(Q)sh firmware/build-deps.sh
 
-# Every module pkg-config must find, named when it cannot.
-$(O)/.pkgcheck-$(LIGHTS):
-	$(Q)missing=; for p in $(PKGS_NEED); do \
+# Every module pkg-config must find, named when it cannot.  Checked on
+# every build (FORCE): the flags above come from $(shell) on every run, so a
+# stamp left by an earlier run must not let a changed or broken PKG_CONFIG
+# compile with empty flags.  Order-only: the check never forces a rebuild.
+# tests/shell/test_deps.sh tests it.
+define pkgcheck
+	$(Q)missing=; for p in $(1); do \
 		$(PKG_CONFIG) --exists $$p || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
-		echo "pkg-config cannot find:$$missing (make deps installs them)" >&2; \
+		echo "pkg-config ($(PKG_CONFIG)) cannot find:$$missing (make deps installs them)" >&2; \
 		exit 1; fi
 	$(Q)mkdir -p $(@D) && touch $@
+endef
+$(O)/.pkgcheck-$(LIGHTS): FORCE
+	$(call pkgcheck,$(PKGS_NEED))
+$(O)/.pkgcheck-test: FORCE
+	$(call pkgcheck,$(PKGS_TEST))
+$(call objs,$(UNIT_SRCS) $(INTEG_SRCS) $(wildcard tests/fakes/*.c)): \
+	| $(O)/.pkgcheck-test
 
 $(O)/%.o: %.c | $(O)/.pkgcheck-$(LIGHTS)
 	@mkdir -p $(@D)
@@ -199,19 +213,23 @@ $(O)/tests/bench/%: $(O)/tests/bench/%.o $(SCANNER_OBJ) $(TLIB) $(LIBS_OURS)
 
 tests-build: $(PROGS) $(UNIT_BINS) $(INTEG_BINS) $(TOOL_BINS)
 
-# Runs every unit test, then the integration tests that need no hardware;
-# ends with one "N passed, N failed" line and fails on any failure.
+# Runs every unit test, then the integration tests that need no hardware,
+# then the shell tests; ends with one "N passed, N failed, N skipped" line
+# and fails on any failure.
 test check: deps
 	$(Q)$(MAKE) --no-print-directory tests-build
-	$(Q)O=$(O) sh tests/run-tests.sh $(UNIT_BINS) $(INTEG_BINS)
+	$(Q)O=$(O) sh tests/run-tests.sh $(UNIT_BINS) $(INTEG_BINS) $(SHELL_TESTS)
 
 sanitize:
 	$(Q)$(MAKE) --no-print-directory test O=build-san HARDEN= HARDEN_LD= \
 		CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
 		LDFLAGS='-fsanitize=address,undefined'
 
-bench: deps
+# bench-build builds the benchmarks without running them (CI does, so
+# they keep compiling); bench runs them.
+bench-build: deps
 	$(Q)$(MAKE) --no-print-directory $(PROGS) $(BENCH_BINS) $(TOOL_BINS)
+bench: bench-build
 	$(Q)for b in $(BENCH_BINS); do echo "== $$b"; O=$(O) $$b || exit 1; done
 
 demo: deps
@@ -224,25 +242,55 @@ check-device:
 golden: tests-build
 	$(Q)O=$(O) PD_GOLDEN_UPDATE=1 sh tests/run-tests.sh $(UNIT_BINS) $(INTEG_BINS)
 
-install: $(PROGS)
+# The files that name install paths are templates: @SBINDIR@, @BINDIR@,
+# @SYSCONFDIR@, @DATADIR@ and @UDEVDIR@ become this install's paths in
+# $(O)/firmware/.  $(O)/.paths holds the values and changes only when they
+# do, so `make install PREFIX=/usr` after a /usr/local one regenerates.
+# The sample config keeps its name (the docs point to it) but is a template
+# too.  tests/shell/test_install.sh checks the installed paths exist.
+PATH_VARS := SBINDIR BINDIR SYSCONFDIR DATADIR UDEVDIR
+SUBST := sed $(foreach v,$(PATH_VARS),-e 's|@$(v)@|$($(v))|g')
+GEN_IN    := $(addprefix $(O)/firmware/,systemd/presensid.service \
+	tmpfiles/presensi.conf man/presensid.8 man/presensi.conf.5)
+GENERATED := $(O)/firmware/presensi.conf $(GEN_IN)
+define from_template
+	@mkdir -p $(@D)
+	$(Q)$(SUBST) $< >$@.tmp
+	@if grep -n '@[A-Z_]*@' $@.tmp; then \
+		echo "$<: unknown @VARIABLE@ (known: $(PATH_VARS))" >&2; \
+		rm -f $@.tmp; exit 1; fi
+	@mv $@.tmp $@
+endef
+$(O)/.paths: FORCE
+	@mkdir -p $(@D)
+	@echo '$(foreach v,$(PATH_VARS),$(v)=$($(v)))' | cmp -s - $@ || \
+		echo '$(foreach v,$(PATH_VARS),$(v)=$($(v)))' >$@
+$(GEN_IN): $(O)/firmware/%: firmware/%.in $(O)/.paths
+	$(from_template)
+$(O)/firmware/presensi.conf: firmware/presensi.conf $(O)/.paths
+	$(from_template)
+
+# Never overwrites an existing presensi.conf: it is the admin's.
+install: $(PROGS) $(GENERATED)
 	install -Dm755 $(O)/presensid $(DESTDIR)$(SBINDIR)/presensid
 	install -Dm755 $(O)/presensi $(DESTDIR)$(BINDIR)/presensi
 	install -d $(DESTDIR)$(DATADIR)/profiles $(DESTDIR)$(DATADIR)/calendars
 	install -m644 firmware/profiles/*.ini $(DESTDIR)$(DATADIR)/profiles/
 	-install -m644 firmware/calendars/*.ini $(DESTDIR)$(DATADIR)/calendars/ 2>/dev/null
-	install -Dm644 firmware/presensi.conf $(DESTDIR)$(DATADIR)/presensi.conf.sample
+	install -Dm644 $(O)/firmware/presensi.conf $(DESTDIR)$(DATADIR)/presensi.conf.sample
 	test -e $(DESTDIR)$(SYSCONFDIR)/presensi/presensi.conf || \
-		install -Dm640 firmware/presensi.conf $(DESTDIR)$(SYSCONFDIR)/presensi/presensi.conf
-	-install -Dm644 firmware/systemd/presensid.service $(DESTDIR)$(UNITDIR)/presensid.service
-	-install -Dm644 firmware/udev/60-presensi.rules $(DESTDIR)$(UDEVDIR)/60-presensi.rules
-	-install -Dm644 firmware/tmpfiles/presensi.conf $(DESTDIR)$(TMPFILESDIR)/presensi.conf
-	-install -Dm644 firmware/man/presensid.8 $(DESTDIR)$(MANDIR)/man8/presensid.8
-	-install -Dm644 firmware/man/presensi.conf.5 $(DESTDIR)$(MANDIR)/man5/presensi.conf.5
+		install -Dm640 $(O)/firmware/presensi.conf $(DESTDIR)$(SYSCONFDIR)/presensi/presensi.conf
+	install -Dm644 $(O)/firmware/systemd/presensid.service $(DESTDIR)$(UNITDIR)/presensid.service
+	install -Dm644 firmware/udev/60-presensi.rules $(DESTDIR)$(UDEVDIR)/60-presensi.rules
+	install -Dm644 $(O)/firmware/tmpfiles/presensi.conf $(DESTDIR)$(TMPFILESDIR)/presensi.conf
+	install -Dm644 $(O)/firmware/man/presensid.8 $(DESTDIR)$(MANDIR)/man8/presensid.8
+	install -Dm644 $(O)/firmware/man/presensi.conf.5 $(DESTDIR)$(MANDIR)/man5/presensi.conf.5
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/presensid $(DESTDIR)$(BINDIR)/presensi
 	rm -rf $(DESTDIR)$(DATADIR)
 	rm -f $(DESTDIR)$(UNITDIR)/presensid.service $(DESTDIR)$(UDEVDIR)/60-presensi.rules
+	rm -f $(DESTDIR)$(TMPFILESDIR)/presensi.conf
 	rm -f $(DESTDIR)$(MANDIR)/man8/presensid.8 $(DESTDIR)$(MANDIR)/man5/presensi.conf.5
 
 # Cross build for the Pi (arm64); hw/README.md "Building for the Pi".
@@ -277,13 +325,25 @@ cross-sysroot:
 
 SOURCES = $(wildcard include/*.h daemon/*/*.c daemon/*/*.h hw/*.c hw/*.h \
 	tests/*/*.c tests/*/*.h tests/*/*/*.c tests/*/*/*.h)
+# Every C file in the tree, however deep: format-check fails when one is
+# missing from SOURCES, so a new folder depth cannot slip past the check.
+ALL_C_FILES = $(shell find include daemon hw tests -name '*.[ch]')
 format:
 	clang-format -i $(SOURCES)
 format-check:
+	$(Q)missed='$(filter-out $(SOURCES),$(ALL_C_FILES))'; \
+	if [ -n "$$missed" ]; then \
+		echo "format-check: not in SOURCES: $$missed" >&2; exit 1; fi
 	clang-format --dry-run --Werror $(SOURCES)
+# cppcheck over every C file under daemon/ and hw/ (it recurses), with the
+# models of the POSIX, GNU and GLib APIs the code calls, every #ifdef
+# configuration.  A false positive is suppressed inline, on the line before,
+# as "cppcheck-suppress ID ; reason", and nowhere else.
+LINT_LIBS := posix gnu gtk
 lint:
-	cppcheck --quiet --enable=warning,portability --error-exitcode=1 \
-		-Iinclude daemon hw
+	cppcheck --quiet --enable=warning,portability --inline-suppr \
+		--error-exitcode=1 $(LINT_LIBS:%=--library=%) -Iinclude \
+		daemon hw
 
 clean:
 	rm -rf $(O) build-san build-arm64

@@ -7,14 +7,18 @@ PKGS="build-essential pkg-config libfprint-2-dev libglib2.0-dev \
 libsqlite3-dev sqlite3 libgpiod-dev libcmocka-dev libsodium-dev \
 libxlsxwriter-dev libusb-1.0-0-dev python3 python3-openpyxl"
 
-missing=""
-for p in $PKGS; do
-	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)
-	case "$st" in
-	*"ok installed"*) ;;
-	*) missing="$missing $p" ;;
-	esac
-done
+# The packages of $PKGS not installed, each after a space.
+not_installed() {
+	for p in $PKGS; do
+		st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)
+		case "$st" in
+		*"ok installed"*) ;;
+		*) printf ' %s' "$p" ;;
+		esac
+	done
+}
+
+missing=$(not_installed)
 [ -z "$missing" ] && exit 0
 
 line="apt-get install -y --no-install-recommends$missing"
@@ -29,3 +33,9 @@ apt-get update -qq && $line >/dev/null || {
 	echo "apt-get failed: $line" >&2
 	exit 1
 }
+# apt-get can succeed and still leave one out (held, renamed): say which.
+missing=$(not_installed)
+if [ -n "$missing" ]; then
+	echo "still not installed after apt-get:$missing" >&2
+	exit 1
+fi

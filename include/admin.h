@@ -24,6 +24,10 @@ struct admin_ctx {
 	/* Sends one reply line (no trailing newline needed: added). */
 	void (*reply)(void *ud, const char *line);
 	void *reply_ud;
+	/* who acts: from the socket's peer credentials (server.c), or the
+	 * daemon itself; recorded in every row and audit entry */
+	char actor_name[PD_NAME_MAX];
+	int64_t actor_uid;
 	unsigned int changed; /* ADMIN_CHANGED_* set by handlers */
 };
 

@@ -93,19 +93,19 @@ int ledger_punch_data(int fmt, const struct punch *p, char d[LEDGER_DATA_MAX]);
 /* action "add" / "reactivate" (day_key "since") or "deactivate" ("until") */
 int ledger_person_data(int fmt, const char *action, const char *name,
 		       const char *jabatan, const char *day_key, pd_day_t day,
-		       const char *by, char d[LEDGER_DATA_MAX]);
+		       const struct actor *by, char d[LEDGER_DATA_MAX]);
 int ledger_profile_data(int fmt, pd_day_t from, const char *version,
-			const char *name, const char *by,
+			const char *name, const struct actor *by,
 			char d[LEDGER_DATA_MAX]);
 int ledger_calendar_data(int fmt, const char *version, const char *name,
-			 const char *by, char d[LEDGER_DATA_MAX]);
+			 const struct actor *by, char d[LEDGER_DATA_MAX]);
 int ledger_calday_data(int fmt, pd_day_t day, const char *kind,
-		       const char *name, const char *by,
+		       const char *name, const struct actor *by,
 		       char d[LEDGER_DATA_MAX]);
 int ledger_excuse_data(int fmt, const struct excuse *e,
 		       char d[LEDGER_DATA_MAX]);
 int ledger_revoke_data(int fmt, int64_t excuse_id, const char *reason,
-		       const char *by, char d[LEDGER_DATA_MAX]);
+		       const struct actor *by, char d[LEDGER_DATA_MAX]);
 
 /* Parses an export line back (for the kecamatan side and tests). */
 int ledger_parse_export(const char *line, struct ledger_row *r);

@@ -15,6 +15,21 @@
 
 #include "pd.h"
 
+/*
+ * ---- who acted ----
+ * Every admin act names the system user who did it: the name and uid the
+ * control socket's peer credentials give, never what a client claims.
+ * uid ACTOR_UID_NONE marks rows of the first ledger format, which had no
+ * uid.  A borrowed view: name is valid during the call it is passed to.
+ */
+#define ACTOR_UID_NONE (-1)
+struct actor {
+	const char *name; /* user name (PD_NAME_MAX bytes at most) */
+	int64_t uid;	  /* numeric uid, or ACTOR_UID_NONE */
+};
+/* An actor for a call: ACTOR("root", 0). */
+#define ACTOR(n, u) (&(const struct actor){.name = (n), .uid = (u)})
+
 /* ---- people and their active periods (ledger kind "person") ---- */
 struct person {
 	char id[PD_ID_MAX];
@@ -56,6 +71,7 @@ struct punch {
 	uint64_t mono_ms;
 	char reason[PD_TEXT_MAX]; /* manual: why */
 	char by[PD_NAME_MAX];	  /* manual: admin */
+	int64_t by_uid;		  /* manual: admin's uid (ACTOR_UID_NONE) */
 };
 
 /*
@@ -93,6 +109,7 @@ struct excuse {
 	char reason[PD_TEXT_MAX];
 	char document[PD_TEXT_MAX]; /* surat tugas no., dinas-luar needs it */
 	char by[PD_NAME_MAX];	    /* admin who entered it */
+	int64_t by_uid;		    /* their uid (ACTOR_UID_NONE) */
 	bool revoked;
 	char revoke_reason[PD_TEXT_MAX];
 };

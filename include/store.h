@@ -41,15 +41,15 @@ void store_close(struct store *st); /* NULL-safe */
 /* Adds a person with a period from since; -EEXIST if the id exists (use
  * store_person_reactivate to re-hire). by: admin name for the audit. */
 int store_person_add(struct store *st, const struct person *p, int64_t now_utc,
-		     const char *by);
+		     const struct actor *by);
 /* Closes the open period on until (inclusive), deletes the person's
  * prints, writes the ledger row and an audit record; -ENOENT, -EINVAL
  * (until before since, or no open period). */
 int store_person_deactivate(struct store *st, const char *id, pd_day_t until,
-			    int64_t now_utc, const char *by);
+			    int64_t now_utc, const struct actor *by);
 /* Opens a new period from since for a deactivated person. */
 int store_person_reactivate(struct store *st, const char *id, pd_day_t since,
-			    int64_t now_utc, const char *by);
+			    int64_t now_utc, const struct actor *by);
 int store_person_get(struct store *st, const char *id, struct person *out);
 typedef int store_person_fn(void *ud, const struct person *p);
 /* In id order; stops early and returns the callback's non-zero value. */
@@ -68,7 +68,7 @@ struct print_rec {
 };
 /* blob is encrypted here with the store key; consent text goes to audit. */
 int store_print_add(struct store *st, const struct print_rec *r,
-		    const uint8_t *blob, size_t len, const char *by,
+		    const uint8_t *blob, size_t len, const struct actor *by,
 		    int64_t now_utc, int64_t *key_out);
 /* Calls fn with the decrypted blob of every print of active people; the
  * blob buffer is wiped after each call. */
@@ -141,9 +141,9 @@ int store_meta_set(struct store *st, const char *key, const char *value);
 int store_meta_get(struct store *st, const char *key, char *out, size_t cap);
 
 /* Admin action audit (never carries templates). */
-int store_audit_add(struct store *st, int64_t now_utc, const char *actor,
-		    const char *action, const char *subject,
-		    const char *detail);
+int store_audit_add(struct store *st, int64_t now_utc,
+		    const struct actor *actor, const char *action,
+		    const char *subject, const char *detail);
 
 /* ---- rule profiles (ledger kind "profile") ---- */
 /*
@@ -154,7 +154,8 @@ int store_audit_add(struct store *st, int64_t now_utc, const char *actor,
  */
 int store_profile_add(struct store *st, pd_day_t from_day,
 		      const char *version_hex, const char *name,
-		      const char *file_text, int64_t now_utc, const char *by);
+		      const char *file_text, int64_t now_utc,
+		      const struct actor *by);
 /* Strings are valid during the call only. */
 typedef int store_profile_fn(void *ud, pd_day_t from_day, const char *version,
 			     const char *name, const char *text, int64_t seq);
@@ -169,10 +170,11 @@ int store_profile_each(struct store *st, store_profile_fn *fn, void *ud);
 /* Imports a calendar file (action "import"); version_hex as for profiles. */
 int store_calendar_add(struct store *st, const char *version_hex,
 		       const char *name, const char *file_text, int64_t now_utc,
-		       const char *by);
+		       const struct actor *by);
 /* Adds one day (action "add"); kind is one of STORE_DAY_*, else -EINVAL. */
 int store_calendar_day_add(struct store *st, pd_day_t day, const char *kind,
-			   const char *name, int64_t now_utc, const char *by);
+			   const char *name, int64_t now_utc,
+			   const struct actor *by);
 /* Strings are valid during the call only. */
 typedef int store_calendar_file_fn(void *ud, int64_t seq, const char *version,
 				   const char *name, const char *text);
@@ -193,7 +195,7 @@ int store_excuse_add(struct store *st, struct excuse *e, int64_t now_utc);
 /* Revokes excuse id with a "revoke" row.  -ENOENT unknown id, -EALREADY
  * already revoked, -EINVAL empty reason or by. */
 int store_excuse_revoke(struct store *st, int64_t id, const char *reason,
-			const char *by, int64_t now_utc);
+			const struct actor *by, int64_t now_utc);
 typedef int store_excuse_fn(void *ud, const struct excuse *e);
 /* Excuses overlapping [from_day, to_day], revoked ones included (flagged),
  * ordered by person, from_day, id.  person NULL = everyone. */
@@ -201,7 +203,7 @@ int store_excuse_each(struct store *st, pd_day_t from_day, pd_day_t to_day,
 		      const char *person, store_excuse_fn *fn, void *ud);
 
 /* ---- schema ---- */
-#define STORE_SCHEMA_VERSION 3 /* PRAGMA user_version after migrations */
+#define STORE_SCHEMA_VERSION 4 /* PRAGMA user_version after migrations */
 int store_schema_version(struct store *st, int *out);
 
 /* ---- ledger ---- */

@@ -210,7 +210,6 @@ static const struct control_arg args_enroll[] = {
 	ARG("id", ID, 0),
 	ARG("finger", TEXT, PD_FINGER_MAX - 1),
 	ARG("reader", UINT, INT_MAX),
-	BY,
 	END,
 };
 static const struct control_arg args_wait[] = {
@@ -225,39 +224,33 @@ static const struct control_arg args_person_add[] = {
 	ARG("name", TEXT, PD_NAME_MAX - 1),
 	ARG("jabatan", TEXT, PD_JABATAN_MAX - 1),
 	ARG("since", DATE, 0),
-	BY,
 	END,
 };
 static const struct control_arg args_person_deactivate[] = {
 	ARG("id", ID, 0),
 	ARG("on", DATE, 0),
-	BY,
 	END,
 };
 static const struct control_arg args_person_reactivate[] = {
 	ARG("id", ID, 0),
 	ARG("since", DATE, 0),
-	BY,
 	END,
 };
 static const struct control_arg args_profile_import[] = {
 	ARG("from", DATE, 0),
 	ARG("file", TEXT, CONTROL_PATH_MAX - 1),
 	ARG("text", FILE, CONTROL_LINE_MAX - 1),
-	BY,
 	END,
 };
 static const struct control_arg args_calendar_import[] = {
 	ARG("file", TEXT, CONTROL_PATH_MAX - 1),
 	ARG("text", FILE, CONTROL_LINE_MAX - 1),
-	BY,
 	END,
 };
 static const struct control_arg args_calendar_add[] = {
 	ARG("date", DATE, 0),
 	ARG("name", TEXT, PD_TEXT_MAX - 1),
 	ARG("kind", TEXT, 15),
-	BY,
 	END,
 };
 static const struct control_arg args_excuse_add[] = {
@@ -268,20 +261,17 @@ static const struct control_arg args_excuse_add[] = {
 	ARG("part", TEXT, 15),
 	ARG("reason", TEXT, PD_TEXT_MAX - 1),
 	ARG("document", TEXT, PD_TEXT_MAX - 1),
-	BY,
 	END,
 };
 static const struct control_arg args_excuse_revoke[] = {
 	ARG("excuse", UINT, INT64_MAX),
 	ARG("reason", TEXT, PD_TEXT_MAX - 1),
-	BY,
 	END,
 };
 static const struct control_arg args_punch_manual[] = {
 	ARG("id", ID, 0),
 	ARG("at", LOCAL, 0),
 	ARG("reason", TEXT, PD_TEXT_MAX - 1),
-	BY,
 	END,
 };
 static const struct control_arg args_clock_set[] = {

@@ -56,20 +56,31 @@ static int data_start(int fmt, char d[LEDGER_DATA_MAX])
 	return 0;
 }
 
-static int data_day(char *d, const char *key, pd_day_t day)
-{
-	char buf[CIVIL_DATE_LEN];
-
-	civil_date_format(day, buf);
-	DATA_ADD(d, key, buf);
-	return 0;
-}
-
 static int data_int(char *d, const char *key, int64_t v)
 {
 	char buf[24];
 
 	snprintf(buf, sizeof(buf), "%" PRId64, v);
+	DATA_ADD(d, key, buf);
+	return 0;
+}
+
+/* by, and from format 2 on its uid (docs/ledger.md "Who acted"). */
+static int data_by(int fmt, char *d, const char *name, int64_t uid)
+{
+	int rc;
+
+	DATA_ADD(d, "by", name);
+	if (fmt > LEDGER_FORMAT_1 && (rc = data_int(d, "uid", uid)))
+		return rc;
+	return 0;
+}
+
+static int data_day(char *d, const char *key, pd_day_t day)
+{
+	char buf[CIVIL_DATE_LEN];
+
+	civil_date_format(day, buf);
 	DATA_ADD(d, key, buf);
 	return 0;
 }
@@ -94,14 +105,15 @@ int ledger_punch_data(int fmt, const struct punch *p, char d[LEDGER_DATA_MAX])
 		return rc;
 	if (p->flags & PUNCH_F_MANUAL) {
 		DATA_ADD(d, "reason", p->reason);
-		DATA_ADD(d, "by", p->by);
+		if ((rc = data_by(fmt, d, p->by, p->by_uid)))
+			return rc;
 	}
 	return 0;
 }
 
 int ledger_person_data(int fmt, const char *action, const char *name,
 		       const char *jabatan, const char *day_key, pd_day_t day,
-		       const char *by, char d[LEDGER_DATA_MAX])
+		       const struct actor *by, char d[LEDGER_DATA_MAX])
 {
 	int rc;
 
@@ -112,12 +124,11 @@ int ledger_person_data(int fmt, const char *action, const char *name,
 	DATA_ADD(d, "jabatan", jabatan);
 	if ((rc = data_day(d, day_key, day)))
 		return rc;
-	DATA_ADD(d, "by", by);
-	return 0;
+	return data_by(fmt, d, by->name, by->uid);
 }
 
 int ledger_profile_data(int fmt, pd_day_t from, const char *version,
-			const char *name, const char *by,
+			const char *name, const struct actor *by,
 			char d[LEDGER_DATA_MAX])
 {
 	int rc;
@@ -128,12 +139,11 @@ int ledger_profile_data(int fmt, pd_day_t from, const char *version,
 		return rc;
 	DATA_ADD(d, "version", version);
 	DATA_ADD(d, "name", name);
-	DATA_ADD(d, "by", by);
-	return 0;
+	return data_by(fmt, d, by->name, by->uid);
 }
 
 int ledger_calendar_data(int fmt, const char *version, const char *name,
-			 const char *by, char d[LEDGER_DATA_MAX])
+			 const struct actor *by, char d[LEDGER_DATA_MAX])
 {
 	int rc;
 
@@ -142,12 +152,11 @@ int ledger_calendar_data(int fmt, const char *version, const char *name,
 	DATA_ADD(d, "action", "import");
 	DATA_ADD(d, "version", version);
 	DATA_ADD(d, "name", name);
-	DATA_ADD(d, "by", by);
-	return 0;
+	return data_by(fmt, d, by->name, by->uid);
 }
 
 int ledger_calday_data(int fmt, pd_day_t day, const char *kind,
-		       const char *name, const char *by,
+		       const char *name, const struct actor *by,
 		       char d[LEDGER_DATA_MAX])
 {
 	int rc;
@@ -159,8 +168,7 @@ int ledger_calday_data(int fmt, pd_day_t day, const char *kind,
 		return rc;
 	DATA_ADD(d, "kind", kind);
 	DATA_ADD(d, "name", name);
-	DATA_ADD(d, "by", by);
-	return 0;
+	return data_by(fmt, d, by->name, by->uid);
 }
 
 int ledger_excuse_data(int fmt, const struct excuse *e, char d[LEDGER_DATA_MAX])
@@ -176,12 +184,11 @@ int ledger_excuse_data(int fmt, const struct excuse *e, char d[LEDGER_DATA_MAX])
 	DATA_ADD(d, "part", e->part);
 	DATA_ADD(d, "reason", e->reason);
 	DATA_ADD(d, "document", e->document);
-	DATA_ADD(d, "by", e->by);
-	return 0;
+	return data_by(fmt, d, e->by, e->by_uid);
 }
 
 int ledger_revoke_data(int fmt, int64_t excuse_id, const char *reason,
-		       const char *by, char d[LEDGER_DATA_MAX])
+		       const struct actor *by, char d[LEDGER_DATA_MAX])
 {
 	int rc;
 
@@ -190,6 +197,5 @@ int ledger_revoke_data(int fmt, int64_t excuse_id, const char *reason,
 	if ((rc = data_int(d, "excuse", excuse_id)))
 		return rc;
 	DATA_ADD(d, "reason", reason);
-	DATA_ADD(d, "by", by);
-	return 0;
+	return data_by(fmt, d, by->name, by->uid);
 }

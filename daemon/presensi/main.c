@@ -40,18 +40,6 @@ static void die_usage(const char *msg)
 	exit(2);
 }
 
-static const char *admin_name(const struct cli_args *a)
-{
-	const char *by = cli_get(a, "by");
-
-	if (by && *by)
-		return by;
-	by = getenv("SUDO_USER");
-	if (!by || !*by)
-		by = getenv("USER");
-	return by && *by ? by : "admin";
-}
-
 /* ---- talking to the daemon ---- */
 
 /*
@@ -192,7 +180,6 @@ static int cmd_import(const struct cli_args *a, const char *cmd)
 	control_buf_addkv(&r->b, "file", a->positional);
 	if (cli_get(a, "from"))
 		control_buf_addkv(&r->b, "from", cli_get(a, "from"));
-	control_buf_addkv(&r->b, "by", admin_name(a));
 	control_buf_addkv(&r->b, "text", text);
 	rc = req_send(r, ok, sizeof(ok));
 	if (rc == 0)
@@ -841,7 +828,6 @@ int main(int argc, char **argv)
 	case CLI_PERSON_ADD:
 		req_start(r, "person-add");
 		req_opts(r, &a, person_add);
-		control_buf_addkv(&r->b, "by", admin_name(&a));
 		rc = req_send(r, ok, sizeof(ok));
 		if (rc == 0)
 			printf("added %s\n", cli_get(&a, "id"));
@@ -852,7 +838,6 @@ int main(int argc, char **argv)
 				     ? "person-deactivate"
 				     : "person-reactivate");
 		req_opts(r, &a, by_id_on);
-		control_buf_addkv(&r->b, "by", admin_name(&a));
 		rc = req_send(r, ok, sizeof(ok));
 		if (rc == 0)
 			printf("%s %s\n",
@@ -869,7 +854,6 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		req_start(r, "enroll");
 		req_opts(r, &a, enroll);
-		control_buf_addkv(&r->b, "by", admin_name(&a));
 		rc = req_send(r, ok, sizeof(ok));
 		if (rc == 0)
 			printf("enrolled %s %s (%s)\n", cli_get(&a, "id"),
@@ -884,7 +868,6 @@ int main(int argc, char **argv)
 	case CLI_CALENDAR_ADD:
 		req_start(r, "calendar-add");
 		req_opts(r, &a, cal_add);
-		control_buf_addkv(&r->b, "by", admin_name(&a));
 		rc = req_send(r, ok, sizeof(ok));
 		if (rc == 0)
 			printf("added %s\n", cli_get(&a, "date"));
@@ -892,7 +875,6 @@ int main(int argc, char **argv)
 	case CLI_EXCUSE_ADD:
 		req_start(r, "excuse-add");
 		req_opts(r, &a, exc_add);
-		control_buf_addkv(&r->b, "by", cli_get(&a, "by"));
 		rc = req_send(r, ok, sizeof(ok));
 		if (rc == 0)
 			printf("recorded (%s)\n", ok);
@@ -900,7 +882,6 @@ int main(int argc, char **argv)
 	case CLI_EXCUSE_REVOKE:
 		req_start(r, "excuse-revoke");
 		req_opts(r, &a, exc_rev);
-		control_buf_addkv(&r->b, "by", cli_get(&a, "by"));
 		rc = req_send(r, ok, sizeof(ok));
 		if (rc == 0)
 			printf("revoked (%s)\n", ok);
@@ -908,7 +889,6 @@ int main(int argc, char **argv)
 	case CLI_PUNCH_MANUAL:
 		req_start(r, "punch-manual");
 		req_opts(r, &a, manual);
-		control_buf_addkv(&r->b, "by", cli_get(&a, "by"));
 		rc = req_send(r, ok, sizeof(ok));
 		if (rc == 0)
 			printf("manual punch recorded (%s)\n", ok);

@@ -161,12 +161,8 @@ static int opt_day(struct admin_ctx *a, const struct control_msg *m,
 	return 0;
 }
 
-static const char *by_of(const struct control_msg *m)
-{
-	const char *by = control_get(m, "by");
-
-	return by && *by ? by : "admin";
-}
+/* Who acts: the peer the socket saw, never what the request claims. */
+#define BY(a) ACTOR((a)->actor_name, (a)->actor_uid)
 
 static void reply_store_err(struct admin_ctx *a, int rc, const char *what)
 {
@@ -214,7 +210,7 @@ static int cmd_person_add(struct admin_ctx *a, const struct control_msg *m)
 	snprintf(p.name, sizeof(p.name), "%s", name);
 	snprintf(p.jabatan, sizeof(p.jabatan), "%s", jab);
 	p.until = PD_DAY_OPEN;
-	rc = store_person_add(a->store, &p, now_utc(a), by_of(m));
+	rc = store_person_add(a->store, &p, now_utc(a), BY(a));
 	if (rc < 0) {
 		char what[64];
 
@@ -243,10 +239,10 @@ static int cmd_person_period(struct admin_ctx *a, const struct control_msg *m,
 		return 0;
 	if (deactivate)
 		rc = store_person_deactivate(a->store, id, day, now_utc(a),
-					     by_of(m));
+					     BY(a));
 	else
 		rc = store_person_reactivate(a->store, id, day, now_utc(a),
-					     by_of(m));
+					     BY(a));
 	snprintf(what, sizeof(what), "person %s", id);
 	if (rc == -EINVAL) {
 		admin_reply_err(
@@ -350,7 +346,7 @@ static int cmd_profile_import(struct admin_ctx *a, const struct control_msg *m)
 		return 0;
 	}
 	rc = store_profile_add(a->store, from, version, p->name,
-			       control_get(m, "text"), now_utc(a), by_of(m));
+			       control_get(m, "text"), now_utc(a), BY(a));
 	free(p);
 	if (rc < 0) {
 		reply_store_err(a, rc, "profile");
@@ -379,7 +375,7 @@ static int cmd_calendar_import(struct admin_ctx *a, const struct control_msg *m)
 		return 0;
 	}
 	rc = store_calendar_add(a->store, version, cal->name,
-				control_get(m, "text"), now_utc(a), by_of(m));
+				control_get(m, "text"), now_utc(a), BY(a));
 	free(cal);
 	if (rc < 0) {
 		reply_store_err(a, rc, "calendar");
@@ -421,7 +417,7 @@ static int cmd_calendar_add(struct admin_ctx *a, const struct control_msg *m)
 		return 0;
 	}
 	rc = store_calendar_day_add(a->store, day, calendar_kind_section(k),
-				    name, now_utc(a), by_of(m));
+				    name, now_utc(a), BY(a));
 	if (rc < 0) {
 		reply_store_err(a, rc, "calendar day");
 		return 0;
@@ -440,7 +436,6 @@ static int cmd_excuse_add(struct admin_ctx *a, const struct control_msg *m)
 	const char *part = control_get(m, "part");
 	const char *reason = control_get(m, "reason");
 	const char *doc = control_get(m, "document");
-	const char *by = control_get(m, "by");
 	enum excuse_kind ek;
 	enum excuse_scope es;
 	char why[256], idbuf[32];
@@ -451,9 +446,7 @@ static int cmd_excuse_add(struct admin_ctx *a, const struct control_msg *m)
 	    admin_check_text("reason", reason, PD_TEXT_MAX, true, why,
 			     sizeof(why)) < 0 ||
 	    admin_check_text("document", doc, PD_TEXT_MAX, false, why,
-			     sizeof(why)) < 0 ||
-	    admin_check_text("by", by, PD_NAME_MAX, true, why, sizeof(why)) <
-		    0) {
+			     sizeof(why)) < 0) {
 		admin_reply_err(a, -EINVAL, "%s", why);
 		return 0;
 	}
@@ -503,7 +496,8 @@ static int cmd_excuse_add(struct admin_ctx *a, const struct control_msg *m)
 	snprintf(e.part, sizeof(e.part), "%s", part ? part : "");
 	snprintf(e.reason, sizeof(e.reason), "%s", reason);
 	snprintf(e.document, sizeof(e.document), "%s", doc ? doc : "");
-	snprintf(e.by, sizeof(e.by), "%s", by);
+	snprintf(e.by, sizeof(e.by), "%s", a->actor_name);
+	e.by_uid = a->actor_uid;
 	rc = store_excuse_add(a->store, &e, now_utc(a));
 	if (rc < 0) {
 		reply_store_err(a, rc, "excuse");
@@ -518,7 +512,6 @@ static int cmd_excuse_revoke(struct admin_ctx *a, const struct control_msg *m)
 {
 	const char *ids = control_get(m, "excuse");
 	const char *reason = control_get(m, "reason");
-	const char *by = control_get(m, "by");
 	char why[256], *end;
 	long long id;
 	int rc;
@@ -528,13 +521,11 @@ static int cmd_excuse_revoke(struct admin_ctx *a, const struct control_msg *m)
 		return 0;
 	}
 	if (admin_check_text("reason", reason, PD_TEXT_MAX, true, why,
-			     sizeof(why)) < 0 ||
-	    admin_check_text("by", by, PD_NAME_MAX, true, why, sizeof(why)) <
-		    0) {
+			     sizeof(why)) < 0) {
 		admin_reply_err(a, -EINVAL, "%s", why);
 		return 0;
 	}
-	rc = store_excuse_revoke(a->store, id, reason, by, now_utc(a));
+	rc = store_excuse_revoke(a->store, id, reason, BY(a), now_utc(a));
 	if (rc == -EALREADY) {
 		admin_reply_err(a, rc, "excuse %lld: already revoked", id);
 		return 0;
@@ -555,7 +546,6 @@ static int cmd_punch_manual(struct admin_ctx *a, const struct control_msg *m)
 	const char *id = control_get(m, "id");
 	const char *at = control_get(m, "at");
 	const char *reason = control_get(m, "reason");
-	const char *by = control_get(m, "by");
 	struct person who;
 	struct punch p;
 	char why[256], seq[32];
@@ -565,9 +555,7 @@ static int cmd_punch_manual(struct admin_ctx *a, const struct control_msg *m)
 	memset(&p, 0, sizeof(p));
 	if (admin_check_id(id, why, sizeof(why)) < 0 ||
 	    admin_check_text("reason", reason, PD_TEXT_MAX, true, why,
-			     sizeof(why)) < 0 ||
-	    admin_check_text("by", by, PD_NAME_MAX, true, why, sizeof(why)) <
-		    0) {
+			     sizeof(why)) < 0) {
 		admin_reply_err(a, -EINVAL, "%s", why);
 		return 0;
 	}
@@ -595,7 +583,8 @@ static int cmd_punch_manual(struct admin_ctx *a, const struct control_msg *m)
 	snprintf(p.clock, sizeof(p.clock), "manual");
 	snprintf(p.boot_id, sizeof(p.boot_id), "%s", clock_boot_id(a->clock));
 	snprintf(p.reason, sizeof(p.reason), "%s", reason);
-	snprintf(p.by, sizeof(p.by), "%s", by);
+	snprintf(p.by, sizeof(p.by), "%s", a->actor_name);
+	p.by_uid = a->actor_uid;
 	rc = store_punch_add(a->store, &p, now);
 	if (rc < 0) {
 		reply_store_err(a, rc, "manual punch");

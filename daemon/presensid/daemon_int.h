@@ -61,7 +61,8 @@ struct enrolment {
 	struct client *c; /* NULL when none runs */
 	char person[PD_ID_MAX];
 	char finger[PD_FINGER_MAX];
-	char by[PD_NAME_MAX];
+	char by[PD_NAME_MAX]; /* the peer who asked */
+	int64_t by_uid;
 	int reader;
 	guint timeout_src;
 };
@@ -79,6 +80,7 @@ struct daemon {
 	guint lights_src;
 	int listen_fd;
 	guint listen_src;
+	int64_t admin_gid; /* the admin group (socket group), or -1 */
 	struct client *clients;
 	struct waiter *waiters;
 	struct enrolment enr;

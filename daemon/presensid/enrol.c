@@ -55,7 +55,6 @@ void enrol_cmd(struct daemon *d, struct client *c, const struct control_msg *m)
 {
 	const char *id = control_get(m, "id");
 	const char *finger = control_get(m, "finger");
-	const char *by = control_get(m, "by");
 	/* in 0..INT_MAX: checked against the request table */
 	int reader = (int)control_get_uint(m, "reader", 0);
 	struct reader_slot *s;
@@ -104,7 +103,8 @@ void enrol_cmd(struct daemon *d, struct client *c, const struct control_msg *m)
 		s->armed = 0;
 	snprintf(d->enr.person, sizeof(d->enr.person), "%s", id);
 	snprintf(d->enr.finger, sizeof(d->enr.finger), "%s", finger);
-	snprintf(d->enr.by, sizeof(d->enr.by), "%s", by && *by ? by : "admin");
+	snprintf(d->enr.by, sizeof(d->enr.by), "%s", a.actor_name);
+	d->enr.by_uid = a.actor_uid;
 	d->enr.timeout_src =
 		g_timeout_add_seconds(ENROLL_TIMEOUT_S, enrol_timeout, d);
 	daemon_lights(d, LIGHT_ENROLL);
@@ -130,8 +130,9 @@ static void enrol_done(struct daemon *d, const struct scanner_event *ev)
 	snprintf(r.finger, sizeof(r.finger), "%s", d->enr.finger);
 	snprintf(r.model, sizeof(r.model), "%s", ev->model ? ev->model : "");
 	r.created_utc = now.utc_ms / 1000;
-	rc = store_print_add(d->store, &r, ev->blob, ev->blob_len, d->enr.by,
-			     now.utc_ms / 1000, &k);
+	rc = store_print_add(d->store, &r, ev->blob, ev->blob_len,
+			     ACTOR(d->enr.by, d->enr.by_uid), now.utc_ms / 1000,
+			     &k);
 	if (rc < 0) {
 		admin_reply_err(
 			&a, rc,
@@ -146,7 +147,8 @@ static void enrol_done(struct daemon *d, const struct scanner_event *ev)
 	snprintf(detail, sizeof(detail),
 		 "consent recorded at enrolment; finger=%s; reader=%s",
 		 d->enr.finger, r.model);
-	rc = store_audit_add(d->store, now.utc_ms / 1000, d->enr.by, "enroll",
+	rc = store_audit_add(d->store, now.utc_ms / 1000,
+			     ACTOR(d->enr.by, d->enr.by_uid), "enroll",
 			     d->enr.person, detail);
 	if (rc < 0)
 		log_errno(rc, "audit: enrolment of %s not recorded",

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "civil.h"
 #include "daemon_int.h"
@@ -51,13 +52,15 @@ static int import_file(struct daemon *d, const char *cmd, const char *path)
 		m.field[m.nfields++] = line_from;
 	m.field[m.nfields++] = f_file;
 	m.field[m.nfields++] = f_text;
-	m.field[m.nfields++] = (char *)(uintptr_t) "by=presensid";
 	memset(&a, 0, sizeof(a));
 	a.store = d->store;
 	a.conf = &d->conf;
 	a.clock = d->clock;
 	a.reply = keep_reply;
 	a.reply_ud = last;
+	/* the daemon's own act (docs/ledger.md, "Who acted") */
+	snprintf(a.actor_name, sizeof(a.actor_name), "presensid");
+	a.actor_uid = (int64_t)getuid();
 	admin_dispatch(&a, &m);
 	g_free(f_text);
 	g_free(f_file);

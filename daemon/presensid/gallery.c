@@ -146,7 +146,7 @@ static int exp_cmp(const void *a, const void *b)
 
 static struct expect_person *exp_find(struct gallery *g, const char *person)
 {
-	struct expect_person key;
+	struct expect_person key = {0};
 
 	snprintf(key.id, sizeof(key.id), "%s", person);
 	return g->nexp ? bsearch(&key, g->exp, g->nexp, sizeof(*g->exp),

@@ -1,32 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * store.c: the only sqlite3 user.  Opens the database (WAL, synchronous=
+ * store.c: the device store's base.  Opens the database (WAL, synchronous=
  * FULL, foreign keys, busy timeout), migrates it step by step on PRAGMA
- * user_version, prepares every statement once, and appends each fact to the
- * hash-chained ledger in the same transaction as its side-table row.
- * Templates are sealed with crypto.c before they reach the file.
+ * user_version, prepares every statement once; holds the helpers the other
+ * store_*.c share (errors, rows, transactions, input checks: store_int.h),
+ * bulk import, counters, meta and the audit trail.
  */
 #include "store.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
-#include "crypto.h"
 #include "log.h"
+#include "store_int.h"
 
-#define BUSY_TIMEOUT_MS 5000	  /* wait for a lock before -EBUSY */
-#define DB_FILE_MODE	0640	  /* group presensi-admin reads reports */
-#define FILE_TEXT_MAX	(1 << 20) /* profile/calendar file, bytes */
-#define SECS_PER_DAY	86400
-#define PRINT_MAX	(64 * 1024) /* largest template blob, bytes */
+#define BUSY_TIMEOUT_MS 5000 /* wait for a lock before -EBUSY */
+#define DB_FILE_MODE	0640 /* group presensi-admin reads reports */
 
 /* ---- schema: one entry per user_version step, each run in one
  * transaction.  Never edit a shipped step; add a new one. ---- */
@@ -100,6 +94,17 @@ static const char *const migrations[] = {
 	 * in time order straight from the index, no table rows, no sort */
 	"CREATE INDEX punches_scan"
 	" ON punches(person, local_day, local_sec, seq, flags);",
+
+	/* 4: who acted, by uid (ledger format 2); NULL on rows of format 1 */
+	"ALTER TABLE periods ADD COLUMN open_uid INTEGER;"
+	"ALTER TABLE periods ADD COLUMN close_uid INTEGER;"
+	"ALTER TABLE punches ADD COLUMN by_uid INTEGER;"
+	"ALTER TABLE profiles ADD COLUMN uid INTEGER;"
+	"ALTER TABLE calendars ADD COLUMN uid INTEGER;"
+	"ALTER TABLE calendar_days ADD COLUMN uid INTEGER;"
+	"ALTER TABLE excuses ADD COLUMN uid INTEGER;"
+	"ALTER TABLE excuses ADD COLUMN revoke_uid INTEGER;"
+	"ALTER TABLE audit ADD COLUMN uid INTEGER;",
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
 		       STORE_SCHEMA_VERSION,
@@ -119,60 +124,10 @@ _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
 	" (SELECT count(*) FROM prints WHERE person = p.id)"
 #define PUNCH_COLS                                                             \
 	"seq, person, at_utc, local_day, local_sec, flags, source, reader,"    \
-	" clock, boot_id, mono_ms, reason, by"
+	" clock, boot_id, mono_ms, reason, by, by_uid"
 #define EXCUSE_COLS                                                            \
 	"seq, person, from_day, to_day, kind, part, reason, document, by,"     \
-	" revoke_seq, revoke_reason, revoke_by"
-
-enum stmt_id {
-	S_BEGIN,
-	S_BEGIN_READ,
-	S_COMMIT,
-	S_ROLLBACK,
-	S_HEAD,
-	S_LEDGER_INS,
-	S_LEDGER_RANGE,
-	S_PERSON_INS,
-	S_PERSON_GET,
-	S_PERSON_ALL,
-	S_PERSON_NAME,
-	S_PERIOD_INS,
-	S_PERIOD_LAST,
-	S_PERIOD_CLOSE,
-	S_PERIOD_ALL,
-	S_PERIOD_BY_OPEN,
-	S_PERIOD_BY_CLOSE,
-	S_PRINT_INS,
-	S_PRINT_ACTIVE,
-	S_PRINT_META,
-	S_PRINT_DEL,
-	S_AUDIT_INS,
-	S_PUNCH_INS,
-	S_PUNCH_LAST,
-	S_PUNCH_RANGE,
-	S_PUNCH_BY_SEQ,
-	S_PUNCH_NEXT_PERSON,
-	S_PUNCH_SCAN,
-	S_COUNTER_ADD,
-	S_COUNTER_GET,
-	S_META_SET,
-	S_META_GET,
-	S_PROFILE_INS,
-	S_PROFILE_ALL,
-	S_PROFILE_BY_SEQ,
-	S_CAL_INS,
-	S_CALDAY_INS,
-	S_CAL_ALL,
-	S_CAL_BY_SEQ,
-	S_CALDAY_BY_SEQ,
-	S_EXCUSE_INS,
-	S_EXCUSE_BY_SEQ,
-	S_EXCUSE_BY_REVOKE,
-	S_EXCUSE_REVOKE,
-	S_EXCUSE_RANGE,
-	S_ORPHANS,
-	S_COUNT
-};
+	" revoke_seq, revoke_reason, revoke_by, uid, revoke_uid"
 
 static const char *const stmt_sql[S_COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -194,16 +149,18 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_PERSON_NAME] = "SELECT name, jabatan, created_seq FROM people"
 			  " WHERE id = ?",
 	[S_PERIOD_INS] = "INSERT INTO periods(person, since, until, open_seq,"
-			 " open_by) VALUES(?, ?, ?, ?, ?)",
+			 " open_by, open_uid) VALUES(?, ?, ?, ?, ?, ?)",
 	[S_PERIOD_LAST] = "SELECT id, since, until FROM periods"
 			  " WHERE person = ? ORDER BY since DESC LIMIT 1",
 	[S_PERIOD_CLOSE] = "UPDATE periods SET until = ?, close_seq = ?,"
-			   " close_by = ? WHERE id = ?",
+			   " close_by = ?, close_uid = ? WHERE id = ?",
 	[S_PERIOD_ALL] = "SELECT person, since, until FROM periods"
 			 " ORDER BY person, since",
-	[S_PERIOD_BY_OPEN] = "SELECT person, since, open_by FROM periods"
+	[S_PERIOD_BY_OPEN] = "SELECT person, since, open_by, open_uid"
+			     " FROM periods"
 			     " WHERE open_seq = ?",
-	[S_PERIOD_BY_CLOSE] = "SELECT person, until, close_by FROM periods"
+	[S_PERIOD_BY_CLOSE] = "SELECT person, until, close_by, close_uid"
+			      " FROM periods"
 			      " WHERE close_seq = ?",
 	[S_PRINT_INS] = "INSERT INTO prints(person, finger, model,"
 			" created_utc, blob) VALUES(?, ?, ?, ?, ?)",
@@ -216,9 +173,9 @@ static const char *const stmt_sql[S_COUNT] = {
 			 " FROM prints ORDER BY id",
 	[S_PRINT_DEL] = "DELETE FROM prints WHERE person = ?",
 	[S_AUDIT_INS] = "INSERT INTO audit(at_utc, actor, action, subject,"
-			" detail) VALUES(?, ?, ?, ?, ?)",
+			" detail, uid) VALUES(?, ?, ?, ?, ?, ?)",
 	[S_PUNCH_INS] = "INSERT INTO punches(" PUNCH_COLS ")"
-			" VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			" VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[S_PUNCH_LAST] = "SELECT at_utc FROM punches"
 			 " WHERE person = ? AND (flags & 1) = 0"
 			 " ORDER BY at_utc DESC, seq DESC LIMIT 1",
@@ -244,30 +201,31 @@ static const char *const stmt_sql[S_COUNT] = {
 		       " ON CONFLICT(key) DO UPDATE SET value = ?2",
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?",
 	[S_PROFILE_INS] = "INSERT INTO profiles(seq, from_day, version, name,"
-			  " text, by) VALUES(?, ?, ?, ?, ?, ?)",
+			  " text, by, uid) VALUES(?, ?, ?, ?, ?, ?, ?)",
 	[S_PROFILE_ALL] = "SELECT from_day, version, name, text, seq"
 			  " FROM profiles ORDER BY from_day, seq",
-	[S_PROFILE_BY_SEQ] = "SELECT from_day, version, name, text, by"
+	[S_PROFILE_BY_SEQ] = "SELECT from_day, version, name, text, by, uid"
 			     " FROM profiles WHERE seq = ?",
-	[S_CAL_INS] = "INSERT INTO calendars(seq, version, name, text, by)"
-		      " VALUES(?, ?, ?, ?, ?)",
-	[S_CALDAY_INS] = "INSERT INTO calendar_days(seq, day, kind, name, by)"
-			 " VALUES(?, ?, ?, ?, ?)",
+	[S_CAL_INS] = "INSERT INTO calendars(seq, version, name, text, by,"
+		      " uid) VALUES(?, ?, ?, ?, ?, ?)",
+	[S_CALDAY_INS] = "INSERT INTO calendar_days(seq, day, kind, name, by,"
+			 " uid) VALUES(?, ?, ?, ?, ?, ?)",
 	[S_CAL_ALL] = "SELECT seq, 0, version, name, text, 0, '' FROM calendars"
 		      " UNION ALL SELECT seq, 1, '', name, '', day, kind"
 		      " FROM calendar_days ORDER BY 1",
-	[S_CAL_BY_SEQ] = "SELECT version, name, text, by FROM calendars"
+	[S_CAL_BY_SEQ] = "SELECT version, name, text, by, uid FROM calendars"
 			 " WHERE seq = ?",
-	[S_CALDAY_BY_SEQ] = "SELECT day, kind, name, by FROM calendar_days"
+	[S_CALDAY_BY_SEQ] = "SELECT day, kind, name, by, uid FROM calendar_days"
 			    " WHERE seq = ?",
 	[S_EXCUSE_INS] = "INSERT INTO excuses(seq, person, from_day, to_day,"
-			 " kind, part, reason, document, by)"
-			 " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			 " kind, part, reason, document, by, uid)"
+			 " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[S_EXCUSE_BY_SEQ] = "SELECT " EXCUSE_COLS " FROM excuses WHERE seq = ?",
 	[S_EXCUSE_BY_REVOKE] = "SELECT " EXCUSE_COLS " FROM excuses"
 			       " WHERE revoke_seq = ?",
 	[S_EXCUSE_REVOKE] = "UPDATE excuses SET revoke_seq = ?,"
-			    " revoke_reason = ?, revoke_by = ? WHERE seq = ?",
+			    " revoke_reason = ?, revoke_by = ?, revoke_uid = ?"
+			    " WHERE seq = ?",
 	[S_EXCUSE_RANGE] = "SELECT " EXCUSE_COLS " FROM excuses"
 			   " WHERE from_day <= ?2 AND to_day >= ?1"
 			   " AND (?3 IS NULL OR person = ?3)"
@@ -306,16 +264,6 @@ static const char *const stmt_sql[S_COUNT] = {
 		" LIKE 'action=add;%'))",
 };
 
-struct store {
-	sqlite3 *db;
-	bool rdonly;
-	bool has_key;
-	uint8_t key[CRYPTO_KEY_BYTES]; /* template key, wiped at close */
-	sqlite3_stmt *stmt[S_COUNT];
-	bool bulk;   /* inside store_bulk_begin: one outer transaction */
-	int bulk_rc; /* first failure inside the bulk, 0 if none */
-};
-
 /* ---- errors: translated here, once ---- */
 
 static int map_rc(int rc)
@@ -331,7 +279,7 @@ static int map_rc(int rc)
 	}
 }
 
-static int db_fail(struct store *st, int rc, const char *what)
+int store_db_fail(struct store *st, int rc, const char *what)
 {
 	log_warnx("store: %s: %s (sqlite %d)", what, sqlite3_errmsg(st->db),
 		  rc);
@@ -339,7 +287,7 @@ static int db_fail(struct store *st, int rc, const char *what)
 }
 
 /* Returns the statement reset and unbound, ready to bind. */
-static sqlite3_stmt *S(struct store *st, enum stmt_id id)
+sqlite3_stmt *store_stmt(struct store *st, enum stmt_id id)
 {
 	sqlite3_stmt *s = st->stmt[id];
 
@@ -348,30 +296,30 @@ static sqlite3_stmt *S(struct store *st, enum stmt_id id)
 	return s;
 }
 
-static void done(sqlite3_stmt *s)
+void store_stmt_done(sqlite3_stmt *s)
 {
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 }
 
-static void bind_text(sqlite3_stmt *s, int i, const char *v)
+void store_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
 }
 
 /* Runs a statement that returns no rows. */
-static int exec_stmt(struct store *st, sqlite3_stmt *s, const char *what)
+int store_exec(struct store *st, sqlite3_stmt *s, const char *what)
 {
 	int rc = sqlite3_step(s);
 
-	done(s);
+	store_stmt_done(s);
 	if (rc != SQLITE_DONE)
-		return db_fail(st, rc, what);
+		return store_db_fail(st, rc, what);
 	return 0;
 }
 
 /* Copies column i into buf; -EIO if it does not fit (a corrupt row). */
-static int col_text(sqlite3_stmt *s, int i, char *buf, size_t cap)
+int store_col_text(sqlite3_stmt *s, int i, char *buf, size_t cap)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
 	size_t n = (size_t)sqlite3_column_bytes(s, i);
@@ -388,27 +336,73 @@ static int col_text(sqlite3_stmt *s, int i, char *buf, size_t cap)
 	return 0;
 }
 
-static const char *col_str(sqlite3_stmt *s, int i)
+const char *store_col_str(sqlite3_stmt *s, int i)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
 
 	return t ? (const char *)t : "";
 }
 
+/* ---- rows: every query that returns rows is walked by one of these ---- */
+
+/* The loop every _each shares; its contract is in store_int.h. */
+int store_rows_each(struct store *st, sqlite3_stmt *s, store_row_read_fn *read,
+		    void *rec, store_row_emit_fn *emit, void *ctx,
+		    const char *what)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		rc = read(s, rec);
+		if (rc == 0)
+			rc = emit(ctx, rec);
+		if (rc != 0)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? 0 : store_db_fail(st, rc, what);
+out:
+	store_stmt_done(s);
+	return rc;
+}
+
+/* The step every single-row read shares (store_int.h). */
+int store_row_get(struct store *st, sqlite3_stmt *s, store_row_read_fn *read,
+		  void *rec, const char *what)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		rc = read(s, rec);
+	else if (rc == SQLITE_DONE)
+		rc = -ENOENT;
+	else
+		rc = store_db_fail(st, rc, what);
+	store_stmt_done(s);
+	return rc;
+}
+
+int store_read_int64(sqlite3_stmt *s, void *rec)
+{
+	int64_t *v = rec;
+
+	*v = sqlite3_column_int64(s, 0);
+	return 0;
+}
+
 /* ---- transactions ---- */
 
-static int tx_begin(struct store *st)
+int store_tx_begin(struct store *st)
 {
 	if (st->rdonly)
 		return -EROFS;
 	if (st->bulk)
 		return st->bulk_rc; /* already inside the bulk transaction */
-	return exec_stmt(st, S(st, S_BEGIN), "begin");
+	return store_exec(st, store_stmt(st, S_BEGIN), "begin");
 }
 
 /* Commits when rc is 0 (durably: synchronous=FULL), else rolls back.
  * Returns rc, or the commit's error. */
-static int tx_end(struct store *st, int rc)
+int store_tx_end(struct store *st, int rc)
 {
 	if (st->bulk) {
 		/* the bulk commits or rolls back as a whole at its end */
@@ -417,28 +411,28 @@ static int tx_end(struct store *st, int rc)
 		return rc;
 	}
 	if (rc == 0) {
-		rc = exec_stmt(st, S(st, S_COMMIT), "commit");
+		rc = store_exec(st, store_stmt(st, S_COMMIT), "commit");
 		if (rc == 0)
 			return 0;
 	}
 	/* Nothing to report if SQLite already rolled back by itself. */
 	if (!sqlite3_get_autocommit(st->db)) {
-		sqlite3_stmt *s = S(st, S_ROLLBACK);
+		sqlite3_stmt *s = store_stmt(st, S_ROLLBACK);
 
 		(void)sqlite3_step(s); /* best effort: the error is rc */
-		done(s);
+		store_stmt_done(s);
 	}
 	return rc;
 }
 
 /* ---- input checks ---- */
 
-static bool fits(const char *s, size_t cap)
+bool store_fits(const char *s, size_t cap)
 {
 	return s && strnlen(s, cap) < cap;
 }
 
-static bool printable(const char *s)
+bool store_printable(const char *s)
 {
 	for (; *s; s++)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
@@ -446,91 +440,20 @@ static bool printable(const char *s)
 	return true;
 }
 
-static bool id_ok(const char *id)
+bool store_id_ok(const char *id)
 {
-	return fits(id, PD_ID_MAX) && *id && printable(id);
-}
-
-static bool hash_hex_ok(const char *h)
-{
-	if (!fits(h, PD_HASH_HEX) || strlen(h) != PD_HASH_HEX - 1)
-		return false;
-	for (; *h; h++)
-		if (!((*h >= '0' && *h <= '9') || (*h >= 'a' && *h <= 'f')))
-			return false;
-	return true;
-}
-
-/* ---- the ledger ---- */
-
-/* Appends a row after the current head; inside a write transaction. */
-static int ledger_append(struct store *st, const char *kind, int64_t now_utc,
-			 const char *person, int64_t at_utc, const char *data,
-			 int64_t *seq_out)
-{
-	struct ledger_row r;
-	sqlite3_stmt *s = S(st, S_HEAD);
-	int rc;
-
-	memset(&r, 0, sizeof(r));
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		r.seq = sqlite3_column_int64(s, 0) + 1;
-		rc = col_text(s, 2, r.prev_hash, sizeof(r.prev_hash));
-	} else if (rc == SQLITE_DONE) {
-		r.seq = 1;
-		strcpy(r.prev_hash, LEDGER_HASH_ZERO);
-		rc = 0;
-	} else {
-		rc = db_fail(st, rc, "ledger head");
-	}
-	done(s);
-	if (rc != 0)
-		return rc;
-	snprintf(r.kind, sizeof(r.kind), "%s", kind);
-	r.recorded_utc = now_utc;
-	snprintf(r.person, sizeof(r.person), "%s", person);
-	r.at_utc = at_utc;
-	snprintf(r.data, sizeof(r.data), "%s", data);
-	rc = ledger_hash(&r);
-	if (rc == -ENAMETOOLONG) {
-		log_warnx("store: %s row too long for the ledger", kind);
-		return -EINVAL;
-	}
-	if (rc != 0) {
-		log_warnx("store: ledger head hash is corrupt");
-		return -EIO;
-	}
-	s = S(st, S_LEDGER_INS);
-	sqlite3_bind_int64(s, 1, r.seq);
-	bind_text(s, 2, r.kind);
-	sqlite3_bind_int64(s, 3, r.recorded_utc);
-	bind_text(s, 4, r.person);
-	sqlite3_bind_int64(s, 5, r.at_utc);
-	bind_text(s, 6, r.data);
-	bind_text(s, 7, r.prev_hash);
-	bind_text(s, 8, r.hash);
-	rc = exec_stmt(st, s, "ledger append");
-	if (rc == 0)
-		*seq_out = r.seq;
-	return rc;
-}
-
-static int audit_insert(struct store *st, int64_t now_utc, const char *actor,
-			const char *action, const char *subject,
-			const char *detail)
-{
-	sqlite3_stmt *s = S(st, S_AUDIT_INS);
-
-	sqlite3_bind_int64(s, 1, now_utc);
-	bind_text(s, 2, actor ? actor : "");
-	bind_text(s, 3, action);
-	bind_text(s, 4, subject ? subject : "");
-	bind_text(s, 5, detail ? detail : "");
-	return exec_stmt(st, s, "audit insert");
+	return store_fits(id, PD_ID_MAX) && *id && store_printable(id);
 }
 
 /* ---- open, migrate, close ---- */
+
+static int read_int(sqlite3_stmt *s, void *rec)
+{
+	int *v = rec;
+
+	*v = sqlite3_column_int(s, 0);
+	return 0;
+}
 
 static int user_version(struct store *st, int *out)
 {
@@ -539,14 +462,9 @@ static int user_version(struct store *st, int *out)
 		sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL);
 
 	if (rc != SQLITE_OK)
-		return db_fail(st, rc, "read user_version");
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*out = sqlite3_column_int(s, 0);
-		rc = 0;
-	} else {
-		rc = db_fail(st, rc, "read user_version");
-	}
+		return store_db_fail(st, rc, "read user_version");
+	/* the pragma always answers one row: never -ENOENT */
+	rc = store_row_get(st, s, read_int, out, "read user_version");
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -556,7 +474,7 @@ static int exec_sql(struct store *st, const char *sql, const char *what)
 	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
 
 	if (rc != SQLITE_OK)
-		return db_fail(st, rc, what);
+		return store_db_fail(st, rc, what);
 	return 0;
 }
 
@@ -701,7 +619,7 @@ int store_open(const char *path, const char *vfs, unsigned int flags,
 					     &st->stmt[i], NULL);
 
 		if (src != SQLITE_OK) {
-			rc = db_fail(st, src, stmt_sql[i]);
+			rc = store_db_fail(st, src, stmt_sql[i]);
 			goto err_close;
 		}
 	}
@@ -735,652 +653,7 @@ int store_schema_version(struct store *st, int *out)
 	return user_version(st, out);
 }
 
-/* ---- people ---- */
-
-static int read_person(sqlite3_stmt *s, struct person *p)
-{
-	int rc;
-
-	memset(p, 0, sizeof(*p));
-	if ((rc = col_text(s, 0, p->id, sizeof(p->id))) ||
-	    (rc = col_text(s, 1, p->name, sizeof(p->name))) ||
-	    (rc = col_text(s, 2, p->jabatan, sizeof(p->jabatan))))
-		return rc;
-	p->since = sqlite3_column_int(s, 3);
-	p->until = sqlite3_column_int(s, 4);
-	p->nprints = sqlite3_column_int(s, 5);
-	return 0;
-}
-
-/* The person's latest period: its row id, since and until. */
-static int last_period(struct store *st, const char *id, int64_t *pid,
-		       pd_day_t *since, pd_day_t *until)
-{
-	sqlite3_stmt *s = S(st, S_PERIOD_LAST);
-	int rc;
-
-	bind_text(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*pid = sqlite3_column_int64(s, 0);
-		*since = sqlite3_column_int(s, 1);
-		*until = sqlite3_column_int(s, 2);
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		rc = -ENOENT;
-	} else {
-		rc = db_fail(st, rc, "last period");
-	}
-	done(s);
-	return rc;
-}
-
-static int person_names(struct store *st, const char *id, char *name,
-			char *jabatan, int64_t *created_seq)
-{
-	sqlite3_stmt *s = S(st, S_PERSON_NAME);
-	int rc;
-
-	bind_text(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		rc = col_text(s, 0, name, PD_NAME_MAX);
-		if (rc == 0)
-			rc = col_text(s, 1, jabatan, PD_JABATAN_MAX);
-		if (created_seq)
-			*created_seq = sqlite3_column_int64(s, 2);
-	} else if (rc == SQLITE_DONE) {
-		rc = -ENOENT;
-	} else {
-		rc = db_fail(st, rc, "person lookup");
-	}
-	done(s);
-	return rc;
-}
-
-static int period_open(struct store *st, const char *id, pd_day_t since,
-		       int64_t seq, const char *by)
-{
-	sqlite3_stmt *s = S(st, S_PERIOD_INS);
-
-	bind_text(s, 1, id);
-	sqlite3_bind_int(s, 2, since);
-	sqlite3_bind_int(s, 3, PD_DAY_OPEN);
-	sqlite3_bind_int64(s, 4, seq);
-	bind_text(s, 5, by);
-	return exec_stmt(st, s, "period insert");
-}
-
-int store_person_add(struct store *st, const struct person *p, int64_t now_utc,
-		     const char *by)
-{
-	char data[LEDGER_DATA_MAX], name[PD_NAME_MAX], jab[PD_JABATAN_MAX];
-	int64_t seq;
-	sqlite3_stmt *s;
-	int rc;
-
-	if (st->rdonly)
-		return -EROFS;
-	if (!id_ok(p->id) || !fits(p->name, PD_NAME_MAX) || !*p->name ||
-	    !printable(p->name) || !fits(p->jabatan, PD_JABATAN_MAX) ||
-	    !printable(p->jabatan) || !fits(by, PD_NAME_MAX) ||
-	    p->since == PD_DAY_OPEN)
-		return -EINVAL;
-	rc = ledger_person_data(LEDGER_FORMAT, "add", p->name, p->jabatan,
-				"since", p->since, by, data);
-	if (rc != 0)
-		return rc;
-	rc = tx_begin(st);
-	if (rc != 0)
-		return rc;
-	rc = person_names(st, p->id, name, jab, NULL);
-	if (rc == 0)
-		rc = -EEXIST;
-	else if (rc == -ENOENT)
-		rc = ledger_append(st, LEDGER_PERSON, now_utc, p->id, 0, data,
-				   &seq);
-	if (rc == 0) {
-		s = S(st, S_PERSON_INS);
-		bind_text(s, 1, p->id);
-		bind_text(s, 2, p->name);
-		bind_text(s, 3, p->jabatan);
-		sqlite3_bind_int64(s, 4, seq);
-		rc = exec_stmt(st, s, "person insert");
-	}
-	if (rc == 0)
-		rc = period_open(st, p->id, p->since, seq, by);
-	if (rc == 0)
-		rc = audit_insert(st, now_utc, by, "person.add", p->id, "");
-	return tx_end(st, rc);
-}
-
-int store_person_deactivate(struct store *st, const char *id, pd_day_t until,
-			    int64_t now_utc, const char *by)
-{
-	char data[LEDGER_DATA_MAX], name[PD_NAME_MAX], jab[PD_JABATAN_MAX];
-	char detail[32];
-	pd_day_t since, cur_until;
-	int64_t pid, seq;
-	sqlite3_stmt *s;
-	int rc, n = 0;
-
-	if (st->rdonly)
-		return -EROFS;
-	if (!id_ok(id) || !fits(by, PD_NAME_MAX) || until == PD_DAY_OPEN)
-		return -EINVAL;
-	rc = tx_begin(st);
-	if (rc != 0)
-		return rc;
-	rc = person_names(st, id, name, jab, NULL);
-	if (rc == 0)
-		rc = last_period(st, id, &pid, &since, &cur_until);
-	if (rc == 0 && (cur_until != PD_DAY_OPEN || until < since))
-		rc = -EINVAL;
-	if (rc == 0)
-		rc = ledger_person_data(LEDGER_FORMAT, "deactivate", name, jab,
-					"until", until, by, data);
-	if (rc == 0)
-		rc = ledger_append(st, LEDGER_PERSON, now_utc, id, 0, data,
-				   &seq);
-	if (rc == 0) {
-		s = S(st, S_PERIOD_CLOSE);
-		sqlite3_bind_int(s, 1, until);
-		sqlite3_bind_int64(s, 2, seq);
-		bind_text(s, 3, by);
-		sqlite3_bind_int64(s, 4, pid);
-		rc = exec_stmt(st, s, "period close");
-	}
-	if (rc == 0) {
-		s = S(st, S_PRINT_DEL);
-		bind_text(s, 1, id);
-		rc = exec_stmt(st, s, "print delete");
-		n = sqlite3_changes(st->db);
-	}
-	/* UU 27/2022: templates go with the person; the audit keeps only
-	 * how many, never their bytes. */
-	snprintf(detail, sizeof(detail), "count=%d", n);
-	if (rc == 0)
-		rc = audit_insert(st, now_utc, by, "print.delete", id, detail);
-	if (rc == 0)
-		rc = audit_insert(st, now_utc, by, "person.deactivate", id, "");
-	rc = tx_end(st, rc);
-	if (rc == 0)
-		log_info("store: person %s deactivated, %d prints deleted", id,
-			 n);
-	return rc;
-}
-
-int store_person_reactivate(struct store *st, const char *id, pd_day_t since,
-			    int64_t now_utc, const char *by)
-{
-	char data[LEDGER_DATA_MAX], name[PD_NAME_MAX], jab[PD_JABATAN_MAX];
-	pd_day_t last_since, last_until;
-	int64_t pid, seq;
-	int rc;
-
-	if (st->rdonly)
-		return -EROFS;
-	if (!id_ok(id) || !fits(by, PD_NAME_MAX) || since == PD_DAY_OPEN)
-		return -EINVAL;
-	rc = tx_begin(st);
-	if (rc != 0)
-		return rc;
-	rc = person_names(st, id, name, jab, NULL);
-	if (rc == 0)
-		rc = last_period(st, id, &pid, &last_since, &last_until);
-	/* Periods never overlap: the new one starts after the last ends. */
-	if (rc == 0 && (last_until == PD_DAY_OPEN || since <= last_until))
-		rc = -EINVAL;
-	if (rc == 0)
-		rc = ledger_person_data(LEDGER_FORMAT, "reactivate", name, jab,
-					"since", since, by, data);
-	if (rc == 0)
-		rc = ledger_append(st, LEDGER_PERSON, now_utc, id, 0, data,
-				   &seq);
-	if (rc == 0)
-		rc = period_open(st, id, since, seq, by);
-	if (rc == 0)
-		rc = audit_insert(st, now_utc, by, "person.reactivate", id, "");
-	return tx_end(st, rc);
-}
-
-int store_person_get(struct store *st, const char *id, struct person *out)
-{
-	sqlite3_stmt *s = S(st, S_PERSON_GET);
-	struct person p;
-	int rc;
-
-	bind_text(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		rc = read_person(s, &p);
-	else if (rc == SQLITE_DONE)
-		rc = -ENOENT;
-	else
-		rc = db_fail(st, rc, "person get");
-	done(s);
-	if (rc == 0)
-		*out = p;
-	return rc;
-}
-
-int store_person_each(struct store *st, store_person_fn *fn, void *ud)
-{
-	sqlite3_stmt *s = S(st, S_PERSON_ALL);
-	struct person p;
-	int rc;
-
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		rc = read_person(s, &p);
-		if (rc == 0)
-			rc = fn(ud, &p);
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "person list");
-out:
-	done(s);
-	return rc;
-}
-
-int store_period_each(struct store *st, store_period_fn *fn, void *ud)
-{
-	sqlite3_stmt *s = S(st, S_PERIOD_ALL);
-	struct period p;
-	int rc;
-
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&p, 0, sizeof(p));
-		rc = col_text(s, 0, p.person, sizeof(p.person));
-		p.since = sqlite3_column_int(s, 1);
-		p.until = sqlite3_column_int(s, 2);
-		if (rc == 0)
-			rc = fn(ud, &p);
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "period list");
-out:
-	done(s);
-	return rc;
-}
-
-/* ---- prints ---- */
-
-int store_print_add(struct store *st, const struct print_rec *r,
-		    const uint8_t *blob, size_t len, const char *by,
-		    int64_t now_utc, int64_t *key_out)
-{
-	char name[PD_NAME_MAX], jab[PD_JABATAN_MAX], detail[160];
-	pd_day_t since, until;
-	int64_t pid, key = 0;
-	uint8_t *box;
-	size_t box_len = len + CRYPTO_SEAL_OVERHEAD;
-	sqlite3_stmt *s;
-	int rc;
-
-	if (st->rdonly)
-		return -EROFS;
-	if (!st->has_key || !id_ok(r->person) ||
-	    !fits(r->finger, PD_FINGER_MAX) || !*r->finger ||
-	    !printable(r->finger) || !fits(r->model, PD_READER_MAX) ||
-	    !printable(r->model) || len == 0 || len > PRINT_MAX ||
-	    !fits(by, PD_NAME_MAX))
-		return -EINVAL;
-	box = calloc(1, box_len);
-	if (!box)
-		return -ENOMEM;
-	rc = crypto_seal(st->key, blob, len, box, box_len);
-	if (rc != 0)
-		goto out;
-	rc = tx_begin(st);
-	if (rc != 0)
-		goto out;
-	rc = person_names(st, r->person, name, jab, NULL);
-	if (rc == 0)
-		rc = last_period(st, r->person, &pid, &since, &until);
-	if (rc == 0 && until != PD_DAY_OPEN)
-		rc = -EINVAL; /* only active people enrol */
-	if (rc == 0) {
-		s = S(st, S_PRINT_INS);
-		bind_text(s, 1, r->person);
-		bind_text(s, 2, r->finger);
-		bind_text(s, 3, r->model);
-		sqlite3_bind_int64(s, 4,
-				   r->created_utc ? r->created_utc : now_utc);
-		sqlite3_bind_blob(s, 5, box, (int)box_len, SQLITE_TRANSIENT);
-		rc = exec_stmt(st, s, "print insert");
-		key = sqlite3_last_insert_rowid(st->db);
-	}
-	/* Consent record: who enrolled which finger, when. */
-	snprintf(detail, sizeof(detail), "finger=%s;model=%s", r->finger,
-		 r->model);
-	if (rc == 0)
-		rc = audit_insert(st, now_utc, by, "print.add", r->person,
-				  detail);
-	rc = tx_end(st, rc);
-	if (rc == 0 && key_out)
-		*key_out = key;
-out:
-	free(box);
-	return rc;
-}
-
-static int read_print_meta(sqlite3_stmt *s, struct print_rec *r)
-{
-	int rc;
-
-	memset(r, 0, sizeof(*r));
-	r->key = sqlite3_column_int64(s, 0);
-	if ((rc = col_text(s, 1, r->person, sizeof(r->person))) ||
-	    (rc = col_text(s, 2, r->finger, sizeof(r->finger))) ||
-	    (rc = col_text(s, 3, r->model, sizeof(r->model))))
-		return rc;
-	r->created_utc = sqlite3_column_int64(s, 4);
-	return 0;
-}
-
-int store_print_each(struct store *st, store_print_fn *fn, void *ud)
-{
-	sqlite3_stmt *s;
-	struct print_rec r;
-	int rc;
-
-	if (!st->has_key)
-		return -EINVAL;
-	s = S(st, S_PRINT_ACTIVE);
-	sqlite3_bind_int(s, 1, PD_DAY_OPEN);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const uint8_t *box = sqlite3_column_blob(s, 5);
-		size_t box_len = (size_t)sqlite3_column_bytes(s, 5);
-		uint8_t *plain;
-		size_t len = 0;
-
-		rc = read_print_meta(s, &r);
-		if (rc != 0)
-			goto out;
-		if (!box || box_len <= CRYPTO_SEAL_OVERHEAD) {
-			rc = -EBADMSG;
-		} else {
-			plain = calloc(1, box_len - CRYPTO_SEAL_OVERHEAD);
-			if (!plain) {
-				rc = -ENOMEM;
-				goto out;
-			}
-			rc = crypto_unseal(st->key, box, box_len, plain,
-					   box_len - CRYPTO_SEAL_OVERHEAD,
-					   &len);
-			if (rc == 0)
-				rc = fn(ud, &r, plain, len);
-			explicit_bzero(plain, box_len - CRYPTO_SEAL_OVERHEAD);
-			free(plain);
-		}
-		if (rc == -EBADMSG)
-			log_warnx("store: print %" PRId64 " of %s does not "
-				  "decrypt: altered, or another key",
-				  r.key, r.person);
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "print list");
-out:
-	done(s);
-	return rc;
-}
-
-int store_print_meta_each(struct store *st,
-			  int (*fn)(void *ud, const struct print_rec *r),
-			  void *ud)
-{
-	sqlite3_stmt *s = S(st, S_PRINT_META);
-	struct print_rec r;
-	int rc;
-
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		rc = read_print_meta(s, &r);
-		if (rc == 0)
-			rc = fn(ud, &r);
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "print meta list");
-out:
-	done(s);
-	return rc;
-}
-
-/* ---- punches ---- */
-
-static int punch_check(const struct punch *p, int64_t now_utc)
-{
-	bool manual = p->flags & PUNCH_F_MANUAL;
-
-	if (!id_ok(p->person) || (p->flags & ~(unsigned int)PUNCH_F_ALL) ||
-	    p->local_sec < 0 || p->local_sec >= SECS_PER_DAY ||
-	    p->local_day == PD_DAY_OPEN ||
-	    !fits(p->source, sizeof(p->source)) ||
-	    !fits(p->reader, sizeof(p->reader)) ||
-	    !fits(p->clock, sizeof(p->clock)) ||
-	    !fits(p->boot_id, sizeof(p->boot_id)) ||
-	    !fits(p->reason, sizeof(p->reason)) || !fits(p->by, sizeof(p->by)))
-		return -EINVAL;
-	if (manual) {
-		/* An admin's entry: says who and why, never in the future. */
-		if (strcmp(p->source, "manual") != 0 || !*p->reason ||
-		    !*p->by || p->at_utc > now_utc)
-			return -EINVAL;
-	} else if (strcmp(p->source, "reader") != 0 || *p->reason || *p->by) {
-		return -EINVAL;
-	}
-	return 0;
-}
-
-int store_punch_add(struct store *st, struct punch *p, int64_t now_utc)
-{
-	char data[LEDGER_DATA_MAX], name[PD_NAME_MAX], jab[PD_JABATAN_MAX];
-	int64_t seq;
-	sqlite3_stmt *s;
-	int rc;
-
-	if (st->rdonly)
-		return -EROFS;
-	rc = punch_check(p, now_utc);
-	if (rc == 0)
-		rc = ledger_punch_data(LEDGER_FORMAT, p, data);
-	if (rc != 0)
-		return rc;
-	rc = tx_begin(st);
-	if (rc != 0)
-		return rc;
-	rc = person_names(st, p->person, name, jab, NULL);
-	if (rc == 0)
-		rc = ledger_append(st, LEDGER_PUNCH, now_utc, p->person,
-				   p->at_utc, data, &seq);
-	if (rc == 0) {
-		s = S(st, S_PUNCH_INS);
-		sqlite3_bind_int64(s, 1, seq);
-		bind_text(s, 2, p->person);
-		sqlite3_bind_int64(s, 3, p->at_utc);
-		sqlite3_bind_int(s, 4, p->local_day);
-		sqlite3_bind_int(s, 5, p->local_sec);
-		sqlite3_bind_int(s, 6, (int)p->flags);
-		bind_text(s, 7, p->source);
-		bind_text(s, 8, p->reader);
-		bind_text(s, 9, p->clock);
-		bind_text(s, 10, p->boot_id);
-		sqlite3_bind_int64(s, 11, (int64_t)p->mono_ms);
-		bind_text(s, 12, p->reason);
-		bind_text(s, 13, p->by);
-		rc = exec_stmt(st, s, "punch insert");
-	}
-	rc = tx_end(st, rc);
-	if (rc == 0)
-		p->seq = seq;
-	return rc;
-}
-
-int store_punch_last_accepted(struct store *st, const char *person,
-			      int64_t *at_utc)
-{
-	sqlite3_stmt *s = S(st, S_PUNCH_LAST);
-	int rc;
-
-	bind_text(s, 1, person);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*at_utc = sqlite3_column_int64(s, 0);
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		rc = -ENOENT;
-	} else {
-		rc = db_fail(st, rc, "last punch");
-	}
-	done(s);
-	return rc;
-}
-
-static int read_punch(sqlite3_stmt *s, struct punch *p)
-{
-	int rc;
-
-	memset(p, 0, sizeof(*p));
-	p->seq = sqlite3_column_int64(s, 0);
-	p->at_utc = sqlite3_column_int64(s, 2);
-	p->local_day = sqlite3_column_int(s, 3);
-	p->local_sec = sqlite3_column_int(s, 4);
-	p->flags = (unsigned int)sqlite3_column_int(s, 5);
-	p->mono_ms = (uint64_t)sqlite3_column_int64(s, 10);
-	if ((rc = col_text(s, 1, p->person, sizeof(p->person))) ||
-	    (rc = col_text(s, 6, p->source, sizeof(p->source))) ||
-	    (rc = col_text(s, 7, p->reader, sizeof(p->reader))) ||
-	    (rc = col_text(s, 8, p->clock, sizeof(p->clock))) ||
-	    (rc = col_text(s, 9, p->boot_id, sizeof(p->boot_id))) ||
-	    (rc = col_text(s, 11, p->reason, sizeof(p->reason))) ||
-	    (rc = col_text(s, 12, p->by, sizeof(p->by))))
-		return rc;
-	return 0;
-}
-
-int store_punch_each(struct store *st, pd_day_t from_day, pd_day_t to_day,
-		     const char *person, store_punch_fn *fn, void *ud)
-{
-	sqlite3_stmt *s = S(st, S_PUNCH_RANGE);
-	struct punch p;
-	int rc;
-
-	sqlite3_bind_int(s, 1, from_day);
-	sqlite3_bind_int(s, 2, to_day);
-	if (person)
-		bind_text(s, 3, person);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		rc = read_punch(s, &p);
-		if (rc == 0)
-			rc = fn(ud, &p);
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "punch list");
-out:
-	done(s);
-	return rc;
-}
-
-/* The person string handed to store_punch_scan's callback: two buffers
- * taken in turn, so a new person gets a new pointer while the previous
- * person's string stays intact until the new one's first punch. */
-struct scan_ids {
-	char buf[2][PD_ID_MAX];
-	int last; /* buf[last] went to the callback last */
-};
-
-/* One person's punches of [from_day, to_day] from the covering index.
- * ids NULL: fn gets person itself (the caller's, stable); else a copy in
- * ids, made at the person's first punch. */
-static int scan_person(struct store *st, const char *person, pd_day_t from_day,
-		       pd_day_t to_day, struct scan_ids *ids,
-		       store_punch_scan_fn *fn, void *ud)
-{
-	sqlite3_stmt *s = S(st, S_PUNCH_SCAN);
-	const char *who = person;
-	int rc;
-
-	sqlite3_bind_text(s, 1, person, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, from_day);
-	sqlite3_bind_int(s, 3, to_day);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (ids && who == person) {
-			ids->last = !ids->last;
-			memcpy(ids->buf[ids->last], person, strlen(person) + 1);
-			who = ids->buf[ids->last];
-		}
-		rc = fn(ud, who, sqlite3_column_int(s, 0),
-			sqlite3_column_int(s, 1),
-			(unsigned int)sqlite3_column_int(s, 2));
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "punch scan");
-out:
-	done(s);
-	return rc;
-}
-
-/* Everyone: seek the next person id in the index, then that person's
- * range; two index seeks per person instead of a walk over all years. */
-static int scan_everyone(struct store *st, pd_day_t from_day, pd_day_t to_day,
-			 store_punch_scan_fn *fn, void *ud)
-{
-	struct scan_ids ids = {.last = 0};
-	char key[PD_ID_MAX] = ""; /* "" sorts before every id; none is "" */
-	int rc;
-
-	for (;;) {
-		sqlite3_stmt *s = S(st, S_PUNCH_NEXT_PERSON);
-
-		bind_text(s, 1, key);
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW)
-			rc = col_text(s, 0, key, sizeof(key));
-		else if (rc == SQLITE_DONE)
-			rc = 1; /* no more people */
-		else
-			rc = db_fail(st, rc, "punch scan person");
-		done(s);
-		if (rc != 0)
-			return rc > 0 ? 0 : rc;
-		rc = scan_person(st, key, from_day, to_day, &ids, fn, ud);
-		if (rc != 0)
-			return rc;
-	}
-}
-
-int store_punch_scan(struct store *st, pd_day_t from_day, pd_day_t to_day,
-		     const char *person, store_punch_scan_fn *fn, void *ud)
-{
-	bool own_tx = sqlite3_get_autocommit(st->db);
-	int rc;
-
-	/* Many statements, one snapshot, as store_punch_each's one statement
-	 * has while the daemon keeps writing. */
-	if (own_tx) {
-		rc = exec_stmt(st, S(st, S_BEGIN_READ), "punch scan begin");
-		if (rc != 0)
-			return rc;
-	}
-	if (person)
-		rc = scan_person(st, person, from_day, to_day, NULL, fn, ud);
-	else
-		rc = scan_everyone(st, from_day, to_day, fn, ud);
-	if (own_tx) {
-		sqlite3_stmt *s = S(st, S_COMMIT);
-
-		(void)sqlite3_step(s); /* ends a read-only snapshot */
-		done(s);
-	}
-	return rc;
-}
-
-/* ---- bulk import and the bench's SQL yardstick ---- */
+/* ---- bulk import ---- */
 
 int store_bulk_begin(struct store *st)
 {
@@ -1388,7 +661,7 @@ int store_bulk_begin(struct store *st)
 
 	if (st->bulk)
 		return -EINVAL;
-	rc = tx_begin(st);
+	rc = store_tx_begin(st);
 	if (rc == 0) {
 		st->bulk = true;
 		st->bulk_rc = 0;
@@ -1403,44 +676,8 @@ int store_bulk_end(struct store *st)
 	if (!st->bulk)
 		return -EINVAL;
 	st->bulk = false;
-	rc = tx_end(st, st->bulk_rc);
+	rc = store_tx_end(st, st->bulk_rc);
 	st->bulk_rc = 0;
-	return rc;
-}
-
-int store_punch_aggregate(struct store *st, pd_day_t from_day, pd_day_t to_day,
-			  int32_t late_after_sec, store_aggregate_fn *fn,
-			  void *ud)
-{
-	/* A day is late when none of its punches is on time, so one
-	 * GROUP BY person in the covering index's order, no sort: twice as
-	 * fast as grouping by (person, day) first, then by person. */
-	static const char sql[] =
-		"SELECT person, COUNT(DISTINCT local_day),"
-		" COUNT(DISTINCT local_day)"
-		" - COUNT(DISTINCT CASE WHEN local_sec <= ?3"
-		"   THEN local_day END)"
-		" FROM punches INDEXED BY punches_scan"
-		" WHERE local_day BETWEEN ?1 AND ?2 AND (flags & 1) = 0"
-		" GROUP BY person ORDER BY person";
-	sqlite3_stmt *s;
-	int rc;
-
-	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
-	if (rc != SQLITE_OK)
-		return db_fail(st, rc, "aggregate prepare");
-	sqlite3_bind_int(s, 1, from_day);
-	sqlite3_bind_int(s, 2, to_day);
-	sqlite3_bind_int(s, 3, late_after_sec);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		rc = fn(ud, col_str(s, 0), (uint32_t)sqlite3_column_int(s, 1),
-			(uint32_t)sqlite3_column_int(s, 2));
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "aggregate");
-out:
-	sqlite3_finalize(s);
 	return rc;
 }
 
@@ -1454,29 +691,23 @@ int store_counter_add(struct store *st, const char *name, int64_t delta)
 		return -EROFS;
 	if (!name || !*name)
 		return -EINVAL;
-	s = S(st, S_COUNTER_ADD);
-	bind_text(s, 1, name);
+	s = store_stmt(st, S_COUNTER_ADD);
+	store_bind_text(s, 1, name);
 	sqlite3_bind_int64(s, 2, delta);
-	return exec_stmt(st, s, "counter add");
+	return store_exec(st, s, "counter add");
 }
 
 int store_counter_get(struct store *st, const char *name, int64_t *out)
 {
-	sqlite3_stmt *s = S(st, S_COUNTER_GET);
+	sqlite3_stmt *s = store_stmt(st, S_COUNTER_GET);
 	int rc;
 
-	bind_text(s, 1, name);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*out = sqlite3_column_int64(s, 0);
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
+	store_bind_text(s, 1, name);
+	rc = store_row_get(st, s, store_read_int64, out, "counter get");
+	if (rc == -ENOENT) {
 		*out = 0; /* a counter never bumped is zero */
 		rc = 0;
-	} else {
-		rc = db_fail(st, rc, "counter get");
 	}
-	done(s);
 	return rc;
 }
 
@@ -1488,806 +719,82 @@ int store_meta_set(struct store *st, const char *key, const char *value)
 		return -EROFS;
 	if (!key || !*key || !value)
 		return -EINVAL;
-	s = S(st, S_META_SET);
-	bind_text(s, 1, key);
-	bind_text(s, 2, value);
-	return exec_stmt(st, s, "meta set");
+	s = store_stmt(st, S_META_SET);
+	store_bind_text(s, 1, key);
+	store_bind_text(s, 2, value);
+	return store_exec(st, s, "meta set");
+}
+
+/* The caller's buffer for a meta value. */
+struct meta_value {
+	char *out;
+	size_t cap;
+};
+
+static int read_meta(sqlite3_stmt *s, void *rec)
+{
+	const struct meta_value *m = rec;
+	size_t n = (size_t)sqlite3_column_bytes(s, 0);
+
+	if (n >= m->cap)
+		return -ENAMETOOLONG;
+	memcpy(m->out, store_col_str(s, 0), n);
+	m->out[n] = '\0';
+	return 0;
 }
 
 int store_meta_get(struct store *st, const char *key, char *out, size_t cap)
 {
-	sqlite3_stmt *s = S(st, S_META_GET);
-	int rc;
+	struct meta_value m = {out, cap};
+	sqlite3_stmt *s = store_stmt(st, S_META_GET);
 
-	bind_text(s, 1, key);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		size_t n = (size_t)sqlite3_column_bytes(s, 0);
-
-		if (n >= cap) {
-			rc = -ENAMETOOLONG;
-		} else {
-			memcpy(out, col_str(s, 0), n);
-			out[n] = '\0';
-			rc = 0;
-		}
-	} else if (rc == SQLITE_DONE) {
-		rc = -ENOENT;
-	} else {
-		rc = db_fail(st, rc, "meta get");
-	}
-	done(s);
-	return rc;
+	store_bind_text(s, 1, key);
+	return store_row_get(st, s, read_meta, &m, "meta get");
 }
 
-int store_audit_add(struct store *st, int64_t now_utc, const char *actor,
-		    const char *action, const char *subject, const char *detail)
+void store_bind_uid(sqlite3_stmt *s, int i, int64_t uid)
+{
+	if (uid == ACTOR_UID_NONE)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_int64(s, i, uid);
+}
+
+int64_t store_col_uid(sqlite3_stmt *s, int i)
+{
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return ACTOR_UID_NONE;
+	return sqlite3_column_int64(s, i);
+}
+
+int store_audit_insert(struct store *st, int64_t now_utc,
+		       const struct actor *actor, const char *action,
+		       const char *subject, const char *detail)
+{
+	sqlite3_stmt *s = store_stmt(st, S_AUDIT_INS);
+
+	sqlite3_bind_int64(s, 1, now_utc);
+	store_bind_text(s, 2, actor && actor->name ? actor->name : "");
+	store_bind_text(s, 3, action);
+	store_bind_text(s, 4, subject ? subject : "");
+	store_bind_text(s, 5, detail ? detail : "");
+	store_bind_uid(s, 6, actor ? actor->uid : ACTOR_UID_NONE);
+	return store_exec(st, s, "audit insert");
+}
+
+bool store_actor_ok(const struct actor *by)
+{
+	return by && store_fits(by->name, PD_NAME_MAX) &&
+	       store_printable(by->name);
+}
+
+int store_audit_add(struct store *st, int64_t now_utc,
+		    const struct actor *actor, const char *action,
+		    const char *subject, const char *detail)
 {
 	if (st->rdonly)
 		return -EROFS;
 	if (!action || !*action)
 		return -EINVAL;
-	return audit_insert(st, now_utc, actor, action, subject, detail);
-}
-
-/* ---- profiles and calendars ---- */
-
-/* A file's version is the SHA-256 of its bytes (DOMAIN §8). */
-static int file_check(const char *version_hex, const char *name,
-		      const char *text, const char *by)
-{
-	char h[PD_HASH_HEX];
-	size_t n;
-
-	if (!hash_hex_ok(version_hex) || !fits(name, PD_TEXT_MAX) || !*name ||
-	    !printable(name) || !text || !fits(by, PD_NAME_MAX))
-		return -EINVAL;
-	n = strnlen(text, FILE_TEXT_MAX);
-	if (n >= FILE_TEXT_MAX)
-		return -EINVAL;
-	crypto_sha256_hex(text, n, h);
-	if (strcmp(h, version_hex) != 0) {
-		log_warnx("store: file %s: version %.16s... is not the "
-			  "SHA-256 of its text",
-			  name, version_hex);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-int store_profile_add(struct store *st, pd_day_t from_day,
-		      const char *version_hex, const char *name,
-		      const char *file_text, int64_t now_utc, const char *by)
-{
-	char data[LEDGER_DATA_MAX];
-	int64_t seq;
-	sqlite3_stmt *s;
-	int rc;
-
-	if (st->rdonly)
-		return -EROFS;
-	if (from_day == PD_DAY_OPEN)
-		return -EINVAL;
-	rc = file_check(version_hex, name, file_text, by);
-	if (rc == 0)
-		rc = ledger_profile_data(LEDGER_FORMAT, from_day, version_hex,
-					 name, by, data);
-	if (rc != 0)
-		return rc;
-	rc = tx_begin(st);
-	if (rc != 0)
-		return rc;
-	rc = ledger_append(st, LEDGER_PROFILE, now_utc, "", 0, data, &seq);
-	if (rc == 0) {
-		s = S(st, S_PROFILE_INS);
-		sqlite3_bind_int64(s, 1, seq);
-		sqlite3_bind_int(s, 2, from_day);
-		bind_text(s, 3, version_hex);
-		bind_text(s, 4, name);
-		bind_text(s, 5, file_text);
-		bind_text(s, 6, by);
-		rc = exec_stmt(st, s, "profile insert");
-	}
-	return tx_end(st, rc);
-}
-
-int store_profile_each(struct store *st, store_profile_fn *fn, void *ud)
-{
-	sqlite3_stmt *s = S(st, S_PROFILE_ALL);
-	int rc;
-
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		rc = fn(ud, sqlite3_column_int(s, 0), col_str(s, 1),
-			col_str(s, 2), col_str(s, 3),
-			sqlite3_column_int64(s, 4));
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "profile list");
-out:
-	done(s);
-	return rc;
-}
-
-int store_calendar_add(struct store *st, const char *version_hex,
-		       const char *name, const char *file_text, int64_t now_utc,
-		       const char *by)
-{
-	char data[LEDGER_DATA_MAX];
-	int64_t seq;
-	sqlite3_stmt *s;
-	int rc;
-
-	if (st->rdonly)
-		return -EROFS;
-	rc = file_check(version_hex, name, file_text, by);
-	if (rc == 0)
-		rc = ledger_calendar_data(LEDGER_FORMAT, version_hex, name, by,
-					  data);
-	if (rc != 0)
-		return rc;
-	rc = tx_begin(st);
-	if (rc != 0)
-		return rc;
-	rc = ledger_append(st, LEDGER_CALENDAR, now_utc, "", 0, data, &seq);
-	if (rc == 0) {
-		s = S(st, S_CAL_INS);
-		sqlite3_bind_int64(s, 1, seq);
-		bind_text(s, 2, version_hex);
-		bind_text(s, 3, name);
-		bind_text(s, 4, file_text);
-		bind_text(s, 5, by);
-		rc = exec_stmt(st, s, "calendar insert");
-	}
-	return tx_end(st, rc);
-}
-
-static bool day_kind_ok(const char *kind)
-{
-	return kind && (strcmp(kind, STORE_DAY_LIBUR) == 0 ||
-			strcmp(kind, STORE_DAY_CUTI_BERSAMA) == 0 ||
-			strcmp(kind, STORE_DAY_LOKAL) == 0);
-}
-
-int store_calendar_day_add(struct store *st, pd_day_t day, const char *kind,
-			   const char *name, int64_t now_utc, const char *by)
-{
-	char data[LEDGER_DATA_MAX];
-	int64_t seq;
-	sqlite3_stmt *s;
-	int rc;
-
-	if (st->rdonly)
-		return -EROFS;
-	if (day == PD_DAY_OPEN || !day_kind_ok(kind) ||
-	    !fits(name, PD_TEXT_MAX) || !*name || !printable(name) ||
-	    !fits(by, PD_NAME_MAX))
-		return -EINVAL;
-	rc = ledger_calday_data(LEDGER_FORMAT, day, kind, name, by, data);
-	if (rc != 0)
-		return rc;
-	rc = tx_begin(st);
-	if (rc != 0)
-		return rc;
-	rc = ledger_append(st, LEDGER_CALENDAR, now_utc, "", 0, data, &seq);
-	if (rc == 0) {
-		s = S(st, S_CALDAY_INS);
-		sqlite3_bind_int64(s, 1, seq);
-		sqlite3_bind_int(s, 2, day);
-		bind_text(s, 3, kind);
-		bind_text(s, 4, name);
-		bind_text(s, 5, by);
-		rc = exec_stmt(st, s, "calendar day insert");
-	}
-	return tx_end(st, rc);
-}
-
-int store_calendar_each(struct store *st, store_calendar_file_fn *file_fn,
-			store_calendar_day_fn *day_fn, void *ud)
-{
-	sqlite3_stmt *s = S(st, S_CAL_ALL);
-	int rc;
-
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t seq = sqlite3_column_int64(s, 0);
-
-		rc = 0;
-		if (sqlite3_column_int(s, 1) == 0 && file_fn)
-			rc = file_fn(ud, seq, col_str(s, 2), col_str(s, 3),
-				     col_str(s, 4));
-		else if (sqlite3_column_int(s, 1) == 1 && day_fn)
-			rc = day_fn(ud, seq, sqlite3_column_int(s, 5),
-				    col_str(s, 6), col_str(s, 3));
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "calendar list");
-out:
-	done(s);
-	return rc;
-}
-
-/* ---- excuses ---- */
-
-static bool one_of(const char *s, const char *const *list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(s, list[i]) == 0)
-			return true;
-	return false;
-}
-
-static int excuse_check(const struct excuse *e)
-{
-	static const char *const kinds[] = {"izin", "sakit", "cuti",
-					    "dinas-luar", "alat-rusak"};
-	static const char *const parts[] = {"", "terlambat", "pulang-cepat"};
-
-	if (!id_ok(e->person) || !fits(e->kind, sizeof(e->kind)) ||
-	    !fits(e->part, sizeof(e->part)) ||
-	    !fits(e->reason, sizeof(e->reason)) ||
-	    !fits(e->document, sizeof(e->document)) ||
-	    !fits(e->by, sizeof(e->by)))
-		return -EINVAL;
-	if (!one_of(e->kind, kinds, sizeof(kinds) / sizeof(kinds[0])) ||
-	    !one_of(e->part, parts, sizeof(parts) / sizeof(parts[0])))
-		return -EINVAL;
-	if (e->from_day > e->to_day || e->to_day == PD_DAY_OPEN ||
-	    (*e->part && e->from_day != e->to_day) || !*e->by)
-		return -EINVAL;
-	if (strcmp(e->kind, "dinas-luar") == 0 && !*e->document)
-		return -EINVAL; /* the surat tugas number is required */
-	return 0;
-}
-
-int store_excuse_add(struct store *st, struct excuse *e, int64_t now_utc)
-{
-	char data[LEDGER_DATA_MAX], name[PD_NAME_MAX], jab[PD_JABATAN_MAX];
-	int64_t seq;
-	sqlite3_stmt *s;
-	int rc;
-
-	if (st->rdonly)
-		return -EROFS;
-	rc = excuse_check(e);
-	if (rc == 0)
-		rc = ledger_excuse_data(LEDGER_FORMAT, e, data);
-	if (rc != 0)
-		return rc;
-	rc = tx_begin(st);
-	if (rc != 0)
-		return rc;
-	rc = person_names(st, e->person, name, jab, NULL);
-	if (rc == 0)
-		rc = ledger_append(st, LEDGER_EXCUSE, now_utc, e->person, 0,
-				   data, &seq);
-	if (rc == 0) {
-		s = S(st, S_EXCUSE_INS);
-		sqlite3_bind_int64(s, 1, seq);
-		bind_text(s, 2, e->person);
-		sqlite3_bind_int(s, 3, e->from_day);
-		sqlite3_bind_int(s, 4, e->to_day);
-		bind_text(s, 5, e->kind);
-		bind_text(s, 6, e->part);
-		bind_text(s, 7, e->reason);
-		bind_text(s, 8, e->document);
-		bind_text(s, 9, e->by);
-		rc = exec_stmt(st, s, "excuse insert");
-	}
-	rc = tx_end(st, rc);
-	if (rc == 0) {
-		e->id = seq;
-		e->revoked = false;
-		e->revoke_reason[0] = '\0';
-	}
-	return rc;
-}
-
-/* Reads EXCUSE_COLS; revoke_by (column 11) into by_out if non-NULL. */
-static int read_excuse(sqlite3_stmt *s, struct excuse *e, int64_t *revoke_seq,
-		       char *revoke_by)
-{
-	int rc;
-
-	memset(e, 0, sizeof(*e));
-	e->id = sqlite3_column_int64(s, 0);
-	e->from_day = sqlite3_column_int(s, 2);
-	e->to_day = sqlite3_column_int(s, 3);
-	e->revoked = sqlite3_column_type(s, 9) != SQLITE_NULL;
-	if (revoke_seq)
-		*revoke_seq = sqlite3_column_int64(s, 9);
-	if ((rc = col_text(s, 1, e->person, sizeof(e->person))) ||
-	    (rc = col_text(s, 4, e->kind, sizeof(e->kind))) ||
-	    (rc = col_text(s, 5, e->part, sizeof(e->part))) ||
-	    (rc = col_text(s, 6, e->reason, sizeof(e->reason))) ||
-	    (rc = col_text(s, 7, e->document, sizeof(e->document))) ||
-	    (rc = col_text(s, 8, e->by, sizeof(e->by))) ||
-	    (rc = col_text(s, 10, e->revoke_reason, sizeof(e->revoke_reason))))
-		return rc;
-	if (revoke_by)
-		return col_text(s, 11, revoke_by, PD_NAME_MAX);
-	return 0;
-}
-
-/* Looks an excuse up by its seq (S_EXCUSE_BY_SEQ) or by the seq of its
- * revocation (S_EXCUSE_BY_REVOKE).  -ENOENT if none. */
-static int excuse_find(struct store *st, enum stmt_id id, int64_t seq,
-		       struct excuse *e, int64_t *revoke_seq, char *revoke_by)
-{
-	sqlite3_stmt *s = S(st, id);
-	int rc;
-
-	sqlite3_bind_int64(s, 1, seq);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		rc = read_excuse(s, e, revoke_seq, revoke_by);
-	else if (rc == SQLITE_DONE)
-		rc = -ENOENT;
-	else
-		rc = db_fail(st, rc, "excuse lookup");
-	done(s);
-	return rc;
-}
-
-int store_excuse_revoke(struct store *st, int64_t id, const char *reason,
-			const char *by, int64_t now_utc)
-{
-	char data[LEDGER_DATA_MAX];
-	struct excuse e;
-	int64_t seq;
-	sqlite3_stmt *s;
-	int rc;
-
-	if (st->rdonly)
-		return -EROFS;
-	if (!fits(reason, PD_TEXT_MAX) || !*reason || !fits(by, PD_NAME_MAX) ||
-	    !*by)
-		return -EINVAL;
-	rc = ledger_revoke_data(LEDGER_FORMAT, id, reason, by, data);
-	if (rc != 0)
-		return rc;
-	rc = tx_begin(st);
-	if (rc != 0)
-		return rc;
-	rc = excuse_find(st, S_EXCUSE_BY_SEQ, id, &e, NULL, NULL);
-	if (rc == 0 && e.revoked)
-		rc = -EALREADY;
-	if (rc == 0)
-		rc = ledger_append(st, LEDGER_REVOKE, now_utc, e.person, 0,
-				   data, &seq);
-	if (rc == 0) {
-		s = S(st, S_EXCUSE_REVOKE);
-		sqlite3_bind_int64(s, 1, seq);
-		bind_text(s, 2, reason);
-		bind_text(s, 3, by);
-		sqlite3_bind_int64(s, 4, id);
-		rc = exec_stmt(st, s, "excuse revoke");
-	}
-	return tx_end(st, rc);
-}
-
-int store_excuse_each(struct store *st, pd_day_t from_day, pd_day_t to_day,
-		      const char *person, store_excuse_fn *fn, void *ud)
-{
-	sqlite3_stmt *s = S(st, S_EXCUSE_RANGE);
-	struct excuse e;
-	int rc;
-
-	sqlite3_bind_int(s, 1, from_day);
-	sqlite3_bind_int(s, 2, to_day);
-	if (person)
-		bind_text(s, 3, person);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		rc = read_excuse(s, &e, NULL, NULL);
-		if (rc == 0)
-			rc = fn(ud, &e);
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "excuse list");
-out:
-	done(s);
-	return rc;
-}
-
-/* ---- ledger reading and verification ---- */
-
-static int read_ledger_row(sqlite3_stmt *s, struct ledger_row *r)
-{
-	int rc;
-
-	memset(r, 0, sizeof(*r));
-	r->seq = sqlite3_column_int64(s, 0);
-	r->recorded_utc = sqlite3_column_int64(s, 2);
-	r->at_utc = sqlite3_column_int64(s, 4);
-	if ((rc = col_text(s, 1, r->kind, sizeof(r->kind))) ||
-	    (rc = col_text(s, 3, r->person, sizeof(r->person))) ||
-	    (rc = col_text(s, 5, r->data, sizeof(r->data))) ||
-	    (rc = col_text(s, 6, r->prev_hash, sizeof(r->prev_hash))) ||
-	    (rc = col_text(s, 7, r->hash, sizeof(r->hash))))
-		return rc;
-	return 0;
-}
-
-int store_ledger_head(struct store *st, int64_t *seq, int64_t *recorded_utc,
-		      char hash_hex[PD_HASH_HEX])
-{
-	sqlite3_stmt *s = S(st, S_HEAD);
-	char h[PD_HASH_HEX] = "";
-	int64_t q = 0, t = 0;
-	int rc;
-
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		q = sqlite3_column_int64(s, 0);
-		t = sqlite3_column_int64(s, 1);
-		rc = col_text(s, 2, h, sizeof(h));
-	} else if (rc == SQLITE_DONE) {
-		strcpy(h, LEDGER_HASH_ZERO);
-		rc = 0;
-	} else {
-		rc = db_fail(st, rc, "ledger head");
-	}
-	done(s);
-	if (rc == 0) {
-		*seq = q;
-		*recorded_utc = t;
-		memcpy(hash_hex, h, sizeof(h));
-	}
-	return rc;
-}
-
-int store_ledger_each(struct store *st, int64_t from_seq, int64_t to_seq,
-		      store_ledger_fn *fn, void *ud)
-{
-	sqlite3_stmt *s = S(st, S_LEDGER_RANGE);
-	struct ledger_row r;
-	int rc;
-
-	sqlite3_bind_int64(s, 1, from_seq);
-	sqlite3_bind_int64(s, 2, to_seq);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		rc = read_ledger_row(s, &r);
-		if (rc == 0)
-			rc = fn(ud, &r);
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(st, rc, "ledger list");
-out:
-	done(s);
-	return rc;
-}
-
-/* What a row's side table says it should be: person, at_utc and data. */
-struct expect {
-	int fmt; /* the ledger row's format: encode as it was written */
-	char person[PD_ID_MAX];
-	int64_t at_utc;
-	char data[LEDGER_DATA_MAX];
-};
-
-/* Runs a by-seq lookup; 0 with the statement on its row, -ENOENT, -EIO. */
-static int lookup(struct store *st, enum stmt_id id, int64_t seq,
-		  sqlite3_stmt **out)
-{
-	sqlite3_stmt *s = S(st, id);
-	int rc;
-
-	sqlite3_bind_int64(s, 1, seq);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*out = s;
-		return 0;
-	}
-	done(s);
-	return rc == SQLITE_DONE ? -ENOENT : db_fail(st, rc, "verify lookup");
-}
-
-static int expect_punch(struct store *st, int64_t seq, struct expect *x)
-{
-	struct punch p;
-	sqlite3_stmt *s;
-	int rc = lookup(st, S_PUNCH_BY_SEQ, seq, &s);
-
-	if (rc != 0)
-		return rc;
-	rc = read_punch(s, &p);
-	done(s);
-	if (rc != 0)
-		return rc;
-	strcpy(x->person, p.person);
-	x->at_utc = p.at_utc;
-	return ledger_punch_data(x->fmt, &p, x->data);
-}
-
-static int expect_person(struct store *st, const struct ledger_row *r,
-			 struct expect *x)
-{
-	char action[16], name[PD_NAME_MAX], jab[PD_JABATAN_MAX];
-	char by[PD_NAME_MAX];
-	bool close;
-	int64_t created;
-	pd_day_t day;
-	sqlite3_stmt *s;
-	int rc;
-
-	if (ledger_data_get(r->data, "action", action, sizeof(action)) != 0)
-		return -ENOENT;
-	close = strcmp(action, "deactivate") == 0;
-	if (!close && strcmp(action, "add") != 0 &&
-	    strcmp(action, "reactivate") != 0)
-		return -ENOENT;
-	rc = lookup(st, close ? S_PERIOD_BY_CLOSE : S_PERIOD_BY_OPEN, r->seq,
-		    &s);
-	if (rc != 0)
-		return rc;
-	rc = col_text(s, 0, x->person, sizeof(x->person));
-	day = sqlite3_column_int(s, 1);
-	if (rc == 0)
-		rc = col_text(s, 2, by, sizeof(by));
-	done(s);
-	if (rc == 0)
-		rc = person_names(st, x->person, name, jab, &created);
-	if (rc != 0)
-		return rc;
-	/* The people row belongs to the "add" row and no other. */
-	if ((strcmp(action, "add") == 0) != (created == r->seq))
-		return -ENOENT;
-	x->at_utc = 0;
-	return ledger_person_data(x->fmt, action, name, jab,
-				  close ? "until" : "since", day, by, x->data);
-}
-
-static int expect_profile(struct store *st, int64_t seq, struct expect *x,
-			  char *why, size_t cap)
-{
-	sqlite3_stmt *s;
-	int rc = lookup(st, S_PROFILE_BY_SEQ, seq, &s);
-
-	if (rc != 0)
-		return rc;
-	x->person[0] = '\0';
-	x->at_utc = 0;
-	rc = ledger_profile_data(x->fmt, sqlite3_column_int(s, 0),
-				 col_str(s, 1), col_str(s, 2), col_str(s, 4),
-				 x->data);
-	if (rc == 0 && file_check(col_str(s, 1), col_str(s, 2), col_str(s, 3),
-				  col_str(s, 4)) != 0) {
-		snprintf(why, cap, "profile text does not match its version");
-		rc = -EBADMSG;
-	}
-	done(s);
-	return rc;
-}
-
-static int expect_calendar(struct store *st, const struct ledger_row *r,
-			   struct expect *x, char *why, size_t cap)
-{
-	char action[16];
-	sqlite3_stmt *s;
-	int rc;
-
-	x->person[0] = '\0';
-	x->at_utc = 0;
-	if (ledger_data_get(r->data, "action", action, sizeof(action)) != 0)
-		return -ENOENT;
-	if (strcmp(action, "import") == 0) {
-		rc = lookup(st, S_CAL_BY_SEQ, r->seq, &s);
-		if (rc != 0)
-			return rc;
-		rc = ledger_calendar_data(x->fmt, col_str(s, 0), col_str(s, 1),
-					  col_str(s, 3), x->data);
-		if (rc == 0 && file_check(col_str(s, 0), col_str(s, 1),
-					  col_str(s, 2), col_str(s, 3)) != 0) {
-			snprintf(why, cap,
-				 "calendar text does not match its version");
-			rc = -EBADMSG;
-		}
-		done(s);
-		return rc;
-	}
-	if (strcmp(action, "add") != 0)
-		return -ENOENT;
-	rc = lookup(st, S_CALDAY_BY_SEQ, r->seq, &s);
-	if (rc != 0)
-		return rc;
-	rc = ledger_calday_data(x->fmt, sqlite3_column_int(s, 0), col_str(s, 1),
-				col_str(s, 2), col_str(s, 3), x->data);
-	done(s);
-	return rc;
-}
-
-static int expect_excuse(struct store *st, const struct ledger_row *r,
-			 struct expect *x)
-{
-	char revoke_by[PD_NAME_MAX];
-	struct excuse e;
-	int64_t rseq;
-	bool revoke = strcmp(r->kind, LEDGER_REVOKE) == 0;
-	int rc;
-
-	rc = excuse_find(st, revoke ? S_EXCUSE_BY_REVOKE : S_EXCUSE_BY_SEQ,
-			 r->seq, &e, &rseq, revoke_by);
-	if (rc != 0)
-		return rc;
-	strcpy(x->person, e.person);
-	x->at_utc = 0;
-	if (revoke)
-		return ledger_revoke_data(x->fmt, e.id, e.revoke_reason,
-					  revoke_by, x->data);
-	return ledger_excuse_data(x->fmt, &e, x->data);
-}
-
-/* Checks one row against its side table.  0, -EBADMSG (why filled), or a
- * database error. */
-static int verify_side(struct store *st, const struct ledger_row *r, char *why,
-		       size_t cap)
-{
-	struct expect x;
-	int rc;
-
-	memset(&x, 0, sizeof(x));
-	why[0] = '\0';
-	rc = ledger_data_format(r->data, &x.fmt);
-	if (rc != 0) {
-		snprintf(why, cap,
-			 rc == -ENOTSUP
-				 ? "row format is newer than this program"
-				 : "row format version is malformed");
-		return -EBADMSG;
-	}
-	if (strcmp(r->kind, LEDGER_PUNCH) == 0)
-		rc = expect_punch(st, r->seq, &x);
-	else if (strcmp(r->kind, LEDGER_PERSON) == 0)
-		rc = expect_person(st, r, &x);
-	else if (strcmp(r->kind, LEDGER_PROFILE) == 0)
-		rc = expect_profile(st, r->seq, &x, why, cap);
-	else if (strcmp(r->kind, LEDGER_CALENDAR) == 0)
-		rc = expect_calendar(st, r, &x, why, cap);
-	else if (strcmp(r->kind, LEDGER_EXCUSE) == 0 ||
-		 strcmp(r->kind, LEDGER_REVOKE) == 0)
-		rc = expect_excuse(st, r, &x);
-	else if (strcmp(r->kind, LEDGER_CHECKPOINT) == 0)
-		return 0; /* no side table */
-	else {
-		snprintf(why, cap, "unknown kind \"%s\"", r->kind);
-		return -EBADMSG;
-	}
-	if (rc == -ENOENT) {
-		snprintf(why, cap, "%s row has no matching side-table row",
-			 r->kind);
-		return -EBADMSG;
-	}
-	if (rc == -EINVAL) { /* side row no longer forms a valid row */
-		snprintf(why, cap, "%s side-table row is malformed", r->kind);
-		return -EBADMSG;
-	}
-	if (rc != 0) {
-		if (rc == -EBADMSG && !why[0])
-			snprintf(why, cap, "%s side-table row is malformed",
-				 r->kind);
-		return rc;
-	}
-	if (strcmp(x.person, r->person) != 0 || x.at_utc != r->at_utc ||
-	    strcmp(x.data, r->data) != 0) {
-		snprintf(why, cap,
-			 "%s side-table row differs from the ledger row",
-			 r->kind);
-		return -EBADMSG;
-	}
-	return 0;
-}
-
-static int verify_walk(struct store *st, int64_t *rows, int64_t *bad_seq,
-		       char *why, size_t cap)
-{
-	sqlite3_stmt *s = S(st, S_LEDGER_RANGE);
-	char prev[PD_HASH_HEX] = LEDGER_HASH_ZERO;
-	struct ledger_row r;
-	int64_t n = 0;
-	int rc;
-
-	sqlite3_bind_int64(s, 1, INT64_MIN);
-	sqlite3_bind_int64(s, 2, INT64_MAX);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		rc = read_ledger_row(s, &r);
-		if (rc == -EIO) {
-			*bad_seq = sqlite3_column_int64(s, 0);
-			snprintf(why, cap, "row has an oversized field");
-			rc = -EBADMSG;
-			break;
-		}
-		if (r.seq != n + 1) {
-			*bad_seq = n + 1;
-			snprintf(why, cap,
-				 "row missing (next row is %" PRId64 ")",
-				 r.seq);
-			rc = -EBADMSG;
-			break;
-		}
-		if (strcmp(r.prev_hash, prev) != 0) {
-			*bad_seq = r.seq;
-			snprintf(why, cap,
-				 "prev_hash does not link to row "
-				 "%" PRId64,
-				 n);
-			rc = -EBADMSG;
-			break;
-		}
-		if (ledger_check(&r) != 0) {
-			*bad_seq = r.seq;
-			snprintf(why, cap, "hash does not match the row");
-			rc = -EBADMSG;
-			break;
-		}
-		rc = verify_side(st, &r, why, cap);
-		if (rc != 0) {
-			*bad_seq = r.seq;
-			break;
-		}
-		memcpy(prev, r.hash, sizeof(prev));
-		n++;
-	}
-	if (rc == SQLITE_DONE)
-		rc = 0;
-	else if (rc > 0)
-		rc = db_fail(st, rc, "verify");
-	done(s);
-	*rows = n;
-	return rc;
-}
-
-static int verify_orphans(struct store *st, int64_t *bad_seq, char *why,
-			  size_t cap)
-{
-	sqlite3_stmt *s = S(st, S_ORPHANS);
-	int rc = sqlite3_step(s);
-
-	if (rc != SQLITE_ROW) {
-		rc = db_fail(st, rc, "verify side tables");
-	} else if (sqlite3_column_type(s, 0) == SQLITE_NULL) {
-		rc = 0;
-	} else {
-		*bad_seq = sqlite3_column_int64(s, 0);
-		snprintf(why, cap, "%s side-table row has no ledger row",
-			 col_str(s, 1));
-		rc = -EBADMSG;
-	}
-	done(s);
-	return rc;
-}
-
-int store_chain_verify(struct store *st, int64_t *rows, int64_t *bad_seq,
-		       char *why, size_t why_cap)
-{
-	char reason[160] = "";
-	int64_t n = 0, bad = 0;
-	int rc;
-
-	/* One read transaction: a consistent snapshot while the daemon
-	 * keeps writing. */
-	rc = exec_stmt(st, S(st, S_BEGIN_READ), "verify begin");
-	if (rc != 0)
-		return rc;
-	rc = verify_walk(st, &n, &bad, reason, sizeof(reason));
-	if (rc == 0)
-		rc = verify_orphans(st, &bad, reason, sizeof(reason));
-	{
-		sqlite3_stmt *s = S(st, S_COMMIT);
-
-		(void)sqlite3_step(s); /* ends a read-only snapshot */
-		done(s);
-	}
-	if (rows)
-		*rows = n;
-	if (rc == -EBADMSG) {
-		log_warnx("store: ledger broken at seq %" PRId64 ": %s", bad,
-			  reason);
-		if (bad_seq)
-			*bad_seq = bad;
-		if (why && why_cap)
-			snprintf(why, why_cap, "%s", reason);
-	}
-	return rc;
+	return store_audit_insert(st, now_utc, actor, action, subject, detail);
 }

@@ -139,12 +139,12 @@ static void build(struct store *st, size_t npeople, const pd_day_t *wd, int nwd,
 	crypto_sha256_hex(profile_text, strlen(profile_text), ver);
 	rc = store_profile_add(st, civil_from_ymd(YEAR, 1, 1), ver,
 			       "PPU 24/2018 5 hari", profile_text, now,
-			       "bench");
+			       ACTOR("bench", 0));
 	if (rc)
 		die("profile", rc);
 	crypto_sha256_hex(calendar_text, strlen(calendar_text), ver);
 	rc = store_calendar_add(st, ver, "Hari libur 2026", calendar_text, now,
-				"bench");
+				ACTOR("bench", 0));
 	if (rc)
 		die("calendar", rc);
 
@@ -159,7 +159,7 @@ static void build(struct store *st, size_t npeople, const pd_day_t *wd, int nwd,
 		snprintf(p.jabatan, sizeof(p.jabatan), "Kepala Dusun");
 		p.since = civil_from_ymd(YEAR - 1, 1, 1);
 		p.until = PD_DAY_OPEN;
-		rc = store_person_add(st, &p, now, "bench");
+		rc = store_person_add(st, &p, now, ACTOR("bench", 0));
 		if (rc)
 			die("person", rc);
 		for (int w = 0; w < nwd; w++) {

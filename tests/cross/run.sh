@@ -3,7 +3,8 @@
 # Runs cross-built (arm64) test programs under qemu-user, then smoke-tests
 # the two programs: presensid --check on the shipped config, presensi --help.
 # Usage: QEMU="qemu-aarch64-static -L SYSROOT" O=build-arm64 run.sh TEST...
-# Ends with run-tests.sh's "N passed, N failed"; non-zero on any failure.
+# Ends with run-tests.sh's "N passed, N failed, N skipped"; non-zero on any
+# failure.
 set -u
 o=${O:-build-arm64}
 qemu=${QEMU:?set QEMU, e.g. "qemu-aarch64-static -L /usr/aarch64-linux-gnu"}

@@ -89,17 +89,17 @@ P status | grep -E '^(clock|readers|reader|lights)' | sed 's/^/  /'
 
 echo
 echo "${B}== People ==${N}"
-P person add --id 101 --name "H. Sutrisno" --jabatan "Kepala Desa" --since 2026-11-01 --by demo
-P person add --id 102 --name "Siti Aminah" --jabatan "Sekretaris Desa" --since 2026-11-01 --by demo
-P person add --id 103 --name "Budi Santoso" --jabatan "Kaur Keuangan" --since 2026-11-01 --by demo
-P person add --id 104 --name "Dewi Lestari" --jabatan "Kasi Pelayanan" --since 2026-11-01 --by demo
-P person add --id 105 --name "Agus Salim" --jabatan "Kepala Dusun Krajan" --since 2026-11-01 --by demo
+P person add --id 101 --name "H. Sutrisno" --jabatan "Kepala Desa" --since 2026-11-01
+P person add --id 102 --name "Siti Aminah" --jabatan "Sekretaris Desa" --since 2026-11-01
+P person add --id 103 --name "Budi Santoso" --jabatan "Kaur Keuangan" --since 2026-11-01
+P person add --id 104 --name "Dewi Lestari" --jabatan "Kasi Pelayanan" --since 2026-11-01
+P person add --id 105 --name "Agus Salim" --jabatan "Kepala Dusun Krajan" --since 2026-11-01
 
 echo
 echo "${B}== Enrolment (synthetic fingers, one per person) ==${N}"
 for id in 101 102 103 104 105; do
 	out="$DIR/enroll-$id.out"
-	P enroll --id "$id" --finger right-index --by demo >"$out" 2>&1 &
+	P enroll --id "$id" --finger right-index >"$out" 2>&1 &
 	EP=$!
 	# The daemon says when it waits for the finger; then place it on the
 	# reader: one check scan, then the enrol stages, paced by the reader.

@@ -22,10 +22,12 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "civil.h"
 #include "control_client.h"
+#include "fakes/faultvfs.h"
 #include "fakes/testutil.h"
 #include "store.h"
 #include "tools/pdfeed.h"
@@ -305,7 +307,7 @@ static int enroll(const char *id, uint32_t seed, char **out_text)
 		if (!freopen(outp, "w", stdout) || !freopen(outp, "a", stderr))
 			_exit(126);
 		execl(bin_c, bin_c, "--config", conf_path, "enroll", "--id", id,
-		      "--finger", "right-index", "--by", "test", (char *)NULL);
+		      "--finger", "right-index", (char *)NULL);
 		_exit(127);
 	}
 	/* wait until the daemon asks for the finger, then feed until done */
@@ -608,6 +610,65 @@ static void test_e2e_out_of_range_fields_are_refused_not_fatal(void **state)
 	assert_int_equal(strncmp(reply, "ok\t", 3), 0);
 }
 
+/* Who may change records is decided by the socket's peer credentials:
+ * another uid that can reach the socket may read status but not write,
+ * and a row records the system's name and uid for who acted. */
+static void test_e2e_only_admins_change_records(void **state)
+{
+	char *out = NULL, *argv[20];
+	int64_t n = -1;
+	int rc, k = 0;
+
+	(void)state;
+	/* let uid 65534 reach the config and the socket; the daemon alone
+	 * must refuse it */
+	assert_int_equal(chmod(dir, 0755), 0);
+	assert_int_equal(chmod(conf_path, 0644), 0);
+	assert_int_equal(chmod(ctl, 0666), 0);
+	argv[k++] = "/usr/bin/setpriv";
+	argv[k++] = "--reuid=65534";
+	argv[k++] = "--regid=65534";
+	argv[k++] = "--clear-groups";
+	argv[k++] = bin_c;
+	argv[k++] = "--config";
+	argv[k++] = conf_path;
+	argv[k++] = "person";
+	argv[k++] = "add";
+	argv[k++] = "--id";
+	argv[k++] = "666";
+	argv[k++] = "--name";
+	argv[k++] = "Penyusup";
+	argv[k++] = "--jabatan";
+	argv[k++] = "Kaur";
+	argv[k] = NULL;
+	rc = testutil_run(argv, &out);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "only root and members of group"));
+	free(out);
+	argv[7] = "status";
+	argv[8] = NULL;
+	rc = testutil_run(argv, &out);
+	if (rc != 0)
+		fail_msg("status as uid 65534: %d %s", rc, out);
+	free(out);
+	assert_int_equal(faultvfs_query_int(db,
+					    "SELECT count(*) FROM people "
+					    "WHERE id = '666'",
+					    &n),
+			 0);
+	assert_int_equal(n, 0);
+	/* rows name the system user (here root), never a claimed one */
+	assert_int_equal(
+		faultvfs_query_int(db,
+				   "SELECT count(*) FROM ledger WHERE kind = "
+				   "'person' AND data LIKE '%;by=root;uid=0'",
+				   &n),
+		0);
+	assert_true(n >= 5);
+	assert_int_equal(chmod(ctl, 0660), 0);
+	assert_int_equal(chmod(dir, 0700), 0);
+}
+
 static void test_e2e_config_check_names_file_and_line(void **state)
 {
 	char bad[600], *out = NULL;
@@ -743,19 +804,17 @@ test_e2e_excuse_manual_punch_and_holiday_change_the_rekap(void **state)
 	assert_int_equal(cli(&out, "excuse", "add", "--id", "103", "--from",
 			     "2026-11-26", "--to", "2026-11-27", "--kind",
 			     "sakit", "--reason", "demam", "--document",
-			     "SKD-7", "--by", "sekdes", NULL),
+			     "SKD-7", NULL),
 			 0);
 	assert_non_null(strstr(out, "excuse="));
 	free(out);
 	assert_int_equal(cli(&out, "punch", "manual", "--id", "101", "--at",
-			     "2026-11-26 07:40", "--reason", "alat mati",
-			     "--by", "sekdes", NULL),
+			     "2026-11-26 07:40", "--reason", "alat mati", NULL),
 			 0);
 	free(out);
 	/* a manual punch in the future is refused, and nothing is stored */
 	assert_int_equal(cli(&out, "punch", "manual", "--id", "101", "--at",
-			     "2026-11-28 07:40", "--reason", "x", "--by",
-			     "sekdes", NULL),
+			     "2026-11-28 07:40", "--reason", "x", NULL),
 			 1);
 	assert_non_null(strstr(out, "is in the future"));
 	free(out);
@@ -784,7 +843,7 @@ test_e2e_excuse_manual_punch_and_holiday_change_the_rekap(void **state)
 	/* revoking the sick note turns 103's Thursday into TK */
 	/* an excuse number that is no excuse is refused */
 	assert_int_equal(cli(&out, "excuse", "revoke", "--excuse", "1",
-			     "--reason", "x", "--by", "x", NULL),
+			     "--reason", "x", NULL),
 			 1);
 	assert_non_null(strstr(out, "excuse 1: not found"));
 	free(out);
@@ -800,8 +859,7 @@ test_e2e_excuse_manual_punch_and_holiday_change_the_rekap(void **state)
 		sscanf(p, "%15s", id);
 		free(out);
 		assert_int_equal(cli(&out, "excuse", "revoke", "--excuse", id,
-				     "--reason", "salah input", "--by",
-				     "sekdes", NULL),
+				     "--reason", "salah input", NULL),
 				 0);
 		free(out);
 	}
@@ -866,6 +924,7 @@ int main(void)
 			test_e2e_too_hot_pauses_then_rearms_without_crash),
 		cmocka_unit_test(
 			test_e2e_out_of_range_fields_are_refused_not_fatal),
+		cmocka_unit_test(test_e2e_only_admins_change_records),
 		cmocka_unit_test(test_e2e_config_check_names_file_and_line),
 		cmocka_unit_test(
 			test_e2e_sighup_with_bad_config_keeps_running_one),

@@ -60,6 +60,9 @@ static int setup(void **state)
 	f->a.clock = f->clk;
 	f->a.reply = capture;
 	f->a.reply_ud = f;
+	/* what server.c sets from the peer's credentials */
+	snprintf(f->a.actor_name, sizeof(f->a.actor_name), "sekdes");
+	f->a.actor_uid = 1001;
 	*state = f;
 	return 0;
 }

@@ -100,14 +100,14 @@ static int setup(void **state)
 			 0);
 	assert_int_equal(civil_date_parse("2026-11-01", &p.since), 0);
 	p.until = PD_DAY_OPEN;
-	assert_int_equal(
-		store_person_add(f->st, &p, local("2026-11-01 08:00"), "admin"),
-		0);
-	crypto_sha256_hex(profile_text, strlen(profile_text), ver);
-	assert_int_equal(store_profile_add(f->st, p.since, ver, "Uji",
-					   profile_text,
-					   local("2026-11-01 08:00"), "admin"),
+	assert_int_equal(store_person_add(f->st, &p, local("2026-11-01 08:00"),
+					  ACTOR("admin", 0)),
 			 0);
+	crypto_sha256_hex(profile_text, strlen(profile_text), ver);
+	assert_int_equal(
+		store_profile_add(f->st, p.since, ver, "Uji", profile_text,
+				  local("2026-11-01 08:00"), ACTOR("admin", 0)),
+		0);
 	assert_int_equal(store_facts_load(f->st, &f->facts, err, sizeof(err)),
 			 0);
 	f->deps.store = f->st;

@@ -42,7 +42,8 @@ static void person(struct fx *f, const char *id)
 	snprintf(p.id, sizeof(p.id), "%s", id);
 	snprintf(p.name, sizeof(p.name), "Nama %s", id);
 	snprintf(p.jabatan, sizeof(p.jabatan), "Kasi");
-	assert_int_equal(store_person_add(f->st, &p, f->now, "test"), 0);
+	assert_int_equal(store_person_add(f->st, &p, f->now, ACTOR("test", 0)),
+			 0);
 }
 
 static int64_t print(struct fx *f, const char *id, const char *finger)
@@ -55,8 +56,8 @@ static int64_t print(struct fx *f, const char *id, const char *finger)
 	snprintf(r.person, sizeof(r.person), "%s", id);
 	snprintf(r.finger, sizeof(r.finger), "%s", finger);
 	snprintf(r.model, sizeof(r.model), "virtual_image/0");
-	assert_int_equal(store_print_add(f->st, &r, blob, sizeof(blob), "test",
-					 f->now, &k),
+	assert_int_equal(store_print_add(f->st, &r, blob, sizeof(blob),
+					 ACTOR("test", 0), f->now, &k),
 			 0);
 	return k;
 }
@@ -125,7 +126,7 @@ static void test_gallery_load_maps_prints_to_active_people(void **state)
 	kb2 = print(f, "B", "left-index");
 	kc = print(f, "C", "right-index");
 	assert_int_equal(store_person_deactivate(f->st, "C", f->today - 1,
-						 f->now, "test"),
+						 f->now, ACTOR("test", 0)),
 			 0);
 	assert_int_equal(gallery_load(f->g, f->st, &p, &n), 0);
 	assert_int_equal(n, 3);

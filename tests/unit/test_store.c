@@ -86,7 +86,7 @@ static void add_person(struct store *st, const char *id, pd_day_t since)
 	snprintf(p.id, sizeof(p.id), "%s", id);
 	snprintf(p.name, sizeof(p.name), "Nama %s, S.Pd", id);
 	snprintf(p.jabatan, sizeof(p.jabatan), "Kaur \"TU\"");
-	assert_int_equal(store_person_add(st, &p, NOW, ADMIN), 0);
+	assert_int_equal(store_person_add(st, &p, NOW, ACTOR(ADMIN, 0)), 0);
 }
 
 static struct punch mkpunch(const char *person, int64_t at, unsigned int fl)
@@ -161,33 +161,33 @@ static int64_t populate(struct store *st)
 
 	add_person(st, "P001", DAY0 - 30); /* 1 */
 	add_person(st, "P002", DAY0 - 30); /* 2 */
-	assert_int_equal(
-		store_print_add(st, &pr, blob, sizeof(blob), ADMIN, NOW, NULL),
-		0);
+	assert_int_equal(store_print_add(st, &pr, blob, sizeof(blob),
+					 ACTOR(ADMIN, 0), NOW, NULL),
+			 0);
 	add_punch(st, "P001", T0 + 30, 0);		    /* 3 */
 	add_punch(st, "P001", T0 + 60, PUNCH_F_SUPPRESSED); /* 4 */
 	version_of(PROFILE_TEXT, v);
 	assert_int_equal(store_profile_add(st, DAY0 - 30, v, "PPU 5 hari",
-					   PROFILE_TEXT, NOW, ADMIN),
+					   PROFILE_TEXT, NOW, ACTOR(ADMIN, 0)),
 			 0); /* 5 */
 	version_of(CALENDAR_TEXT, v);
 	assert_int_equal(store_calendar_add(st, v, "SKB 2026", CALENDAR_TEXT,
-					    NOW, ADMIN),
+					    NOW, ACTOR(ADMIN, 0)),
 			 0); /* 6 */
 	assert_int_equal(store_calendar_day_add(st, DAY0 + 2, STORE_DAY_LOKAL,
 						"Hari Jadi Kabupaten", NOW,
-						ADMIN),
+						ACTOR(ADMIN, 0)),
 			 0);				    /* 7 */
 	assert_int_equal(store_excuse_add(st, &e, NOW), 0); /* 8 */
-	assert_int_equal(
-		store_excuse_revoke(st, e.id, "salah input", ADMIN, NOW),
-		0); /* 9 */
-	assert_int_equal(
-		store_person_deactivate(st, "P002", DAY0 + 5, NOW, ADMIN),
-		0); /* 10 */
-	assert_int_equal(
-		store_person_reactivate(st, "P002", DAY0 + 10, NOW, ADMIN),
-		0); /* 11 */
+	assert_int_equal(store_excuse_revoke(st, e.id, "salah input",
+					     ACTOR(ADMIN, 0), NOW),
+			 0); /* 9 */
+	assert_int_equal(store_person_deactivate(st, "P002", DAY0 + 5, NOW,
+						 ACTOR(ADMIN, 0)),
+			 0); /* 10 */
+	assert_int_equal(store_person_reactivate(st, "P002", DAY0 + 10, NOW,
+						 ACTOR(ADMIN, 0)),
+			 0); /* 11 */
 	seq = add_punch(st, "P001", T0 + 86400 + 30,
 			PUNCH_F_MANUAL | PUNCH_F_UNTRUSTED); /* 12 */
 	return seq;
@@ -233,6 +233,19 @@ static void test_store_reopen_keeps_rows_and_version(void **state)
 	assert_int_equal(q(f, "SELECT count(*) FROM ledger"), 1);
 }
 
+/* The columns schema 4 adds, dropped to make an older database. */
+#define DROP_V4_COLUMNS                                                        \
+	"ALTER TABLE periods DROP COLUMN open_uid;"                            \
+	"ALTER TABLE periods DROP COLUMN close_uid;"                           \
+	"ALTER TABLE punches DROP COLUMN by_uid;"                              \
+	"ALTER TABLE audit DROP COLUMN uid;"
+#define DROP_V4_FACT_COLUMNS                                                   \
+	"ALTER TABLE profiles DROP COLUMN uid;"                                \
+	"ALTER TABLE calendars DROP COLUMN uid;"                               \
+	"ALTER TABLE calendar_days DROP COLUMN uid;"                           \
+	"ALTER TABLE excuses DROP COLUMN uid;"                                 \
+	"ALTER TABLE excuses DROP COLUMN revoke_uid;"
+
 static void test_store_open_migrates_schema_1_database(void **state)
 {
 	struct fx *f = *state;
@@ -241,12 +254,13 @@ static void test_store_open_migrates_schema_1_database(void **state)
 	store_close(f->st);
 	f->st = NULL;
 	/* Back to what a schema-1 program left behind. */
-	assert_int_equal(faultvfs_exec_sql(f->path, "DROP TABLE profiles;"
-						    "DROP TABLE calendars;"
-						    "DROP TABLE calendar_days;"
-						    "DROP TABLE excuses;"
-						    "DROP INDEX punches_scan;"
-						    "PRAGMA user_version = 1;"),
+	assert_int_equal(faultvfs_exec_sql(f->path, DROP_V4_COLUMNS
+					   "DROP TABLE profiles;"
+					   "DROP TABLE calendars;"
+					   "DROP TABLE calendar_days;"
+					   "DROP TABLE excuses;"
+					   "DROP INDEX punches_scan;"
+					   "PRAGMA user_version = 1;"),
 			 0);
 	assert_int_equal(store_open(f->path, NULL, 0, key1, &f->st), 0);
 	assert_int_equal(q(f, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
@@ -275,21 +289,33 @@ static void test_store_open_migrates_schema_2_database(void **state)
 	struct store *st = (struct store *)0x1;
 	int n = 0;
 
-	add_person(f->st, "P001", DAY0);
+	{
+		/* no uid: the side rows of an old database have none, so
+		 * the ledger row must not claim one either */
+		struct person p = {.since = DAY0};
+
+		snprintf(p.id, sizeof(p.id), "P001");
+		snprintf(p.name, sizeof(p.name), "Nama");
+		assert_int_equal(store_person_add(f->st, &p, NOW,
+						  ACTOR(ADMIN, ACTOR_UID_NONE)),
+				 0);
+	}
 	add_punch(f->st, "P001", T0 + 3600, 0);
 	add_punch(f->st, "P001", T0 + 7200, PUNCH_F_SUPPRESSED);
 	store_close(f->st);
 	f->st = NULL;
 	/* Back to what a schema-2 program left behind. */
-	assert_int_equal(faultvfs_exec_sql(f->path, "DROP INDEX punches_scan;"
-						    "PRAGMA user_version = 2;"),
+	assert_int_equal(faultvfs_exec_sql(f->path,
+					   DROP_V4_COLUMNS DROP_V4_FACT_COLUMNS
+					   "DROP INDEX punches_scan;"
+					   "PRAGMA user_version = 2;"),
 			 0);
 	/* the CLI reads only a migrated database */
 	assert_int_equal(store_open(f->path, NULL, STORE_RDONLY, NULL, &st),
 			 -EIO);
 	assert_ptr_equal(st, (struct store *)0x1);
 	assert_int_equal(store_open(f->path, NULL, 0, key1, &f->st), 0);
-	assert_int_equal(q(f, "PRAGMA user_version"), 3);
+	assert_int_equal(q(f, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_int_equal(q(f, "SELECT count(*) FROM sqlite_master WHERE "
 			      "type = 'index' AND name = 'punches_scan' AND "
 			      "tbl_name = 'punches'"),
@@ -419,8 +445,9 @@ static void test_store_person_add_bad_input_is_rejected(void **state)
 
 		strcpy(p.id, rows[i].id);
 		strcpy(p.name, rows[i].name);
-		assert_int_equal(store_person_add(f->st, &p, NOW, ADMIN),
-				 rows[i].want);
+		assert_int_equal(
+			store_person_add(f->st, &p, NOW, ACTOR(ADMIN, 0)),
+			rows[i].want);
 	}
 	assert_int_equal(q(f, "SELECT count(*) FROM ledger"), 1);
 }
@@ -443,30 +470,30 @@ static void test_store_person_periods_deactivate_reactivate(void **state)
 	char periods[256] = "";
 
 	add_person(f->st, "P001", DAY0);
-	assert_int_equal(
-		store_person_deactivate(f->st, "P404", DAY0, NOW, ADMIN),
-		-ENOENT);
-	assert_int_equal(
-		store_person_deactivate(f->st, "P001", DAY0 - 1, NOW, ADMIN),
-		-EINVAL); /* until before since */
-	assert_int_equal(
-		store_person_reactivate(f->st, "P001", DAY0 + 9, NOW, ADMIN),
-		-EINVAL); /* still active */
-	assert_int_equal(
-		store_person_deactivate(f->st, "P001", DAY0 + 4, NOW, ADMIN),
-		0);
-	assert_int_equal(
-		store_person_deactivate(f->st, "P001", DAY0 + 5, NOW, ADMIN),
-		-EINVAL); /* no open period */
-	assert_int_equal(
-		store_person_reactivate(f->st, "P001", DAY0 + 4, NOW, ADMIN),
-		-EINVAL); /* would overlap */
-	assert_int_equal(
-		store_person_reactivate(f->st, "P404", DAY0 + 9, NOW, ADMIN),
-		-ENOENT);
-	assert_int_equal(
-		store_person_reactivate(f->st, "P001", DAY0 + 10, NOW, ADMIN),
-		0);
+	assert_int_equal(store_person_deactivate(f->st, "P404", DAY0, NOW,
+						 ACTOR(ADMIN, 0)),
+			 -ENOENT);
+	assert_int_equal(store_person_deactivate(f->st, "P001", DAY0 - 1, NOW,
+						 ACTOR(ADMIN, 0)),
+			 -EINVAL); /* until before since */
+	assert_int_equal(store_person_reactivate(f->st, "P001", DAY0 + 9, NOW,
+						 ACTOR(ADMIN, 0)),
+			 -EINVAL); /* still active */
+	assert_int_equal(store_person_deactivate(f->st, "P001", DAY0 + 4, NOW,
+						 ACTOR(ADMIN, 0)),
+			 0);
+	assert_int_equal(store_person_deactivate(f->st, "P001", DAY0 + 5, NOW,
+						 ACTOR(ADMIN, 0)),
+			 -EINVAL); /* no open period */
+	assert_int_equal(store_person_reactivate(f->st, "P001", DAY0 + 4, NOW,
+						 ACTOR(ADMIN, 0)),
+			 -EINVAL); /* would overlap */
+	assert_int_equal(store_person_reactivate(f->st, "P404", DAY0 + 9, NOW,
+						 ACTOR(ADMIN, 0)),
+			 -ENOENT);
+	assert_int_equal(store_person_reactivate(f->st, "P001", DAY0 + 10, NOW,
+						 ACTOR(ADMIN, 0)),
+			 0);
 	assert_int_equal(store_person_get(f->st, "P001", &p), 0);
 	assert_int_equal(p.since, DAY0 + 10);
 	assert_int_equal(p.until, PD_DAY_OPEN);
@@ -535,7 +562,8 @@ static void test_store_print_encrypted_at_rest(void **state)
 
 	add_person(f->st, "P001", DAY0);
 	assert_int_equal(store_print_add(f->st, &r, (const uint8_t *)SECRET,
-					 strlen(SECRET), ADMIN, NOW, &key),
+					 strlen(SECRET), ACTOR(ADMIN, 0), NOW,
+					 &key),
 			 0);
 	assert_true(key > 0);
 	/* the plaintext is in neither the WAL nor, after close, the file */
@@ -569,7 +597,8 @@ static void test_store_print_tampered_or_wrong_key_is_ebadmsg(void **state)
 
 	add_person(f->st, "P001", DAY0);
 	assert_int_equal(store_print_add(f->st, &r, (const uint8_t *)SECRET,
-					 strlen(SECRET), ADMIN, NOW, NULL),
+					 strlen(SECRET), ACTOR(ADMIN, 0), NOW,
+					 NULL),
 			 0);
 	reopen(f, 0, key2);
 	assert_int_equal(store_print_each(f->st, collect_blob, &b), -EBADMSG);
@@ -593,21 +622,23 @@ static void test_store_print_add_bad_input_is_rejected(void **state)
 	struct print_rec r = {.person = "P001", .finger = "right-index"};
 	uint8_t blob[4] = {1, 2, 3, 4};
 
-	assert_int_equal(store_print_add(f->st, &r, blob, sizeof(blob), ADMIN,
-					 NOW, NULL),
+	assert_int_equal(store_print_add(f->st, &r, blob, sizeof(blob),
+					 ACTOR(ADMIN, 0), NOW, NULL),
 			 -ENOENT); /* no such person */
 	add_person(f->st, "P001", DAY0);
-	assert_int_equal(store_print_add(f->st, &r, blob, 0, ADMIN, NOW, NULL),
-			 -EINVAL);
+	assert_int_equal(
+		store_print_add(f->st, &r, blob, 0, ACTOR(ADMIN, 0), NOW, NULL),
+		-EINVAL);
 	strcpy(r.finger, "");
-	assert_int_equal(store_print_add(f->st, &r, blob, sizeof(blob), ADMIN,
-					 NOW, NULL),
+	assert_int_equal(store_print_add(f->st, &r, blob, sizeof(blob),
+					 ACTOR(ADMIN, 0), NOW, NULL),
 			 -EINVAL);
 	strcpy(r.finger, "right-index");
-	assert_int_equal(
-		store_person_deactivate(f->st, "P001", DAY0, NOW, ADMIN), 0);
-	assert_int_equal(store_print_add(f->st, &r, blob, sizeof(blob), ADMIN,
-					 NOW, NULL),
+	assert_int_equal(store_person_deactivate(f->st, "P001", DAY0, NOW,
+						 ACTOR(ADMIN, 0)),
+			 0);
+	assert_int_equal(store_print_add(f->st, &r, blob, sizeof(blob),
+					 ACTOR(ADMIN, 0), NOW, NULL),
 			 -EINVAL); /* inactive people do not enrol */
 }
 
@@ -623,21 +654,23 @@ static void test_store_deactivate_deletes_prints_with_audit(void **state)
 	add_person(f->st, "P002", DAY0);
 	strcpy(r.finger, "right-index");
 	assert_int_equal(store_print_add(f->st, &r, (const uint8_t *)SECRET,
-					 strlen(SECRET), ADMIN, NOW, NULL),
+					 strlen(SECRET), ACTOR(ADMIN, 0), NOW,
+					 NULL),
 			 0);
 	strcpy(r.finger, "left-index");
 	assert_int_equal(store_print_add(f->st, &r, (const uint8_t *)SECRET,
-					 strlen(SECRET), ADMIN, NOW, NULL),
+					 strlen(SECRET), ACTOR(ADMIN, 0), NOW,
+					 NULL),
 			 0);
 	strcpy(r.person, "P002");
 	assert_int_equal(store_print_add(f->st, &r, (const uint8_t *)"other", 5,
-					 ADMIN, NOW, NULL),
+					 ACTOR(ADMIN, 0), NOW, NULL),
 			 0);
 	assert_int_equal(store_person_get(f->st, "P001", &p), 0);
 	assert_int_equal(p.nprints, 2);
-	assert_int_equal(
-		store_person_deactivate(f->st, "P001", DAY0 + 3, NOW, ADMIN),
-		0);
+	assert_int_equal(store_person_deactivate(f->st, "P001", DAY0 + 3, NOW,
+						 ACTOR(ADMIN, 0)),
+			 0);
 	assert_int_equal(store_person_get(f->st, "P001", &p), 0);
 	assert_int_equal(p.nprints, 0);
 	assert_int_equal(p.until, DAY0 + 3);
@@ -884,7 +917,7 @@ static void test_store_punch_round_trips_every_field(void **state)
 			   "flags=untrusted+manual+backward;source=manual;"
 			   "reader=;clock=ntp;boot=6f1c2d3e-0000-4000-8000-"
 			   "0123456789ab;mono=17675712990;reason=alat rusak, "
-			   "presensi manual;by=" ADMIN "'"),
+			   "presensi manual;by=" ADMIN ";uid=0'"),
 			 1);
 	(void)out;
 }
@@ -954,33 +987,36 @@ static void test_store_rdonly_refuses_every_write(void **state)
 	assert_int_equal(store_meta_set(f->st, "desa", "3517012001"), 0);
 	reopen(f, STORE_RDONLY, NULL);
 	version_of(PROFILE_TEXT, v);
-	assert_int_equal(store_person_add(f->st, &p, NOW, ADMIN), -EROFS);
-	assert_int_equal(
-		store_person_deactivate(f->st, "P001", DAY0, NOW, ADMIN),
-		-EROFS);
-	assert_int_equal(
-		store_person_reactivate(f->st, "P001", DAY0, NOW, ADMIN),
-		-EROFS);
+	assert_int_equal(store_person_add(f->st, &p, NOW, ACTOR(ADMIN, 0)),
+			 -EROFS);
+	assert_int_equal(store_person_deactivate(f->st, "P001", DAY0, NOW,
+						 ACTOR(ADMIN, 0)),
+			 -EROFS);
+	assert_int_equal(store_person_reactivate(f->st, "P001", DAY0, NOW,
+						 ACTOR(ADMIN, 0)),
+			 -EROFS);
 	assert_int_equal(store_print_add(f->st, &r, (const uint8_t *)"x", 1,
-					 ADMIN, NOW, NULL),
+					 ACTOR(ADMIN, 0), NOW, NULL),
 			 -EROFS);
 	assert_int_equal(store_punch_add(f->st, &pu, NOW), -EROFS);
 	assert_int_equal(store_counter_add(f->st, "unknown_finger", 1), -EROFS);
 	assert_int_equal(store_meta_set(f->st, "k", "v"), -EROFS);
-	assert_int_equal(store_audit_add(f->st, NOW, ADMIN, "x", "", ""),
-			 -EROFS);
-	assert_int_equal(store_profile_add(f->st, DAY0, v, "p", PROFILE_TEXT,
-					   NOW, ADMIN),
-			 -EROFS);
 	assert_int_equal(
-		store_calendar_add(f->st, v, "c", PROFILE_TEXT, NOW, ADMIN),
+		store_audit_add(f->st, NOW, ACTOR(ADMIN, 0), "x", "", ""),
 		-EROFS);
+	assert_int_equal(store_profile_add(f->st, DAY0, v, "p", PROFILE_TEXT,
+					   NOW, ACTOR(ADMIN, 0)),
+			 -EROFS);
+	assert_int_equal(store_calendar_add(f->st, v, "c", PROFILE_TEXT, NOW,
+					    ACTOR(ADMIN, 0)),
+			 -EROFS);
 	assert_int_equal(store_calendar_day_add(f->st, DAY0, STORE_DAY_LIBUR,
-						"x", NOW, ADMIN),
+						"x", NOW, ACTOR(ADMIN, 0)),
 			 -EROFS);
 	assert_int_equal(store_excuse_add(f->st, &e, NOW), -EROFS);
-	assert_int_equal(store_excuse_revoke(f->st, 1, "r", ADMIN, NOW),
-			 -EROFS);
+	assert_int_equal(
+		store_excuse_revoke(f->st, 1, "r", ACTOR(ADMIN, 0), NOW),
+		-EROFS);
 	/* reads work */
 	assert_int_equal(
 		store_punch_each(f->st, DAY0, DAY0, NULL, collect_punch, &l),
@@ -1018,8 +1054,8 @@ static void test_store_counters_and_meta(void **state)
 	assert_int_equal(store_meta_get(f->st, "long", buf, sizeof(buf)),
 			 -ENAMETOOLONG);
 	assert_string_equal(buf, "Pucuk");
-	assert_int_equal(store_audit_add(f->st, NOW, ADMIN, "export.usb", "",
-					 "month=2026-01"),
+	assert_int_equal(store_audit_add(f->st, NOW, ACTOR(ADMIN, 0),
+					 "export.usb", "", "month=2026-01"),
 			 0);
 	assert_int_equal(q(f, "SELECT count(*) FROM audit WHERE action = "
 			      "'export.usb' AND detail = 'month=2026-01'"),
@@ -1054,20 +1090,20 @@ static void test_store_profile_add_and_each(void **state)
 	version_of(PROFILE_TEXT, va);
 	version_of(b, vb);
 	assert_int_equal(store_profile_add(f->st, DAY0 + 10, vb, "Bondowoso", b,
-					   NOW, ADMIN),
+					   NOW, ACTOR(ADMIN, 0)),
 			 0);
 	assert_int_equal(store_profile_add(f->st, DAY0, va, "PPU", PROFILE_TEXT,
-					   NOW, ""),
+					   NOW, ACTOR("", 0)),
 			 0);
 	assert_int_equal(store_profile_add(f->st, DAY0 + 10, va, "PPU again",
-					   PROFILE_TEXT, NOW, ADMIN),
+					   PROFILE_TEXT, NOW, ACTOR(ADMIN, 0)),
 			 0);
 	/* the version must be the SHA-256 of the text */
 	assert_int_equal(store_profile_add(f->st, DAY0, vb, "PPU", PROFILE_TEXT,
-					   NOW, ADMIN),
+					   NOW, ACTOR(ADMIN, 0)),
 			 -EINVAL);
 	assert_int_equal(store_profile_add(f->st, DAY0, "abc", "PPU",
-					   PROFILE_TEXT, NOW, ADMIN),
+					   PROFILE_TEXT, NOW, ACTOR(ADMIN, 0)),
 			 -EINVAL);
 	assert_int_equal(store_profile_each(f->st, collect_profile, &t), 0);
 	assert_int_equal(t.n, 3);
@@ -1119,20 +1155,20 @@ static void test_store_calendar_files_and_days_in_seq_order(void **state)
 	version_of(CALENDAR_TEXT, v);
 	assert_int_equal(store_calendar_day_add(f->st, DAY0 + 1,
 						STORE_DAY_LOKAL, "Hari Jadi",
-						NOW, ADMIN),
+						NOW, ACTOR(ADMIN, 0)),
 			 0);
 	assert_int_equal(store_calendar_add(f->st, v, "SKB 2026", CALENDAR_TEXT,
-					    NOW, ADMIN),
-			 0);
-	assert_int_equal(store_calendar_day_add(f->st, DAY0 + 2,
-						STORE_DAY_CUTI_BERSAMA,
-						"Cuti; geser", NOW, ADMIN),
+					    NOW, ACTOR(ADMIN, 0)),
 			 0);
 	assert_int_equal(
-		store_calendar_day_add(f->st, DAY0, "kerja", "x", NOW, ADMIN),
-		-EINVAL);
+		store_calendar_day_add(f->st, DAY0 + 2, STORE_DAY_CUTI_BERSAMA,
+				       "Cuti; geser", NOW, ACTOR(ADMIN, 0)),
+		0);
+	assert_int_equal(store_calendar_day_add(f->st, DAY0, "kerja", "x", NOW,
+						ACTOR(ADMIN, 0)),
+			 -EINVAL);
 	assert_int_equal(store_calendar_day_add(f->st, DAY0, STORE_DAY_LIBUR,
-						"", NOW, ADMIN),
+						"", NOW, ACTOR(ADMIN, 0)),
 			 -EINVAL);
 	assert_int_equal(store_calendar_each(f->st, collect_cal_file,
 					     collect_cal_day, &t),
@@ -1150,7 +1186,7 @@ static void test_store_calendar_files_and_days_in_seq_order(void **state)
 	assert_int_equal(q(f, "SELECT count(*) FROM ledger WHERE kind = "
 			      "'calendar' AND data = 'v=2;action=add;"
 			      "day=2026-01-07;kind=cuti_bersama;"
-			      "name=Cuti%3B geser;by=" ADMIN "'"),
+			      "name=Cuti%3B geser;by=" ADMIN ";uid=0'"),
 			 1);
 }
 
@@ -1240,14 +1276,18 @@ static void test_store_excuse_each_and_revoke(void **state)
 					   collect_excuse, &l),
 			 0);
 	assert_int_equal(l.n, 0);
-	assert_int_equal(store_excuse_revoke(f->st, a.id, "", ADMIN, NOW),
-			 -EINVAL);
-	assert_int_equal(store_excuse_revoke(f->st, 999, "salah", ADMIN, NOW),
-			 -ENOENT);
 	assert_int_equal(
-		store_excuse_revoke(f->st, a.id, "salah input", ADMIN, NOW), 0);
-	assert_int_equal(store_excuse_revoke(f->st, a.id, "lagi", ADMIN, NOW),
-			 -EALREADY);
+		store_excuse_revoke(f->st, a.id, "", ACTOR(ADMIN, 0), NOW),
+		-EINVAL);
+	assert_int_equal(
+		store_excuse_revoke(f->st, 999, "salah", ACTOR(ADMIN, 0), NOW),
+		-ENOENT);
+	assert_int_equal(store_excuse_revoke(f->st, a.id, "salah input",
+					     ACTOR(ADMIN, 0), NOW),
+			 0);
+	assert_int_equal(
+		store_excuse_revoke(f->st, a.id, "lagi", ACTOR(ADMIN, 0), NOW),
+		-EALREADY);
 	memset(&l, 0, sizeof(l));
 	assert_int_equal(store_excuse_each(f->st, DAY0, DAY0 + 30, "P002",
 					   collect_excuse, &l),
@@ -1303,6 +1343,172 @@ static void test_store_ledger_head_and_each(void **state)
 	memset(&x, 0, sizeof(x));
 	assert_int_equal(store_ledger_each(f->st, 4, 6, check_row, &x), 0);
 	assert_int_equal(x.n, 3);
+}
+
+/* ---- every _each stops on its callback's non-zero value ---- */
+
+#define STOP 7 /* what every stop_* callback returns: not an errno */
+
+/* Counts a call in *(int *)ud and asks the walk to stop. */
+static int stop(void *ud)
+{
+	int *n = ud;
+
+	++*n;
+	return STOP;
+}
+
+static int stop_person(void *ud, const struct person *p)
+{
+	(void)p;
+	return stop(ud);
+}
+
+static int stop_period(void *ud, const struct period *p)
+{
+	(void)p;
+	return stop(ud);
+}
+
+static int stop_print(void *ud, const struct print_rec *r, const uint8_t *blob,
+		      size_t len)
+{
+	(void)r;
+	(void)blob;
+	(void)len;
+	return stop(ud);
+}
+
+static int stop_print_meta(void *ud, const struct print_rec *r)
+{
+	(void)r;
+	return stop(ud);
+}
+
+static int stop_punch(void *ud, const struct punch *p)
+{
+	(void)p;
+	return stop(ud);
+}
+
+static int stop_scan(void *ud, const char *person, pd_day_t day, int32_t sec,
+		     unsigned int flags)
+{
+	(void)person;
+	(void)day;
+	(void)sec;
+	(void)flags;
+	return stop(ud);
+}
+
+static int stop_aggregate(void *ud, const char *person, uint32_t days,
+			  uint32_t late)
+{
+	(void)person;
+	(void)days;
+	(void)late;
+	return stop(ud);
+}
+
+static int stop_profile(void *ud, pd_day_t from_day, const char *version,
+			const char *name, const char *text, int64_t seq)
+{
+	(void)from_day;
+	(void)version;
+	(void)name;
+	(void)text;
+	(void)seq;
+	return stop(ud);
+}
+
+static int stop_cal_file(void *ud, int64_t seq, const char *version,
+			 const char *name, const char *text)
+{
+	(void)seq;
+	(void)version;
+	(void)name;
+	(void)text;
+	return stop(ud);
+}
+
+static int stop_cal_day(void *ud, int64_t seq, pd_day_t day, const char *kind,
+			const char *name)
+{
+	(void)seq;
+	(void)day;
+	(void)kind;
+	(void)name;
+	return stop(ud);
+}
+
+static int stop_excuse(void *ud, const struct excuse *e)
+{
+	(void)e;
+	return stop(ud);
+}
+
+static int stop_ledger(void *ud, const struct ledger_row *r)
+{
+	(void)r;
+	return stop(ud);
+}
+
+static void test_store_each_stops_on_first_callback_value(void **state)
+{
+	static const uint8_t blob[] = "second-template";
+	struct fx *f = *state;
+	struct print_rec pr = {
+		.person = "P001", .finger = "left-index", .model = "virtual"};
+	struct excuse e = mkexcuse("P001", DAY0, DAY0, "izin");
+	const char *b = "[profile]\nname = Bondowoso 48/2023\n";
+	char v[PD_HASH_HEX];
+	int n;
+
+	/* at least two rows for every walk */
+	populate(f->st);
+	assert_int_equal(store_print_add(f->st, &pr, blob, sizeof(blob),
+					 ACTOR(ADMIN, 0), NOW, NULL),
+			 0);
+	add_punch(f->st, "P002", T0 + 11 * 86400, 0);
+	version_of(b, v);
+	assert_int_equal(store_profile_add(f->st, DAY0 + 10, v, "Bondowoso", b,
+					   NOW, ACTOR(ADMIN, 0)),
+			 0);
+	assert_int_equal(store_excuse_add(f->st, &e, NOW), 0);
+
+#define ASSERT_STOPS(call)                                                     \
+	do {                                                                   \
+		n = 0;                                                         \
+		assert_int_equal((call), STOP);                                \
+		assert_int_equal(n, 1);                                        \
+	} while (0)
+	ASSERT_STOPS(store_person_each(f->st, stop_person, &n));
+	ASSERT_STOPS(store_period_each(f->st, stop_period, &n));
+	ASSERT_STOPS(store_print_each(f->st, stop_print, &n));
+	ASSERT_STOPS(store_print_meta_each(f->st, stop_print_meta, &n));
+	ASSERT_STOPS(store_punch_each(f->st, DAY0 - 1, DAY0 + 20, NULL,
+				      stop_punch, &n));
+	ASSERT_STOPS(store_punch_each(f->st, DAY0 - 1, DAY0 + 20, "P001",
+				      stop_punch, &n));
+	ASSERT_STOPS(store_punch_scan(f->st, DAY0 - 1, DAY0 + 20, NULL,
+				      stop_scan, &n));
+	ASSERT_STOPS(store_punch_scan(f->st, DAY0 - 1, DAY0 + 20, "P001",
+				      stop_scan, &n));
+	ASSERT_STOPS(store_punch_aggregate(f->st, DAY0 - 1, DAY0 + 20, 0,
+					   stop_aggregate, &n));
+	ASSERT_STOPS(store_profile_each(f->st, stop_profile, &n));
+	ASSERT_STOPS(
+		store_calendar_each(f->st, stop_cal_file, stop_cal_day, &n));
+	ASSERT_STOPS(store_calendar_each(f->st, NULL, stop_cal_day, &n));
+	ASSERT_STOPS(store_excuse_each(f->st, DAY0 - 1, DAY0 + 20, NULL,
+				       stop_excuse, &n));
+	ASSERT_STOPS(store_ledger_each(f->st, 1, INT64_MAX, stop_ledger, &n));
+#undef ASSERT_STOPS
+
+	/* the statements were left reset: the next walk starts over */
+	n = 0;
+	assert_int_equal(store_person_each(f->st, stop_at_second, &n), 42);
+	assert_int_equal(n, 2);
 }
 
 static void test_store_chain_verify_intact_counts_rows(void **state)
@@ -1369,7 +1575,7 @@ static void test_store_chain_verify_names_altered_row(void **state)
 		 12, "hash does not match"},
 		{"INSERT INTO punches SELECT 11, person, at_utc, local_day,"
 		 " local_sec, flags, source, reader, clock, boot_id, mono_ms,"
-		 " reason, by FROM punches WHERE seq = 3",
+		 " reason, by, by_uid FROM punches WHERE seq = 3",
 		 11, "punch side-table row has no ledger row"},
 	};
 	struct fx *f = *state;
@@ -1437,7 +1643,7 @@ static void test_store_chain_verify_accepts_format1_rows(void **state)
 		 "INSERT INTO ledger VALUES(%lld, 'punch', %lld, '%s', %lld,"
 		 " '%s', '%s', '%s');"
 		 "INSERT INTO punches VALUES(%lld, '%s', %lld, %d, %d, 0,"
-		 " 'reader', '%s', '%s', '%s', %llu, '', '')",
+		 " 'reader', '%s', '%s', '%s', %llu, '', '', NULL)",
 		 (long long)r.seq, (long long)r.recorded_utc, r.person,
 		 (long long)r.at_utc, r.data, r.prev_hash, r.hash,
 		 (long long)r.seq, p.person, (long long)p.at_utc, p.local_day,
@@ -1576,6 +1782,7 @@ int main(void)
 		T(test_store_excuse_add_validates),
 		T(test_store_excuse_each_and_revoke),
 		T(test_store_ledger_head_and_each),
+		T(test_store_each_stops_on_first_callback_value),
 		T(test_store_chain_verify_intact_counts_rows),
 		T(test_store_chain_verify_names_altered_row),
 		T(test_store_chain_verify_accepts_format1_rows),

@@ -62,7 +62,7 @@ static void add_person(struct store *st, const char *id)
 	snprintf(p.jabatan, sizeof(p.jabatan), "Kasun");
 	p.since = civil_from_ymd(2026, 1, 1);
 	p.until = PD_DAY_OPEN;
-	assert_int_equal(store_person_add(st, &p, 1, "test"), 0);
+	assert_int_equal(store_person_add(st, &p, 1, ACTOR("test", 0)), 0);
 }
 
 static int punch(struct store *st, const char *id, pd_day_t day, int32_t sec,

@@ -1,0 +1,171 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# `make install` into a staging DESTDIR, with PREFIX=/usr and with the
+# default PREFIX (/usr/local): the unit's binaries exist there and are
+# executable, every path the installed files name under the prefix or
+# under /etc/presensi exists there, no @VARIABLE@ is left, and a second
+# install keeps an edited presensi.conf.  When systemd-analyze can run
+# here, it verifies the staged unit too.  O (default build) must hold the
+# built programs: `make test` builds them first.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+o=${O:-build}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+
+fail() {
+	echo "FAIL: $*"
+	fails=$((fails + 1))
+}
+
+# A fresh make, not a child of the make running the tests: that one's
+# jobserver and command-line variables are not meant for this.
+run_make() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		"${MAKE:-make}" -C "$top" --no-print-directory O="$o" "$@"
+}
+
+# The absolute paths a text file names, one a line.
+paths_in() {
+	grep -o '/[A-Za-z0-9._/+-]*' "$1" | sed 's|[.]*$||' | sort -u
+}
+
+# check_install LABEL DEST PREFIX [MAKE-ARGS...]
+check_install() {
+	label=$1
+	dest=$2
+	prefix=$3
+	shift 3
+	if ! run_make install DESTDIR="$dest" "$@" >"$tmp/$label.log" 2>&1; then
+		fail "$label: make install failed"
+		sed 's/^/    | /' "$tmp/$label.log"
+		return
+	fi
+	unit=$dest/lib/systemd/system/presensid.service
+	conf=$dest/etc/presensi/presensi.conf
+	for f in "$unit" "$conf" "$dest$prefix/sbin/presensid" \
+		"$dest$prefix/bin/presensi" \
+		"$dest$prefix/share/presensi/presensi.conf.sample" \
+		"$dest/usr/lib/tmpfiles.d/presensi.conf" \
+		"$dest$prefix/share/man/man8/presensid.8" \
+		"$dest$prefix/share/man/man5/presensi.conf.5"; do
+		[ -f "$f" ] || fail "$label: ${f#"$dest"} not installed"
+	done
+	[ -f "$unit" ] || return
+
+	# Every Exec line of the unit runs a program: under the prefix (ours)
+	# it must be staged and executable.
+	grep '^Exec[A-Za-z]*=' "$unit" | while IFS= read -r line; do
+		bin=${line#*=}
+		bin=${bin%% *}
+		bin=${bin#[-@:+!]}
+		case $bin in
+		"$prefix"/*)
+			if [ -f "$dest$bin" ] && [ -x "$dest$bin" ]; then
+				echo "ok: $label: ${line%%=*} $bin is executable"
+			else
+				echo "FAIL: $label: ${line%%=*} $bin: not an executable under DESTDIR"
+			fi
+			;;
+		/bin/* | /usr/bin/*) ;; # the system's own (kill)
+		*) echo "FAIL: $label: ${line%%=*} $bin: outside $prefix" ;;
+		esac
+	done >"$tmp/exec.out"
+	cat "$tmp/exec.out"
+	grep -q '^ok: .* ExecStart ' "$tmp/exec.out" ||
+		fail "$label: no ExecStart under $prefix"
+	n=$(grep -c '^FAIL' "$tmp/exec.out")
+	fails=$((fails + n))
+
+	# Every path an installed text file names under the prefix or the
+	# config directory is there.
+	for f in "$unit" "$conf" "$dest$prefix/share/presensi/presensi.conf.sample" \
+		"$dest/usr/lib/tmpfiles.d/presensi.conf" \
+		"$dest$prefix/share/man/man8/presensid.8" \
+		"$dest$prefix/share/man/man5/presensi.conf.5"; do
+		[ -f "$f" ] || continue
+		if grep -n '@[A-Z_]*@' "$f"; then
+			fail "$label: ${f#"$dest"}: template variable left"
+		fi
+		for p in $(paths_in "$f"); do
+			case $p in
+			"$prefix"/* | /etc/presensi | /etc/presensi/*)
+				if [ -e "$dest$p" ]; then
+					echo "ok: $label: ${f#"$dest"} names $p"
+				else
+					fail "$label: ${f#"$dest"} names $p, not installed"
+				fi
+				;;
+			esac
+		done
+		if [ "$prefix" != /usr/local ] && grep -n /usr/local "$f"; then
+			fail "$label: ${f#"$dest"} names /usr/local"
+		fi
+	done
+}
+
+# systemd-analyze verify --root resolves the unit's programs inside the
+# root, and the units it depends on: a copy of the staged tree plus the
+# system's units and kill.  A trivial unit shows whether it can run here.
+verify_unit() {
+	label=$1
+	dest=$2
+	if ! command -v systemd-analyze >/dev/null 2>&1; then
+		echo "skip: $label: no systemd-analyze here"
+		return
+	fi
+	root=$tmp/verify-root
+	units=$root/lib/systemd/system
+	rm -rf "$root"
+	if ! { cp -a "$dest" "$root" &&
+		mkdir -p "$root/usr/lib/systemd" &&
+		cp -a /usr/lib/systemd/system "$root/usr/lib/systemd/"; }; then
+		echo "skip: $label: cannot stage a root for systemd-analyze"
+		return
+	fi
+	printf '[Service]\nExecStart=/bin/true\n' >"$units/pd-verify-probe.service"
+	# The system's programs the units run (/bin/kill), from this machine.
+	sed -n 's/^Exec[A-Za-z]*=[-@:+!]*\([^ ]*\).*/\1/p' \
+		"$units/presensid.service" "$units/pd-verify-probe.service" |
+		while IFS= read -r bin; do
+			if [ ! -e "$root$bin" ] && [ -x "$bin" ]; then
+				mkdir -p "$root${bin%/*}" && cp "$bin" "$root$bin"
+			fi
+		done
+	if ! systemd-analyze verify --man=no --root="$root" \
+		/lib/systemd/system/pd-verify-probe.service >"$tmp/probe.log" 2>&1; then
+		echo "skip: $label: systemd-analyze verify cannot run here:"
+		sed 's/^/    | /' "$tmp/probe.log"
+		return
+	fi
+	if systemd-analyze verify --man=no --root="$root" \
+		/lib/systemd/system/presensid.service >"$tmp/verify.log" 2>&1; then
+		echo "ok: $label: systemd-analyze verify presensid.service"
+	else
+		fail "$label: systemd-analyze verify presensid.service"
+		sed 's/^/    | /' "$tmp/verify.log"
+	fi
+}
+
+check_install usr "$tmp/usr" /usr PREFIX=/usr
+verify_unit usr "$tmp/usr"
+check_install default "$tmp/default" /usr/local
+verify_unit default "$tmp/default"
+
+# The admin's presensi.conf survives a second install.
+echo "# edited by the admin" >>"$tmp/usr/etc/presensi/presensi.conf"
+cp "$tmp/usr/etc/presensi/presensi.conf" "$tmp/edited.conf"
+if run_make install DESTDIR="$tmp/usr" PREFIX=/usr >"$tmp/again.log" 2>&1 &&
+	cmp -s "$tmp/edited.conf" "$tmp/usr/etc/presensi/presensi.conf"; then
+	echo "ok: a second install keeps the edited presensi.conf"
+else
+	fail "a second install replaced or failed on the edited presensi.conf"
+	sed 's/^/    | /' "$tmp/again.log"
+fi
+
+if [ "$fails" -ne 0 ]; then
+	echo "$fails failed"
+	exit 1
+fi
+echo "all install checks passed"
