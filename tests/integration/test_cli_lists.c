@@ -102,7 +102,7 @@ static int group_setup(void **state)
 
 		p.since = day - 30;
 		p.until = PD_DAY_OPEN;
-		if (store_person_add(st, &p, now, "test") != 0)
+		if (store_person_add(st, &p, now, ACTOR("test", 0)) != 0)
 			return -1;
 		memset(&k, 0, sizeof(k));
 		snprintf(k.person, sizeof(k.person), "%s", p.id);
