@@ -85,7 +85,8 @@ int export_csv(FILE *fp, const struct report *r, const struct export_opts *o);
  * a cell starting with = + - @ TAB or CR gets a leading "'" so that no
  * spreadsheet runs it as a formula (OWASP "CSV Injection"; DOMAIN §8).  A
  * cell that is exactly "-" (nothing, undefined) is no formula and is
- * kept.  Figures are written as numbers, never through this function.
+ * kept.  The figures of these files are never negative, so no number
+ * gets the quote.
  */
 void export_csv_field(FILE *fp, const char *s, bool first);
 /* The same field with its exact text, for files meant for machines (a
