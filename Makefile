@@ -298,8 +298,14 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+# The crash suite: the real presensid killed at random moments, and the
+# store under injected write faults.  CRASH_ITER kill/restart rounds
+# (CRASH_SEED picks the moments; printed, so a run can be replayed).
+CRASH_ITER   ?= 200
+CRASH_SEED   ?=
+CRASH_BINS   := $(patsubst tests/crash/%.c,$(O)/tests/crash/%,$(wildcard tests/crash/crash_*.c))
 
-.PHONY: fuzz fuzz-smoke fuzz-build fuzz-bins fuzz-clean
+.PHONY: fuzz fuzz-smoke fuzz-build fuzz-bins fuzz-clean crash
 fuzz-build:
 	$(Q)printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n)\n{ return 0; }\n' | \
 		$(FUZZ_CC) -fsanitize=fuzzer -x c - -o /dev/null 2>/dev/null || { \
@@ -321,6 +327,15 @@ fuzz-smoke:
 fuzz-clean:
 	rm -rf $(FUZZ_O)
 clean: fuzz-clean
+
+$(O)/tests/crash/%.o: ALL_CFLAGS += $(FP_CFLAGS) -Itests
+$(O)/tests/crash/%: $(O)/tests/crash/%.o $(TLIB) $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(call GROUP,$(TLIB) $(LIBS_OURS)) \
+		$(LIBS_FP) $(LIBS_CORE) -lpthread $(LDLIBS)
+crash: deps
+	$(Q)$(MAKE) --no-print-directory $(PROGS) $(CRASH_BINS)
+	$(Q)O=$(O) CRASH_ITER=$(CRASH_ITER) CRASH_SEED=$(CRASH_SEED) \
+		sh tests/crash/run.sh $(CRASH_BINS)
 # ---- end of the fuzz and crash suites ----
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
