@@ -3,7 +3,8 @@
  * fuzz_conf: libFuzzer harness for conf_parse(), the presensi.conf reader,
  * on arbitrary bytes through fmemopen (as the unit tests feed it).  Every
  * accepted file must give a struct conf within the ranges conf.h promises,
- * with every string terminated; every refusal must say why.
+ * with every string terminated; every refusal must say why.  A file with
+ * a NUL byte in it is refused.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -60,6 +61,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = conf_parse(fp, "/etc/presensi/fuzz.conf", c, errbuf, ERRBUF_BYTES);
 	fclose(fp);
 	FUZZ_CHECK(rc == 0 || rc == -EINVAL || rc == -EIO);
+	/* a NUL byte is no text: refused, never a silent line break or
+	 * the end of a line whose rest is dropped (ini.h) */
+	if (memchr(data, '\0', size))
+		FUZZ_CHECK(rc != 0);
 	if (rc == 0)
 		check_conf(c);
 	else if (rc == -EINVAL)

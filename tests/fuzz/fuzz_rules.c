@@ -88,6 +88,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = rules_parse(fp, "fuzz.ini", p, errbuf, ERRBUF_BYTES);
 	fclose(fp);
 	FUZZ_CHECK(rc == 0 || rc == -EINVAL || rc == -EIO);
+	/* a NUL byte is no text: refused, never a silent line break or
+	 * the end of a line whose rest is dropped (ini.h) */
+	if (memchr(data, '\0', size))
+		FUZZ_CHECK(rc != 0);
 	if (rc == 0)
 		check_profile(p);
 	else if (rc == -EINVAL)
