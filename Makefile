@@ -348,4 +348,54 @@ lint:
 clean:
 	rm -rf $(O) build-san build-arm64
 
+# ---- fuzz and crash suites (tests/fuzz, tests/crash; see their README) ----
+# libFuzzer harnesses, one per parser or decoder.  clang builds them, and
+# core + common again with the same sanitizers and coverage, into FUZZ_O
+# (never build/).  `make fuzz` runs each harness FUZZ_SECONDS over its seed
+# corpus and prints the executions; `make fuzz-smoke` is the short CI pass.
+FUZZ_O       ?= build-fuzz
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+# The crash suite: the real presensid killed at random moments, and the
+# store under injected write faults.  CRASH_ITER kill/restart rounds
+# (CRASH_SEED picks the moments; printed, so a run can be replayed).
+CRASH_ITER   ?= 200
+CRASH_SEED   ?=
+CRASH_BINS   := $(patsubst tests/crash/%.c,$(O)/tests/crash/%,$(wildcard tests/crash/crash_*.c))
+
+.PHONY: fuzz fuzz-smoke fuzz-build fuzz-bins fuzz-clean crash
+fuzz-build:
+	$(Q)printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n)\n{ return 0; }\n' | \
+		$(FUZZ_CC) -fsanitize=fuzzer -x c - -o /dev/null 2>/dev/null || { \
+		echo "$(FUZZ_CC) cannot build a libFuzzer program; on Debian 12:" \
+			"apt-get install clang libclang-rt-14-dev" >&2; exit 1; }
+	$(Q)$(MAKE) --no-print-directory O=$(FUZZ_O) CC=$(FUZZ_CC) WERROR= \
+		HARDEN= HARDEN_LD= LDFLAGS='-fsanitize=fuzzer $(FUZZ_SAN)' \
+		CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)' \
+		fuzz-bins
+fuzz-bins: $(FUZZ_NAMES:%=$(O)/tests/fuzz/fuzz_%)
+$(O)/tests/fuzz/%.o: ALL_CFLAGS += -Itests
+$(O)/tests/fuzz/fuzz_%: $(O)/tests/fuzz/fuzz_%.o $(LIB_COMMON) $(LIB_CORE)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(call GROUP,$(LIB_COMMON) $(LIB_CORE)) \
+		$(LIBS_CORE) $(LDLIBS)
+fuzz: fuzz-build
+	$(Q)FUZZ_O=$(FUZZ_O) sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_NAMES)
+fuzz-smoke:
+	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
+fuzz-clean:
+	rm -rf $(FUZZ_O)
+clean: fuzz-clean
+
+$(O)/tests/crash/%.o: ALL_CFLAGS += $(FP_CFLAGS) -Itests
+$(O)/tests/crash/%: $(O)/tests/crash/%.o $(TLIB) $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(call GROUP,$(TLIB) $(LIBS_OURS)) \
+		$(LIBS_FP) $(LIBS_CORE) -lpthread $(LDLIBS)
+crash: deps
+	$(Q)$(MAKE) --no-print-directory $(PROGS) $(CRASH_BINS)
+	$(Q)O=$(O) CRASH_ITER=$(CRASH_ITER) CRASH_SEED=$(CRASH_SEED) \
+		sh tests/crash/run.sh $(CRASH_BINS)
+# ---- end of the fuzz and crash suites ----
+
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

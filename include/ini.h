@@ -42,7 +42,8 @@ typedef int ini_kv_fn(void *ud, struct ini_errors *e, int line,
 
 /*
  * Reads fp to its end. Syntax errors (missing '=', bad section header,
- * over-long line, invalid UTF-8) are reported into e. Returns 0 when no
+ * over-long line, invalid UTF-8, a NUL byte) are reported into e; a line
+ * in error is skipped whole. Returns 0 when no
  * error was reported (by the parser or the callback), -EINVAL when any was,
  * -EIO on a read error.
  */

@@ -107,7 +107,13 @@ int ledger_excuse_data(int fmt, const struct excuse *e,
 int ledger_revoke_data(int fmt, int64_t excuse_id, const char *reason,
 		       const struct actor *by, char d[LEDGER_DATA_MAX]);
 
-/* Parses an export line back (for the kecamatan side and tests). */
+/*
+ * Parses an export line back (for the kecamatan side and tests), ended by
+ * nothing, LF or CRLF.  Only the canonical spelling is accepted: its first
+ * six fields must be exactly ledger_line() of the row (no needless quotes,
+ * no leading zeros, an unset time empty), so the bytes a SHA-256 of the
+ * file covers are the bytes ledger_check() hashes.  0 or -EINVAL.
+ */
 int ledger_parse_export(const char *line, struct ledger_row *r);
 
 /* "YYYY-MM-DDTHH:MM:SSZ", or "" for 0.  buf must hold 21 bytes. */

@@ -110,25 +110,53 @@ static bool section_name_ok(const char *s)
 	return true;
 }
 
+/*
+ * fgets, but returning the bytes read, so that a NUL byte inside the line
+ * (which would end it early for strlen) is seen: *nul is then set.  0 at
+ * the end of the file.
+ */
+static size_t read_line(FILE *fp, char *line, size_t cap, bool *nul)
+{
+	size_t n = 0;
+	int c;
+
+	*nul = false;
+	while (n + 1 < cap && (c = getc(fp)) != EOF) {
+		*nul |= c == '\0';
+		line[n++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	line[n] = '\0';
+	return n;
+}
+
 int ini_parse(FILE *fp, ini_kv_fn *fn, void *ud, struct ini_errors *e)
 {
 	char line[INI_LINE_MAX + 2];
 	char section[64] = "";
 	int lineno = 0;
 	int start_count = e->count;
+	size_t len;
+	bool nul;
 
-	while (fgets(line, sizeof(line), fp)) {
+	while ((len = read_line(fp, line, sizeof(line), &nul)) > 0) {
 		char *s, *eq, *key, *val;
-		size_t len = strlen(line);
+		bool too_long = len == sizeof(line) - 1 &&
+				line[len - 1] != '\n' && !feof(fp);
 
 		lineno++;
-		if (len == sizeof(line) - 1 && line[len - 1] != '\n' &&
-		    !feof(fp)) {
+		if (too_long || nul) {
 			int c;
 
-			ini_error(e, lineno, "line longer than %d bytes",
-				  INI_LINE_MAX);
-			while ((c = fgetc(fp)) != EOF && c != '\n')
+			if (nul)
+				ini_error(e, lineno, "NUL byte in the line");
+			else
+				ini_error(e, lineno,
+					  "line longer than %d bytes",
+					  INI_LINE_MAX);
+			while (line[len - 1] != '\n' &&
+			       (c = fgetc(fp)) != EOF && c != '\n')
 				;
 			continue;
 		}

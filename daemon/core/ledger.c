@@ -413,15 +413,18 @@ static int parse_seq(const char *s, int64_t *out)
 int ledger_parse_export(const char *line, struct ledger_row *r)
 {
 	struct ledger_row t;
-	char f[EXPORT_FIELDS][LEDGER_DATA_MAX];
-	const char *p = line;
+	char f[EXPORT_FIELDS][LEDGER_DATA_MAX], canon[LEDGER_LINE_MAX];
+	const char *p = line, *canon_end = line;
 	bool last = false;
-	int i;
+	int i, n;
 
 	memset(&t, 0, sizeof(t));
-	for (i = 0; i < EXPORT_FIELDS && !last; i++)
+	for (i = 0; i < EXPORT_FIELDS && !last; i++) {
 		if (csv_field(&p, f[i], sizeof(f[i]), &last) != 0)
 			return -EINVAL;
+		if (i == EXPORT_FIELDS - 3) /* data: the canonical part ends */
+			canon_end = p - 1;
+	}
 	if (i != EXPORT_FIELDS || !last)
 		return -EINVAL;
 	if (parse_seq(f[0], &t.seq) != 0 ||
@@ -437,6 +440,14 @@ int ledger_parse_export(const char *line, struct ledger_row *r)
 	strcpy(t.data, f[5]);
 	strcpy(t.prev_hash, f[6]);
 	strcpy(t.hash, f[7]);
+	/* One spelling per row: the line must be the row's canonical line,
+	 * byte for byte ("010", a needless quote or 1970-01-01T00:00:00Z for
+	 * an unset time would parse to a row whose hash checks while a
+	 * SHA-256 of the file's own bytes does not). */
+	n = ledger_line(&t, canon, sizeof(canon));
+	if (n < 0 || (size_t)n != (size_t)(canon_end - line) ||
+	    memcmp(canon, line, (size_t)n) != 0)
+		return -EINVAL;
 	*r = t;
 	return 0;
 }

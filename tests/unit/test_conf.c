@@ -531,6 +531,39 @@ static void test_conf_small_errbuf_is_not_overrun(void **state)
 	assert_int_equal(small[16], 'x');
 }
 
+/*
+ * Found by tests/fuzz/fuzz_conf: a NUL byte ended the line for fgets, so
+ * what followed it was dropped without a word, and when the line ran past
+ * the line buffer its tail was read as a line of its own.  Here the file
+ * does not set [desa] id (it is commented out), yet "id = 1", hidden
+ * behind a NUL in a comment, was accepted.  A NUL byte is now an error.
+ */
+static void test_conf_nul_byte_is_an_error_not_a_line_end(void **state)
+{
+	static const char note[] = "# catatan";
+	static char text[4096];
+	size_t n, pad = 1025 - sizeof(note); /* fills the line buffer */
+	FILE *fp;
+
+	(void)state;
+	n = (size_t)snprintf(text, sizeof(text), "%s[desa]\n%s", minimal, note);
+	memcpy(strstr(text, "id = 3517012001"), "#d", 2);
+	text[n++] = '\0';
+	memset(text + n, ' ', pad);
+	n += pad;
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "id = 1\n");
+	fp = fmemopen(text, n, "r");
+	assert_non_null(fp);
+	memset(errbuf, 'x', sizeof(errbuf));
+	assert_int_equal(
+		conf_parse(fp, FNAME, &conf_buf, errbuf, sizeof(errbuf)),
+		-EINVAL);
+	fclose(fp);
+	/* the tail is skipped with its line, never read as a line */
+	assert_string_equal(errbuf, FNAME ":10: NUL byte in the line\n" FNAME
+					  ": [desa] id is required\n");
+}
+
 static void test_conf_load_reads_file_and_reports_missing(void **state)
 {
 	char dir[] = "/tmp/test_conf_XXXXXX";
@@ -585,6 +618,7 @@ int main(void)
 			test_conf_relative_paths_resolve_against_file_dir),
 		cmocka_unit_test(test_conf_path_too_long_is_an_error),
 		cmocka_unit_test(test_conf_small_errbuf_is_not_overrun),
+		cmocka_unit_test(test_conf_nul_byte_is_an_error_not_a_line_end),
 		cmocka_unit_test(test_conf_load_reads_file_and_reports_missing),
 	};
 

@@ -354,6 +354,54 @@ static void test_ledger_parse_export_bad_lines_are_einval(void **state)
 		assert_int_equal(ledger_parse_export(bad[i], &r), -EINVAL);
 }
 
+/*
+ * Found by tests/fuzz/fuzz_ledger: other spellings of a row (a needless
+ * quote, a leading zero, an unset time written out) parsed to the row, and
+ * its hash then checked, while a SHA-256 of the file's own bytes, the
+ * check docs/ledger.md gives anyone, did not.  Only the canonical line is
+ * accepted now; so is nothing longer than a writer can write.
+ */
+#define L1_HEAD "1,person,2026-01-01T00:00:00Z,P001,,"
+#define L1_DATA                                                                \
+	"\"action=add;name=Siti Aminah, S.Pd;jabatan=Kaur \"\"TU\"\";"         \
+	"since=2026-01-01\""
+#define L1_TAIL "," LEDGER_HASH_ZERO "," GOLDEN_HASH1
+
+static void test_ledger_parse_export_accepts_only_the_canonical_line(void **s)
+{
+	static const char *const canonical[] = {
+		L1_HEAD L1_DATA L1_TAIL,
+		L1_HEAD L1_DATA L1_TAIL "\n",
+		L1_HEAD L1_DATA L1_TAIL "\r\n",
+	};
+	static const char *const respelled[] = {
+		"01,person,2026-01-01T00:00:00Z,P001,," L1_DATA L1_TAIL,
+		"1,\"person\",2026-01-01T00:00:00Z,P001,," L1_DATA L1_TAIL,
+		"1,person,2026-01-01T00:00:00Z,\"P001\",," L1_DATA L1_TAIL,
+		"1,person,2026-01-01T00:00:00Z,P001,1970-01-01T00:00:"
+		"00Z," L1_DATA L1_TAIL,
+	};
+	static char huge[2 * LEDGER_LINE_MAX];
+	struct ledger_row r;
+	size_t n;
+
+	(void)s;
+	assert_string_equal(L1_HEAD L1_DATA, GOLDEN_LINE1);
+	for (size_t i = 0; i < sizeof(canonical) / sizeof(canonical[0]); i++) {
+		assert_int_equal(ledger_parse_export(canonical[i], &r), 0);
+		assert_int_equal(ledger_check(&r), 0);
+	}
+	for (size_t i = 0; i < sizeof(respelled) / sizeof(respelled[0]); i++)
+		assert_int_equal(ledger_parse_export(respelled[i], &r),
+				 -EINVAL);
+	/* data of 700 quotes: 1402 bytes quoted, past LEDGER_LINE_MAX */
+	n = (size_t)snprintf(huge, sizeof(huge), "1,k,,,,\"");
+	for (int i = 0; i < 700; i++)
+		n += (size_t)snprintf(huge + n, sizeof(huge) - n, "\"\"");
+	snprintf(huge + n, sizeof(huge) - n, "\"%s", L1_TAIL);
+	assert_int_equal(ledger_parse_export(huge, &r), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -374,6 +422,8 @@ int main(void)
 		cmocka_unit_test(test_ledger_iso_utc_formats_edges),
 		cmocka_unit_test(test_ledger_parse_export_round_trips),
 		cmocka_unit_test(test_ledger_parse_export_bad_lines_are_einval),
+		cmocka_unit_test(
+			test_ledger_parse_export_accepts_only_the_canonical_line),
 	};
 
 	if (crypto_init() != 0)
