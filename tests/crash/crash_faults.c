@@ -257,7 +257,7 @@ static int make_store(const char *path)
 	int rc = store_open(path, NULL, 0, key, &st);
 
 	if (rc == 0)
-		rc = store_person_add(st, &who, T0, "sekdes");
+		rc = store_person_add(st, &who, T0, ACTOR("sekdes", 0));
 	for (int i = 0; rc == 0 && i < PREFILL_ROWS; i++) {
 		struct punch p = mkpunch(T0 - 86400 + i * 600, false);
 

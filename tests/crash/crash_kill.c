@@ -414,7 +414,7 @@ static int manual_punch(struct crash *c)
 	snprintf(reason, sizeof(reason), "crash-m%d", k);
 	note_send(c, a);
 	rc = cli(c, &out, "punch", "manual", "--id", ids[a->person], "--at", at,
-		 "--reason", reason, "--by", "crash", NULL);
+		 "--reason", reason, NULL);
 	if (rc == 0) {
 		a->acked = true;
 		c->manual_acked++;
@@ -586,8 +586,7 @@ static int enroll(struct crash *c, int person)
 		if (!freopen(outp, "w", stdout) || !freopen(outp, "a", stderr))
 			_exit(126);
 		execl(c->bin_c, c->bin_c, "--config", c->conf, "enroll", "--id",
-		      ids[person], "--finger", "right-index", "--by", "crash",
-		      (char *)NULL);
+		      ids[person], "--finger", "right-index", (char *)NULL);
 		_exit(127);
 	}
 	for (int i = 0; i < 2000; i++) { /* until it asks for the finger */
@@ -636,7 +635,7 @@ static int setup(struct crash *c)
 		snprintf(name, sizeof(name), "Orang %d", i + 1);
 		rc = cli(c, &out, "person", "add", "--id", ids[i], "--name",
 			 name, "--jabatan", "Kaur", "--since", "2026-11-01",
-			 "--by", "crash", NULL);
+			 NULL);
 		if (rc != 0)
 			fail(c, "person add %s: %s", ids[i], out ? out : "");
 		free(out);
