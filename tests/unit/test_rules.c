@@ -146,9 +146,6 @@ static void test_rules_bad_files_report_every_error_by_line(void **state)
 		  "test.ini:7: tue: expected \"HH:MM-HH:MM\"",
 		  "test.ini:8: wed: expected",
 		  "test.ini:5: [hours]: missing key \"sun\""}},
-		{BASE "[windows]\nmasuk = 07:00-12:00\n",
-		 {"test.ini:14: mon: arrival window must close before the "
-		  "leave window opens"}},
 		{"[profile]\nname = T\nreference = R\nweek = 6\n"
 		 "grace_s = 7200\n"
 		 "[hours]\nmon = 07:30-16:00\n"
@@ -185,6 +182,30 @@ static void test_rules_bad_files_report_every_error_by_line(void **state)
 				fail_msg("row %zu: \"%s\" lacks \"%s\"", i, err,
 					 rows[i].msgs[m]);
 	}
+}
+
+/* The agreed rule (DOMAIN §2.1): windows may overlap; the verdict keeps a
+ * punch from being both masuk and pulang. */
+static void test_rules_overlapping_windows_are_accepted(void **state)
+{
+	struct rules_profile p;
+	struct day_rule r;
+	char err[1024] = "";
+
+	(void)state;
+	if (parse_text(BASE "[windows]\nmasuk = 07:00-12:00\n"
+			    "masuk.fri = 07:00-10:00\n"
+			    "pulang.fri = 09:00-12:00\n",
+		       &p, err, sizeof(err)) != 0)
+		fail_msg("refused: %s", err);
+	rules_day(&p, D("2026-03-06"), &r); /* Friday */
+	assert_int_equal(r.masuk.from_s, HM(7, 0));
+	assert_int_equal(r.masuk.to_s, HM(10, 0));
+	assert_int_equal(r.pulang.from_s, HM(9, 0));
+	assert_int_equal(r.pulang.to_s, HM(12, 0));
+	rules_day(&p, D("2026-03-05"), &r); /* Thursday: masuk past midpoint */
+	assert_int_equal(r.masuk.to_s, HM(12, 0));
+	assert_int_equal(r.pulang.from_s, HM(11, 45));
 }
 
 static void test_rules_day_uses_friday_hours(void **state)
@@ -342,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_rules_sample_bondowoso_has_windows),
 		cmocka_unit_test(
 			test_rules_bad_files_report_every_error_by_line),
+		cmocka_unit_test(test_rules_overlapping_windows_are_accepted),
 		cmocka_unit_test(test_rules_day_uses_friday_hours),
 		cmocka_unit_test(test_rules_day_ramadan_range_is_inclusive),
 		cmocka_unit_test(
