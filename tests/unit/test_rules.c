@@ -129,6 +129,49 @@ static void test_rules_sample_bondowoso_has_windows(void **state)
 	assert_int_equal(p.pulang[CIVIL_FRI].to_s, HM(16, 0));
 }
 
+/* What TL4 means is written where a kabupaten's admin reads it: in every
+ * shipped profile (DOMAIN §3.6). */
+static void test_rules_samples_say_what_tl4_means(void **state)
+{
+	static const char *const files[] = {"ppu-24-2018-5hari.ini",
+					    "ppu-24-2018-6hari.ini",
+					    "bondowoso-48-2023.ini"};
+	static const char *const dirs[] = {"firmware/profiles/",
+					   "../../firmware/profiles/"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[256], text[8192], flat[8192];
+		size_t n = 0, o = 0;
+		FILE *f = NULL;
+
+		for (size_t d = 0; !f && d < 2; d++) {
+			snprintf(path, sizeof(path), "%s%s", dirs[d], files[i]);
+			f = fopen(path, "r");
+		}
+		assert_non_null(f);
+		n = fread(text, 1, sizeof(text) - 1, f);
+		fclose(f);
+		text[n] = '\0';
+		/* comments wrap: join them into one line of words */
+		for (size_t k = 0; k < n; k++) {
+			if (text[k] == '\n' && text[k + 1] == '#') {
+				flat[o++] = ' ';
+				k++;
+				while (text[k + 1] == ' ')
+					k++;
+				continue;
+			}
+			flat[o++] = text[k];
+		}
+		flat[o] = '\0';
+		if (!strstr(flat, "TL4 is 91 minutes late or more, and also "
+				  "\"no masuk punch on a day with any "
+				  "accepted punch\""))
+			fail_msg("%s does not say what TL4 means", files[i]);
+	}
+}
+
 static void test_rules_bad_files_report_every_error_by_line(void **state)
 {
 	static const struct {
@@ -361,6 +404,7 @@ int main(void)
 		cmocka_unit_test(test_rules_sample_ppu_5hari_parses),
 		cmocka_unit_test(test_rules_sample_ppu_6hari_parses),
 		cmocka_unit_test(test_rules_sample_bondowoso_has_windows),
+		cmocka_unit_test(test_rules_samples_say_what_tl4_means),
 		cmocka_unit_test(
 			test_rules_bad_files_report_every_error_by_line),
 		cmocka_unit_test(test_rules_overlapping_windows_are_accepted),
