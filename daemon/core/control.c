@@ -18,6 +18,7 @@
 
 #include "civil.h"
 #include "pd.h"
+#include "utf8.h"
 
 int control_escape(const char *src, char *dst, size_t cap)
 {
@@ -342,6 +343,19 @@ static int parse_uint(const char *v, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+/* Every text reaches CSV, HTML, XLSX and ledger rows: well-formed UTF-8
+ * only (the daemon then normalises it to NFC, nfc.h). */
+static int check_utf8(const struct control_arg *a, const char *v, size_t n,
+		      char *why, size_t cap)
+{
+	size_t bad = 0;
+
+	if (utf8_check(v, n, &bad) == 0)
+		return 0;
+	snprintf(why, cap, "%s: not valid UTF-8 (byte %zu)", a->key, bad + 1);
+	return -EINVAL;
+}
+
 static int check_value(const struct control_arg *a, const char *v, char *why,
 		       size_t cap)
 {
@@ -364,14 +378,14 @@ static int check_value(const struct control_arg *a, const char *v, char *why,
 				 a->key);
 			return -EINVAL;
 		}
-		return 0;
+		return check_utf8(a, v, n, why, cap);
 	case CONTROL_ARG_FILE:
 		if (n > a->max) {
 			snprintf(why, cap, "%s: longer than %" PRIu64 " bytes",
 				 a->key, a->max);
 			return -EINVAL;
 		}
-		return 0;
+		return check_utf8(a, v, n, why, cap);
 	case CONTROL_ARG_ID:
 		if (n == 0 || n >= PD_ID_MAX || has_ctl(v)) {
 			snprintf(why, cap,
@@ -379,7 +393,7 @@ static int check_value(const struct control_arg *a, const char *v, char *why,
 				 a->key, PD_ID_MAX - 1);
 			return -EINVAL;
 		}
-		return 0;
+		return check_utf8(a, v, n, why, cap);
 	case CONTROL_ARG_DATE:
 		if (n && civil_date_parse(v, &day) < 0) {
 			snprintf(why, cap,

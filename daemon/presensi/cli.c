@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "utf8.h"
+
 #define PERIOD_OPTS                                                            \
 	{"date", true, false, "YYYY-MM-DD"},                                   \
 		{"week", true, false, "YYYY-Www (ISO week)"},                  \
@@ -295,6 +297,11 @@ int cli_parse(int argc, char **argv, struct cli_args *out, char *err,
 		if (out->val[k]) {
 			snprintf(err, cap, "%s: --%s given twice", c->words,
 				 c->opts[k].name);
+			return -EINVAL;
+		}
+		if (!utf8_valid(val)) {
+			snprintf(err, cap, "%s: --%s: not valid UTF-8",
+				 c->words, c->opts[k].name);
 			return -EINVAL;
 		}
 		out->val[k] = val;

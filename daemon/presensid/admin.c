@@ -16,7 +16,9 @@
 #include "civil.h"
 #include "crypto.h"
 #include "log.h"
+#include "nfc.h"
 #include "rules.h"
+#include "utf8.h"
 #include "verdict.h"
 
 #define REPLY_MAX 4096
@@ -121,6 +123,10 @@ int admin_check_text(const char *field, const char *v, size_t max,
 				 field);
 			return -EINVAL;
 		}
+	if (!utf8_valid(v)) {
+		snprintf(why, cap, "%s: not valid UTF-8", field);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -263,6 +269,18 @@ static int cmd_person_period(struct admin_ctx *a, const struct control_msg *m,
 	a->changed |= ADMIN_CHANGED_PRINTS;
 	admin_reply_ok(a, "id", id);
 	return 0;
+}
+
+static int cmd_person_deactivate(struct admin_ctx *a,
+				 const struct control_msg *m)
+{
+	return cmd_person_period(a, m, true);
+}
+
+static int cmd_person_reactivate(struct admin_ctx *a,
+				 const struct control_msg *m)
+{
+	return cmd_person_period(a, m, false);
 }
 
 /* Profile and calendar files travel whole; the daemon re-checks them. */
@@ -618,6 +636,45 @@ static int cmd_clock_set(struct admin_ctx *a, const struct control_msg *m)
 	return 0;
 }
 
+/*
+ * m with every field's value in NFC (nfc.h), so that what is stored,
+ * hashed and compared is one spelling of each text.  The new fields are
+ * malloc'd into norm[] (free each).  0, or -EINVAL (answered: a value that
+ * is not UTF-8, e.g. a file read on first start) or -ENOMEM.
+ */
+static int normalize_msg(struct admin_ctx *a, const struct control_msg *m,
+			 struct control_msg *out,
+			 char *norm[CONTROL_FIELDS_MAX])
+{
+	*out = *m;
+	for (int i = 1; i < m->nfields; i++) {
+		const char *eq = strchr(m->field[i], '=');
+		size_t kl;
+		char *v = NULL;
+		int rc;
+
+		if (!eq)
+			continue;
+		kl = (size_t)(eq - m->field[i]);
+		rc = nfc_normalize(eq + 1, &v);
+		if (rc == -EILSEQ) {
+			admin_reply_err(a, -EINVAL, "%.*s: not valid UTF-8",
+					(int)(kl > 40 ? 40 : kl), m->field[i]);
+			return -EINVAL;
+		}
+		if (rc < 0 || !(norm[i] = malloc(kl + 1 + strlen(v) + 1))) {
+			free(v);
+			admin_reply_err(a, -ENOMEM, "out of memory");
+			return -ENOMEM;
+		}
+		memcpy(norm[i], m->field[i], kl + 1);
+		strcpy(norm[i] + kl + 1, v);
+		free(v);
+		out->field[i] = norm[i];
+	}
+	return 0;
+}
+
 int admin_dispatch(struct admin_ctx *a, const struct control_msg *m)
 {
 	static const struct {
@@ -630,18 +687,24 @@ int admin_dispatch(struct admin_ctx *a, const struct control_msg *m)
 		{"excuse-add", cmd_excuse_add},
 		{"excuse-revoke", cmd_excuse_revoke},
 		{"person-add", cmd_person_add},
+		{"person-deactivate", cmd_person_deactivate},
+		{"person-reactivate", cmd_person_reactivate},
 		{"profile-import", cmd_profile_import},
 		{"punch-manual", cmd_punch_manual},
 	};
+	char *norm[CONTROL_FIELDS_MAX] = {0};
+	struct control_msg n;
 
 	if (m->nfields < 1)
 		return -ENOENT;
-	if (strcmp(m->field[0], "person-deactivate") == 0)
-		return cmd_person_period(a, m, true);
-	if (strcmp(m->field[0], "person-reactivate") == 0)
-		return cmd_person_period(a, m, false);
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (strcmp(m->field[0], cmds[i].name) == 0)
-			return cmds[i].fn(a, m);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(m->field[0], cmds[i].name) != 0)
+			continue;
+		if (normalize_msg(a, m, &n, norm) == 0)
+			cmds[i].fn(a, &n);
+		for (int k = 0; k < CONTROL_FIELDS_MAX; k++)
+			free(norm[k]);
+		return 0;
+	}
 	return -ENOENT;
 }

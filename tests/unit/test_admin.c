@@ -180,6 +180,29 @@ static void test_admin_bad_fields_are_named_and_nothing_stored(void **state)
 	}
 }
 
+/* Text is stored once, in NFC; malformed UTF-8 never reaches a row, also
+ * on the daemon's own path that skips the request table (first start). */
+static void test_admin_text_is_utf8_and_stored_nfc(void **state)
+{
+	struct fx *f = *state;
+	struct person p;
+
+	assert_string_equal(run(f, "person-add\tid=102\tname=Jose\xcc\x81 "
+				   "Santoso\tjabatan=Kaur Umum"),
+			    "ok\tid=102\n");
+	assert_int_equal(store_person_get(f->st, "102", &p), 0);
+	assert_string_equal(p.name, "Jos\xc3\xa9 Santoso");
+	assert_int_equal(ledger_rows(f), 1);
+	assert_non_null(strstr(run(f, "person-add\tid=103\tname=Bud\xff\xfei\t"
+				      "jabatan=Kasi"),
+			       "err\tEINVAL\tname: not valid UTF-8"));
+	assert_non_null(strstr(run(f, "calendar-add\tdate=2026-12-31\t"
+				      "name=\xed\xa0\x80"),
+			       "err\tEINVAL\tname: not valid UTF-8"));
+	assert_int_equal(store_person_get(f->st, "103", &p), -ENOENT);
+	assert_int_equal(ledger_rows(f), 1);
+}
+
 static void test_admin_excuse_add_and_revoke_are_ledger_rows(void **state)
 {
 	struct fx *f = *state;
@@ -266,6 +289,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(test_admin_person_add_then_duplicate_is_eexist),
 		T(test_admin_bad_fields_are_named_and_nothing_stored),
+		T(test_admin_text_is_utf8_and_stored_nfc),
 		T(test_admin_excuse_add_and_revoke_are_ledger_rows),
 		T(test_admin_manual_punch_is_flagged_manual),
 		T(test_admin_clock_set_only_when_simulated),

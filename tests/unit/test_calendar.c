@@ -146,6 +146,8 @@ static void test_calendar_bad_files_report_every_error_by_line(void **state)
 		  "cal.ini:1: [calendar]: missing key \"reference\""}},
 		{"[libur]\n2026-01-01 = X\n",
 		 {"cal.ini: missing section [calendar]"}},
+		{HEAD "[libur]\n2026-01-01 = Tahun Baru\xc0\xaf\n",
+		 {"cal.ini:6: invalid UTF-8"}},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {

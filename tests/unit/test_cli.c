@@ -123,6 +123,18 @@ static void test_cli_repeated_option_is_rejected(void **state)
 	assert_string_equal(err, "rekap: --month given twice");
 }
 
+static void test_cli_text_that_is_not_utf8_is_rejected(void **state)
+{
+	ARGV("person", "add", "--id", "101", "--name", "Bud\xff\xfei",
+	     "--jabatan", "Kaur");
+	struct cli_args a;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(cli_parse(argc, argv, &a, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "person add: --name: not valid UTF-8");
+}
+
 static void test_cli_help_skips_required_checks(void **state)
 {
 	ARGV("excuse", "add", "--help");
@@ -176,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_cli_missing_positional_is_rejected),
 		cmocka_unit_test(test_cli_flag_given_value_is_rejected),
 		cmocka_unit_test(test_cli_repeated_option_is_rejected),
+		cmocka_unit_test(test_cli_text_that_is_not_utf8_is_rejected),
 		cmocka_unit_test(test_cli_help_skips_required_checks),
 		cmocka_unit_test(test_cli_longest_command_words_win),
 		cmocka_unit_test(test_cli_usage_lists_every_option),

@@ -210,6 +210,10 @@ static void test_rules_bad_files_report_every_error_by_line(void **state)
 		{BASE "[ramadan]\nfrom = 2026-02-30\n",
 		 {"test.ini:14: from: expected a date YYYY-MM-DD",
 		  "test.ini:13: [ramadan]: missing key \"to\""}},
+		{"[profile]\nname = Bud\xff\xfei\nreference = R\n"
+		 "[hours]\nmon = libur\ntue = libur\nwed = libur\n"
+		 "thu = libur\nfri = libur\nsat = libur\nsun = libur\n",
+		 {"test.ini:2: invalid UTF-8"}},
 		{"name = T\n" BASE,
 		 {"test.ini:1: key \"name\" outside any section"}},
 	};
