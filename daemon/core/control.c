@@ -241,6 +241,8 @@ static const struct control_arg args_profile_import[] = {
 	ARG("from", DATE, 0),
 	ARG("file", TEXT, CONTROL_PATH_MAX - 1),
 	ARG("text", FILE, CONTROL_LINE_MAX - 1),
+	ARG("retroactive", FLAG, 0),
+	ARG("reason", TEXT, PD_TEXT_MAX - 1),
 	END,
 };
 static const struct control_arg args_calendar_import[] = {
@@ -252,6 +254,11 @@ static const struct control_arg args_calendar_add[] = {
 	ARG("date", DATE, 0),
 	ARG("name", TEXT, PD_TEXT_MAX - 1),
 	ARG("kind", TEXT, 15),
+	END,
+};
+static const struct control_arg args_calendar_remove[] = {
+	ARG("date", DATE, 0),
+	ARG("reason", TEXT, PD_TEXT_MAX - 1),
 	END,
 };
 static const struct control_arg args_excuse_add[] = {
@@ -284,6 +291,7 @@ static const struct control_arg args_clock_set[] = {
 static const struct control_cmd cmds[] = {
 	{"calendar-add", CONTROL_ACCESS_ADMIN, args_calendar_add},
 	{"calendar-import", CONTROL_ACCESS_ADMIN, args_calendar_import},
+	{"calendar-remove", CONTROL_ACCESS_ADMIN, args_calendar_remove},
 	{"clock-set", CONTROL_ACCESS_ADMIN, args_clock_set},
 	{"enroll", CONTROL_ACCESS_ADMIN, args_enroll},
 	{"excuse-add", CONTROL_ACCESS_ADMIN, args_excuse_add},
@@ -500,6 +508,7 @@ static const struct {
 	{ECANCELED, "ECANCELED"}, {EROFS, "EROFS"},
 	{ENOMEM, "ENOMEM"},	  {EBADMSG, "EBADMSG"},
 	{ENOTSUP, "ENOTSUP"},	  {EAGAIN, "EAGAIN"},
+	{ERANGE, "ERANGE"},
 };
 
 const char *control_errname(int err)

@@ -238,11 +238,21 @@ static void test_control_get_uint_reads_checked_values(void **state)
 static void test_control_table_is_sorted_and_findable(void **state)
 {
 	static const char *const names[] = {
-		"calendar-add", "calendar-import",   "clock-set",
-		"enroll",	"excuse-add",	     "excuse-revoke",
-		"person-add",	"person-deactivate", "person-reactivate",
-		"ping",		"profile-import",    "punch-manual",
-		"status",	"wait-armed",
+		"calendar-add",
+		"calendar-import",
+		"calendar-remove",
+		"clock-set",
+		"enroll",
+		"excuse-add",
+		"excuse-revoke",
+		"person-add",
+		"person-deactivate",
+		"person-reactivate",
+		"ping",
+		"profile-import",
+		"punch-manual",
+		"status",
+		"wait-armed",
 	};
 
 	(void)state;
