@@ -63,8 +63,8 @@ struct report {
 	char calendar_facts_version[PD_HASH_HEX];
 	int calendar_days_changed; /* of those, days added or removed */
 	/* retroactive profile imports whose re-judged days [from_day,
-	 * on_day) overlap the period (DOMAIN §2.3), in ledger order; every
-	 * writer prints them */
+	 * on_day) overlap the period (DOMAIN §2.3), in ledger order; the
+	 * text and CSV print them (HTML and XLSX to follow) */
 	int nretro;
 	struct facts_retro retro[REPORT_RETRO_MAX];
 	int64_t ledger_seq; /* ledger head when built */
