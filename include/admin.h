@@ -14,6 +14,13 @@
 #include "control.h"
 #include "store.h"
 
+/*
+ * The earliest year an admin may name in a record (a manual punch, an
+ * excuse, an active period): older dates are typos (1999 for 2019) or a
+ * clock never set, never facts of this appliance.  Refused as bad input.
+ */
+#define ADMIN_YEAR_MIN 2020
+
 #define ADMIN_CHANGED_PRINTS 0x1 /* reload the scanner gallery */
 #define ADMIN_CHANGED_FACTS  0x2 /* reload profiles and calendars */
 

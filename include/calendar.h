@@ -101,6 +101,13 @@ int calendar_set_add(struct calendar_set *cs, const struct calendar *cal);
 int calendar_set_add_day(struct calendar_set *cs, pd_day_t day,
 			 enum calendar_kind kind, const char *name);
 /*
+ * Removes a listed day, a file's or an added one (an Islamic holiday moved
+ * after sidang isbat).  Facts apply in ledger order: a later re-import of
+ * its year lists the file's days again, a later add lists it again.
+ * Returns 0 or -ENOENT (not listed).
+ */
+int calendar_set_remove_day(struct calendar_set *cs, pd_day_t day);
+/*
  * Looks day up.  Returns 0 when it is listed (*kind and *name set; name is
  * borrowed from cs and valid until cs changes; either pointer may be NULL),
  * -ENOENT for an ordinary day.

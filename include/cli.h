@@ -14,44 +14,46 @@
 
 #define CLI_OPTS_MAX 12
 
+/*
+ * Exit codes, the same for every command (README "The CLI"): a bad
+ * argument exits 2, whether the CLI or the daemon found it (the daemon
+ * answers EINVAL only for a field missing, malformed or out of its fixed
+ * bounds); a well-formed request the daemon refused, or a failure, exits 1.
+ */
+#define CLI_EXIT_OK	 0
+#define CLI_EXIT_REFUSED 1
+#define CLI_EXIT_USAGE	 2
+/* The exit code for a daemon's "err" line with errno name (control.h):
+ * CLI_EXIT_USAGE for "EINVAL", CLI_EXIT_REFUSED for any other. */
+int cli_exit_for_error(const char *errname);
+
+/* What an option's value must be; checked by cli_parse (exit 2). */
+enum cli_type {
+	CLI_TEXT = 0, /* any text: valid UTF-8 */
+	CLI_DATE,     /* YYYY-MM-DD, a real date */
+	CLI_LOCAL,    /* "YYYY-MM-DD HH:MM[:SS]" */
+};
+
 struct cli_opt {
 	const char *name; /* without "--" */
 	bool value;	  /* takes a value */
 	bool required;
 	const char *help;
+	enum cli_type type; /* of the value */
 };
 
-enum cli_verb {
-	CLI_PERSON_ADD = 0,
-	CLI_PERSON_LIST,
-	CLI_PERSON_DEACTIVATE,
-	CLI_PERSON_REACTIVATE,
-	CLI_ENROLL,
-	CLI_PROFILE_IMPORT,
-	CLI_PROFILE_LIST,
-	CLI_PROFILE_SHOW,
-	CLI_CALENDAR_IMPORT,
-	CLI_CALENDAR_LIST,
-	CLI_CALENDAR_ADD,
-	CLI_EXCUSE_ADD,
-	CLI_EXCUSE_LIST,
-	CLI_EXCUSE_REVOKE,
-	CLI_PUNCH_MANUAL,
-	CLI_PUNCHES,
-	CLI_STATUS,
-	CLI_REKAP,
-	CLI_RINGKAS,
-	CLI_CHAIN_VERIFY,
-	CLI_CLOCK_SET,
-	CLI_WAIT_ARMED,
-	CLI_VERBS,
-};
+struct conf;
+struct cli_args;
+/* Runs a parsed command with the loaded configuration; returns the exit
+ * code.  Handlers live in daemon/presensi/commands.c. */
+typedef int cli_run_fn(const struct conf *conf, const struct cli_args *a);
 
+/* One row of the command table: the only list of commands. */
 struct cli_cmd {
-	enum cli_verb verb;
 	const char *words;	/* "person add" */
 	const char *positional; /* name of the one positional, or NULL */
 	const char *summary;
+	cli_run_fn *run;
 	struct cli_opt opts[CLI_OPTS_MAX];
 };
 

@@ -106,7 +106,15 @@ int control_check(const struct control_msg *m, const struct control_cmd **cmd,
 uint64_t control_get_uint(const struct control_msg *m, const char *key,
 			  uint64_t dflt);
 
-/* errno value <-> short name used on the wire ("EINVAL", "EEXIST"...). */
+/*
+ * errno value <-> short name used on the wire ("EINVAL", "EEXIST"...).
+ * EINVAL means a bad argument (a field missing, malformed or out of its
+ * fixed bounds): the CLI exits 2 for it.  Every other error refuses a
+ * well-formed request (ENOENT no such record, EEXIST already there,
+ * ERANGE a day the records do not allow: in the future, outside the
+ * person's active periods; EPERM not allowed: not an admin, a retroactive
+ * import without its reason, a closed month): the CLI exits 1.
+ */
 const char *control_errname(int err);
 int control_errno(const char *name);
 

@@ -27,6 +27,7 @@
 #ifndef PRESENSI_LEDGER_H
 #define PRESENSI_LEDGER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -94,18 +95,39 @@ int ledger_punch_data(int fmt, const struct punch *p, char d[LEDGER_DATA_MAX]);
 int ledger_person_data(int fmt, const char *action, const char *name,
 		       const char *jabatan, const char *day_key, pd_day_t day,
 		       const struct actor *by, char d[LEDGER_DATA_MAX]);
+/* retro_on: for a retroactive import (DOMAIN §2.3) the local day it was
+ * imported, after from, with reason; PD_DAY_OPEN (reason ignored) for an
+ * ordinary one.  Retroactive rows exist from format 2 (keys retroactive,
+ * on, reason); format 1 with retro_on set is -EINVAL. */
 int ledger_profile_data(int fmt, pd_day_t from, const char *version,
 			const char *name, const struct actor *by,
+			pd_day_t retro_on, const char *reason,
 			char d[LEDGER_DATA_MAX]);
 int ledger_calendar_data(int fmt, const char *version, const char *name,
 			 const struct actor *by, char d[LEDGER_DATA_MAX]);
 int ledger_calday_data(int fmt, pd_day_t day, const char *kind,
 		       const char *name, const struct actor *by,
 		       char d[LEDGER_DATA_MAX]);
+/* A holiday removed (action "remove", format 2 on; format 1 is -EINVAL). */
+int ledger_calremove_data(int fmt, pd_day_t day, const char *reason,
+			  const struct actor *by, char d[LEDGER_DATA_MAX]);
 int ledger_excuse_data(int fmt, const struct excuse *e,
 		       char d[LEDGER_DATA_MAX]);
 int ledger_revoke_data(int fmt, int64_t excuse_id, const char *reason,
 		       const struct actor *by, char d[LEDGER_DATA_MAX]);
+
+/* A month closed (kind "checkpoint", format 2 on; docs/ledger.md). */
+#define LEDGER_MONTH_LEN 8 /* "YYYY-MM" + NUL */
+struct ledger_checkpoint {
+	char month[LEDGER_MONTH_LEN]; /* the month closed, "YYYY-MM" */
+	bool auto_close;	      /* closed on the configured day */
+	int64_t uptime_s;	      /* seconds since boot at closing */
+	int64_t untrusted;	      /* the month's untrusted-clock punches */
+	int64_t reader_errors;	      /* since the previous checkpoint */
+	int64_t disk_free; /* bytes free on the store's file system */
+};
+int ledger_checkpoint_data(int fmt, const struct ledger_checkpoint *c,
+			   const struct actor *by, char d[LEDGER_DATA_MAX]);
 
 /*
  * Parses an export line back (for the kecamatan side and tests), ended by

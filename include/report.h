@@ -25,6 +25,7 @@
 
 /* ---- the report of a period ---- */
 #define REPORT_PROFILES_MAX 8 /* profiles named in one report */
+#define REPORT_RETRO_MAX    8 /* retroactive changes named in one report */
 
 struct report_person {
 	struct person p; /* id, name, jabatan, latest period */
@@ -57,6 +58,15 @@ struct report {
 	struct report_profile_use profiles[REPORT_PROFILES_MAX];
 	int ncalendars;
 	struct calendar_file calendars[CALENDAR_SET_FILES_MAX];
+	/* the version of every calendar fact used: files and days added or
+	 * removed by command (DOMAIN §8, facts_calendar_version) */
+	char calendar_facts_version[PD_HASH_HEX];
+	int calendar_days_changed; /* of those, days added or removed */
+	/* retroactive profile imports whose re-judged days [from_day,
+	 * on_day) overlap the period (DOMAIN §2.3), in ledger order; the
+	 * text and CSV print them (HTML and XLSX to follow) */
+	int nretro;
+	struct facts_retro retro[REPORT_RETRO_MAX];
 	int64_t ledger_seq; /* ledger head when built */
 	char ledger_head[PD_HASH_HEX];
 	/* results */

@@ -32,9 +32,10 @@
  * close.  A working day without a window uses the default: arrival from
  * 00:00 to the midpoint of start and end, leave from the midpoint to 24:00.
  * Ramadan days never inherit [windows]: they use the [ramadan] windows or
- * the midpoint defaults of the Ramadan hours.  On every working day the
- * arrival window must close no later than the leave window opens (a punch
- * is never both masuk and pulang); otherwise the profile is rejected.
+ * the midpoint defaults of the Ramadan hours.  The arrival and leave
+ * windows may overlap (a short Friday): masuk is the first accepted punch
+ * in the arrival window, pulang the last one in the leave window that is
+ * later than masuk, so a single punch is never both (DOMAIN §3.3).
  */
 #ifndef PRESENSI_RULES_H
 #define PRESENSI_RULES_H

@@ -151,16 +151,38 @@ int store_audit_add(struct store *st, int64_t now_utc,
  * be the SHA-256 of file_text's bytes (DOMAIN §8), else -EINVAL; the text
  * is kept in the profiles table, the ledger row carries from, version,
  * name, by.  A later profile with the same from_day supersedes an earlier.
+ * -EPERM when from_day lies in or before a month a checkpoint row closed
+ * (DOMAIN §2.3, §7.3): checked inside the write transaction.
  */
 int store_profile_add(struct store *st, pd_day_t from_day,
 		      const char *version_hex, const char *name,
 		      const char *file_text, int64_t now_utc,
 		      const struct actor *by);
+/*
+ * A retroactive import (DOMAIN §2.3): as store_profile_add, with on_day
+ * the local day it is imported (from_day < on_day, else -EINVAL) and a
+ * reason (required, PD_TEXT_MAX, printable); the ledger row adds
+ * retroactive=1, on and reason (format 2).  -EPERM as above.
+ */
+int store_profile_add_retroactive(struct store *st, pd_day_t from_day,
+				  const char *version_hex, const char *name,
+				  const char *file_text, pd_day_t on_day,
+				  const char *reason, int64_t now_utc,
+				  const struct actor *by);
 /* Strings are valid during the call only. */
 typedef int store_profile_fn(void *ud, pd_day_t from_day, const char *version,
 			     const char *name, const char *text, int64_t seq);
 /* Ordered by from_day, then seq; stops on the callback's non-zero value. */
 int store_profile_each(struct store *st, store_profile_fn *fn, void *ud);
+/* A retroactive import: the days [from_day, on_day) it re-judged.
+ * Strings are valid during the call only. */
+typedef int store_profile_retro_fn(void *ud, int64_t seq, pd_day_t from_day,
+				   pd_day_t on_day, const char *version,
+				   const char *name, const char *reason,
+				   const char *by);
+/* Every retroactive import in seq order; stops on a non-zero value. */
+int store_profile_retro_each(struct store *st, store_profile_retro_fn *fn,
+			     void *ud);
 
 /* ---- holiday calendars (ledger kind "calendar") ---- */
 #define STORE_DAY_LIBUR	       "libur"	      /* libur nasional */
@@ -171,19 +193,46 @@ int store_profile_each(struct store *st, store_profile_fn *fn, void *ud);
 int store_calendar_add(struct store *st, const char *version_hex,
 		       const char *name, const char *file_text, int64_t now_utc,
 		       const struct actor *by);
+#define STORE_DAY_ADD	 "add"	  /* a day added (action of the row) */
+#define STORE_DAY_REMOVE "remove" /* a day removed */
+
 /* Adds one day (action "add"); kind is one of STORE_DAY_*, else -EINVAL. */
 int store_calendar_day_add(struct store *st, pd_day_t day, const char *kind,
 			   const char *name, int64_t now_utc,
 			   const struct actor *by);
+/* Removes one listed day (action "remove", ledger format 2): a date moved
+ * after sidang isbat.  reason is required.  Whether the day is listed is
+ * the caller's check (the facts in force).  0 or -EINVAL. */
+int store_calendar_day_remove(struct store *st, pd_day_t day,
+			      const char *reason, int64_t now_utc,
+			      const struct actor *by);
 /* Strings are valid during the call only. */
 typedef int store_calendar_file_fn(void *ud, int64_t seq, const char *version,
 				   const char *name, const char *text);
+/* action STORE_DAY_ADD (kind and name set) or STORE_DAY_REMOVE (both ""). */
 typedef int store_calendar_day_fn(void *ud, int64_t seq, pd_day_t day,
-				  const char *kind, const char *name);
+				  const char *action, const char *kind,
+				  const char *name);
 /* Imported files and added days interleaved in seq order (later rows
  * override earlier ones); either callback may be NULL to skip that kind. */
 int store_calendar_each(struct store *st, store_calendar_file_fn *file_fn,
 			store_calendar_day_fn *day_fn, void *ud);
+
+/* ---- month checkpoints (ledger kind "checkpoint", no side table) ---- */
+/*
+ * Closes c->month ("YYYY-MM") with a checkpoint row (docs/ledger.md):
+ * at_utc and recorded time now_utc.  A month is closed once.  0, -EINVAL
+ * (bad month or figures), -EEXIST (already closed), or a database error.
+ */
+int store_checkpoint_add(struct store *st, const struct ledger_checkpoint *c,
+			 int64_t now_utc, const struct actor *by);
+/* The checkpoint row that closed month ("YYYY-MM"): 0 with *seq (may be
+ * NULL), -ENOENT when the month is open, -EINVAL for a bad month. */
+int store_month_closed(struct store *st, const char *month, int64_t *seq);
+/* The latest month any checkpoint closed, its last day and row: 0, or
+ * -ENOENT when no month is closed.  Any pointer may be NULL. */
+int store_month_closed_latest(struct store *st, char month[LEDGER_MONTH_LEN],
+			      pd_day_t *last_day, int64_t *seq);
 
 /* ---- excuses (ledger kinds "excuse" and "revoke") ---- */
 /*
@@ -203,7 +252,7 @@ int store_excuse_each(struct store *st, pd_day_t from_day, pd_day_t to_day,
 		      const char *person, store_excuse_fn *fn, void *ud);
 
 /* ---- schema ---- */
-#define STORE_SCHEMA_VERSION 4 /* PRAGMA user_version after migrations */
+#define STORE_SCHEMA_VERSION 5 /* PRAGMA user_version after migrations */
 int store_schema_version(struct store *st, int *out);
 
 /* ---- ledger ---- */

@@ -173,8 +173,9 @@ enum verdict_mark {
 /*
  * What a new punch at local second sec means right now.  have_masuk_today:
  * an earlier accepted punch of this person today fell in the arrival window
- * (then another arrival-window punch is a repeat, ON_TIME).  Excuses are not
- * consulted (the light is immediate; the rekap applies them).
+ * (then a punch in the leave window is a pulang, also where the windows
+ * overlap, and another arrival-window punch is a repeat, ON_TIME).  Excuses
+ * are not consulted (the light is immediate; the rekap applies them).
  */
 enum verdict_mark verdict_mark_punch(const struct day_rule *r,
 				     enum calendar_kind holiday, int32_t sec,

@@ -18,6 +18,7 @@
 
 #include "civil.h"
 #include "pd.h"
+#include "utf8.h"
 
 int control_escape(const char *src, char *dst, size_t cap)
 {
@@ -240,6 +241,8 @@ static const struct control_arg args_profile_import[] = {
 	ARG("from", DATE, 0),
 	ARG("file", TEXT, CONTROL_PATH_MAX - 1),
 	ARG("text", FILE, CONTROL_LINE_MAX - 1),
+	ARG("retroactive", FLAG, 0),
+	ARG("reason", TEXT, PD_TEXT_MAX - 1),
 	END,
 };
 static const struct control_arg args_calendar_import[] = {
@@ -251,6 +254,11 @@ static const struct control_arg args_calendar_add[] = {
 	ARG("date", DATE, 0),
 	ARG("name", TEXT, PD_TEXT_MAX - 1),
 	ARG("kind", TEXT, 15),
+	END,
+};
+static const struct control_arg args_calendar_remove[] = {
+	ARG("date", DATE, 0),
+	ARG("reason", TEXT, PD_TEXT_MAX - 1),
 	END,
 };
 static const struct control_arg args_excuse_add[] = {
@@ -283,6 +291,7 @@ static const struct control_arg args_clock_set[] = {
 static const struct control_cmd cmds[] = {
 	{"calendar-add", CONTROL_ACCESS_ADMIN, args_calendar_add},
 	{"calendar-import", CONTROL_ACCESS_ADMIN, args_calendar_import},
+	{"calendar-remove", CONTROL_ACCESS_ADMIN, args_calendar_remove},
 	{"clock-set", CONTROL_ACCESS_ADMIN, args_clock_set},
 	{"enroll", CONTROL_ACCESS_ADMIN, args_enroll},
 	{"excuse-add", CONTROL_ACCESS_ADMIN, args_excuse_add},
@@ -342,6 +351,19 @@ static int parse_uint(const char *v, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+/* Every text reaches CSV, HTML, XLSX and ledger rows: well-formed UTF-8
+ * only (the daemon then normalises it to NFC, nfc.h). */
+static int check_utf8(const struct control_arg *a, const char *v, size_t n,
+		      char *why, size_t cap)
+{
+	size_t bad = 0;
+
+	if (utf8_check(v, n, &bad) == 0)
+		return 0;
+	snprintf(why, cap, "%s: not valid UTF-8 (byte %zu)", a->key, bad + 1);
+	return -EINVAL;
+}
+
 static int check_value(const struct control_arg *a, const char *v, char *why,
 		       size_t cap)
 {
@@ -364,14 +386,14 @@ static int check_value(const struct control_arg *a, const char *v, char *why,
 				 a->key);
 			return -EINVAL;
 		}
-		return 0;
+		return check_utf8(a, v, n, why, cap);
 	case CONTROL_ARG_FILE:
 		if (n > a->max) {
 			snprintf(why, cap, "%s: longer than %" PRIu64 " bytes",
 				 a->key, a->max);
 			return -EINVAL;
 		}
-		return 0;
+		return check_utf8(a, v, n, why, cap);
 	case CONTROL_ARG_ID:
 		if (n == 0 || n >= PD_ID_MAX || has_ctl(v)) {
 			snprintf(why, cap,
@@ -379,7 +401,7 @@ static int check_value(const struct control_arg *a, const char *v, char *why,
 				 a->key, PD_ID_MAX - 1);
 			return -EINVAL;
 		}
-		return 0;
+		return check_utf8(a, v, n, why, cap);
 	case CONTROL_ARG_DATE:
 		if (n && civil_date_parse(v, &day) < 0) {
 			snprintf(why, cap,
@@ -486,6 +508,7 @@ static const struct {
 	{ECANCELED, "ECANCELED"}, {EROFS, "EROFS"},
 	{ENOMEM, "ENOMEM"},	  {EBADMSG, "EBADMSG"},
 	{ENOTSUP, "ENOTSUP"},	  {EAGAIN, "EAGAIN"},
+	{ERANGE, "ERANGE"},
 };
 
 const char *control_errname(int err)

@@ -382,6 +382,21 @@ static void csv_versions(FILE *fp, const struct report *r)
 	for (int i = 0; i < r->ncalendars && i < CALENDAR_SET_FILES_MAX; i++)
 		JOIN("%s%s", i ? ";" : "", r->calendars[i].version);
 	export_csv_field(fp, buf, false);
+	/* the whole set of calendar facts (DOMAIN §8) */
+	export_csv_field(fp, r->calendar_facts_version, false);
+	/* retroactive imports that re-judged days of the period (DOMAIN
+	 * §2.3): "seq:from:on", the days [from, on) */
+	len = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < r->nretro && i < REPORT_RETRO_MAX; i++) {
+		char d1[CIVIL_DATE_LEN], d2[CIVIL_DATE_LEN];
+
+		civil_date_format(r->retro[i].from_day, d1);
+		civil_date_format(r->retro[i].on_day, d2);
+		JOIN("%s%" PRId64 ":%s:%s", i ? ";" : "", r->retro[i].seq, d1,
+		     d2);
+	}
+	export_csv_field(fp, buf, false);
 #undef JOIN
 }
 
@@ -439,7 +454,9 @@ int export_csv(FILE *fp, const struct report *r, const struct export_opts *o)
 			ind_csv[i], ind_csv[i]);
 	if (export_deduction_on(o))
 		fputs(",potongan_" REKAP_DEDUCTION_LABEL "_persen", fp);
-	fputs(",profil,profil_versi,kalender_versi", fp);
+	fputs(",profil,profil_versi,kalender_versi,kalender_fakta_versi,"
+	      "perubahan_surut",
+	      fp);
 	csv_end(fp);
 	for (size_t i = 0; i < r->npeople; i++) {
 		const struct report_person *rp = &r->people[i];
@@ -747,6 +764,23 @@ static void text_header(FILE *fp, const struct report *r)
 			 r->calendars[i].name, r->calendars[i].year,
 			 r->calendars[i].version);
 		put_wrapped(fp, i ? "" : "Kalender", line);
+	}
+	snprintf(line, sizeof(line),
+		 "versi %.16s (berkas kalender dan %d hari ditambah atau "
+		 "dihapus dengan perintah)",
+		 r->calendar_facts_version, r->calendar_days_changed);
+	put_wrapped(fp, "Fakta libur", line);
+	/* every retroactive change that re-judged days of the period */
+	for (int i = 0; i < r->nretro && i < REPORT_RETRO_MAX; i++) {
+		const struct facts_retro *x = &r->retro[i];
+
+		civil_date_format(x->from_day, d1);
+		civil_date_format(x->on_day, d2);
+		snprintf(line, sizeof(line),
+			 "profil %s (versi %.16s) berlaku surut sejak %s, "
+			 "diimpor %s oleh %s (seq %" PRId64 "): %s",
+			 x->name, x->version, d1, d2, x->by, x->seq, x->reason);
+		put_wrapped(fp, i ? "" : "Ubah surut", line);
 	}
 	snprintf(line, sizeof(line), "seq %" PRId64 ", kepala %.16s",
 		 r->ledger_seq, r->ledger_head);

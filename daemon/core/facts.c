@@ -12,11 +12,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil.h"
+#include "crypto.h"
+#include "records.h"
+
 #define PARSE_ERR_MAX 1024
 
 struct facts {
 	struct rules_set rules;
 	struct calendar_set cal;
+	struct crypto_sha256_ctx cal_hash; /* the calendar facts version */
+	int cal_days_changed;		   /* add and remove lines in it */
+	int nretro;
+	struct facts_retro retro[FACTS_RETRO_MAX];
 };
 
 int facts_new(struct facts **out)
@@ -27,8 +35,69 @@ int facts_new(struct facts **out)
 		return -ENOMEM;
 	rules_set_init(&f->rules);
 	calendar_set_init(&f->cal);
+	crypto_sha256_start(&f->cal_hash);
 	*out = f;
 	return 0;
+}
+
+/* One line of the calendar facts version (facts.h). */
+static void cal_line(struct facts *f, const char *what, pd_day_t day,
+		     const char *rest)
+{
+	char d[CIVIL_DATE_LEN];
+
+	crypto_sha256_update(&f->cal_hash, what, strlen(what));
+	if (day != PD_DAY_OPEN) {
+		civil_date_format(day, d);
+		crypto_sha256_update(&f->cal_hash, " ", 1);
+		crypto_sha256_update(&f->cal_hash, d, strlen(d));
+	}
+	if (rest) {
+		crypto_sha256_update(&f->cal_hash, " ", 1);
+		crypto_sha256_update(&f->cal_hash, rest, strlen(rest));
+	}
+	crypto_sha256_update(&f->cal_hash, "\n", 1);
+}
+
+void facts_calendar_version(const struct facts *f, char out[PD_HASH_HEX])
+{
+	static const char hex[] = "0123456789abcdef";
+	struct crypto_sha256_ctx c = f->cal_hash; /* final wipes its state */
+	uint8_t h[CRYPTO_SHA256_BYTES];
+
+	crypto_sha256_final(&c, h);
+	for (int i = 0; i < CRYPTO_SHA256_BYTES; i++) {
+		out[2 * i] = hex[h[i] >> 4];
+		out[2 * i + 1] = hex[h[i] & 0xf];
+	}
+	out[2 * CRYPTO_SHA256_BYTES] = '\0';
+}
+
+int facts_calendar_days_changed(const struct facts *f)
+{
+	return f->cal_days_changed;
+}
+
+int facts_add_retro(struct facts *f, const struct facts_retro *r)
+{
+	struct facts_retro *x;
+
+	if (f->nretro >= FACTS_RETRO_MAX)
+		return -ENOSPC;
+	x = &f->retro[f->nretro++];
+	*x = *r;
+	/* NUL-terminated whatever the caller filled */
+	x->name[sizeof(x->name) - 1] = '\0';
+	x->version[sizeof(x->version) - 1] = '\0';
+	x->reason[sizeof(x->reason) - 1] = '\0';
+	x->by[sizeof(x->by) - 1] = '\0';
+	return 0;
+}
+
+const struct facts_retro *facts_retros(const struct facts *f, int *n)
+{
+	*n = f->nretro;
+	return f->retro;
 }
 
 void facts_free(struct facts *f)
@@ -100,6 +169,8 @@ int facts_add_calendar(struct facts *f, const char *version, const char *name,
 	if (rc == 0) {
 		snprintf(cal->version, sizeof(cal->version), "%s", version);
 		rc = calendar_set_add(&f->cal, cal);
+		if (rc == 0)
+			cal_line(f, "file", PD_DAY_OPEN, version);
 		if (rc < 0)
 			snprintf(err, cap,
 				 "calendar (ledger seq %lld) does not fit: %s",
@@ -122,10 +193,34 @@ int facts_add_day(struct facts *f, pd_day_t day, const char *kind,
 
 	if (rc == 0)
 		rc = calendar_set_add_day(&f->cal, day, k, name);
+	if (rc == 0) {
+		char rest[CALENDAR_NAME_MAX + 16];
+
+		snprintf(rest, sizeof(rest), "%s %s", kind, name);
+		cal_line(f, "add", day, rest);
+		f->cal_days_changed++;
+	}
 	if (rc < 0)
 		snprintf(err, cap,
 			 "calendar day (ledger seq %lld) rejected: %s",
 			 (long long)seq, strerror(-rc));
+	return rc;
+}
+
+int facts_remove_day(struct facts *f, pd_day_t day, int64_t seq, char *err,
+		     size_t cap)
+{
+	int rc = calendar_set_remove_day(&f->cal, day);
+
+	if (rc == 0) {
+		cal_line(f, "remove", day, NULL);
+		f->cal_days_changed++;
+	} else {
+		snprintf(err, cap,
+			 "calendar day removal (ledger seq %lld) names a day "
+			 "not listed",
+			 (long long)seq);
+	}
 	return rc;
 }
 

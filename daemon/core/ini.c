@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 void ini_errors_init(struct ini_errors *e, const char *file, char *buf,
 		     size_t cap)
 {
@@ -60,42 +62,6 @@ static char *trim(char *s)
 			   end[-1] == '\r' || end[-1] == '\n'))
 		*--end = '\0';
 	return s;
-}
-
-/* Strict UTF-8 check (no overlongs, no surrogates). */
-static bool utf8_valid(const unsigned char *s)
-{
-	while (*s) {
-		unsigned int c = *s, n, cp, i;
-
-		if (c < 0x80) {
-			s++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			cp = c & 0x07;
-		} else {
-			return false;
-		}
-		for (i = 1; i <= n; i++) {
-			if ((s[i] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i] & 0x3f);
-		}
-		if ((n == 2 &&
-		     (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-			return false;
-		s += n + 1;
-	}
-	return true;
 }
 
 static bool section_name_ok(const char *s)
@@ -164,7 +130,7 @@ int ini_parse(FILE *fp, ini_kv_fn *fn, void *ud, struct ini_errors *e)
 		    (unsigned char)line[1] == 0xbb &&
 		    (unsigned char)line[2] == 0xbf)
 			memmove(line, line + 3, strlen(line + 3) + 1);
-		if (!utf8_valid((unsigned char *)line)) {
+		if (!utf8_valid(line)) { /* utf8.h: strict, RFC 3629 */
 			ini_error(e, lineno, "invalid UTF-8");
 			continue;
 		}

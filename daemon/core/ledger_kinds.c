@@ -129,17 +129,28 @@ int ledger_person_data(int fmt, const char *action, const char *name,
 
 int ledger_profile_data(int fmt, pd_day_t from, const char *version,
 			const char *name, const struct actor *by,
+			pd_day_t retro_on, const char *reason,
 			char d[LEDGER_DATA_MAX])
 {
 	int rc;
 
+	if (retro_on != PD_DAY_OPEN && (fmt < 2 || !reason))
+		return -EINVAL; /* format 1 had no retroactive import */
 	if ((rc = data_start(fmt, d)))
 		return rc;
 	if ((rc = data_day(d, "from", from)))
 		return rc;
 	DATA_ADD(d, "version", version);
 	DATA_ADD(d, "name", name);
-	return data_by(fmt, d, by->name, by->uid);
+	if ((rc = data_by(fmt, d, by->name, by->uid)))
+		return rc;
+	if (retro_on == PD_DAY_OPEN)
+		return 0;
+	DATA_ADD(d, "retroactive", "1");
+	if ((rc = data_day(d, "on", retro_on)))
+		return rc;
+	DATA_ADD(d, "reason", reason);
+	return 0;
 }
 
 int ledger_calendar_data(int fmt, const char *version, const char *name,
@@ -168,6 +179,41 @@ int ledger_calday_data(int fmt, pd_day_t day, const char *kind,
 		return rc;
 	DATA_ADD(d, "kind", kind);
 	DATA_ADD(d, "name", name);
+	return data_by(fmt, d, by->name, by->uid);
+}
+
+int ledger_calremove_data(int fmt, pd_day_t day, const char *reason,
+			  const struct actor *by, char d[LEDGER_DATA_MAX])
+{
+	int rc;
+
+	if (fmt < 2)
+		return -EINVAL; /* format 1 could not remove a day */
+	if ((rc = data_start(fmt, d)))
+		return rc;
+	DATA_ADD(d, "action", "remove");
+	if ((rc = data_day(d, "day", day)))
+		return rc;
+	DATA_ADD(d, "reason", reason);
+	return data_by(fmt, d, by->name, by->uid);
+}
+
+int ledger_checkpoint_data(int fmt, const struct ledger_checkpoint *c,
+			   const struct actor *by, char d[LEDGER_DATA_MAX])
+{
+	int rc;
+
+	if (fmt < 2)
+		return -EINVAL; /* format 1 had no checkpoint */
+	if ((rc = data_start(fmt, d)))
+		return rc;
+	DATA_ADD(d, "month", c->month);
+	DATA_ADD(d, "auto", c->auto_close ? "1" : "0");
+	if ((rc = data_int(d, "uptime", c->uptime_s)) ||
+	    (rc = data_int(d, "untrusted", c->untrusted)) ||
+	    (rc = data_int(d, "reader_errors", c->reader_errors)) ||
+	    (rc = data_int(d, "disk_free", c->disk_free)))
+		return rc;
 	return data_by(fmt, d, by->name, by->uid);
 }
 

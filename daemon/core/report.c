@@ -437,10 +437,19 @@ int report_builder_new(const struct report_opts *o, const struct facts *f,
 	note_profiles(b);
 	{
 		const struct calendar_set *cs = facts_calendar(f);
+		const struct facts_retro *x;
+		int nx;
 
 		r->ncalendars = cs->nfiles;
 		memcpy(r->calendars, cs->files,
 		       sizeof(cs->files[0]) * (size_t)cs->nfiles);
+		facts_calendar_version(f, r->calendar_facts_version);
+		r->calendar_days_changed = facts_calendar_days_changed(f);
+		/* a retroactive import re-judged [from_day, on_day) */
+		x = facts_retros(f, &nx);
+		for (int i = 0; i < nx && r->nretro < REPORT_RETRO_MAX; i++)
+			if (x[i].from_day <= o->last && x[i].on_day > o->first)
+				r->retro[r->nretro++] = x[i];
 	}
 	*out = b;
 	return 0;

@@ -302,15 +302,18 @@ static int on_kv(void *ud, struct ini_errors *e, int line, const char *section,
 	return 0;
 }
 
-/* Fills resolved windows for one hours table and checks their order. */
-static void resolve_windows(struct ini_errors *e, const struct rules_hours *h,
+/*
+ * Fills resolved windows for one hours table.  The arrival and leave
+ * windows may overlap (DOMAIN §2.1): pulang is the last accepted punch in
+ * the leave window later than masuk, so one punch is never both.
+ */
+static void resolve_windows(const struct rules_hours *h,
 			    const struct win_src *ms, const struct win_src *ps,
 			    struct rules_window *masuk,
-			    struct rules_window *pulang, const char *what)
+			    struct rules_window *pulang)
 {
 	for (int wd = 0; wd < DAY_KEYS; wd++) {
 		int32_t mid = (h[wd].start_s + h[wd].end_s) / 2;
-		int line;
 
 		masuk[wd] = (struct rules_window){0, mid};
 		pulang[wd] = (struct rules_window){mid, SEC_DAY};
@@ -322,21 +325,8 @@ static void resolve_windows(struct ini_errors *e, const struct rules_hours *h,
 			pulang[wd] = ps->day[wd];
 		else if (ps->have_all)
 			pulang[wd] = ps->all;
-		if (!h[wd].working) {
+		if (!h[wd].working)
 			masuk[wd] = pulang[wd] = (struct rules_window){0, 0};
-			continue;
-		}
-		if (masuk[wd].to_s <= pulang[wd].from_s)
-			continue;
-		line = ms->have_day[wd]	  ? ms->line_day[wd]
-		       : ps->have_day[wd] ? ps->line_day[wd]
-		       : ms->have_all	  ? ms->line_all
-		       : ps->have_all	  ? ps->line_all
-					  : 0;
-		ini_error(e, line,
-			  "%s%s: arrival window must close before the leave "
-			  "window opens",
-			  what, day_key[wd]);
 	}
 }
 
@@ -366,8 +356,7 @@ static void finish(struct parse_state *st, struct ini_errors *e)
 		ini_error(e, st->line_profile_key[K_WEEK],
 			  "week = %d but [hours] has %d working days",
 			  p->week_days, working);
-	resolve_windows(e, p->hours, &st->masuk, &st->pulang, p->masuk,
-			p->pulang, "");
+	resolve_windows(p->hours, &st->masuk, &st->pulang, p->masuk, p->pulang);
 	if (!st->ramadan_line)
 		return;
 	p->has_ramadan = true;
@@ -382,8 +371,8 @@ static void finish(struct parse_state *st, struct ini_errors *e)
 	for (int wd = 0; wd < DAY_KEYS; wd++)
 		if (!st->ram_hours.have[wd])
 			p->ramadan_hours[wd] = p->hours[wd];
-	resolve_windows(e, p->ramadan_hours, &st->ram_masuk, &st->ram_pulang,
-			p->ramadan_masuk, p->ramadan_pulang, "ramadan ");
+	resolve_windows(p->ramadan_hours, &st->ram_masuk, &st->ram_pulang,
+			p->ramadan_masuk, p->ramadan_pulang);
 }
 
 int rules_parse(FILE *fp, const char *fname, struct rules_profile *out,

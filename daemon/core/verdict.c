@@ -333,15 +333,22 @@ enum verdict_mark verdict_mark_punch(const struct day_rule *r,
 				     enum calendar_kind holiday, int32_t sec,
 				     bool have_masuk_today)
 {
+	bool in_masuk, in_pulang;
+
 	if (!r || !r->working || holiday != CALENDAR_NONE)
 		return VERDICT_MARK_NONWORKING;
-	if (rules_in_window(&r->masuk, sec)) {
-		if (!have_masuk_today && sec > r->start_s + r->grace_s)
-			return VERDICT_MARK_LATE;
-		return VERDICT_MARK_ON_TIME;
-	}
-	if (rules_in_window(&r->pulang, sec))
+	in_masuk = rules_in_window(&r->masuk, sec);
+	in_pulang = rules_in_window(&r->pulang, sec);
+	/* The first arrival-window punch is masuk; after it, a punch where
+	 * the windows overlap is judged as pulang (DOMAIN §3.3). */
+	if (in_masuk && !have_masuk_today)
+		return sec > r->start_s + r->grace_s ? VERDICT_MARK_LATE
+						     : VERDICT_MARK_ON_TIME;
+	if (in_pulang)
 		return sec < r->end_s ? VERDICT_MARK_EARLY
 				      : VERDICT_MARK_ON_TIME;
+	if (in_masuk)
+		return VERDICT_MARK_ON_TIME; /* a repeat in the arrival window
+					      */
 	return VERDICT_MARK_OUTSIDE;
 }

@@ -1,161 +1,186 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * cli.c: the command table of the presensi CLI and its parser.  Commands
- * that change something talk to the daemon; reports read the database.
+ * cli.c: the command table of the presensi CLI, the one list of its
+ * commands, each with its options, their types, its help and its handler
+ * (commands.c), and the parser that holds argv against it.  Commands that
+ * change something talk to the daemon; reports read the database.
  */
 #include "cli.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
+#include "civil.h"
+#include "cli_int.h"
+#include "utf8.h"
+
+/* --date and the other periods: civil_period_parse checks them. */
 #define PERIOD_OPTS                                                            \
-	{"date", true, false, "YYYY-MM-DD"},                                   \
-		{"week", true, false, "YYYY-Www (ISO week)"},                  \
-		{"month", true, false, "YYYY-MM"},                             \
-		{"quarter", true, false, "YYYY-Qn"},                           \
+	{"date", true, false, "YYYY-MM-DD", CLI_TEXT},                         \
+		{"week", true, false, "YYYY-Www (ISO week)", CLI_TEXT},        \
+		{"month", true, false, "YYYY-MM", CLI_TEXT},                   \
+		{"quarter", true, false, "YYYY-Qn", CLI_TEXT},                 \
 	{                                                                      \
-		"year", true, false, "YYYY"                                    \
+		"year", true, false, "YYYY", CLI_TEXT                          \
 	}
 
 static const struct cli_cmd cmds[] = {
-	{CLI_PERSON_ADD,
-	 "person add",
+	{"person add",
 	 NULL,
 	 "add a perangkat desa",
-	 {{"id", true, true, "desa-assigned id (NIPD)"},
-	  {"name", true, true, "full name"},
-	  {"jabatan", true, true, "e.g. \"Kaur Keuangan\""},
-	  {"since", true, false, "first active day (default today)"}}},
-	{CLI_PERSON_LIST,
-	 "person list",
+	 cli_run_person_add,
+	 {{"id", true, true, "desa-assigned id (NIPD)", CLI_TEXT},
+	  {"name", true, true, "full name", CLI_TEXT},
+	  {"jabatan", true, true, "e.g. \"Kaur Keuangan\"", CLI_TEXT},
+	  {"since", true, false, "first active day (default today)",
+	   CLI_DATE}}},
+	{"person list",
 	 NULL,
 	 "list people and their prints",
-	 {{"format", true, false, "text|csv"}}},
-	{CLI_PERSON_DEACTIVATE,
-	 "person deactivate",
+	 cli_run_person_list,
+	 {{"format", true, false, "text|csv", CLI_TEXT}}},
+	{"person deactivate",
 	 NULL,
 	 "end a person's active period; deletes their prints",
-	 {{"id", true, true, "person id"},
-	  {"on", true, false, "last active day (default today)"}}},
-	{CLI_PERSON_REACTIVATE,
-	 "person reactivate",
+	 cli_run_person_deactivate,
+	 {{"id", true, true, "person id", CLI_TEXT},
+	  {"on", true, false, "last active day (default today)", CLI_DATE}}},
+	{"person reactivate",
 	 NULL,
 	 "re-hire: open a new active period",
-	 {{"id", true, true, "person id"},
-	  {"since", true, false, "first active day (default today)"}}},
-	{CLI_ENROLL,
-	 "enroll",
+	 cli_run_person_reactivate,
+	 {{"id", true, true, "person id", CLI_TEXT},
+	  {"since", true, false, "first active day (default today)",
+	   CLI_DATE}}},
+	{"enroll",
 	 NULL,
 	 "enrol a finger (with the person's consent, UU 27/2022)",
-	 {{"id", true, true, "person id"},
-	  {"finger", true, true, "e.g. right-index"},
-	  {"reader", true, false, "reader number (default 0)"}}},
-	{CLI_PROFILE_IMPORT,
-	 "profile import",
+	 cli_run_enroll,
+	 {{"id", true, true, "person id", CLI_TEXT},
+	  {"finger", true, true, "e.g. right-index", CLI_TEXT},
+	  {"reader", true, false, "reader number (default 0)", CLI_TEXT}}},
+	{"profile import",
 	 "FILE",
 	 "import a working-hours profile",
-	 {{"from", true, true, "first day it judges, YYYY-MM-DD"}}},
-	{CLI_PROFILE_LIST,
-	 "profile list",
+	 cli_run_profile_import,
+	 {{"from", true, true, "first day it judges, YYYY-MM-DD", CLI_DATE},
+	  {"retroactive", false, false,
+	   "--from is before today: judge those days again (DOMAIN 2.3)",
+	   CLI_TEXT},
+	  {"reason", true, false,
+	   "why, for --retroactive: the Perbup's date and number", CLI_TEXT}}},
+	{"profile list",
 	 NULL,
 	 "profiles and their dates",
-	 {{NULL, false, false, NULL}}},
-	{CLI_PROFILE_SHOW,
-	 "profile show",
+	 cli_run_profile_list,
+	 {{NULL, false, false, NULL, CLI_TEXT}}},
+	{"profile show",
 	 NULL,
 	 "show the profile in force on a day",
-	 {{"date", true, false, "YYYY-MM-DD (default today)"}}},
-	{CLI_CALENDAR_IMPORT,
-	 "calendar import",
+	 cli_run_profile_show,
+	 {{"date", true, false, "YYYY-MM-DD (default today)", CLI_DATE}}},
+	{"calendar import",
 	 "FILE",
 	 "import a yearly holiday calendar",
-	 {{NULL, false, false, NULL}}},
-	{CLI_CALENDAR_LIST,
-	 "calendar list",
+	 cli_run_calendar_import,
+	 {{NULL, false, false, NULL, CLI_TEXT}}},
+	{"calendar list",
 	 NULL,
 	 "holidays of a year",
-	 {{"year", true, true, "YYYY"}}},
-	{CLI_CALENDAR_ADD,
-	 "calendar add",
+	 cli_run_calendar_list,
+	 {{"year", true, true, "YYYY", CLI_TEXT}}},
+	{"calendar add",
 	 NULL,
 	 "add a local day or a late isbat change",
-	 {{"date", true, true, "YYYY-MM-DD"},
-	  {"name", true, true, "name of the day"},
-	  {"kind", true, false, "lokal (default), libur, cuti_bersama"}}},
-	{CLI_EXCUSE_ADD,
-	 "excuse add",
+	 cli_run_calendar_add,
+	 {{"date", true, true, "YYYY-MM-DD", CLI_DATE},
+	  {"name", true, true, "name of the day", CLI_TEXT},
+	  {"kind", true, false, "lokal (default), libur, cuti_bersama",
+	   CLI_TEXT}}},
+	{"calendar remove",
+	 NULL,
+	 "remove a listed day (a date moved after sidang isbat)",
+	 cli_run_calendar_remove,
+	 {{"date", true, true, "YYYY-MM-DD", CLI_DATE},
+	  {"reason", true, true, "why, e.g. the new SKB", CLI_TEXT}}},
+	{"excuse add",
 	 NULL,
 	 "record an excuse",
-	 {{"id", true, true, "person id"},
-	  {"from", true, true, "first day"},
-	  {"to", true, false, "last day (default = from)"},
-	  {"kind", true, true, "izin|sakit|cuti|dinas-luar|alat-rusak"},
-	  {"partial", true, false, "terlambat|pulang-cepat (one day)"},
-	  {"reason", true, true, "why"},
-	  {"document", true, false, "document / surat tugas number"}}},
-	{CLI_EXCUSE_LIST,
-	 "excuse list",
+	 cli_run_excuse_add,
+	 {{"id", true, true, "person id", CLI_TEXT},
+	  {"from", true, true, "first day", CLI_DATE},
+	  {"to", true, false, "last day (default = from)", CLI_DATE},
+	  {"kind", true, true, "izin|sakit|cuti|dinas-luar|alat-rusak",
+	   CLI_TEXT},
+	  {"partial", true, false, "terlambat|pulang-cepat (one day)",
+	   CLI_TEXT},
+	  {"reason", true, true, "why", CLI_TEXT},
+	  {"document", true, false, "document / surat tugas number",
+	   CLI_TEXT}}},
+	{"excuse list",
 	 NULL,
 	 "excuses of a period",
-	 {PERIOD_OPTS, {"id", true, false, "only this person"}}},
-	{CLI_EXCUSE_REVOKE,
-	 "excuse revoke",
+	 cli_run_excuse_list,
+	 {PERIOD_OPTS, {"id", true, false, "only this person", CLI_TEXT}}},
+	{"excuse revoke",
 	 NULL,
 	 "revoke an excuse",
-	 {{"excuse", true, true, "excuse number"},
-	  {"reason", true, true, "why"}}},
-	{CLI_PUNCH_MANUAL,
-	 "punch manual",
+	 cli_run_excuse_revoke,
+	 {{"excuse", true, true, "excuse number", CLI_TEXT},
+	  {"reason", true, true, "why", CLI_TEXT}}},
+	{"punch manual",
 	 NULL,
 	 "enter a punch by hand (appliance was down)",
-	 {{"id", true, true, "person id"},
-	  {"at", true, true, "\"YYYY-MM-DD HH:MM\" local time"},
-	  {"reason", true, true, "why"}}},
-	{CLI_PUNCHES,
-	 "punches",
+	 cli_run_punch_manual,
+	 {{"id", true, true, "person id", CLI_TEXT},
+	  {"at", true, true, "\"YYYY-MM-DD HH:MM\" local time", CLI_LOCAL},
+	  {"reason", true, true, "why", CLI_TEXT}}},
+	{"punches",
 	 NULL,
 	 "punches of a day",
-	 {{"date", true, false, "YYYY-MM-DD (default today)"},
-	  {"format", true, false, "text|csv"}}},
-	{CLI_STATUS,
-	 "status",
+	 cli_run_punches,
+	 {{"date", true, false, "YYYY-MM-DD (default today)", CLI_DATE},
+	  {"format", true, false, "text|csv", CLI_TEXT}}},
+	{"status",
 	 NULL,
 	 "readers, clock trust, counts, latencies",
-	 {{NULL, false, false, NULL}}},
-	{CLI_REKAP,
-	 "rekap",
+	 cli_run_status,
+	 {{NULL, false, false, NULL, CLI_TEXT}}},
+	{"rekap",
 	 NULL,
 	 "discipline rekap of a period",
+	 cli_run_rekap,
 	 {PERIOD_OPTS,
-	  {"format", true, false, "text|csv|xlsx|html"},
-	  {"out", true, false, "file (required for xlsx)"},
-	  {"daily", false, false, "csv: one row per person-day"},
-	  {"id", true, false, "only this person"},
+	  {"format", true, false, "text|csv|xlsx|html", CLI_TEXT},
+	  {"out", true, false, "file (required for xlsx)", CLI_TEXT},
+	  {"daily", false, false, "csv: one row per person-day", CLI_TEXT},
+	  {"id", true, false, "only this person", CLI_TEXT},
 	  {"deductions", false, false,
-	   "show indicative deductions (Permentan 68/2012)"}}},
-	{CLI_RINGKAS,
-	 "ringkas",
+	   "show indicative deductions (Permentan 68/2012)", CLI_TEXT}}},
+	{"ringkas",
 	 NULL,
 	 "short summary for WhatsApp",
-	 {{"date", true, false, "YYYY-MM-DD"},
-	  {"week", true, false, "YYYY-Www"}}},
-	{CLI_CHAIN_VERIFY,
-	 "chain verify",
+	 cli_run_ringkas,
+	 {{"date", true, false, "YYYY-MM-DD", CLI_TEXT},
+	  {"week", true, false, "YYYY-Www", CLI_TEXT}}},
+	{"chain verify",
 	 NULL,
 	 "re-check the hash chain of the ledger",
-	 {{NULL, false, false, NULL}}},
-	{CLI_CLOCK_SET,
-	 "clock set",
+	 cli_run_chain_verify,
+	 {{NULL, false, false, NULL, CLI_TEXT}}},
+	{"clock set",
 	 NULL,
 	 "set the simulated clock",
-	 {{"at", true, true, "\"YYYY-MM-DD HH:MM[:SS]\" local"}}},
-	{CLI_WAIT_ARMED,
-	 "wait-armed",
+	 cli_run_clock_set,
+	 {{"at", true, true, "\"YYYY-MM-DD HH:MM[:SS]\" local", CLI_LOCAL}}},
+	{"wait-armed",
 	 NULL,
 	 "wait until a reader waits for a finger (tests)",
-	 {{"reader", true, false, "reader number"},
-	  {"after", true, false, "armed generation already seen"},
-	  {"timeout", true, false, "milliseconds"}}},
+	 cli_run_wait_armed,
+	 {{"reader", true, false, "reader number", CLI_TEXT},
+	  {"after", true, false, "armed generation already seen", CLI_TEXT},
+	  {"timeout", true, false, "milliseconds", CLI_TEXT}}},
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -195,6 +220,41 @@ static const struct cli_cmd *match_cmd(int argc, char **argv, int i, int *used)
 	}
 	*used = best_n;
 	return best;
+}
+
+int cli_exit_for_error(const char *errname)
+{
+	return errname && strcmp(errname, "EINVAL") == 0 ? CLI_EXIT_USAGE
+							 : CLI_EXIT_REFUSED;
+}
+
+/* A value against its option's type: every value is UTF-8, dates and
+ * local times are real ones.  0, or -EINVAL with err naming the option. */
+static int check_type(const struct cli_cmd *c, const struct cli_opt *o,
+		      const char *v, char *err, size_t cap)
+{
+	pd_day_t day;
+	int64_t t;
+
+	if (!utf8_valid(v)) {
+		snprintf(err, cap, "%s: --%s: not valid UTF-8", c->words,
+			 o->name);
+		return -EINVAL;
+	}
+	if (o->type == CLI_DATE && civil_date_parse(v, &day) < 0) {
+		snprintf(err, cap,
+			 "%s: --%s: \"%.40s\" is not a date YYYY-MM-DD",
+			 c->words, o->name, v);
+		return -EINVAL;
+	}
+	if (o->type == CLI_LOCAL && civil_local_parse(v, 0, &t) < 0) {
+		snprintf(err, cap,
+			 "%s: --%s: \"%.40s\" is not a local time "
+			 "\"YYYY-MM-DD HH:MM[:SS]\"",
+			 c->words, o->name, v);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 int cli_parse(int argc, char **argv, struct cli_args *out, char *err,
@@ -297,6 +357,8 @@ int cli_parse(int argc, char **argv, struct cli_args *out, char *err,
 				 c->opts[k].name);
 			return -EINVAL;
 		}
+		if (check_type(c, &c->opts[k], val, err, cap) < 0)
+			return -EINVAL;
 		out->val[k] = val;
 	}
 	if (out->help)

@@ -16,7 +16,10 @@
 #include "civil.h"
 #include "crypto.h"
 #include "log.h"
+#include "nfc.h"
 #include "rules.h"
+#include "store_report.h"
+#include "utf8.h"
 #include "verdict.h"
 
 #define REPLY_MAX 4096
@@ -121,6 +124,10 @@ int admin_check_text(const char *field, const char *v, size_t max,
 				 field);
 			return -EINVAL;
 		}
+	if (!utf8_valid(v)) {
+		snprintf(why, cap, "%s: not valid UTF-8", field);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -141,6 +148,19 @@ static pd_day_t today(struct admin_ctx *a)
 	return d;
 }
 
+/* Refuses a day before ADMIN_YEAR_MIN (answered): -EINVAL, or 0. */
+static int check_year_min(struct admin_ctx *a, const char *key,
+			  const char *text, pd_day_t day)
+{
+	if (day >= civil_from_ymd(ADMIN_YEAR_MIN, 1, 1))
+		return 0;
+	admin_reply_err(a, -EINVAL,
+			"%s: %s is before %d-01-01, the earliest day a record "
+			"may name",
+			key, text, ADMIN_YEAR_MIN);
+	return -EINVAL;
+}
+
 /* Parses an optional date field; default when absent. */
 static int opt_day(struct admin_ctx *a, const struct control_msg *m,
 		   const char *key, pd_day_t dflt, pd_day_t *out)
@@ -158,7 +178,7 @@ static int opt_day(struct admin_ctx *a, const struct control_msg *m,
 				key, v);
 		return -EINVAL;
 	}
-	return 0;
+	return check_year_min(a, key, v, *out);
 }
 
 /* Who acts: the peer the socket saw, never what the request claims. */
@@ -245,8 +265,10 @@ static int cmd_person_period(struct admin_ctx *a, const struct control_msg *m,
 					     BY(a));
 	snprintf(what, sizeof(what), "person %s", id);
 	if (rc == -EINVAL) {
+		/* well-formed, refused by the person's periods: not a bad
+		 * argument (the CLI exits 1, README "Exit codes") */
 		admin_reply_err(
-			a, rc,
+			a, -ERANGE,
 			deactivate ? "person %s: no open period, or --on is "
 				     "before its start"
 				   : "person %s: still active, or --since is "
@@ -263,6 +285,18 @@ static int cmd_person_period(struct admin_ctx *a, const struct control_msg *m,
 	a->changed |= ADMIN_CHANGED_PRINTS;
 	admin_reply_ok(a, "id", id);
 	return 0;
+}
+
+static int cmd_person_deactivate(struct admin_ctx *a,
+				 const struct control_msg *m)
+{
+	return cmd_person_period(a, m, true);
+}
+
+static int cmd_person_reactivate(struct admin_ctx *a,
+				 const struct control_msg *m)
+{
+	return cmd_person_period(a, m, false);
 }
 
 /* Profile and calendar files travel whole; the daemon re-checks them. */
@@ -322,9 +356,73 @@ static const char *file_of(const struct control_msg *m, const char *dflt)
 	return f && *f ? f : dflt;
 }
 
+/*
+ * When a profile may take effect (DOMAIN §2.3): from today on; earlier
+ * only as an explicit retroactive act with a reason; never in or before a
+ * month a checkpoint row closed.  Answers and returns the error, or 0.
+ */
+static int check_profile_from(struct admin_ctx *a, pd_day_t from, bool retro,
+			      const char *reason)
+{
+	char why[256], f[CIVIL_DATE_LEN], t[CIVIL_DATE_LEN];
+	char month[LEDGER_MONTH_LEN];
+	pd_day_t td = today(a), closed_last;
+	int64_t seq;
+	int rc;
+
+	civil_date_format(from, f);
+	civil_date_format(td, t);
+	if (!retro && reason && *reason) {
+		admin_reply_err(a, -EINVAL,
+				"reason: only for a retroactive import "
+				"(give retroactive too)");
+		return -EINVAL;
+	}
+	if (retro && admin_check_text("reason", reason, PD_TEXT_MAX, true, why,
+				      sizeof(why)) < 0) {
+		admin_reply_err(a, -EINVAL,
+				"%s: a retroactive import says why (the "
+				"Perbup's date and number)",
+				why);
+		return -EINVAL;
+	}
+	if (retro && from >= td) {
+		admin_reply_err(a, -EINVAL,
+				"retroactive: from %s is not before today (%s)",
+				f, t);
+		return -EINVAL;
+	}
+	if (!retro && from < td) {
+		admin_reply_err(a, -EPERM,
+				"from: %s is before today (%s): the import "
+				"would judge again days already judged; give "
+				"retroactive and a reason to do so on purpose",
+				f, t);
+		return -EPERM;
+	}
+	rc = store_month_closed_latest(a->store, month, &closed_last, &seq);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc < 0) {
+		reply_store_err(a, rc, "profile");
+		return rc;
+	}
+	if (from > closed_last)
+		return 0;
+	civil_date_format(closed_last + 1, t);
+	admin_reply_err(a, -EPERM,
+			"from: %s is in a closed month (%s closed by ledger "
+			"seq %lld); a profile can take effect from %s at the "
+			"earliest",
+			f, month, (long long)seq, t);
+	return -EPERM;
+}
+
 static int cmd_profile_import(struct admin_ctx *a, const struct control_msg *m)
 {
-	char version[PD_HASH_HEX];
+	char version[PD_HASH_HEX], on[CIVIL_DATE_LEN];
+	const char *reason = control_get(m, "reason");
+	bool retro = control_get(m, "retroactive") != NULL;
 	struct rules_profile *p;
 	pd_day_t from;
 	int rc;
@@ -341,19 +439,36 @@ static int cmd_profile_import(struct admin_ctx *a, const struct control_msg *m)
 		return 0;
 	}
 	if (parse_file_text(a, file_of(m, "profile"), control_get(m, "text"),
-			    parse_profile, p, version) < 0) {
+			    parse_profile, p, version) < 0 ||
+	    check_profile_from(a, from, retro, reason) < 0) {
 		free(p);
 		return 0;
 	}
-	rc = store_profile_add(a->store, from, version, p->name,
-			       control_get(m, "text"), now_utc(a), BY(a));
+	if (retro)
+		rc = store_profile_add_retroactive(
+			a->store, from, version, p->name,
+			control_get(m, "text"), today(a), reason, now_utc(a),
+			BY(a));
+	else
+		rc = store_profile_add(a->store, from, version, p->name,
+				       control_get(m, "text"), now_utc(a),
+				       BY(a));
 	free(p);
+	if (rc == -EPERM) { /* a month closed since the check above */
+		admin_reply_err(a, rc, "from: in a closed month");
+		return 0;
+	}
 	if (rc < 0) {
 		reply_store_err(a, rc, "profile");
 		return 0;
 	}
 	a->changed |= ADMIN_CHANGED_FACTS;
-	log_info("profile imported: version %.16s", version);
+	civil_date_format(today(a), on);
+	if (retro)
+		log_info("profile imported retroactively on %s: version %.16s",
+			 on, version);
+	else
+		log_info("profile imported: version %.16s", version);
 	admin_reply_ok(a, "version", version);
 	return 0;
 }
@@ -402,7 +517,8 @@ static int cmd_calendar_add(struct admin_ctx *a, const struct control_msg *m)
 	}
 	if (opt_day(a, m, "date", 0, &day) < 0)
 		return 0;
-	if (admin_check_text("name", name, PD_TEXT_MAX, true, why,
+	/* a name the calendar set cannot hold would break every report */
+	if (admin_check_text("name", name, CALENDAR_NAME_MAX, true, why,
 			     sizeof(why)) < 0) {
 		admin_reply_err(a, -EINVAL, "%s", why);
 		return 0;
@@ -423,6 +539,136 @@ static int cmd_calendar_add(struct admin_ctx *a, const struct control_msg *m)
 		return 0;
 	}
 	a->changed |= ADMIN_CHANGED_FACTS;
+	admin_reply_ok(a, NULL, NULL);
+	return 0;
+}
+
+#define PERIODS_MAX 16 /* active periods of one person shown in errors */
+
+struct person_periods {
+	const char *id;
+	int n;
+	struct period p[PERIODS_MAX]; /* the latest PERIODS_MAX, by since */
+	int total;
+};
+
+static int note_period(void *ud, const struct period *p)
+{
+	struct person_periods *pp = ud;
+
+	if (strcmp(p->person, pp->id) != 0)
+		return 0;
+	if (pp->n == PERIODS_MAX) { /* keep the latest: drop the oldest */
+		memmove(pp->p, pp->p + 1, sizeof(pp->p[0]) * (PERIODS_MAX - 1));
+		pp->n--;
+	}
+	pp->p[pp->n++] = *p;
+	pp->total++;
+	return 0;
+}
+
+/*
+ * Refuses (answered, -ERANGE) a record of person id on days [from, to]
+ * that are not all inside the person's active periods (DOMAIN §1.3):
+ * before their first day, after their last, or between two periods.
+ * field names the request field in the message.  0, or the error sent.
+ */
+static int check_active(struct admin_ctx *a, const char *field, const char *id,
+			pd_day_t from, pd_day_t to)
+{
+	struct person_periods pp = {.id = id};
+	char list[256] = "", d[CIVIL_DATE_LEN], e[CIVIL_DATE_LEN];
+	pd_day_t day = from;
+	size_t len = 0;
+	int rc;
+
+	rc = store_period_each(a->store, note_period, &pp);
+	if (rc < 0) {
+		admin_reply_err(a, rc, "%s: cannot read the person's periods",
+				field);
+		return rc;
+	}
+	/* periods never overlap and come by since: walk the days */
+	for (int i = 0; i < pp.n && day <= to; i++)
+		if (pp.p[i].since <= day && day <= pp.p[i].until)
+			day = pp.p[i].until == PD_DAY_OPEN ? PD_DAY_OPEN
+							   : pp.p[i].until + 1;
+	if (day > to)
+		return 0;
+	for (int i = 0; i < pp.n && len < sizeof(list); i++) {
+		int n;
+
+		civil_date_format(pp.p[i].since, d);
+		if (pp.p[i].until == PD_DAY_OPEN)
+			n = snprintf(list + len, sizeof(list) - len,
+				     "%sfrom %s", i ? ", " : "", d);
+		else {
+			civil_date_format(pp.p[i].until, e);
+			n = snprintf(list + len, sizeof(list) - len,
+				     "%s%s to %s", i ? ", " : "", d, e);
+		}
+		if (n > 0)
+			len += (size_t)n;
+	}
+	civil_date_format(day, d);
+	admin_reply_err(a, -ERANGE,
+			"%s: %s is not an active day of person %s (active "
+			"%s); nothing was stored",
+			field, d, id, pp.total ? list : "never");
+	return -ERANGE;
+}
+
+/* Loads the facts in force (answered on failure): 0 or the error. */
+static int load_facts(struct admin_ctx *a, struct facts **f)
+{
+	char err[1024];
+	int rc = store_facts_load(a->store, f, err, sizeof(err));
+
+	if (rc < 0)
+		admin_reply_err(a, rc, "%s", err);
+	return rc;
+}
+
+/* A holiday that moved (sidang isbat): removed from that row on. */
+static int cmd_calendar_remove(struct admin_ctx *a, const struct control_msg *m)
+{
+	const char *reason = control_get(m, "reason");
+	const char *date = control_get(m, "date");
+	enum calendar_kind k;
+	struct facts *f;
+	char why[256];
+	pd_day_t day;
+	int rc;
+
+	if (!date || !*date) {
+		admin_reply_err(a, -EINVAL, "date: required (YYYY-MM-DD)");
+		return 0;
+	}
+	if (opt_day(a, m, "date", 0, &day) < 0)
+		return 0;
+	if (admin_check_text("reason", reason, PD_TEXT_MAX, true, why,
+			     sizeof(why)) < 0) {
+		admin_reply_err(a, -EINVAL, "%s", why);
+		return 0;
+	}
+	if (load_facts(a, &f) < 0)
+		return 0;
+	rc = calendar_day(facts_calendar(f), day, &k, NULL);
+	facts_free(f);
+	if (rc < 0) {
+		admin_reply_err(a, -ENOENT,
+				"date: %s is not a holiday in the calendar",
+				date);
+		return 0;
+	}
+	rc = store_calendar_day_remove(a->store, day, reason, now_utc(a),
+				       BY(a));
+	if (rc < 0) {
+		reply_store_err(a, rc, "calendar day");
+		return 0;
+	}
+	a->changed |= ADMIN_CHANGED_FACTS;
+	log_info("calendar day removed: %s", date);
 	admin_reply_ok(a, NULL, NULL);
 	return 0;
 }
@@ -491,6 +737,8 @@ static int cmd_excuse_add(struct admin_ctx *a, const struct control_msg *m)
 		admin_reply_err(a, -ENOENT, "id: no person %s", id);
 		return 0;
 	}
+	if (check_active(a, "from", id, e.from_day, e.to_day) < 0)
+		return 0;
 	snprintf(e.person, sizeof(e.person), "%s", id);
 	snprintf(e.kind, sizeof(e.kind), "%s", verdict_excuse_word(ek));
 	snprintf(e.part, sizeof(e.part), "%s", part ? part : "");
@@ -566,18 +814,22 @@ static int cmd_punch_manual(struct admin_ctx *a, const struct control_msg *m)
 				at ? at : "");
 		return 0;
 	}
+	civil_local_from_utc(t, a->conf->offset_min, &p.local_day,
+			     &p.local_sec);
+	if (check_year_min(a, "at", at, p.local_day) < 0)
+		return 0;
 	if (t > now) {
-		admin_reply_err(a, -EINVAL, "at: %s is in the future", at);
+		admin_reply_err(a, -ERANGE, "at: %s is in the future", at);
 		return 0;
 	}
 	if (store_person_get(a->store, id, &who) < 0) {
 		admin_reply_err(a, -ENOENT, "id: no person %s", id);
 		return 0;
 	}
+	if (check_active(a, "at", id, p.local_day, p.local_day) < 0)
+		return 0;
 	snprintf(p.person, sizeof(p.person), "%s", id);
 	p.at_utc = t;
-	civil_local_from_utc(t, a->conf->offset_min, &p.local_day,
-			     &p.local_sec);
 	p.flags = PUNCH_F_MANUAL;
 	snprintf(p.source, sizeof(p.source), "manual");
 	snprintf(p.clock, sizeof(p.clock), "manual");
@@ -618,6 +870,45 @@ static int cmd_clock_set(struct admin_ctx *a, const struct control_msg *m)
 	return 0;
 }
 
+/*
+ * m with every field's value in NFC (nfc.h), so that what is stored,
+ * hashed and compared is one spelling of each text.  The new fields are
+ * malloc'd into norm[] (free each).  0, or -EINVAL (answered: a value that
+ * is not UTF-8, e.g. a file read on first start) or -ENOMEM.
+ */
+static int normalize_msg(struct admin_ctx *a, const struct control_msg *m,
+			 struct control_msg *out,
+			 char *norm[CONTROL_FIELDS_MAX])
+{
+	*out = *m;
+	for (int i = 1; i < m->nfields; i++) {
+		const char *eq = strchr(m->field[i], '=');
+		size_t kl;
+		char *v = NULL;
+		int rc;
+
+		if (!eq)
+			continue;
+		kl = (size_t)(eq - m->field[i]);
+		rc = nfc_normalize(eq + 1, &v);
+		if (rc == -EILSEQ) {
+			admin_reply_err(a, -EINVAL, "%.*s: not valid UTF-8",
+					(int)(kl > 40 ? 40 : kl), m->field[i]);
+			return -EINVAL;
+		}
+		if (rc < 0 || !(norm[i] = malloc(kl + 1 + strlen(v) + 1))) {
+			free(v);
+			admin_reply_err(a, -ENOMEM, "out of memory");
+			return -ENOMEM;
+		}
+		memcpy(norm[i], m->field[i], kl + 1);
+		strcpy(norm[i] + kl + 1, v);
+		free(v);
+		out->field[i] = norm[i];
+	}
+	return 0;
+}
+
 int admin_dispatch(struct admin_ctx *a, const struct control_msg *m)
 {
 	static const struct {
@@ -626,22 +917,29 @@ int admin_dispatch(struct admin_ctx *a, const struct control_msg *m)
 	} cmds[] = {
 		{"calendar-add", cmd_calendar_add},
 		{"calendar-import", cmd_calendar_import},
+		{"calendar-remove", cmd_calendar_remove},
 		{"clock-set", cmd_clock_set},
 		{"excuse-add", cmd_excuse_add},
 		{"excuse-revoke", cmd_excuse_revoke},
 		{"person-add", cmd_person_add},
+		{"person-deactivate", cmd_person_deactivate},
+		{"person-reactivate", cmd_person_reactivate},
 		{"profile-import", cmd_profile_import},
 		{"punch-manual", cmd_punch_manual},
 	};
+	char *norm[CONTROL_FIELDS_MAX] = {0};
+	struct control_msg n;
 
 	if (m->nfields < 1)
 		return -ENOENT;
-	if (strcmp(m->field[0], "person-deactivate") == 0)
-		return cmd_person_period(a, m, true);
-	if (strcmp(m->field[0], "person-reactivate") == 0)
-		return cmd_person_period(a, m, false);
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (strcmp(m->field[0], cmds[i].name) == 0)
-			return cmds[i].fn(a, m);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(m->field[0], cmds[i].name) != 0)
+			continue;
+		if (normalize_msg(a, m, &n, norm) == 0)
+			cmds[i].fn(a, &n);
+		for (int k = 0; k < CONTROL_FIELDS_MAX; k++)
+			free(norm[k]);
+		return 0;
+	}
 	return -ENOENT;
 }

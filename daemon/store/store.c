@@ -105,6 +105,15 @@ static const char *const migrations[] = {
 	"ALTER TABLE excuses ADD COLUMN uid INTEGER;"
 	"ALTER TABLE excuses ADD COLUMN revoke_uid INTEGER;"
 	"ALTER TABLE audit ADD COLUMN uid INTEGER;",
+
+	/* 5: retroactive profile imports (the day imported and why: ledger
+	 * keys retroactive, on, reason) and removed calendar days (ledger
+	 * calendar action "remove"; kind and name empty, with a reason) */
+	"ALTER TABLE profiles ADD COLUMN retro_on INTEGER;"
+	"ALTER TABLE profiles ADD COLUMN retro_reason TEXT;"
+	"ALTER TABLE calendar_days ADD COLUMN action TEXT NOT NULL"
+	" DEFAULT 'add';"
+	"ALTER TABLE calendar_days ADD COLUMN reason TEXT;",
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
 		       STORE_SCHEMA_VERSION,
@@ -201,22 +210,31 @@ static const char *const stmt_sql[S_COUNT] = {
 		       " ON CONFLICT(key) DO UPDATE SET value = ?2",
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?",
 	[S_PROFILE_INS] = "INSERT INTO profiles(seq, from_day, version, name,"
-			  " text, by, uid) VALUES(?, ?, ?, ?, ?, ?, ?)",
+			  " text, by, uid, retro_on, retro_reason)"
+			  " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[S_PROFILE_ALL] = "SELECT from_day, version, name, text, seq"
 			  " FROM profiles ORDER BY from_day, seq",
-	[S_PROFILE_BY_SEQ] = "SELECT from_day, version, name, text, by, uid"
+	[S_PROFILE_BY_SEQ] = "SELECT from_day, version, name, text, by, uid,"
+			     " retro_on, retro_reason"
 			     " FROM profiles WHERE seq = ?",
+	[S_PROFILE_RETRO] = "SELECT seq, from_day, retro_on, version, name,"
+			    " retro_reason, by FROM profiles"
+			    " WHERE retro_on IS NOT NULL ORDER BY seq",
 	[S_CAL_INS] = "INSERT INTO calendars(seq, version, name, text, by,"
 		      " uid) VALUES(?, ?, ?, ?, ?, ?)",
 	[S_CALDAY_INS] = "INSERT INTO calendar_days(seq, day, kind, name, by,"
-			 " uid) VALUES(?, ?, ?, ?, ?, ?)",
-	[S_CAL_ALL] = "SELECT seq, 0, version, name, text, 0, '' FROM calendars"
-		      " UNION ALL SELECT seq, 1, '', name, '', day, kind"
-		      " FROM calendar_days ORDER BY 1",
+			 " uid, action, reason) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+	[S_CAL_ALL] =
+		"SELECT seq, 0, version, name, text, 0, '', 'import'"
+		" FROM calendars"
+		" UNION ALL SELECT seq, 1, '', name, '', day, kind, action"
+		" FROM calendar_days ORDER BY 1",
 	[S_CAL_BY_SEQ] = "SELECT version, name, text, by, uid FROM calendars"
 			 " WHERE seq = ?",
-	[S_CALDAY_BY_SEQ] = "SELECT day, kind, name, by, uid FROM calendar_days"
-			    " WHERE seq = ?",
+	[S_CALDAY_BY_SEQ] = "SELECT day, kind, name, by, uid, action, reason"
+			    " FROM calendar_days WHERE seq = ?",
+	[S_CHECKPOINT_ALL] = "SELECT seq, data FROM ledger"
+			     " WHERE kind = 'checkpoint' ORDER BY seq",
 	[S_EXCUSE_INS] = "INSERT INTO excuses(seq, person, from_day, to_day,"
 			 " kind, part, reason, document, by, uid)"
 			 " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -243,8 +261,8 @@ static const char *const stmt_sql[S_COUNT] = {
 		"  AND " DATA_BODY " LIKE 'action=import;%')"
 		" UNION ALL SELECT seq, 'calendar day' FROM calendar_days"
 		"  WHERE seq NOT IN (SELECT seq FROM ledger"
-		"  WHERE kind = 'calendar' AND " DATA_BODY
-		" LIKE 'action=add;%')"
+		"  WHERE kind = 'calendar' AND (" DATA_BODY
+		" LIKE 'action=add;%' OR " DATA_BODY " LIKE 'action=remove;%'))"
 		" UNION ALL SELECT seq, 'excuse' FROM excuses WHERE seq NOT IN"
 		"  (SELECT seq FROM ledger WHERE kind = 'excuse')"
 		" UNION ALL SELECT revoke_seq, 'revocation' FROM excuses"

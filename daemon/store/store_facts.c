@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "civil.h"
 #include "crypto.h"
 #include "log.h"
 
@@ -52,12 +53,146 @@ int store_file_check(const char *version_hex, const char *name,
 	return 0;
 }
 
-int store_profile_add(struct store *st, pd_day_t from_day,
-		      const char *version_hex, const char *name,
-		      const char *file_text, int64_t now_utc,
-		      const struct actor *by)
+/* ---- month checkpoints ---- */
+
+/* "YYYY-MM" of a real month: its first and last day. */
+static int month_days(const char *month, pd_day_t *first, pd_day_t *last)
+{
+	char err[128];
+
+	if (!store_fits(month, LEDGER_MONTH_LEN) ||
+	    strlen(month) != LEDGER_MONTH_LEN - 1)
+		return -EINVAL;
+	return civil_period_parse(CIVIL_PERIOD_MONTH, month, first, last, err,
+				  sizeof(err)) < 0
+		       ? -EINVAL
+		       : 0;
+}
+
+/* The checkpoint rows' months, as store_month_closed* read them. */
+struct closed_scan {
+	const char *want;	       /* a month looked for, or NULL */
+	int64_t want_seq;	       /* its row, 0 when not found */
+	char latest[LEDGER_MONTH_LEN]; /* the latest month closed, "" none */
+	pd_day_t latest_last;
+	int64_t latest_seq;
+};
+
+/* S_CHECKPOINT_ALL: seq, data.  A row of a newer format or without a
+ * month is skipped here; chain verify names it. */
+static int read_checkpoint(sqlite3_stmt *s, void *rec)
+{
+	struct closed_scan *c = rec;
+	char month[LEDGER_MONTH_LEN];
+	pd_day_t first, last;
+	int fmt;
+
+	if (ledger_data_format(store_col_str(s, 1), &fmt) != 0 ||
+	    ledger_data_get(store_col_str(s, 1), "month", month,
+			    sizeof(month)) != 0 ||
+	    month_days(month, &first, &last) != 0)
+		return 0;
+	if (c->want && !c->want_seq && strcmp(month, c->want) == 0)
+		c->want_seq = sqlite3_column_int64(s, 0);
+	if (!c->latest[0] || last > c->latest_last) {
+		memcpy(c->latest, month, sizeof(c->latest));
+		c->latest_last = last;
+		c->latest_seq = sqlite3_column_int64(s, 0);
+	}
+	return 0;
+}
+
+static int emit_nothing(void *ctx, const void *rec)
+{
+	(void)ctx;
+	(void)rec;
+	return 0;
+}
+
+static int closed_scan(struct store *st, struct closed_scan *c)
+{
+	return store_rows_each(st, store_stmt(st, S_CHECKPOINT_ALL),
+			       read_checkpoint, c, emit_nothing, NULL,
+			       "checkpoint list");
+}
+
+int store_month_closed(struct store *st, const char *month, int64_t *seq)
+{
+	struct closed_scan c = {.want = month};
+	pd_day_t first, last;
+	int rc;
+
+	if (month_days(month, &first, &last) != 0)
+		return -EINVAL;
+	rc = closed_scan(st, &c);
+	if (rc != 0)
+		return rc;
+	if (!c.want_seq)
+		return -ENOENT;
+	if (seq)
+		*seq = c.want_seq;
+	return 0;
+}
+
+int store_month_closed_latest(struct store *st, char month[LEDGER_MONTH_LEN],
+			      pd_day_t *last_day, int64_t *seq)
+{
+	struct closed_scan c = {0};
+	int rc = closed_scan(st, &c);
+
+	if (rc != 0)
+		return rc;
+	if (!c.latest[0])
+		return -ENOENT;
+	if (month)
+		memcpy(month, c.latest, LEDGER_MONTH_LEN);
+	if (last_day)
+		*last_day = c.latest_last;
+	if (seq)
+		*seq = c.latest_seq;
+	return 0;
+}
+
+int store_checkpoint_add(struct store *st, const struct ledger_checkpoint *c,
+			 int64_t now_utc, const struct actor *by)
 {
 	char data[LEDGER_DATA_MAX];
+	pd_day_t first, last;
+	int64_t seq;
+	int rc;
+
+	if (st->rdonly)
+		return -EROFS;
+	if (!c || month_days(c->month, &first, &last) != 0 || c->uptime_s < 0 ||
+	    c->untrusted < 0 || c->reader_errors < 0 || c->disk_free < 0 ||
+	    !store_actor_ok(by) || !*by->name)
+		return -EINVAL;
+	rc = ledger_checkpoint_data(LEDGER_FORMAT, c, by, data);
+	if (rc != 0)
+		return rc;
+	rc = store_tx_begin(st);
+	if (rc != 0)
+		return rc;
+	/* a month is closed once (docs/ledger.md), checked under the lock */
+	rc = store_month_closed(st, c->month, NULL);
+	if (rc == 0)
+		rc = -EEXIST;
+	else if (rc == -ENOENT)
+		rc = store_ledger_append(st, LEDGER_CHECKPOINT, now_utc, "",
+					 now_utc, data, &seq);
+	return store_tx_end(st, rc);
+}
+
+/* ---- profiles ---- */
+
+static int profile_add(struct store *st, pd_day_t from_day,
+		       const char *version_hex, const char *name,
+		       const char *file_text, pd_day_t on_day,
+		       const char *reason, int64_t now_utc,
+		       const struct actor *by)
+{
+	char data[LEDGER_DATA_MAX];
+	pd_day_t closed_last;
 	int64_t seq;
 	sqlite3_stmt *s;
 	int rc;
@@ -71,14 +206,21 @@ int store_profile_add(struct store *st, pd_day_t from_day,
 		     : -EINVAL;
 	if (rc == 0)
 		rc = ledger_profile_data(LEDGER_FORMAT, from_day, version_hex,
-					 name, by, data);
+					 name, by, on_day, reason, data);
 	if (rc != 0)
 		return rc;
 	rc = store_tx_begin(st);
 	if (rc != 0)
 		return rc;
-	rc = store_ledger_append(st, LEDGER_PROFILE, now_utc, "", 0, data,
-				 &seq);
+	/* never into a closed month (DOMAIN §2.3), checked under the lock */
+	rc = store_month_closed_latest(st, NULL, &closed_last, NULL);
+	if (rc == 0)
+		rc = from_day <= closed_last ? -EPERM : 0;
+	else if (rc == -ENOENT)
+		rc = 0;
+	if (rc == 0)
+		rc = store_ledger_append(st, LEDGER_PROFILE, now_utc, "", 0,
+					 data, &seq);
 	if (rc == 0) {
 		s = store_stmt(st, S_PROFILE_INS);
 		sqlite3_bind_int64(s, 1, seq);
@@ -88,9 +230,81 @@ int store_profile_add(struct store *st, pd_day_t from_day,
 		store_bind_text(s, 5, file_text);
 		store_bind_text(s, 6, by->name);
 		store_bind_uid(s, 7, by->uid);
+		if (on_day != PD_DAY_OPEN) {
+			sqlite3_bind_int(s, 8, on_day);
+			store_bind_text(s, 9, reason);
+		}
 		rc = store_exec(st, s, "profile insert");
 	}
 	return store_tx_end(st, rc);
+}
+
+int store_profile_add(struct store *st, pd_day_t from_day,
+		      const char *version_hex, const char *name,
+		      const char *file_text, int64_t now_utc,
+		      const struct actor *by)
+{
+	return profile_add(st, from_day, version_hex, name, file_text,
+			   PD_DAY_OPEN, NULL, now_utc, by);
+}
+
+int store_profile_add_retroactive(struct store *st, pd_day_t from_day,
+				  const char *version_hex, const char *name,
+				  const char *file_text, pd_day_t on_day,
+				  const char *reason, int64_t now_utc,
+				  const struct actor *by)
+{
+	if (on_day == PD_DAY_OPEN || from_day >= on_day ||
+	    !store_fits(reason, PD_TEXT_MAX) || !*reason ||
+	    !store_printable(reason))
+		return -EINVAL;
+	return profile_add(st, from_day, version_hex, name, file_text, on_day,
+			   reason, now_utc, by);
+}
+
+/* An S_PROFILE_RETRO row; the strings point into the row. */
+struct retro_row {
+	int64_t seq;
+	pd_day_t from_day, on_day;
+	const char *version, *name, *reason, *by;
+};
+
+static int read_retro(sqlite3_stmt *s, void *rec)
+{
+	struct retro_row *r = rec;
+
+	r->seq = sqlite3_column_int64(s, 0);
+	r->from_day = sqlite3_column_int(s, 1);
+	r->on_day = sqlite3_column_int(s, 2);
+	r->version = store_col_str(s, 3);
+	r->name = store_col_str(s, 4);
+	r->reason = store_col_str(s, 5);
+	r->by = store_col_str(s, 6);
+	return 0;
+}
+
+struct retro_each {
+	store_profile_retro_fn *fn;
+	void *ud;
+};
+
+static int emit_retro(void *ctx, const void *rec)
+{
+	const struct retro_each *c = ctx;
+	const struct retro_row *r = rec;
+
+	return c->fn(c->ud, r->seq, r->from_day, r->on_day, r->version, r->name,
+		     r->reason, r->by);
+}
+
+int store_profile_retro_each(struct store *st, store_profile_retro_fn *fn,
+			     void *ud)
+{
+	struct retro_each c = {fn, ud};
+	struct retro_row r;
+
+	return store_rows_each(st, store_stmt(st, S_PROFILE_RETRO), read_retro,
+			       &r, emit_retro, &c, "retroactive profiles");
 }
 
 /* An S_PROFILE_ALL row; the strings point into the row. */
@@ -211,7 +425,45 @@ int store_calendar_day_add(struct store *st, pd_day_t day, const char *kind,
 		store_bind_text(s, 4, name);
 		store_bind_text(s, 5, by->name);
 		store_bind_uid(s, 6, by->uid);
+		store_bind_text(s, 7, STORE_DAY_ADD);
 		rc = store_exec(st, s, "calendar day insert");
+	}
+	return store_tx_end(st, rc);
+}
+
+int store_calendar_day_remove(struct store *st, pd_day_t day,
+			      const char *reason, int64_t now_utc,
+			      const struct actor *by)
+{
+	char data[LEDGER_DATA_MAX];
+	int64_t seq;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (st->rdonly)
+		return -EROFS;
+	if (day == PD_DAY_OPEN || !store_fits(reason, PD_TEXT_MAX) ||
+	    !*reason || !store_printable(reason) || !store_actor_ok(by))
+		return -EINVAL;
+	rc = ledger_calremove_data(LEDGER_FORMAT, day, reason, by, data);
+	if (rc != 0)
+		return rc;
+	rc = store_tx_begin(st);
+	if (rc != 0)
+		return rc;
+	rc = store_ledger_append(st, LEDGER_CALENDAR, now_utc, "", 0, data,
+				 &seq);
+	if (rc == 0) {
+		s = store_stmt(st, S_CALDAY_INS);
+		sqlite3_bind_int64(s, 1, seq);
+		sqlite3_bind_int(s, 2, day);
+		store_bind_text(s, 3, "");
+		store_bind_text(s, 4, "");
+		store_bind_text(s, 5, by->name);
+		store_bind_uid(s, 6, by->uid);
+		store_bind_text(s, 7, STORE_DAY_REMOVE);
+		store_bind_text(s, 8, reason);
+		rc = store_exec(st, s, "calendar day remove");
 	}
 	return store_tx_end(st, rc);
 }
@@ -226,6 +478,7 @@ struct calendar_row {
 	const char *text;    /* file */
 	pd_day_t day;	     /* day */
 	const char *kind;    /* day */
+	const char *action;  /* day: STORE_DAY_ADD or STORE_DAY_REMOVE */
 };
 
 static int read_calendar(sqlite3_stmt *s, void *rec)
@@ -243,6 +496,7 @@ static int read_calendar(sqlite3_stmt *s, void *rec)
 		r->day = sqlite3_column_int(s, 5);
 		r->kind = store_col_str(s, 6);
 		r->name = store_col_str(s, 3);
+		r->action = store_col_str(s, 7);
 	}
 	return 0;
 }
@@ -261,7 +515,8 @@ static int emit_calendar(void *ctx, const void *rec)
 	if (r->what == 0 && c->file_fn)
 		return c->file_fn(c->ud, r->seq, r->version, r->name, r->text);
 	if (r->what == 1 && c->day_fn)
-		return c->day_fn(c->ud, r->seq, r->day, r->kind, r->name);
+		return c->day_fn(c->ud, r->seq, r->day, r->action, r->kind,
+				 r->name);
 	return 0;
 }
 

@@ -37,12 +37,39 @@ static int load_calendar(void *ud, int64_t seq, const char *version,
 	return c->rc;
 }
 
-static int load_day(void *ud, int64_t seq, pd_day_t day, const char *kind,
-		    const char *name)
+static int load_day(void *ud, int64_t seq, pd_day_t day, const char *action,
+		    const char *kind, const char *name)
 {
 	struct facts_ctx *c = ud;
 
-	c->rc = facts_add_day(c->f, day, kind, name, seq, c->err, c->cap);
+	if (strcmp(action, STORE_DAY_REMOVE) == 0)
+		c->rc = facts_remove_day(c->f, day, seq, c->err, c->cap);
+	else
+		c->rc = facts_add_day(c->f, day, kind, name, seq, c->err,
+				      c->cap);
+	return c->rc;
+}
+
+static int load_retro(void *ud, int64_t seq, pd_day_t from_day, pd_day_t on_day,
+		      const char *version, const char *name, const char *reason,
+		      const char *by)
+{
+	struct facts_ctx *c = ud;
+	struct facts_retro x;
+
+	memset(&x, 0, sizeof(x));
+	x.seq = seq;
+	x.from_day = from_day;
+	x.on_day = on_day;
+	snprintf(x.name, sizeof(x.name), "%s", name);
+	snprintf(x.version, sizeof(x.version), "%s", version);
+	snprintf(x.reason, sizeof(x.reason), "%s", reason);
+	snprintf(x.by, sizeof(x.by), "%s", by);
+	c->rc = facts_add_retro(c->f, &x);
+	if (c->rc < 0)
+		snprintf(c->err, c->cap,
+			 "too many retroactive imports (ledger seq %lld)",
+			 (long long)seq);
 	return c->rc;
 }
 
@@ -60,6 +87,8 @@ int store_facts_load(struct store *st, struct facts **out, char *err,
 	rc = store_profile_each(st, load_profile, &c);
 	if (rc == 0 && c.rc == 0)
 		rc = store_calendar_each(st, load_calendar, load_day, &c);
+	if (rc == 0 && c.rc == 0)
+		rc = store_profile_retro_each(st, load_retro, &c);
 	if (c.rc < 0)
 		rc = c.rc;
 	if (rc < 0) {

@@ -107,16 +107,21 @@ static int expect_person(struct store *st, const struct ledger_row *r,
 				  ACTOR(p.by, p.uid), x->data);
 }
 
-/* S_PROFILE_BY_SEQ: from_day, version, name, text, by, uid. */
+/* S_PROFILE_BY_SEQ: from_day, version, name, text, by, uid, retro_on,
+ * retro_reason (NULL unless retroactive). */
 static int read_profile_side(sqlite3_stmt *s, void *rec)
 {
 	const struct side *c = rec;
+	pd_day_t on = sqlite3_column_type(s, 6) == SQLITE_NULL
+			      ? PD_DAY_OPEN
+			      : sqlite3_column_int(s, 6);
 	int rc;
 
 	rc = ledger_profile_data(
 		c->x->fmt, sqlite3_column_int(s, 0), store_col_str(s, 1),
 		store_col_str(s, 2),
-		ACTOR(store_col_str(s, 4), store_col_uid(s, 5)), c->x->data);
+		ACTOR(store_col_str(s, 4), store_col_uid(s, 5)), on,
+		store_col_str(s, 7), c->x->data);
 	if (rc == 0 &&
 	    store_file_check(store_col_str(s, 1), store_col_str(s, 2),
 			     store_col_str(s, 3), store_col_str(s, 4)) != 0) {
@@ -156,11 +161,17 @@ static int read_calendar_side(sqlite3_stmt *s, void *rec)
 	return rc;
 }
 
-/* S_CALDAY_BY_SEQ: day, kind, name, by, uid. */
+/* S_CALDAY_BY_SEQ: day, kind, name, by, uid, action, reason. */
 static int read_calday_side(sqlite3_stmt *s, void *rec)
 {
 	const struct side *c = rec;
 
+	if (strcmp(store_col_str(s, 5), STORE_DAY_REMOVE) == 0)
+		return ledger_calremove_data(
+			c->x->fmt, sqlite3_column_int(s, 0),
+			store_col_str(s, 6),
+			ACTOR(store_col_str(s, 3), store_col_uid(s, 4)),
+			c->x->data);
 	return ledger_calday_data(
 		c->x->fmt, sqlite3_column_int(s, 0), store_col_str(s, 1),
 		store_col_str(s, 2),
@@ -179,8 +190,11 @@ static int expect_calendar(struct store *st, const struct ledger_row *r,
 		return -ENOENT;
 	if (strcmp(action, "import") == 0)
 		return lookup(st, S_CAL_BY_SEQ, r->seq, read_calendar_side, &c);
-	if (strcmp(action, "add") != 0)
+	if (strcmp(action, STORE_DAY_ADD) != 0 &&
+	    strcmp(action, STORE_DAY_REMOVE) != 0)
 		return -ENOENT;
+	/* the side row's own action must match: re-encoding it gives
+	 * another action's data otherwise */
 	return lookup(st, S_CALDAY_BY_SEQ, r->seq, read_calday_side, &c);
 }
 

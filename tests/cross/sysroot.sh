@@ -7,7 +7,7 @@
 set -eu
 dir=${1:?usage: sysroot.sh DIR}
 PKGS="libc6-dev libfprint-2-dev libglib2.0-dev libsqlite3-dev \
-libsodium-dev libxlsxwriter-dev libgpiod-dev libcmocka-dev libusb-1.0-0-dev"
+libsodium-dev libxlsxwriter-dev libutf8proc-dev libgpiod-dev libcmocka-dev libusb-1.0-0-dev"
 
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 	echo "sysroot.sh: arm64 is not a dpkg architecture here. As root run:" >&2

@@ -871,6 +871,128 @@ test_e2e_excuse_manual_punch_and_holiday_change_the_rekap(void **state)
 	free(out);
 }
 
+/* The text of column col in the rekap CSV row of person id ("" if none). */
+static void csv_text(const char *csv, const char *id, const char *col,
+		     char *out, size_t cap)
+{
+	char *copy = strdup(csv), *line, *save = NULL;
+	int idcol = -1, want = -1;
+
+	assert_non_null(copy);
+	out[0] = '\0';
+	for (line = strtok_r(copy, "\r\n", &save); line;
+	     line = strtok_r(NULL, "\r\n", &save)) {
+		char *f, *rest = line, *cells[128];
+		int n = 0;
+
+		while ((f = strsep(&rest, ",")) && n < 128)
+			cells[n++] = f;
+		if (idcol < 0) {
+			for (int i = 0; i < n; i++) {
+				if (strcmp(cells[i], "id") == 0)
+					idcol = i;
+				if (strcmp(cells[i], col) == 0)
+					want = i;
+			}
+			assert_true(idcol >= 0 && want >= 0);
+			continue;
+		}
+		if (want < n && strcmp(cells[idcol], id) == 0) {
+			snprintf(out, cap, "%s", cells[want]);
+			break;
+		}
+	}
+	free(copy);
+}
+
+/* README "The CLI": a bad argument exits 2, also when the daemon finds it
+ * (EINVAL); a well-formed request it refuses exits 1; nothing is stored
+ * either way.  With them: a retroactive import, named by the rekap, and a
+ * calendar day removed, which changes the calendar facts version. */
+static void test_e2e_exit_codes_retroactive_import_calendar_remove(void **state)
+{
+	char *out = NULL, *csv, v1[80], v2[80], retro[80], profile[600];
+	int64_t before = -1, after = -1;
+
+	(void)state;
+	snprintf(profile, sizeof(profile),
+		 "%s/firmware/profiles/"
+		 "ppu-24-2018-5hari.ini",
+		 getenv("PD_TOP"));
+	assert_int_equal(
+		faultvfs_query_int(db, "SELECT count(*) FROM ledger", &before),
+		0);
+	/* a malformed date in a write command: 2, never sent */
+	assert_int_equal(cli(&out, "person", "add", "--id", "107", "--name",
+			     "Orang 7", "--jabatan", "Kasun", "--since",
+			     "2026-13-01", NULL),
+			 2);
+	assert_non_null(strstr(out, "--since: \"2026-13-01\" is not a date"));
+	free(out);
+	/* a bad argument the daemon finds (EINVAL): 2 */
+	assert_int_equal(cli(&out, "excuse", "add", "--id", "101", "--from",
+			     "2026-11-26", "--to", "2026-11-25", "--kind",
+			     "izin", "--reason", "r", NULL),
+			 2);
+	assert_non_null(strstr(out, "to: before from"));
+	free(out);
+	assert_int_equal(cli(&out, "profile", "import", profile, "--from",
+			     "2026-11-20", "--retroactive", NULL),
+			 2);
+	free(out);
+	/* well-formed, refused: 1 */
+	assert_int_equal(cli(&out, "profile", "import", profile, "--from",
+			     "2026-11-20", NULL),
+			 1);
+	assert_non_null(strstr(out, "is before today (2026-11-27)"));
+	free(out);
+	assert_int_equal(cli(&out, "punch", "manual", "--id", "106", "--at",
+			     "2026-11-20 07:40", "--reason", "r", NULL),
+			 1);
+	assert_non_null(strstr(out, "not an active day of person 106"));
+	free(out);
+	assert_int_equal(cli(&out, "calendar", "remove", "--date", "2026-11-26",
+			     "--reason", "x", NULL),
+			 1);
+	assert_non_null(strstr(out, "is not a holiday"));
+	free(out);
+	assert_int_equal(
+		faultvfs_query_int(db, "SELECT count(*) FROM ledger", &after),
+		0);
+	assert_int_equal(after, before);
+
+	/* the explicit retroactive act; the rekap names it */
+	assert_int_equal(cli(&out, "profile", "import", profile, "--from",
+			     "2026-11-20", "--retroactive", "--reason",
+			     "Perbup 24/2018, koreksi", NULL),
+			 0);
+	free(out);
+	csv = rekap_csv("2026-11-26");
+	csv_text(csv, "TOTAL", "perubahan_surut", retro, sizeof(retro));
+	assert_non_null(strstr(retro, ":2026-11-20:2026-11-27"));
+	csv_text(csv, "TOTAL", "kalender_fakta_versi", v1, sizeof(v1));
+	assert_int_equal(strlen(v1), 64);
+	free(csv);
+	assert_int_equal(cli(&out, "rekap", "--date", "2026-11-26", NULL), 0);
+	assert_non_null(strstr(out, "Ubah surut"));
+	assert_non_null(strstr(out, "Perbup 24/2018, koreksi"));
+	free(out);
+
+	/* the local holiday of Friday 27 is removed: figures and version
+	 * change together */
+	assert_int_equal(cli(&out, "calendar", "remove", "--date", "2026-11-27",
+			     "--reason", "salah tanggal", NULL),
+			 0);
+	free(out);
+	csv = rekap_csv("2026-11-27");
+	assert_int_equal(csv_value(csv, "TOTAL", "libur"), 0);
+	csv_text(csv, "TOTAL", "kalender_fakta_versi", v2, sizeof(v2));
+	assert_string_not_equal(v1, v2);
+	free(csv);
+	assert_int_equal(cli(&out, "chain", "verify", NULL), 0);
+	free(out);
+}
+
 static void test_e2e_unplug_drops_reader_and_lights_fault(void **state)
 {
 	struct vimage *v = NULL;
@@ -932,6 +1054,8 @@ int main(void)
 			test_e2e_deactivate_deletes_prints_and_finger_is_unknown),
 		cmocka_unit_test(
 			test_e2e_excuse_manual_punch_and_holiday_change_the_rekap),
+		cmocka_unit_test(
+			test_e2e_exit_codes_retroactive_import_calendar_remove),
 		cmocka_unit_test(test_e2e_unplug_drops_reader_and_lights_fault),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

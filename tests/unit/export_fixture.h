@@ -141,6 +141,23 @@ static inline void fx_init(struct fx *f, size_t npeople,
 		 "%s",
 		 "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8"
 		 "f90");
+	snprintf(f->r.calendar_facts_version,
+		 sizeof(f->r.calendar_facts_version), "%s",
+		 "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffe"
+		 "e0"
+		 "0");
+	f->r.calendar_days_changed = 1;
+	f->r.nretro = 1;
+	f->r.retro[0].seq = 1200;
+	f->r.retro[0].from_day = civil_from_ymd(2026, 11, 16);
+	f->r.retro[0].on_day = civil_from_ymd(2026, 11, 25);
+	snprintf(f->r.retro[0].name, sizeof(f->r.retro[0].name),
+		 "PPU 24/2018 5 hari");
+	snprintf(f->r.retro[0].version, sizeof(f->r.retro[0].version), "%s",
+		 f->r.profiles[0].version);
+	snprintf(f->r.retro[0].reason, sizeof(f->r.retro[0].reason),
+		 "Perbup 9/2026, berlaku surut");
+	snprintf(f->r.retro[0].by, sizeof(f->r.retro[0].by), "sekdes");
 	f->r.ledger_seq = 1234;
 	snprintf(f->r.ledger_head, sizeof(f->r.ledger_head), "%s",
 		 "00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff0"

@@ -19,6 +19,7 @@
 #include "crypto.h"
 #include "fakes/testutil.h"
 #include "log.h"
+#include "store_report.h"
 
 struct fx {
 	char *dir;
@@ -180,6 +181,29 @@ static void test_admin_bad_fields_are_named_and_nothing_stored(void **state)
 	}
 }
 
+/* Text is stored once, in NFC; malformed UTF-8 never reaches a row, also
+ * on the daemon's own path that skips the request table (first start). */
+static void test_admin_text_is_utf8_and_stored_nfc(void **state)
+{
+	struct fx *f = *state;
+	struct person p;
+
+	assert_string_equal(run(f, "person-add\tid=102\tname=Jose\xcc\x81 "
+				   "Santoso\tjabatan=Kaur Umum"),
+			    "ok\tid=102\n");
+	assert_int_equal(store_person_get(f->st, "102", &p), 0);
+	assert_string_equal(p.name, "Jos\xc3\xa9 Santoso");
+	assert_int_equal(ledger_rows(f), 1);
+	assert_non_null(strstr(run(f, "person-add\tid=103\tname=Bud\xff\xfei\t"
+				      "jabatan=Kasi"),
+			       "err\tEINVAL\tname: not valid UTF-8"));
+	assert_non_null(strstr(run(f, "calendar-add\tdate=2026-12-31\t"
+				      "name=\xed\xa0\x80"),
+			       "err\tEINVAL\tname: not valid UTF-8"));
+	assert_int_equal(store_person_get(f->st, "103", &p), -ENOENT);
+	assert_int_equal(ledger_rows(f), 1);
+}
+
 static void test_admin_excuse_add_and_revoke_are_ledger_rows(void **state)
 {
 	struct fx *f = *state;
@@ -230,6 +254,225 @@ static void test_admin_manual_punch_is_flagged_manual(void **state)
 	assert_string_equal(got.source, "manual");
 }
 
+/* A profile: start 07:30 (or 08:00), grace 59 s, every weekday. */
+#define PROFILE(start)                                                         \
+	"[profile]\nname = Uji " start "\nreference = Perbup Uji\n"            \
+	"grace_s = 59\n[hours]\nmon = " start "-16:00\ntue = " start           \
+	"-16:00\nwed = " start "-16:00\nthu = " start "-16:00\nfri = " start   \
+	"-16:00\nsat = libur\nsun = libur\n"
+
+static void set_today(struct fx *f, const char *local)
+{
+	int64_t t;
+
+	assert_int_equal(civil_local_parse(local, 420, &t), 0);
+	clock_sim_set(f->clk, t * 1000);
+}
+
+static pd_day_t D(const char *s)
+{
+	pd_day_t d = 0;
+
+	assert_int_equal(civil_date_parse(s, &d), 0);
+	return d;
+}
+
+/* The rekap of day d for person 101: its report (free with report_free). */
+static struct report *report_of(struct fx *f, const char *first,
+				const char *last)
+{
+	struct report_opts o = {.kind = CIVIL_PERIOD_MONTH,
+				.offset_min = 420,
+				.desa_id = "1",
+				.desa_name = "Uji"};
+	struct report *r = NULL;
+	char err[512];
+	int64_t now;
+	struct clock_reading cr;
+
+	clock_read(f->clk, &cr);
+	now = cr.utc_ms / 1000;
+	civil_local_from_utc(now, 420, &o.today, &o.now_sec);
+	o.now_utc = now;
+	o.first = D(first);
+	o.last = D(last);
+	if (store_report_build(f->st, &o, &r, err, sizeof(err)) != 0)
+		fail_msg("report: %s", err);
+	return r;
+}
+
+/* On 2026-12-02 a profile imported --from 2026-11-16 turned a 2026-11-17
+ * TL1 into on time, silently.  Now it takes retroactive and a reason, is
+ * a row naming both days, and every report of a period it changed says
+ * so; it never reaches into a closed month (DOMAIN §2.3). */
+static void test_admin_retroactive_profile_import_is_explicit(void **state)
+{
+	struct fx *f = *state;
+	struct ledger_checkpoint c = {.month = "2026-11"};
+	struct report *r;
+	int64_t rows;
+
+	add_budi(f);
+	set_today(f, "2026-11-16 06:00");
+	assert_non_null(strstr(run(f, "profile-import\tfrom=2026-11-16\t"
+				      "file=a.ini\ttext=" PROFILE("07:30")),
+			       "ok\tversion="));
+	set_today(f, "2026-12-02 09:00");
+	assert_non_null(strstr(run(f, "punch-manual\tid=101\tat=2026-11-17 "
+				      "07:40\treason=alat mati"),
+			       "ok\tseq="));
+	r = report_of(f, "2026-11-01", "2026-11-30");
+	assert_int_equal(r->total.tl[1].count, 1);
+	assert_int_equal(r->nretro, 0);
+	report_free(r);
+	rows = ledger_rows(f);
+	/* the import that re-judged history without a word: refused */
+	assert_non_null(strstr(run(f, "profile-import\tfrom=2026-11-16\t"
+				      "file=b.ini\ttext=" PROFILE("08:00")),
+			       "err\tEPERM\tfrom: 2026-11-16 is before today "
+			       "(2026-12-02)"));
+	assert_non_null(strstr(run(f, "profile-import\tfrom=2026-11-16\t"
+				      "retroactive=1\tfile=b.ini\t"
+				      "text=" PROFILE("08:00")),
+			       "err\tEINVAL\treason: required"));
+	assert_non_null(strstr(run(f, "profile-import\tfrom=2026-12-02\t"
+				      "retroactive=1\treason=x\tfile=b.ini\t"
+				      "text=" PROFILE("08:00")),
+			       "err\tEINVAL\tretroactive: from 2026-12-02 is "
+			       "not before today"));
+	assert_int_equal(ledger_rows(f), rows);
+	r = report_of(f, "2026-11-01", "2026-11-30");
+	assert_int_equal(r->total.tl[1].count, 1);
+	report_free(r);
+	/* the explicit act: one audited row naming both days */
+	assert_non_null(strstr(run(f, "profile-import\tfrom=2026-11-16\t"
+				      "retroactive=1\treason=Perbup 9/2026 "
+				      "tanggal 14 November 2026\t"
+				      "file=b.ini\ttext=" PROFILE("08:00")),
+			       "ok\tversion="));
+	assert_int_equal(ledger_rows(f), rows + 1);
+	r = report_of(f, "2026-11-01", "2026-11-30");
+	assert_int_equal(r->total.tl[1].count, 0); /* 07:40 is on time now */
+	assert_int_equal(r->nretro, 1);
+	assert_int_equal(r->retro[0].from_day, D("2026-11-16"));
+	assert_int_equal(r->retro[0].on_day, D("2026-12-02"));
+	assert_string_equal(r->retro[0].reason,
+			    "Perbup 9/2026 tanggal 14 November 2026");
+	assert_string_equal(r->retro[0].by, "sekdes");
+	report_free(r);
+	/* periods it did not change do not name it */
+	r = report_of(f, "2026-12-02", "2026-12-02");
+	assert_int_equal(r->nretro, 0);
+	report_free(r);
+	r = report_of(f, "2026-11-01", "2026-11-15");
+	assert_int_equal(r->nretro, 0);
+	report_free(r);
+	/* November closed: never again, retroactive or not */
+	assert_int_equal(store_checkpoint_add(f->st, &c, 0, ACTOR("sekdes", 0)),
+			 0);
+	rows = ledger_rows(f);
+	assert_non_null(strstr(run(f, "profile-import\tfrom=2026-11-30\t"
+				      "retroactive=1\treason=r\tfile=c.ini\t"
+				      "text=" PROFILE("07:30")),
+			       "err\tEPERM\tfrom: 2026-11-30 is in a closed "
+			       "month (2026-11 closed by ledger seq"));
+	assert_non_null(strstr(run(f, "profile-import\tfrom=2026-11-30\t"
+				      "retroactive=1\treason=r\tfile=c.ini\t"
+				      "text=" PROFILE("07:30")),
+			       "from 2026-12-01 at the earliest"));
+	assert_int_equal(ledger_rows(f), rows);
+	assert_non_null(strstr(run(f, "profile-import\tfrom=2026-12-01\t"
+				      "retroactive=1\treason=r\tfile=c.ini\t"
+				      "text=" PROFILE("07:30")),
+			       "ok\tversion="));
+}
+
+static void test_admin_calendar_remove_is_audited_like_add(void **state)
+{
+	struct fx *f = *state;
+	struct facts *facts;
+	char err[256];
+	int64_t rows;
+
+	assert_string_equal(run(f,
+				"calendar-add\tdate=2026-12-24\t"
+				"name=Cuti bersama Natal\tkind=cuti_bersama"),
+			    "ok\n");
+	rows = ledger_rows(f);
+	assert_non_null(strstr(run(f, "calendar-remove\tdate=2026-12-24"),
+			       "err\tEINVAL\treason: required"));
+	assert_non_null(
+		strstr(run(f, "calendar-remove\tdate=2026-12-23\t"
+			      "reason=x"),
+		       "err\tENOENT\tdate: 2026-12-23 is not a holiday"));
+	assert_int_equal(ledger_rows(f), rows);
+	assert_string_equal(run(f, "calendar-remove\tdate=2026-12-24\t"
+				   "reason=SKB perubahan"),
+			    "ok\n");
+	assert_true(f->a.changed & ADMIN_CHANGED_FACTS);
+	assert_int_equal(ledger_rows(f), rows + 1);
+	assert_int_equal(store_facts_load(f->st, &facts, err, sizeof(err)), 0);
+	assert_int_equal(calendar_day(facts_calendar(facts), D("2026-12-24"),
+				      NULL, NULL),
+			 -ENOENT);
+	assert_int_equal(facts_calendar_days_changed(facts), 2);
+	facts_free(facts);
+	/* and it can be added again */
+	assert_string_equal(run(f, "calendar-add\tdate=2026-12-24\t"
+				   "name=Cuti bersama Natal"),
+			    "ok\n");
+}
+
+/* Manual punches and excuses were stored for days before a person's
+ * start, after their last day, and in 1999. */
+static void test_admin_records_outside_active_days_are_refused(void **state)
+{
+	static const struct {
+		const char *req, *needle;
+	} rows[] = {
+		{"punch-manual\tid=101\tat=2026-10-31 07:40\treason=r",
+		 "err\tERANGE\tat: 2026-10-31 is not an active day of person "
+		 "101 (active 2026-11-01 to 2026-11-20)"},
+		{"punch-manual\tid=101\tat=2026-11-21 07:40\treason=r",
+		 "err\tERANGE\tat: 2026-11-21 is not an active day"},
+		{"punch-manual\tid=101\tat=1999-11-20 07:40\treason=r",
+		 "err\tEINVAL\tat: 1999-11-20 07:40 is before 2020-01-01"},
+		{"excuse-add\tid=101\tfrom=2026-10-30\tto=2026-11-02\t"
+		 "kind=izin\treason=r",
+		 "err\tERANGE\tfrom: 2026-10-30 is not an active day"},
+		{"excuse-add\tid=101\tfrom=2026-11-19\tto=2026-11-22\t"
+		 "kind=cuti\treason=r",
+		 "err\tERANGE\tfrom: 2026-11-21 is not an active day"},
+		{"excuse-add\tid=101\tfrom=1999-11-19\tkind=izin\treason=r",
+		 "err\tEINVAL\tfrom: 1999-11-19 is before 2020-01-01"},
+		{"person-add\tid=102\tname=A\tjabatan=B\tsince=1999-01-04",
+		 "err\tEINVAL\tsince: 1999-01-04 is before 2020-01-01"},
+	};
+	struct fx *f = *state;
+	int64_t n;
+
+	add_budi(f);
+	assert_string_equal(run(f, "person-deactivate\tid=101\t"
+				   "on=2026-11-20"),
+			    "ok\tid=101\n");
+	n = ledger_rows(f);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *r = run(f, rows[i].req);
+
+		if (!strstr(r, rows[i].needle))
+			fail_msg("row %zu: got \"%s\", wanted \"%s\"", i, r,
+				 rows[i].needle);
+		assert_int_equal(ledger_rows(f), n);
+	}
+	/* inside the period both are stored */
+	assert_non_null(strstr(run(f, "punch-manual\tid=101\tat=2026-11-20 "
+				      "07:40\treason=r"),
+			       "ok\tseq="));
+	assert_non_null(strstr(run(f, "excuse-add\tid=101\tfrom=2026-11-01\t"
+				      "to=2026-11-20\tkind=izin\treason=r"),
+			       "ok\texcuse="));
+}
+
 static void test_admin_clock_set_only_when_simulated(void **state)
 {
 	struct fx *f = *state;
@@ -266,8 +509,12 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(test_admin_person_add_then_duplicate_is_eexist),
 		T(test_admin_bad_fields_are_named_and_nothing_stored),
+		T(test_admin_text_is_utf8_and_stored_nfc),
 		T(test_admin_excuse_add_and_revoke_are_ledger_rows),
 		T(test_admin_manual_punch_is_flagged_manual),
+		T(test_admin_retroactive_profile_import_is_explicit),
+		T(test_admin_calendar_remove_is_audited_like_add),
+		T(test_admin_records_outside_active_days_are_refused),
 		T(test_admin_clock_set_only_when_simulated),
 		T(test_admin_unknown_command_is_enoent),
 #undef T

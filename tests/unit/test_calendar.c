@@ -16,6 +16,8 @@
 
 #include "calendar.h"
 #include "civil.h"
+#include "crypto.h"
+#include "facts.h"
 
 static pd_day_t D(const char *s)
 {
@@ -146,6 +148,8 @@ static void test_calendar_bad_files_report_every_error_by_line(void **state)
 		  "cal.ini:1: [calendar]: missing key \"reference\""}},
 		{"[libur]\n2026-01-01 = X\n",
 		 {"cal.ini: missing section [calendar]"}},
+		{HEAD "[libur]\n2026-01-01 = Tahun Baru\xc0\xaf\n",
+		 {"cal.ini:6: invalid UTF-8"}},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -232,6 +236,101 @@ static void test_calendar_add_day_rejects_bad_input(void **state)
 			 -ENOSPC);
 }
 
+/* A moved isbat date: the day leaves the set; facts apply in ledger
+ * order, so a later re-import or add lists it again. */
+static void test_calendar_remove_day_then_reimport_or_add(void **state)
+{
+	static struct calendar c;
+	static struct calendar_set cs;
+	char err[512] = "";
+	enum calendar_kind k;
+
+	(void)state;
+	assert_int_equal(parse_text(HEAD "[libur]\n2026-03-20 = Idul Fitri\n",
+				    &c, err, sizeof(err)),
+			 0);
+	calendar_set_init(&cs);
+	assert_int_equal(calendar_set_add(&cs, &c), 0);
+	assert_int_equal(calendar_set_add_day(&cs, D("2026-10-09"),
+					      CALENDAR_LOKAL, "Hari Jadi"),
+			 0);
+	assert_int_equal(calendar_set_remove_day(&cs, D("2026-03-20")), 0);
+	assert_int_equal(calendar_day(&cs, D("2026-03-20"), &k, NULL), -ENOENT);
+	assert_int_equal(calendar_set_remove_day(&cs, D("2026-03-20")),
+			 -ENOENT);
+	assert_int_equal(calendar_set_remove_day(&cs, D("2026-10-09")), 0);
+	assert_int_equal(cs.n, 0);
+	/* the year's file again: its days are listed again */
+	assert_int_equal(calendar_set_add(&cs, &c), 0);
+	assert_int_equal(calendar_day(&cs, D("2026-03-20"), &k, NULL), 0);
+	assert_int_equal(calendar_set_remove_day(&cs, D("2026-03-20")), 0);
+	assert_int_equal(calendar_set_add_day(&cs, D("2026-03-21"),
+					      CALENDAR_LIBUR, "Idul Fitri"),
+			 0);
+	assert_int_equal(calendar_day(&cs, D("2026-03-21"), &k, NULL), 0);
+	assert_int_equal(k, CALENDAR_LIBUR);
+}
+
+static const char cal_text[] = HEAD "[libur]\n2026-03-20 = Idul Fitri\n";
+
+/* The calendar facts version (DOMAIN §8) names files and the days added
+ * or removed by command, in ledger order. */
+static void test_calendar_facts_version_covers_added_and_removed(void **state)
+{
+	struct facts *a, *b, *c;
+	char va[PD_HASH_HEX], vb[PD_HASH_HEX], vc[PD_HASH_HEX],
+		want[PD_HASH_HEX], err[512], text[256];
+
+	(void)state;
+	assert_int_equal(crypto_init(), 0);
+	assert_int_equal(facts_new(&a), 0);
+	assert_int_equal(facts_new(&b), 0);
+	assert_int_equal(facts_new(&c), 0);
+	assert_int_equal(facts_add_calendar(a, "ab12", "Libur 2026", cal_text,
+					    1, err, sizeof(err)),
+			 0);
+	assert_int_equal(facts_add_calendar(b, "ab12", "Libur 2026", cal_text,
+					    1, err, sizeof(err)),
+			 0);
+	assert_int_equal(facts_add_calendar(c, "ab12", "Libur 2026", cal_text,
+					    1, err, sizeof(err)),
+			 0);
+	facts_calendar_version(a, va);
+	/* the definition, re-checkable with sha256sum */
+	crypto_sha256_hex("file ab12\n", 10, want);
+	assert_string_equal(va, want);
+	assert_int_equal(facts_calendar_days_changed(a), 0);
+	/* a local holiday added: other figures, another version */
+	assert_int_equal(facts_add_day(b, D("2026-11-27"), "lokal",
+				       "Hari Jadi Kabupaten", 2, err,
+				       sizeof(err)),
+			 0);
+	facts_calendar_version(b, vb);
+	snprintf(text, sizeof(text),
+		 "file ab12\nadd 2026-11-27 lokal Hari Jadi Kabupaten\n");
+	crypto_sha256_hex(text, strlen(text), want);
+	assert_string_equal(vb, want);
+	assert_string_not_equal(va, vb);
+	assert_int_equal(facts_calendar_days_changed(b), 1);
+	/* a day removed: another set of facts, another version */
+	assert_int_equal(
+		facts_remove_day(c, D("2026-03-20"), 2, err, sizeof(err)), 0);
+	facts_calendar_version(c, vc);
+	snprintf(text, sizeof(text), "file ab12\nremove 2026-03-20\n");
+	crypto_sha256_hex(text, strlen(text), want);
+	assert_string_equal(vc, want);
+	assert_int_equal(
+		facts_remove_day(c, D("2026-03-20"), 3, err, sizeof(err)),
+		-ENOENT);
+	assert_non_null(strstr(err, "ledger seq 3"));
+	/* reading the version does not change it */
+	facts_calendar_version(c, va);
+	assert_string_equal(va, vc);
+	facts_free(a);
+	facts_free(b);
+	facts_free(c);
+}
+
 static void test_calendar_kind_words_match_store(void **state)
 {
 	enum calendar_kind k;
@@ -260,6 +359,9 @@ int main(void)
 		cmocka_unit_test(
 			test_calendar_new_file_for_year_replaces_old_keeps_added),
 		cmocka_unit_test(test_calendar_add_day_rejects_bad_input),
+		cmocka_unit_test(test_calendar_remove_day_then_reimport_or_add),
+		cmocka_unit_test(
+			test_calendar_facts_version_covers_added_and_removed),
 		cmocka_unit_test(test_calendar_kind_words_match_store),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

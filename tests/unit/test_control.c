@@ -185,6 +185,16 @@ static void test_control_check_table_bounds_every_field(void **state)
 		{"excuse-revoke\texcuse=9223372036854775808", -EINVAL,
 		 "excuse: \"9223372036854775808\" is not a whole number in "
 		 "0..9223372036854775807"},
+		/* every text is UTF-8: the bytes that broke CSV, HTML, XLSX */
+		{"person-add\tid=1\tname=Bud\xff\xfei", -EINVAL,
+		 "name: not valid UTF-8 (byte 4)"},
+		{"person-add\tid=1\tname=Jose\xcc\x81", 0, ""},
+		{"excuse-add\treason=\xed\xa0\x80", -EINVAL,
+		 "reason: not valid UTF-8 (byte 1)"},
+		{"person-add\tid=a\xc0\xaf", -EINVAL,
+		 "id: not valid UTF-8 (byte 2)"},
+		{"calendar-import\ttext=[calendar]\\nname = \xf4\x90\x80\x80",
+		 -EINVAL, "text: not valid UTF-8 (byte 19)"},
 		/* file text may hold newlines and tabs */
 		{"calendar-import\ttext=[libur]\\n2026-01-01 = x\\t", 0, ""},
 	};
@@ -228,11 +238,21 @@ static void test_control_get_uint_reads_checked_values(void **state)
 static void test_control_table_is_sorted_and_findable(void **state)
 {
 	static const char *const names[] = {
-		"calendar-add", "calendar-import",   "clock-set",
-		"enroll",	"excuse-add",	     "excuse-revoke",
-		"person-add",	"person-deactivate", "person-reactivate",
-		"ping",		"profile-import",    "punch-manual",
-		"status",	"wait-armed",
+		"calendar-add",
+		"calendar-import",
+		"calendar-remove",
+		"clock-set",
+		"enroll",
+		"excuse-add",
+		"excuse-revoke",
+		"person-add",
+		"person-deactivate",
+		"person-reactivate",
+		"ping",
+		"profile-import",
+		"punch-manual",
+		"status",
+		"wait-armed",
 	};
 
 	(void)state;

@@ -461,6 +461,44 @@ static void test_text_month_fits_100_columns(void **state)
 	fx_free(&f);
 }
 
+/* A report names the version of every calendar fact it used (days added
+ * by command change the figures) and every retroactive change of its
+ * period (DOMAIN §2.3, §8), in the text and in every CSV row. */
+static void test_text_and_csv_name_calendar_facts_and_retro(void **state)
+{
+	struct fx f;
+	int rc;
+	char *txt, *csv, *nl;
+
+	(void)state;
+	fx_month(&f);
+	txt = render(export_text, &f.r, NULL, &rc);
+	assert_int_equal(rc, 0);
+	assert_fits(txt, EXPORT_TEXT_COLS);
+	assert_non_null(strstr(txt, "Fakta libur: versi c0ffee00c0ffee00"));
+	assert_non_null(strstr(txt, "1 hari ditambah atau dihapus"));
+	assert_non_null(strstr(txt, "Ubah surut : profil PPU 24/2018 5 "
+				    "hari (versi 5d0c7a1f3e9b2c4d) berlaku "
+				    "surut sejak 2026-11-16,"));
+	assert_non_null(strstr(txt, "Perbup 9/2026, berlaku surut"));
+	free(txt);
+	csv = render(export_csv, &f.r, NULL, &rc);
+	assert_int_equal(rc, 0);
+	nl = strstr(csv, "\r\n");
+	assert_non_null(nl);
+	*nl = '\0';
+	assert_non_null(strstr(csv, ",kalender_versi,kalender_fakta_versi,"
+				    "perubahan_surut"));
+	/* every row, the TOTAL too, ends with both */
+	assert_int_equal(testutil_count(nl + 2, ",c0ffee00c0ffee00c0ffee00c0ff"
+						"ee00c0ffee00c0ffee00c0ffee00"
+						"c0ffee00,1200:2026-11-16:"
+						"2026-11-25\r\n"),
+			 (int)f.r.npeople + 1);
+	free(csv);
+	fx_free(&f);
+}
+
 static void test_text_year_big_numbers_long_names_fit(void **state)
 {
 	struct fx f;
@@ -1184,6 +1222,8 @@ int main(void)
 		cmocka_unit_test(test_day_status_words_per_verdict),
 		cmocka_unit_test(test_ratio_text_uses_decimal_comma),
 		cmocka_unit_test(test_text_month_fits_100_columns),
+		cmocka_unit_test(
+			test_text_and_csv_name_calendar_facts_and_retro),
 		cmocka_unit_test(test_text_year_big_numbers_long_names_fit),
 		cmocka_unit_test(test_text_date_lists_masuk_pulang_and_status),
 		cmocka_unit_test(

@@ -129,6 +129,49 @@ static void test_rules_sample_bondowoso_has_windows(void **state)
 	assert_int_equal(p.pulang[CIVIL_FRI].to_s, HM(16, 0));
 }
 
+/* What TL4 means is written where a kabupaten's admin reads it: in every
+ * shipped profile (DOMAIN §3.6). */
+static void test_rules_samples_say_what_tl4_means(void **state)
+{
+	static const char *const files[] = {"ppu-24-2018-5hari.ini",
+					    "ppu-24-2018-6hari.ini",
+					    "bondowoso-48-2023.ini"};
+	static const char *const dirs[] = {"firmware/profiles/",
+					   "../../firmware/profiles/"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[256], text[8192], flat[8192];
+		size_t n = 0, o = 0;
+		FILE *f = NULL;
+
+		for (size_t d = 0; !f && d < 2; d++) {
+			snprintf(path, sizeof(path), "%s%s", dirs[d], files[i]);
+			f = fopen(path, "r");
+		}
+		assert_non_null(f);
+		n = fread(text, 1, sizeof(text) - 1, f);
+		fclose(f);
+		text[n] = '\0';
+		/* comments wrap: join them into one line of words */
+		for (size_t k = 0; k < n; k++) {
+			if (text[k] == '\n' && text[k + 1] == '#') {
+				flat[o++] = ' ';
+				k++;
+				while (text[k + 1] == ' ')
+					k++;
+				continue;
+			}
+			flat[o++] = text[k];
+		}
+		flat[o] = '\0';
+		if (!strstr(flat, "TL4 is 91 minutes late or more, and also "
+				  "\"no masuk punch on a day with any "
+				  "accepted punch\""))
+			fail_msg("%s does not say what TL4 means", files[i]);
+	}
+}
+
 static void test_rules_bad_files_report_every_error_by_line(void **state)
 {
 	static const struct {
@@ -146,9 +189,6 @@ static void test_rules_bad_files_report_every_error_by_line(void **state)
 		  "test.ini:7: tue: expected \"HH:MM-HH:MM\"",
 		  "test.ini:8: wed: expected",
 		  "test.ini:5: [hours]: missing key \"sun\""}},
-		{BASE "[windows]\nmasuk = 07:00-12:00\n",
-		 {"test.ini:14: mon: arrival window must close before the "
-		  "leave window opens"}},
 		{"[profile]\nname = T\nreference = R\nweek = 6\n"
 		 "grace_s = 7200\n"
 		 "[hours]\nmon = 07:30-16:00\n"
@@ -170,6 +210,10 @@ static void test_rules_bad_files_report_every_error_by_line(void **state)
 		{BASE "[ramadan]\nfrom = 2026-02-30\n",
 		 {"test.ini:14: from: expected a date YYYY-MM-DD",
 		  "test.ini:13: [ramadan]: missing key \"to\""}},
+		{"[profile]\nname = Bud\xff\xfei\nreference = R\n"
+		 "[hours]\nmon = libur\ntue = libur\nwed = libur\n"
+		 "thu = libur\nfri = libur\nsat = libur\nsun = libur\n",
+		 {"test.ini:2: invalid UTF-8"}},
 		{"name = T\n" BASE,
 		 {"test.ini:1: key \"name\" outside any section"}},
 	};
@@ -185,6 +229,30 @@ static void test_rules_bad_files_report_every_error_by_line(void **state)
 				fail_msg("row %zu: \"%s\" lacks \"%s\"", i, err,
 					 rows[i].msgs[m]);
 	}
+}
+
+/* The agreed rule (DOMAIN §2.1): windows may overlap; the verdict keeps a
+ * punch from being both masuk and pulang. */
+static void test_rules_overlapping_windows_are_accepted(void **state)
+{
+	struct rules_profile p;
+	struct day_rule r;
+	char err[1024] = "";
+
+	(void)state;
+	if (parse_text(BASE "[windows]\nmasuk = 07:00-12:00\n"
+			    "masuk.fri = 07:00-10:00\n"
+			    "pulang.fri = 09:00-12:00\n",
+		       &p, err, sizeof(err)) != 0)
+		fail_msg("refused: %s", err);
+	rules_day(&p, D("2026-03-06"), &r); /* Friday */
+	assert_int_equal(r.masuk.from_s, HM(7, 0));
+	assert_int_equal(r.masuk.to_s, HM(10, 0));
+	assert_int_equal(r.pulang.from_s, HM(9, 0));
+	assert_int_equal(r.pulang.to_s, HM(12, 0));
+	rules_day(&p, D("2026-03-05"), &r); /* Thursday: masuk past midpoint */
+	assert_int_equal(r.masuk.to_s, HM(12, 0));
+	assert_int_equal(r.pulang.from_s, HM(11, 45));
 }
 
 static void test_rules_day_uses_friday_hours(void **state)
@@ -340,8 +408,10 @@ int main(void)
 		cmocka_unit_test(test_rules_sample_ppu_5hari_parses),
 		cmocka_unit_test(test_rules_sample_ppu_6hari_parses),
 		cmocka_unit_test(test_rules_sample_bondowoso_has_windows),
+		cmocka_unit_test(test_rules_samples_say_what_tl4_means),
 		cmocka_unit_test(
 			test_rules_bad_files_report_every_error_by_line),
+		cmocka_unit_test(test_rules_overlapping_windows_are_accepted),
 		cmocka_unit_test(test_rules_day_uses_friday_hours),
 		cmocka_unit_test(test_rules_day_ramadan_range_is_inclusive),
 		cmocka_unit_test(

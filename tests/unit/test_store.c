@@ -245,6 +245,11 @@ static void test_store_reopen_keeps_rows_and_version(void **state)
 	"ALTER TABLE calendar_days DROP COLUMN uid;"                           \
 	"ALTER TABLE excuses DROP COLUMN uid;"                                 \
 	"ALTER TABLE excuses DROP COLUMN revoke_uid;"
+#define DROP_V5_COLUMNS                                                        \
+	"ALTER TABLE profiles DROP COLUMN retro_on;"                           \
+	"ALTER TABLE profiles DROP COLUMN retro_reason;"                       \
+	"ALTER TABLE calendar_days DROP COLUMN action;"                        \
+	"ALTER TABLE calendar_days DROP COLUMN reason;"
 
 static void test_store_open_migrates_schema_1_database(void **state)
 {
@@ -305,11 +310,13 @@ static void test_store_open_migrates_schema_2_database(void **state)
 	store_close(f->st);
 	f->st = NULL;
 	/* Back to what a schema-2 program left behind. */
-	assert_int_equal(faultvfs_exec_sql(f->path,
-					   DROP_V4_COLUMNS DROP_V4_FACT_COLUMNS
-					   "DROP INDEX punches_scan;"
-					   "PRAGMA user_version = 2;"),
-			 0);
+	assert_int_equal(
+		faultvfs_exec_sql(
+			f->path,
+			DROP_V5_COLUMNS DROP_V4_COLUMNS DROP_V4_FACT_COLUMNS
+			"DROP INDEX punches_scan;"
+			"PRAGMA user_version = 2;"),
+		0);
 	/* the CLI reads only a migrated database */
 	assert_int_equal(store_open(f->path, NULL, STORE_RDONLY, NULL, &st),
 			 -EIO);
@@ -1137,12 +1144,14 @@ static int collect_cal_file(void *ud, int64_t seq, const char *version,
 }
 
 static int collect_cal_day(void *ud, int64_t seq, pd_day_t day,
-			   const char *kind, const char *name)
+			   const char *action, const char *kind,
+			   const char *name)
 {
 	struct texts *t = ud;
 
-	snprintf(t->line[t->n++], sizeof(t->line[0]), "%lld day %d %s %s",
-		 (long long)seq, day - DAY0, kind, name);
+	snprintf(t->line[t->n++], sizeof(t->line[0]), "%lld %s %d %s %s",
+		 (long long)seq, strcmp(action, "add") == 0 ? "day" : action,
+		 day - DAY0, kind, name);
 	return 0;
 }
 
@@ -1188,6 +1197,194 @@ static void test_store_calendar_files_and_days_in_seq_order(void **state)
 			      "day=2026-01-07;kind=cuti_bersama;"
 			      "name=Cuti%3B geser;by=" ADMIN ";uid=0'"),
 			 1);
+}
+
+/* ---- month checkpoints, retroactive imports, removed days ---- */
+
+/* Schema 5 (retroactive imports, removed days): the rows a schema-4
+ * program left keep verifying, and added days read back as "add". */
+static void test_store_open_migrates_schema_4_database(void **state)
+{
+	struct fx *f = *state;
+	struct texts t = {0};
+
+	populate(f->st);
+	store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(faultvfs_exec_sql(f->path, DROP_V5_COLUMNS
+					   "PRAGMA user_version = 4;"),
+			 0);
+	assert_int_equal(store_open(f->path, NULL, 0, key1, &f->st), 0);
+	assert_int_equal(q(f, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(store_calendar_each(f->st, NULL, collect_cal_day, &t),
+			 0);
+	assert_int_equal(t.n, 1);
+	assert_string_equal(t.line[0], "7 day 2 lokal Hari Jadi Kabupaten");
+	assert_int_equal(store_chain_verify(f->st, NULL, NULL, NULL, 0), 0);
+}
+
+static int64_t verify_rows(struct fx *f)
+{
+	int64_t rows = -1, bad = -1;
+	char why[160] = "";
+
+	if (store_chain_verify(f->st, &rows, &bad, why, sizeof(why)) != 0)
+		fail_msg("chain broken at %lld: %s", (long long)bad, why);
+	return rows;
+}
+
+static void test_store_checkpoint_closes_a_month_once(void **state)
+{
+	struct fx *f = *state;
+	struct ledger_checkpoint c = {.month = "2026-01",
+				      .uptime_s = 3600,
+				      .untrusted = 2,
+				      .reader_errors = 1,
+				      .disk_free = 1048576};
+	char month[LEDGER_MONTH_LEN] = "";
+	pd_day_t last = 0;
+	int64_t seq = 0;
+
+	assert_int_equal(store_month_closed_latest(f->st, month, &last, &seq),
+			 -ENOENT);
+	assert_int_equal(store_month_closed(f->st, "2026-01", &seq), -ENOENT);
+	assert_int_equal(store_checkpoint_add(f->st, &c, NOW, ACTOR(ADMIN, 0)),
+			 0);
+	assert_int_equal(store_month_closed(f->st, "2026-01", &seq), 0);
+	assert_int_equal(seq, 1);
+	assert_int_equal(store_month_closed(f->st, "2026-02", NULL), -ENOENT);
+	assert_int_equal(store_month_closed(f->st, "2026-13", NULL), -EINVAL);
+	/* a month is closed once; nothing is written the second time */
+	assert_int_equal(store_checkpoint_add(f->st, &c, NOW, ACTOR(ADMIN, 0)),
+			 -EEXIST);
+	strcpy(c.month, "2026-1");
+	assert_int_equal(store_checkpoint_add(f->st, &c, NOW, ACTOR(ADMIN, 0)),
+			 -EINVAL);
+	strcpy(c.month, "2025-12");
+	c.auto_close = true;
+	assert_int_equal(
+		store_checkpoint_add(f->st, &c, NOW, ACTOR("presensid", 0)), 0);
+	assert_int_equal(store_month_closed_latest(f->st, month, &last, &seq),
+			 0);
+	assert_string_equal(month, "2026-01");
+	assert_int_equal(last, DAY0 + 26); /* 2026-01-31 */
+	assert_int_equal(seq, 1);
+	assert_int_equal(q(f, "SELECT count(*) FROM ledger WHERE kind = "
+			      "'checkpoint' AND person = '' AND at_utc = "
+			      "recorded_utc AND data = 'v=2;month=2026-01;"
+			      "auto=0;uptime=3600;untrusted=2;"
+			      "reader_errors=1;disk_free=1048576;by=" ADMIN
+			      ";uid=0'"),
+			 1);
+	assert_int_equal(verify_rows(f), 2);
+}
+
+static int collect_retro(void *ud, int64_t seq, pd_day_t from_day,
+			 pd_day_t on_day, const char *version, const char *name,
+			 const char *reason, const char *by)
+{
+	struct texts *t = ud;
+
+	snprintf(t->line[t->n++], sizeof(t->line[0]),
+		 "%lld %d %d %.8s %s %s %s", (long long)seq, from_day - DAY0,
+		 on_day - DAY0, version, name, reason, by);
+	return 0;
+}
+
+static void test_store_profile_never_reaches_into_a_closed_month(void **state)
+{
+	struct fx *f = *state;
+	struct ledger_checkpoint c = {.month = "2026-01"};
+	struct texts t = {0};
+	pd_day_t feb1 = DAY0 + 27, feb10 = DAY0 + 36;
+	char v[PD_HASH_HEX], want[160];
+
+	version_of(PROFILE_TEXT, v);
+	assert_int_equal(store_checkpoint_add(f->st, &c, NOW, ACTOR(ADMIN, 0)),
+			 0);
+	/* 2026-01 is closed: no profile may judge its days again */
+	assert_int_equal(store_profile_add(f->st, DAY0, v, "PPU", PROFILE_TEXT,
+					   NOW, ACTOR(ADMIN, 0)),
+			 -EPERM);
+	assert_int_equal(store_profile_add_retroactive(
+				 f->st, DAY0 + 26, v, "PPU", PROFILE_TEXT,
+				 feb10, "Perbup 3/2026", NOW, ACTOR(ADMIN, 0)),
+			 -EPERM);
+	/* a retroactive import needs a reason and an earlier from */
+	assert_int_equal(store_profile_add_retroactive(f->st, feb1, v, "PPU",
+						       PROFILE_TEXT, feb10, "",
+						       NOW, ACTOR(ADMIN, 0)),
+			 -EINVAL);
+	assert_int_equal(store_profile_add_retroactive(
+				 f->st, feb10, v, "PPU", PROFILE_TEXT, feb10,
+				 "Perbup 3/2026", NOW, ACTOR(ADMIN, 0)),
+			 -EINVAL);
+	assert_int_equal(q(f, "SELECT count(*) FROM ledger"), 1);
+	assert_int_equal(store_profile_add_retroactive(
+				 f->st, feb1, v, "PPU", PROFILE_TEXT, feb10,
+				 "Perbup 3/2026; berlaku surut", NOW,
+				 ACTOR(ADMIN, 0)),
+			 0);
+	assert_int_equal(store_profile_add(f->st, feb10, v, "PPU lagi",
+					   PROFILE_TEXT, NOW, ACTOR(ADMIN, 0)),
+			 0);
+	assert_int_equal(
+		q(f,
+		  "SELECT count(*) FROM ledger WHERE kind = 'profile' AND "
+		  "data LIKE 'v=2;from=2026-02-01;version=%;name=PPU;by=" ADMIN
+		  ";uid=0;retroactive=1;on=2026-02-10;"
+		  "reason=Perbup 3/2026%3B berlaku surut'"),
+		1);
+	assert_int_equal(store_profile_retro_each(f->st, collect_retro, &t), 0);
+	assert_int_equal(t.n, 1);
+	snprintf(want, sizeof(want),
+		 "2 27 36 %.8s PPU Perbup 3/2026; berlaku surut " ADMIN, v);
+	assert_string_equal(t.line[0], want);
+	assert_int_equal(verify_rows(f), 3);
+	/* the side row's retroactive fields are held against the ledger */
+	assert_int_equal(faultvfs_exec_sql(f->path,
+					   "UPDATE profiles SET retro_on = "
+					   "retro_on + 1 WHERE seq = 2"),
+			 0);
+	{
+		int64_t rows, bad = 0;
+		char why[160];
+
+		reopen(f, 0, key1);
+		assert_int_equal(store_chain_verify(f->st, &rows, &bad, why,
+						    sizeof(why)),
+				 -EBADMSG);
+		assert_int_equal(bad, 2);
+	}
+}
+
+static void test_store_calendar_day_remove_is_a_ledger_row(void **state)
+{
+	struct fx *f = *state;
+	struct texts t = {0};
+
+	assert_int_equal(store_calendar_day_add(f->st, DAY0 + 1,
+						STORE_DAY_LIBUR, "Isra Mikraj",
+						NOW, ACTOR(ADMIN, 0)),
+			 0);
+	assert_int_equal(store_calendar_day_remove(f->st, DAY0 + 1, "", NOW,
+						   ACTOR(ADMIN, 0)),
+			 -EINVAL);
+	assert_int_equal(store_calendar_day_remove(f->st, DAY0 + 1,
+						   "sidang isbat: 7 Januari",
+						   NOW, ACTOR(ADMIN, 0)),
+			 0);
+	assert_int_equal(store_calendar_each(f->st, NULL, collect_cal_day, &t),
+			 0);
+	assert_int_equal(t.n, 2);
+	assert_string_equal(t.line[0], "1 day 1 libur Isra Mikraj");
+	assert_string_equal(t.line[1], "2 remove 1  ");
+	assert_int_equal(q(f, "SELECT count(*) FROM ledger WHERE kind = "
+			      "'calendar' AND data = 'v=2;action=remove;"
+			      "day=2026-01-06;reason=sidang isbat: 7 Januari;"
+			      "by=" ADMIN ";uid=0'"),
+			 1);
+	assert_int_equal(verify_rows(f), 2);
 }
 
 /* ---- excuses ---- */
@@ -1431,11 +1628,12 @@ static int stop_cal_file(void *ud, int64_t seq, const char *version,
 	return stop(ud);
 }
 
-static int stop_cal_day(void *ud, int64_t seq, pd_day_t day, const char *kind,
-			const char *name)
+static int stop_cal_day(void *ud, int64_t seq, pd_day_t day, const char *action,
+			const char *kind, const char *name)
 {
 	(void)seq;
 	(void)day;
+	(void)action;
 	(void)kind;
 	(void)name;
 	return stop(ud);
@@ -1758,6 +1956,7 @@ int main(void)
 		T(test_store_reopen_keeps_rows_and_version),
 		T(test_store_open_migrates_schema_1_database),
 		T(test_store_open_migrates_schema_2_database),
+		T(test_store_open_migrates_schema_4_database),
 		T(test_store_open_newer_schema_is_eio),
 		T(test_store_open_rdonly_missing_file_is_enoent),
 		cmocka_unit_test(test_store_memory_database_works),
@@ -1778,6 +1977,9 @@ int main(void)
 		T(test_store_rdonly_refuses_every_write),
 		T(test_store_counters_and_meta),
 		T(test_store_profile_add_and_each),
+		T(test_store_checkpoint_closes_a_month_once),
+		T(test_store_profile_never_reaches_into_a_closed_month),
+		T(test_store_calendar_day_remove_is_a_ledger_row),
 		T(test_store_calendar_files_and_days_in_seq_order),
 		T(test_store_excuse_add_validates),
 		T(test_store_excuse_each_and_revoke),

@@ -1397,6 +1397,98 @@ static void test_verdict_mark_punch_picks_the_light(void **state)
 				 rows[i].mark);
 }
 
+/* A short Friday whose windows overlap (DOMAIN §2.1, §3.3): 07:30-11:00,
+ * masuk 07:00-10:00, pulang 09:00-12:00, parsed from a profile file. */
+#define OVERLAP_PROFILE                                                        \
+	"[profile]\nname = Jumat pendek\nreference = Perbup Uji\n"             \
+	"grace_s = 59\n[hours]\nmon = 07:30-16:00\ntue = 07:30-16:00\n"        \
+	"wed = 07:30-16:00\nthu = 07:30-16:00\nfri = 07:30-11:00\n"            \
+	"sat = libur\nsun = libur\n[windows]\nmasuk.fri = 07:00-10:00\n"       \
+	"pulang.fri = 09:00-12:00\n"
+
+static void
+test_verdict_overlapping_windows_masuk_first_pulang_later(void **state)
+{
+	static const struct row rows[] = {
+		{"masuk 07:20, then 09:30 in both windows is pulang",
+		 2,
+		 {{T(7, 20, 0), 0}, {T(9, 30, 0), 0}},
+		 H,
+		 T(7, 20, 0),
+		 0,
+		 0,
+		 false,
+		 T(9, 30, 0),
+		 90,
+		 3,
+		 false,
+		 0},
+		{"a single punch in the overlap is masuk only",
+		 1,
+		 {{T(9, 30, 0), 0}},
+		 H,
+		 T(9, 30, 0),
+		 120,
+		 4,
+		 false,
+		 NONE,
+		 0,
+		 4,
+		 true,
+		 0},
+		{"two punches in the overlap: first masuk, last pulang",
+		 2,
+		 {{T(9, 40, 0), 0}, {T(9, 10, 0), 0}},
+		 H,
+		 T(9, 10, 0),
+		 100,
+		 4,
+		 false,
+		 T(9, 40, 0),
+		 80,
+		 3,
+		 false,
+		 0},
+		{"masuk, a punch in both, then pulang after end",
+		 3,
+		 {{T(7, 20, 0), 0}, {T(9, 30, 0), 0}, {T(11, 5, 0), 0}},
+		 H,
+		 T(7, 20, 0),
+		 0,
+		 0,
+		 false,
+		 T(11, 5, 0),
+		 0,
+		 0,
+		 false,
+		 0},
+	};
+	char text[] = OVERLAP_PROFILE, err[1024] = "";
+	static struct rules_profile p;
+	struct day_rule r;
+	FILE *f = fmemopen(text, strlen(text), "r");
+
+	(void)state;
+	assert_non_null(f);
+	if (rules_parse(f, "jumat.ini", &p, err, sizeof(err)) != 0)
+		fail_msg("overlapping windows refused: %s", err);
+	fclose(f);
+	rules_day(&p, D("2026-11-27"), &r); /* a Friday */
+	assert_true(rules_in_window(&r.masuk, T(9, 30, 0)));
+	assert_true(rules_in_window(&r.pulang, T(9, 30, 0)));
+	run_rows(&r, rows, N(rows), D("2026-11-27"), D("2026-11-30"), 0);
+	/* the light: after a masuk, a punch in the overlap leaves early */
+	assert_int_equal(
+		verdict_mark_punch(&r, CALENDAR_NONE, T(9, 30, 0), true),
+		VERDICT_MARK_EARLY);
+	assert_int_equal(
+		verdict_mark_punch(&r, CALENDAR_NONE, T(9, 30, 0), false),
+		VERDICT_MARK_LATE);
+	assert_int_equal(
+		verdict_mark_punch(&r, CALENDAR_NONE, T(11, 0, 0), true),
+		VERDICT_MARK_ON_TIME);
+}
+
 static void test_verdict_band_edges(void **state)
 {
 	static const int32_t min[] = {-5, 0, 1, 30, 31, 60, 61, 90, 91, 600};
@@ -1449,6 +1541,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 			test_verdict_lateness_at_every_boundary_is_banded),
+		cmocka_unit_test(
+			test_verdict_overlapping_windows_masuk_first_pulang_later),
 		cmocka_unit_test(
 			test_verdict_early_leave_at_every_boundary_is_banded),
 		cmocka_unit_test(
