@@ -24,7 +24,7 @@ endif
 # Foreign libraries.  Each is included by exactly one source file (README,
 # "Architecture").  A module pkg-config cannot find is an error naming it
 # (the pkgcheck stamp below), never a silently empty flag.
-PKGS_CORE := sqlite3 libsodium xlsxwriter
+PKGS_CORE := sqlite3 libsodium xlsxwriter libzip jansson
 PKGS_FP   := libfprint-2 glib-2.0 gio-2.0
 PKGS_GPIO := libgpiod
 PKGS_TEST := cmocka
