@@ -116,7 +116,8 @@ BENCH_BINS := $(BENCH_SRCS:%.c=$(O)/%)
 PROGS := $(O)/presensid $(O)/presensi
 
 .SECONDARY:
-.PHONY: all deps test check tests-build sanitize bench demo install uninstall \
+.PHONY: all deps test check tests-build sanitize bench bench-wake-real demo \
+	install uninstall \
 	clean format format-check lint golden check-device cross \
 	cross-test cross-sysroot
 all: $(PROGS)
@@ -222,6 +223,12 @@ sanitize:
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(PROGS) $(BENCH_BINS) $(TOOL_BINS)
 	$(Q)for b in $(BENCH_BINS); do echo "== $$b"; O=$(O) $$b || exit 1; done
+
+# The wake input and duty cycle against the real daemon and the virtual
+# reader: 20 minutes of wall time (PD_BENCH_WAKE_MIN, PD_BENCH_WAKE_N).
+bench-wake-real: deps
+	$(Q)$(MAKE) --no-print-directory $(PROGS) $(O)/tests/bench/bench_wake_real
+	$(Q)O=$(O) PD_BENCH_WAKE_REAL=1 $(O)/tests/bench/bench_wake_real
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory $(PROGS) $(TOOL_BINS)
