@@ -46,17 +46,19 @@ LIBS_FP    = $(call pc_libs,$(PKGS_FP))
 LIBS_CMOCKA = $(call pc_libs,$(PKGS_TEST))
 ALL_LDFLAGS = $(HARDEN_LD) $(LDFLAGS)
 
-# libgpiod v1 or v2 gets its own backend file, chosen here, not by #ifdef.
+# libgpiod v1 or v2 gets its own backend files (the lights and the wake
+# input), chosen here, not by #ifdef.  The v2 pair (lights_gpiod2.c,
+# wake_gpiod2.c) implements the same lights.h / wake.h calls.
 ifeq ($(LIGHTS),sim)
-GPIO_SRC  := hw/lights_nogpio.c
+GPIO_SRC  := hw/lights_nogpio.c hw/wake_nogpio.c
 LIBS_GPIO :=
 PKGS_NEED := $(PKGS_CORE) $(PKGS_FP)
 else ifeq ($(shell $(PKG_CONFIG) --atleast-version=2 libgpiod 2>/dev/null && echo 2),2)
-GPIO_SRC  := hw/lights_gpiod2.c
+GPIO_SRC  := hw/lights_gpiod2.c hw/wake_gpiod2.c
 LIBS_GPIO  = $(call pc_libs,$(PKGS_GPIO))
 PKGS_NEED := $(PKGS_CORE) $(PKGS_FP) $(PKGS_GPIO)
 else
-GPIO_SRC  := hw/lights_gpiod.c
+GPIO_SRC  := hw/lights_gpiod.c hw/wake_gpiod.c
 LIBS_GPIO  = $(call pc_libs,$(PKGS_GPIO))
 PKGS_NEED := $(PKGS_CORE) $(PKGS_FP) $(PKGS_GPIO)
 endif
@@ -70,9 +72,11 @@ CORE_SRCS   := $(wildcard daemon/core/*.c)
 COMMON_SRCS := $(wildcard daemon/common/*.c)
 # store: the device database (the only sqlite3 user) and what reads it.
 STORE_SRCS  := $(wildcard daemon/store/*.c)
-# hw: clock and the light pattern engine with its simulated twin; the
-# scanner and the GPIO backends are linked by presensid only.
-HW_ONLY     := hw/scanner.c hw/lights_gpiod.c hw/lights_gpiod2.c hw/lights_nogpio.c
+# hw: clock, the light pattern engine and the wake debouncer with their
+# simulated twins; the scanner and the GPIO backends are linked by
+# presensid only.
+HW_ONLY     := hw/scanner.c hw/lights_gpiod.c hw/lights_gpiod2.c \
+	hw/lights_nogpio.c hw/wake_gpiod.c hw/wake_gpiod2.c hw/wake_nogpio.c
 HW_SRCS     := $(filter-out $(HW_ONLY),$(wildcard hw/*.c))
 # the programs: everything but main.c is a library the tests link too.
 PRESENSID_SRCS := $(filter-out %/main.c,$(wildcard daemon/presensid/*.c))
@@ -115,9 +119,9 @@ SHELL_TESTS := $(wildcard tests/shell/test_*.sh)
 PROGS := $(O)/presensid $(O)/presensi
 
 .SECONDARY:
-.PHONY: all deps test check tests-build sanitize bench bench-build demo \
-	install uninstall clean format format-check lint golden check-device \
-	cross cross-test cross-sysroot FORCE
+.PHONY: all deps test check tests-build sanitize bench bench-build \
+	bench-wake-real demo install uninstall clean format format-check lint \
+	golden check-device cross cross-test cross-sysroot FORCE
 all: $(PROGS)
 
 deps:
@@ -163,7 +167,8 @@ $(O)/tests/tools/%.o $(O)/tests/bench/%.o $(O)/tests/tools/lib/%.o: \
 $(STANDIN_OBJ): tests/fakes/standin/gpiod_standin.c | $(O)/.pkgcheck-$(LIGHTS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(call pc_cflags,$(PKGS_GPIO)) -Itests -c -o $@ $<
-$(O)/tests/unit/test_lights_gpiod.o: ALL_CFLAGS += $(call pc_cflags,$(PKGS_GPIO))
+$(O)/tests/unit/test_lights_gpiod.o $(O)/tests/unit/test_wake_gpiod.o: \
+	ALL_CFLAGS += $(call pc_cflags,$(PKGS_GPIO))
 
 $(LIB_CORE): $(call objs,$(CORE_SRCS))
 $(LIB_COMMON): $(call objs,$(COMMON_SRCS))
@@ -194,6 +199,10 @@ $(O)/presensi: $(O)/daemon/presensi/main.o $(LIBS_OURS)
 
 $(O)/tests/unit/test_lights_gpiod: $(O)/tests/unit/test_lights_gpiod.o \
 	$(O)/hw/lights_gpiod.o $(STANDIN_OBJ) $(TLIB) $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) \
+		$(call GROUP,$(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) $(LIBS_CORE) $(LDLIBS)
+$(O)/tests/unit/test_wake_gpiod: $(O)/tests/unit/test_wake_gpiod.o \
+	$(O)/hw/wake_gpiod.o $(STANDIN_OBJ) $(TLIB) $(LIBS_OURS)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) \
 		$(call GROUP,$(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) $(LIBS_CORE) $(LDLIBS)
 $(O)/tests/unit/%: $(O)/tests/unit/%.o $(TLIB) $(LIBS_OURS)
@@ -231,6 +240,12 @@ bench-build: deps
 	$(Q)$(MAKE) --no-print-directory $(PROGS) $(BENCH_BINS) $(TOOL_BINS)
 bench: bench-build
 	$(Q)for b in $(BENCH_BINS); do echo "== $$b"; O=$(O) $$b || exit 1; done
+
+# The wake input and duty cycle against the real daemon and the virtual
+# reader: 20 minutes of wall time (PD_BENCH_WAKE_MIN, PD_BENCH_WAKE_N).
+bench-wake-real: deps
+	$(Q)$(MAKE) --no-print-directory $(PROGS) $(O)/tests/bench/bench_wake_real
+	$(Q)O=$(O) PD_BENCH_WAKE_REAL=1 $(O)/tests/bench/bench_wake_real
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory $(PROGS) $(TOOL_BINS)
