@@ -47,13 +47,17 @@ LIBS_CMOCKA = $(call pc_libs,$(PKGS_TEST))
 ALL_LDFLAGS = $(HARDEN_LD) $(LDFLAGS)
 
 # libgpiod v1 or v2 gets its own backend files (the lights and the wake
-# input), chosen here, not by #ifdef.  The v2 pair (lights_gpiod2.c,
-# wake_gpiod2.c) implements the same lights.h / wake.h calls.
+# input), chosen here, not by #ifdef: the v2 pair (lights_gpiod2.c,
+# wake_gpiod2.c) implements the same lights.h / wake.h calls.  GPIOD_API is
+# the major version PKG_CONFIG finds (a cross PKG_CONFIG asks the sysroot),
+# empty without libgpiod.  hw/README.md, "libgpiod v1 and v2".
+GPIOD_API := $(shell if $(PKG_CONFIG) --atleast-version=2 libgpiod; then \
+	echo 2; elif $(PKG_CONFIG) --exists libgpiod; then echo 1; fi 2>/dev/null)
 ifeq ($(LIGHTS),sim)
 GPIO_SRC  := hw/lights_nogpio.c hw/wake_nogpio.c
 LIBS_GPIO :=
 PKGS_NEED := $(PKGS_CORE) $(PKGS_FP)
-else ifeq ($(shell $(PKG_CONFIG) --atleast-version=2 libgpiod 2>/dev/null && echo 2),2)
+else ifeq ($(GPIOD_API),2)
 GPIO_SRC  := hw/lights_gpiod2.c hw/wake_gpiod2.c
 LIBS_GPIO  = $(call pc_libs,$(PKGS_GPIO))
 PKGS_NEED := $(PKGS_CORE) $(PKGS_FP) $(PKGS_GPIO)
@@ -62,6 +66,12 @@ GPIO_SRC  := hw/lights_gpiod.c hw/wake_gpiod.c
 LIBS_GPIO  = $(call pc_libs,$(PKGS_GPIO))
 PKGS_NEED := $(PKGS_CORE) $(PKGS_FP) $(PKGS_GPIO)
 endif
+# Both backend pairs are unit-tested through stand-ins of libgpiod
+# (tests/fakes/standin/).  The v2 tests build everywhere: the v2 stand-in
+# brings its own mirror of the v2 header.  The v1 tests include the system's
+# <gpiod.h>, so they build only where that is v1.
+GPIOD_V1_TESTS := tests/unit/test_lights_gpiod.c tests/unit/test_wake_gpiod.c
+GPIOD_TESTS_OUT := $(if $(filter 1,$(GPIOD_API)),,$(GPIOD_V1_TESTS))
 
 # ---- the layers (README "Architecture"); each folder is one library ----
 # core: the pure domain.  Links against libc/libm and the hash and log
@@ -104,7 +114,7 @@ TLIB_OBJS  := $(TLIB_SRCS:%.c=$(O)/%.o)
 TLIB       := $(O)/libpdtest.a
 STANDIN_OBJ := $(O)/tests/standin/gpiod_standin.o
 
-UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_SRCS  := $(filter-out $(GPIOD_TESTS_OUT),$(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(UNIT_SRCS:%.c=$(O)/%)
 INTEG_SRCS := $(wildcard tests/integration/test_*.c)
 INTEG_BINS := $(INTEG_SRCS:%.c=$(O)/%)
@@ -169,6 +179,28 @@ $(STANDIN_OBJ): tests/fakes/standin/gpiod_standin.c | $(O)/.pkgcheck-$(LIGHTS)
 	$(Q)$(CC) $(ALL_CFLAGS) $(call pc_cflags,$(PKGS_GPIO)) -Itests -c -o $@ $<
 $(O)/tests/unit/test_lights_gpiod.o $(O)/tests/unit/test_wake_gpiod.o: \
 	ALL_CFLAGS += $(call pc_cflags,$(PKGS_GPIO))
+# The v2 stand-in: the v2 backends compiled a second time, against the
+# mirror of the v2 header in tests/fakes/standin/v2 (first on their include
+# path), into $(O)/tests/standin/, apart from the real build's $(O)/hw/.
+STANDIN2_INC  := -Itests/fakes/standin/v2
+STANDIN2_OBJ  := $(O)/tests/standin/gpiod2_standin.o
+STANDIN2_HW   := $(O)/tests/standin/lights_gpiod2.o $(O)/tests/standin/wake_gpiod2.o
+$(STANDIN2_HW): $(O)/tests/standin/%.o: hw/%.c | $(O)/.pkgcheck-$(LIGHTS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $< (v2 stand-in)")
+	$(Q)$(CC) $(ALL_CFLAGS) $(STANDIN2_INC) -c -o $@ $<
+$(STANDIN2_OBJ): tests/fakes/standin/gpiod2_standin.c | $(O)/.pkgcheck-$(LIGHTS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests $(STANDIN2_INC) -c -o $@ $<
+# Where libgpiod is v2, the stand-in is also compiled against the real
+# <gpiod.h>: its definitions then prove the mirror's declarations and enum
+# values are libgpiod's (tests-build builds it; check-arm64 SUITE=trixie).
+STANDIN2_REAL := $(if $(filter 2,$(GPIOD_API)),$(O)/tests/standin/gpiod2_standin-real.o)
+$(O)/tests/standin/gpiod2_standin-real.o: tests/fakes/standin/gpiod2_standin.c \
+	| $(O)/.pkgcheck-$(LIGHTS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $< (against the real libgpiod $(GPIOD_API))")
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests $(call pc_cflags,$(PKGS_GPIO)) -c -o $@ $<
 
 $(LIB_CORE): $(call objs,$(CORE_SRCS))
 $(LIB_COMMON): $(call objs,$(COMMON_SRCS))
@@ -205,6 +237,14 @@ $(O)/tests/unit/test_wake_gpiod: $(O)/tests/unit/test_wake_gpiod.o \
 	$(O)/hw/wake_gpiod.o $(STANDIN_OBJ) $(TLIB) $(LIBS_OURS)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) \
 		$(call GROUP,$(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) $(LIBS_CORE) $(LDLIBS)
+$(O)/tests/unit/test_lights_gpiod2: $(O)/tests/unit/test_lights_gpiod2.o \
+	$(O)/tests/standin/lights_gpiod2.o $(STANDIN2_OBJ) $(TLIB) $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) \
+		$(call GROUP,$(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) $(LIBS_CORE) $(LDLIBS)
+$(O)/tests/unit/test_wake_gpiod2: $(O)/tests/unit/test_wake_gpiod2.o \
+	$(O)/tests/standin/wake_gpiod2.o $(STANDIN2_OBJ) $(TLIB) $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) \
+		$(call GROUP,$(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) $(LIBS_CORE) $(LDLIBS)
 $(O)/tests/unit/%: $(O)/tests/unit/%.o $(TLIB) $(LIBS_OURS)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(call GROUP,$(TLIB) $(LIBS_OURS)) \
 		$(LIBS_CMOCKA) $(LIBS_CORE) $(LDLIBS)
@@ -220,7 +260,7 @@ $(O)/tests/bench/%: $(O)/tests/bench/%.o $(SCANNER_OBJ) $(TLIB) $(LIBS_OURS)
 		$(call GROUP,$(TLIB) $(LIBS_OURS)) $(LIBS_FP) $(LIBS_CORE) \
 		-lpthread $(LDLIBS)
 
-tests-build: $(PROGS) $(UNIT_BINS) $(INTEG_BINS) $(TOOL_BINS)
+tests-build: $(PROGS) $(UNIT_BINS) $(INTEG_BINS) $(TOOL_BINS) $(STANDIN2_REAL)
 
 # Runs every unit test, then the integration tests that need no hardware,
 # then the shell tests; ends with one "N passed, N failed, N skipped" line
@@ -339,7 +379,7 @@ cross-sysroot:
 	$(Q)sh tests/cross/sysroot.sh build-arm64-sysroot
 
 SOURCES = $(wildcard include/*.h daemon/*/*.c daemon/*/*.h hw/*.c hw/*.h \
-	tests/*/*.c tests/*/*.h tests/*/*/*.c tests/*/*/*.h)
+	tests/*/*.c tests/*/*.h tests/*/*/*.c tests/*/*/*.h tests/*/*/*/*.h)
 # Every C file in the tree, however deep: format-check fails when one is
 # missing from SOURCES, so a new folder depth cannot slip past the check.
 ALL_C_FILES = $(shell find include daemon hw tests -name '*.[ch]')
