@@ -26,7 +26,7 @@ mkdir -p "$(dirname "$drv")"
 # shellcheck disable=SC2046 # pkg-config flags split into words on purpose
 ${CC:-cc} -std=gnu11 -Wall -Wextra -Werror -I"$top/include" -o "$drv" \
 	"$top/tests/device/gpio_drive.c" "$top/hw/lights.c" \
-	"$top/hw/lights_gpiod.c" "$top/hw/clock.c" "$top/daemon/log.c" \
+	"$top/hw/lights_gpiod.c" "$top/hw/clock.c" "$top/daemon/common/log.c" \
 	$(pkg-config --cflags --libs libgpiod) || { echo "build failed"; exit 1; }
 
 fail=0
