@@ -131,7 +131,8 @@ PROGS := $(O)/presensid $(O)/presensi
 .SECONDARY:
 .PHONY: all deps test check tests-build sanitize bench bench-build \
 	bench-wake-real demo install uninstall clean format format-check lint \
-	golden check-device cross cross-test cross-sysroot FORCE
+	golden check-device cross cross-test cross-run cross-sysroot \
+	check-arm64 FORCE
 all: $(PROGS)
 
 deps:
@@ -348,16 +349,28 @@ uninstall:
 	rm -f $(DESTDIR)$(TMPFILESDIR)/presensi.conf
 	rm -f $(DESTDIR)$(MANDIR)/man8/presensid.8 $(DESTDIR)$(MANDIR)/man5/presensi.conf.5
 
-# Cross build for the Pi (arm64); hw/README.md "Building for the Pi".
-# With the arm64 -dev packages installed multiarch, `make cross` is all it
-# takes.  Without them, `make cross-sysroot` unpacks those packages into
-# build-arm64-sysroot (outside build-arm64: its *.d directories must not
-# reach the -include below), and cross and cross-test then use it.
-# cross-test runs the unit tests and a smoke test under qemu-user; name
-# integration tests in CROSS_INTEG to add them (test_e2e cannot run there:
-# it execs the arm64 daemon, which needs binfmt_misc).
-CROSS_O       ?= build-arm64
-CROSS_SYSROOT ?= $(if $(wildcard build-arm64-sysroot/.complete),$(CURDIR)/build-arm64-sysroot)
+# Cross build for the Pi (arm64), against the Debian suite SUITE: bookworm
+# (Pi OS bookworm, libgpiod 1.6: the v1 backends) or trixie (Pi OS trixie,
+# libgpiod 2.2: the v2 backends).  hw/README.md, "Building for the Pi".
+#   check-arm64    what CI runs: installs the cross tools if missing (as
+#                  root), unpacks the suite's sysroot once into
+#                  build-arm64-sysroot-$(SUITE) (kept; `make clean` leaves
+#                  it), then cross-test against it, and checks that the
+#                  build picked the backends of the sysroot's libgpiod.
+#   cross          the programs, in build-arm64-$(SUITE)
+#   cross-test     cross, the unit tests, then run.sh under qemu-user
+#   cross-sysroot  (re)builds build-arm64-sysroot-$(SUITE)
+# cross and cross-test use that sysroot when it is complete, else the
+# multiarch arm64 -dev packages (bookworm only).  A sysroot lives beside the
+# build folder, never in it: its *.d directories must not reach the
+# -include below.  Name integration tests in CROSS_INTEG to run them too
+# (test_e2e cannot run there: it execs the arm64 daemon, which needs
+# binfmt_misc).  Inside the cross make, cross-run builds and runs.
+SUITE         ?= bookworm
+CROSS_SUITES  := bookworm trixie
+CROSS_SYSROOT_DIR := build-arm64-sysroot-$(SUITE)
+CROSS_O       ?= build-arm64-$(SUITE)
+CROSS_SYSROOT ?= $(if $(wildcard $(CROSS_SYSROOT_DIR)/.complete),$(CURDIR)/$(CROSS_SYSROOT_DIR))
 CROSS_CC      ?= aarch64-linux-gnu-gcc$(if $(CROSS_SYSROOT), --sysroot=$(CROSS_SYSROOT))
 CROSS_PKG_CONFIG ?= $(if $(CROSS_SYSROOT),env \
 	PKG_CONFIG_SYSROOT_DIR=$(CROSS_SYSROOT) \
@@ -367,16 +380,31 @@ CROSS_QEMU    ?= qemu-aarch64-static -L $(or $(CROSS_SYSROOT),/usr/aarch64-linux
 CROSS_MAKE     = $(MAKE) --no-print-directory O=$(CROSS_O) CC='$(CROSS_CC)' \
 	PKG_CONFIG='$(CROSS_PKG_CONFIG)'
 CROSS_INTEG   ?=
-CROSS_TESTS    = $(UNIT_SRCS:%.c=$(CROSS_O)/%) \
-	$(CROSS_INTEG:%=$(CROSS_O)/tests/integration/%)
+EXPECT_GPIOD  ?=
 
 cross:
-	$(Q)$(CROSS_MAKE) all
-cross-test: cross
-	$(Q)$(CROSS_MAKE) $(if $(Q),-s) $(CROSS_TESTS)
-	$(Q)O=$(CROSS_O) QEMU='$(CROSS_QEMU)' sh tests/cross/run.sh $(CROSS_TESTS)
+	+$(Q)$(CROSS_MAKE) all
+cross-test:
+	+$(Q)$(CROSS_MAKE) cross-run CROSS_RUN_QEMU='$(CROSS_QEMU)' \
+		EXPECT_GPIOD='$(EXPECT_GPIOD)'
+# Run by cross-test inside the cross make, where UNIT_BINS and GPIOD_API
+# are the sysroot's: a trixie build has no v1 tests, and compiles the v2
+# stand-in against the real libgpiod 2 header too.
+cross-run: $(PROGS) $(UNIT_BINS) $(CROSS_INTEG:%=$(O)/tests/integration/%) \
+	$(STANDIN2_REAL)
+	$(Q)O=$(O) QEMU='$(CROSS_RUN_QEMU)' \
+		EXPECT_GPIOD='$(EXPECT_GPIOD)' sh tests/cross/run.sh \
+		$(UNIT_BINS) $(CROSS_INTEG:%=$(O)/tests/integration/%)
 cross-sysroot:
-	$(Q)sh tests/cross/sysroot.sh build-arm64-sysroot
+	$(Q)sh tests/cross/sysroot.sh $(CROSS_SYSROOT_DIR) $(SUITE)
+check-arm64:
+	$(Q)t0=$$(date +%s); sh tests/cross/tools.sh && \
+	{ test -e $(CROSS_SYSROOT_DIR)/.complete || \
+	  sh tests/cross/sysroot.sh $(CROSS_SYSROOT_DIR) $(SUITE); } && \
+	api=$$(sed -n 's/^libgpiod=\([0-9]*\).*/\1/p' $(CROSS_SYSROOT_DIR)/.complete) && \
+	$(MAKE) --no-print-directory cross-test SUITE=$(SUITE) \
+		CROSS_SYSROOT=$(CURDIR)/$(CROSS_SYSROOT_DIR) EXPECT_GPIOD=$$api && \
+	echo "check-arm64 SUITE=$(SUITE): ok in $$(( $$(date +%s) - t0 )) s"
 
 SOURCES = $(wildcard include/*.h daemon/*/*.c daemon/*/*.h hw/*.c hw/*.h \
 	tests/*/*.c tests/*/*.h tests/*/*/*.c tests/*/*/*.h tests/*/*/*/*.h)
@@ -400,7 +428,8 @@ lint:
 		--error-exitcode=1 $(LINT_LIBS:%=--library=%) -Iinclude \
 		daemon hw
 
+# The arm64 builds go; their sysroots stay (a download): rm -rf them.
 clean:
-	rm -rf $(O) build-san build-arm64
+	rm -rf $(O) build-san build-arm64 $(CROSS_SUITES:%=build-arm64-%)
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
