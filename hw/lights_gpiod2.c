@@ -44,11 +44,14 @@ static int gpiod_err(void)
 }
 
 /* The chip whose label is label, found among the chips in GPIOD_DEV_DIR
- * (as gpiodetect finds them); NULL and errno ENOENT when none has it. */
+ * (as gpiodetect finds them); NULL and errno ENOENT when none has it, or
+ * the error of a chip that could not be opened to read its label (EACCES:
+ * not in group gpio), which may be the one. */
 static struct gpiod_chip *chip_open_label(const char *label)
 {
 	char path[GPIOD_PATH_MAX];
 	struct dirent *de;
+	int err = ENOENT;
 	DIR *dir;
 
 	dir = opendir(GPIOD_DEV_DIR);
@@ -68,8 +71,10 @@ static struct gpiod_chip *chip_open_label(const char *label)
 		if (!gpiod_is_gpiochip_device(path))
 			continue;
 		chip = gpiod_chip_open(path);
-		if (!chip)
-			continue; /* not ours to open: not the one */
+		if (!chip) {
+			err = errno ? errno : EIO;
+			continue;
+		}
 		info = gpiod_chip_get_info(chip);
 		match = info &&
 			strcmp(gpiod_chip_info_get_label(info), label) == 0;
@@ -81,7 +86,7 @@ static struct gpiod_chip *chip_open_label(const char *label)
 		gpiod_chip_close(chip);
 	}
 	closedir(dir);
-	errno = ENOENT;
+	errno = err;
 	return NULL;
 }
 

@@ -201,6 +201,12 @@ static void test_gpiod2_chip_by_label_scans_dev(void **state)
 	snprintf(gc.chip, sizeof(gc.chip), "pinctrl-bcm2711");
 	assert_int_equal(lights_gpiod_new(&gc, &be), -ENOENT);
 	assert_all_gone();
+	/* A chip it may not open could be the one: say why, not ENOENT. */
+	gpiod2_standin_fail_open(EACCES);
+	snprintf(gc.chip, sizeof(gc.chip), "pinctrl-rp1");
+	assert_int_equal(lights_gpiod_new(&gc, &be), -EACCES);
+	gpiod2_standin_fail_open(0);
+	assert_all_gone();
 }
 
 static void test_gpiod2_missing_chip_fails_enoent(void **state)
