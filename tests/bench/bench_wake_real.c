@@ -41,6 +41,7 @@
 #define REPRESS_S    20	   /* (b): a waiting person presses again */
 #define GIVE_UP_S    600   /* nobody waits longer */
 #define RESULT_MS    10000 /* the image was lost if no light by then */
+#define LOST_MS	     1500  /* ... or by this long after a rest began */
 #define ARRIVALS_MAX 200
 
 struct variant {
@@ -219,17 +220,20 @@ static void press(struct variant *v)
 /*
  * Scans the light log: *result_ms gets the time of the first result light
  * (ok, late, flagged, unknown, retry) at or after from_ms, 0 if none yet;
- * returns whether "cooling" was shown between since_ms and until_ms.
+ * *rested whether "standby" came at or after from_ms before any result
+ * (the reader went to rest under the finger).  Returns whether the
+ * cooling light was on at since_ms or came on up to until_ms.
  */
 static bool scan_lights(struct variant *v, uint64_t since_ms, uint64_t from_ms,
-			uint64_t until_ms, uint64_t *result_ms)
+			uint64_t until_ms, uint64_t *result_ms, bool *rested)
 {
 	static const char *const results[] = {"ok", "late", "flagged",
 					      "unknown", "retry"};
 	char *log = testutil_slurp(v->simlog, NULL), *line, *save = NULL;
-	bool cooling = false;
+	bool cooling = false, base_cooling = false;
 
 	*result_ms = 0;
+	*rested = false;
 	if (!log)
 		return false;
 	for (line = strtok_r(log, "\n", &save); line;
@@ -239,9 +243,13 @@ static bool scan_lights(struct variant *v, uint64_t since_ms, uint64_t from_ms,
 
 		if (sscanf(line, "%" SCNu64 " %31s", &t, st) != 2)
 			continue;
-		if (strcmp(st, "cooling") == 0 && t >= since_ms &&
-		    t <= until_ms)
+		/* Each change is logged, the return to a base state too. */
+		if (t <= since_ms)
+			base_cooling = strcmp(st, "cooling") == 0;
+		else if (t <= until_ms && strcmp(st, "cooling") == 0)
 			cooling = true;
+		if (!*result_ms && t >= from_ms && strcmp(st, "standby") == 0)
+			*rested = true;
 		for (size_t i = 0; i < sizeof(results) / sizeof(results[0]);
 		     i++)
 			if (!*result_ms && t >= from_ms &&
@@ -249,7 +257,7 @@ static bool scan_lights(struct variant *v, uint64_t since_ms, uint64_t from_ms,
 				*result_ms = t;
 	}
 	free(log);
-	return cooling;
+	return cooling || base_cooling;
 }
 
 /* One arrival: wait for the arm (pressing if we may), place the finger,
@@ -258,7 +266,9 @@ static int64_t serve(struct variant *v, struct vimage *vi, uint8_t *img,
 		     const struct arrival *a, uint64_t *gen, bool *cooling,
 		     bool *zero)
 {
-	uint64_t t_arr = mono_ms(), g = 0, res = 0;
+	/* From the scheduled arrival: an earlier person may have kept us. */
+	uint64_t t_arr = t_start_ms + a->at_ms, g = 0, res = 0;
+	bool rested;
 
 	*zero = false;
 	if (v->press)
@@ -282,19 +292,25 @@ static int64_t serve(struct variant *v, struct vimage *vi, uint8_t *img,
 			*zero = true;
 		*gen = g;
 		t_send = mono_ms();
-		if (fingergen_render(a->finger, a->imp, img, FINGERGEN_W,
-				     FINGERGEN_H) < 0 ||
-		    vimage_send_image(vi, img, FINGERGEN_W, FINGERGEN_H) < 0)
+		if (vimage_send_image(vi, img, FINGERGEN_W, FINGERGEN_H) < 0)
 			return -1;
-		while (mono_ms() - t_send < RESULT_MS) {
-			*cooling =
-				scan_lights(v, t_arr, t_send, mono_ms(), &res);
+		rested = false;
+		for (uint64_t until = t_send + RESULT_MS; mono_ms() < until;) {
+			bool was = rested;
+
+			*cooling = scan_lights(v, t_arr, t_send, mono_ms(),
+					       &res, &rested);
 			if (res)
 				return (int64_t)(res - t_arr);
+			/* Standby shows at once, an identify that has the
+			 * image still finishes: give it a moment. */
+			if (rested && !was)
+				until = mono_ms() + LOST_MS;
 			sleep_ms(20);
 		}
-		/* Placed as the reader went to rest: the image was not
-		 * taken.  A person places the finger again. */
+		/* Placed as the reader went to rest: the virtual reader
+		 * drops the image (a real one would take the finger still on
+		 * its glass at the next arm), so place it again then. */
 		v->lost++;
 	}
 }
@@ -316,6 +332,12 @@ static void *run_variant(void *ud)
 		bool cooling = false, zero = false;
 		int64_t w;
 
+		/* The finger exists before its owner arrives: render it
+		 * first, so its cost is not counted as waiting. */
+		if (fingergen_render(arr[i].finger, arr[i].imp, img,
+				     FINGERGEN_W, FINGERGEN_H) < 0)
+			break;
+		now = mono_ms() - t_start_ms;
 		if (arr[i].at_ms > now)
 			sleep_ms(arr[i].at_ms - now);
 		w = serve(v, vi, img, &arr[i], &gen, &cooling, &zero);
