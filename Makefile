@@ -382,9 +382,16 @@ CROSS_MAKE     = $(MAKE) --no-print-directory O=$(CROSS_O) CC='$(CROSS_CC)' \
 CROSS_INTEG   ?=
 EXPECT_GPIOD  ?=
 
+# Without its sysroot a suite other than the host's would silently build
+# against the host's multiarch (bookworm) packages: refuse.
+cross_need_sysroot = $(if $(CROSS_SYSROOT)$(filter bookworm,$(SUITE)),,$(error \
+	SUITE=$(SUITE) has no sysroot yet: make cross-sysroot SUITE=$(SUITE), \
+	or make check-arm64 SUITE=$(SUITE)))
 cross:
+	$(cross_need_sysroot)
 	+$(Q)$(CROSS_MAKE) all
 cross-test:
+	$(cross_need_sysroot)
 	+$(Q)$(CROSS_MAKE) cross-run CROSS_RUN_QEMU='$(CROSS_QEMU)' \
 		EXPECT_GPIOD='$(EXPECT_GPIOD)'
 # Run by cross-test inside the cross make, where UNIT_BINS and GPIOD_API
