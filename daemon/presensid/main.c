@@ -161,6 +161,7 @@ static gboolean on_hup(gpointer ud)
 	d->conf.close_sec = nc.close_sec;
 	snprintf(d->conf.kecamatan, sizeof(d->conf.kecamatan), "%s",
 		 nc.kecamatan);
+	arming_reload(d, &nc);
 	if (nc.offset_min != d->conf.offset_min)
 		log_warnx("reload: timezone changes take effect after a "
 			  "restart");
@@ -266,6 +267,7 @@ static void stop(struct daemon *d)
 	 * transaction here; cancel the reader, lights off, close. */
 	monthly_stop(d);
 	server_close(d);
+	arming_stop(d);
 	scanner_free(d->scanner);
 	d->scanner = NULL;
 	if (d->lights_src)
@@ -313,6 +315,7 @@ int main(int argc, char **argv)
 	rc = scanner_new(readers_on_event, d, &d->scanner);
 	if (rc < 0)
 		fatalx("scanner: %s", strerror(-rc));
+	arming_start(d); /* before any reader opens and arms itself */
 	readers_reload_gallery(d);
 	monthly_start(d); /* closes the months whose day has come */
 	g_unix_signal_add(SIGTERM, on_quit, d);

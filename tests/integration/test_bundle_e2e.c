@@ -53,6 +53,9 @@ static void write_conf(void)
 		 "sim_log = %s\n[clock]\nsource = simulated\n"
 		 "simulated_start = 2026-10-28 08:00:00\n"
 		 "simulated_speed = 0\n"
+		 /* armed all day: the punches come at any hour of the
+		  * test; test_e2e_wake covers the arming policy */
+		 "[wake]\nduty = no\n"
 		 "[rules]\nprofile = "
 		 "%s/firmware/profiles/ppu-24-2018-5hari.ini\n"
 		 "calendar = %s/firmware/calendars/2026.ini\n",
