@@ -19,6 +19,8 @@
 #include "pd.h"
 
 #define CONF_PATH_MAX 256
+/* sockaddr_un's sun_path holds 108 bytes with the NUL */
+#define CONF_SOCKET_PATH_MAX 107
 
 enum lights_kind {
 	LIGHTS_NONE = 0,

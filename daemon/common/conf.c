@@ -394,6 +394,53 @@ static int on_kv(void *ud, struct ini_errors *e, int line, const char *section,
 	return 0;
 }
 
+/*
+ * The control socket's path: it must fit a sockaddr_un, and it must not be
+ * a file the daemon keeps (starting would replace that file by the
+ * socket).  Paths are compared as configured, after the config file's
+ * directory is applied; presensid refuses at start anything but a stale
+ * socket at the path, which covers the rest (links, other names).
+ */
+static void check_socket(struct parse *p)
+{
+	const struct conf *c = p->c;
+	char wal[CONF_PATH_MAX + 8], shm[CONF_PATH_MAX + 8];
+	const struct {
+		const char *path;
+		const char *what;
+	} others[] = {
+		{c->store_path, "[store] path"},
+		{wal, "[store] path's WAL"},
+		{shm, "[store] path's shared-memory file"},
+		{c->key_path, "[store] key"},
+		{c->sim_log, "[lights] sim_log"},
+		{c->default_profile, "[rules] profile"},
+		{c->default_calendar, "[rules] calendar"},
+	};
+	size_t n = strlen(c->socket_path);
+	int line = p->line_of[K_CONTROL_SOCKET];
+
+	if (!line || !c->socket_path[0])
+		return;
+	if (n > CONF_SOCKET_PATH_MAX) {
+		ini_error(p->e, line,
+			  "[control] socket: %zu bytes, a socket path has at "
+			  "most %d",
+			  n, CONF_SOCKET_PATH_MAX);
+		return;
+	}
+	snprintf(wal, sizeof(wal), "%s-wal", c->store_path);
+	snprintf(shm, sizeof(shm), "%s-shm", c->store_path);
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		if (others[i].path[0] &&
+		    strcmp(others[i].path, c->socket_path) == 0) {
+			ini_error(p->e, line,
+				  "[control] socket: the same file as %s (%s)",
+				  others[i].what, c->socket_path);
+			return;
+		}
+}
+
 /* Rules that need the whole file: required keys, dependent keys. */
 static void check_whole(struct parse *p)
 {
@@ -423,6 +470,8 @@ static void check_whole(struct parse *p)
 				  "path \"<path>%s\"; set [store] key",
 				  KEY_SUFFIX);
 	}
+
+	check_socket(p);
 
 	if (c->lights == LIGHTS_SIM && !p->line_of[K_LIGHTS_SIM_LOG])
 		ini_error(p->e, p->line_of[K_LIGHTS_BACKEND],

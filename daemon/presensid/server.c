@@ -268,11 +268,52 @@ static gboolean listen_ready(gint fd, GIOCondition cond, gpointer ud)
 	return G_SOURCE_CONTINUE;
 }
 
+/*
+ * Clears the way for the socket: nothing there is fine, and a socket
+ * nobody answers on is stale (a crash) and removed.  Anything else stays
+ * and is an error: a live socket (another daemon), or a file that is no
+ * socket at all (a wrong [control] socket could name the database).
+ */
+static int remove_stale(const char *path)
+{
+	struct stat sb;
+	int probe;
+
+	if (lstat(path, &sb) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		log_warn("control: %s", path);
+		return -errno;
+	}
+	if (!S_ISSOCK(sb.st_mode)) {
+		log_warnx("control: %s exists and is not a socket; refusing to "
+			  "replace it (check [control] socket)",
+			  path);
+		return -EEXIST;
+	}
+	probe = control_connect(path);
+	if (probe >= 0) {
+		close(probe);
+		log_warnx("control: %s is in use: is presensid running?", path);
+		return -EADDRINUSE;
+	}
+	if (probe != -ECONNREFUSED) {
+		log_errno(probe, "control: %s: cannot tell whether it is stale",
+			  path);
+		return probe;
+	}
+	if (unlink(path) < 0 && errno != ENOENT) {
+		log_warn("control: cannot remove the stale socket %s", path);
+		return -errno;
+	}
+	return 0;
+}
+
 int server_listen(struct daemon *d)
 {
 	const char *path = d->conf.socket_path;
 	struct sockaddr_un sa;
-	int fd, probe;
+	int fd, rc;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
@@ -281,14 +322,9 @@ int server_listen(struct daemon *d)
 		return -ENAMETOOLONG;
 	}
 	strcpy(sa.sun_path, path);
-	/* A socket nobody answers on is stale (a crash); a live one is not. */
-	probe = control_connect(path);
-	if (probe >= 0) {
-		close(probe);
-		log_warnx("control: %s is in use: is presensid running?", path);
-		return -EADDRINUSE;
-	}
-	(void)unlink(path); /* stale or absent: either way, gone now */
+	rc = remove_stale(path);
+	if (rc < 0)
+		return rc;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
@@ -328,8 +364,13 @@ void server_close(struct daemon *d)
 		g_source_remove(d->listen_src);
 	d->listen_src = 0;
 	if (d->listen_fd >= 0) {
+		struct stat sb;
+
 		close(d->listen_fd);
-		(void)unlink(d->conf.socket_path); /* ours; gone is fine */
+		/* ours; gone is fine, and only ever a socket is removed */
+		if (lstat(d->conf.socket_path, &sb) == 0 &&
+		    S_ISSOCK(sb.st_mode))
+			(void)unlink(d->conf.socket_path);
 	}
 	d->listen_fd = -1;
 }

@@ -563,6 +563,60 @@ static void test_conf_load_reads_file_and_reports_missing(void **state)
 	rmdir(dir);
 }
 
+/* The control socket's path must fit a sockaddr_un and must not be a
+ * file the daemon keeps: starting would replace it with the socket. */
+static void test_conf_socket_path_fits_and_is_no_other_file(void **state)
+{
+	static const struct {
+		const char *extra;
+		const char *socket;
+		const char *want;
+	} cases[] = {
+		{"", "/var/lib/presensi/presensi.db",
+		 "[control] socket: the same file as [store] path"},
+		{"", "/var/lib/presensi/presensi.db-wal",
+		 "[control] socket: the same file as [store] path's WAL"},
+		{"", "/var/lib/presensi/presensi.db.key",
+		 "[control] socket: the same file as [store] key"},
+		{"[lights]\nbackend = sim\nsim_log = /run/l.log\n",
+		 "/run/l.log",
+		 "[control] socket: the same file as [lights] sim_log"},
+		{"[rules]\nprofile = /run/p.ini\n", "/run/p.ini",
+		 "[control] socket: the same file as [rules] profile"},
+	};
+	char text[2048], want[512], longpath[200];
+	int line;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "[desa]\nid = 1\nname = n\ntimezone = Asia/Jakarta\n"
+			 "[store]\npath = /var/lib/presensi/presensi.db\n"
+			 "[control]\nsocket = %s\n%s",
+			 cases[i].socket, cases[i].extra);
+		assert_int_equal(parse(text), -EINVAL);
+		snprintf(want, sizeof(want), FNAME ":8: %s (%s)\n",
+			 cases[i].want, cases[i].socket);
+		assert_string_equal(errbuf, want);
+	}
+	/* 107 bytes fit sun_path with its NUL; 108 do not */
+	memset(longpath, 'a', sizeof(longpath));
+	longpath[0] = '/';
+	longpath[107] = '\0';
+	assert_int_equal(parse(full_with("socket", "socket = x", &line)), 0);
+	snprintf(text, sizeof(text), "socket = %s", longpath);
+	assert_int_equal(parse(full_with("socket", text, &line)), 0);
+	longpath[107] = 'a';
+	longpath[108] = '\0';
+	snprintf(text, sizeof(text), "socket = %s", longpath);
+	assert_int_equal(parse(full_with("socket", text, &line)), -EINVAL);
+	snprintf(want, sizeof(want),
+		 FNAME ":%d: [control] socket: 108 bytes, a socket path has "
+		       "at most 107\n",
+		 line);
+	assert_string_equal(errbuf, want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -584,6 +638,8 @@ int main(void)
 		cmocka_unit_test(
 			test_conf_relative_paths_resolve_against_file_dir),
 		cmocka_unit_test(test_conf_path_too_long_is_an_error),
+		cmocka_unit_test(
+			test_conf_socket_path_fits_and_is_no_other_file),
 		cmocka_unit_test(test_conf_small_errbuf_is_not_overrun),
 		cmocka_unit_test(test_conf_load_reads_file_and_reports_missing),
 	};

@@ -1,0 +1,448 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The box under faults, load and hostile clients: the real build/presensid
+ * with libfprint's virtual_image reader and the sim lights, each test in a
+ * fresh directory started from a store in which two synthetic fingers were
+ * enrolled once (group setup).  The storage faults (a zeroed header, a
+ * read-only file, a corrupt page, a deleted database, a lost key), the
+ * control socket's path, a second daemon, clients that never read or
+ * never leave, and a start as root.  Images are paced on the reader's
+ * finger-status through the daemon (pdfeed), never on sleeps; daemon runs
+ * stay short (libfprint's heat model cancels an identify left armed about
+ * 180 s).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "civil.h"
+#include "control_client.h"
+#include "fakes/faultvfs.h"
+#include "fakes/testutil.h"
+#include "store.h"
+#include "tools/pdfeed.h"
+
+#define DAY	      "2026-11-23" /* a Monday */
+#define WAIT_MS	      20000	   /* one wait on the reader or the daemon */
+#define POLL_MS	      50	   /* start-up and log polls, not pacing */
+#define FINGER_101    201	   /* synthetic finger seeds of the template */
+#define FINGER_102    202
+#define ANSWER_MS     10000 /* "answers at all", not a latency bound */
+#define PATH_LEN      600
+#define CONF_TEXT_MAX 4096
+
+static char bin_d[PATH_LEN], bin_c[PATH_LEN], top[400];
+
+/* One box: a directory with its config, store, key, socket and logs. */
+struct box {
+	char *dir;
+	char conf[PATH_LEN], ctl[PATH_LEN], vsock[PATH_LEN];
+	char simlog[PATH_LEN], db[PATH_LEN], key[PATH_LEN], log[PATH_LEN];
+	pid_t pid;
+};
+
+/* Extra configuration for one start. */
+struct box_opts {
+	const char *socket;	   /* [control] socket; NULL = <dir>/ctl.sock */
+	const char *control_extra; /* more [control] lines */
+	const char *extra;	   /* more sections at the end */
+	rlim_t nofile;		   /* RLIMIT_NOFILE for the daemon; 0 = keep */
+	const char *user;	   /* run as this uid:gid (setpriv); NULL */
+};
+
+static struct box tmpl; /* the template store, with two prints */
+
+static void box_paths(struct box *b, const char *tag)
+{
+	memset(b, 0, sizeof(*b));
+	b->dir = testutil_tmpdir(tag);
+	assert_non_null(b->dir);
+	snprintf(b->conf, sizeof(b->conf), "%s/presensi.conf", b->dir);
+	snprintf(b->ctl, sizeof(b->ctl), "%s/ctl.sock", b->dir);
+	snprintf(b->vsock, sizeof(b->vsock), "%s/vimage.sock", b->dir);
+	snprintf(b->simlog, sizeof(b->simlog), "%s/lights.log", b->dir);
+	snprintf(b->db, sizeof(b->db), "%s/presensi.db", b->dir);
+	snprintf(b->key, sizeof(b->key), "%s/presensi.db.key", b->dir);
+	snprintf(b->log, sizeof(b->log), "%s/presensid.log", b->dir);
+}
+
+static void box_conf(struct box *b, const struct box_opts *o)
+{
+	char text[CONF_TEXT_MAX];
+
+	snprintf(text, sizeof(text),
+		 "[desa]\nid = 3517012001\nname = Desa Uji\n"
+		 "timezone = Asia/Jakarta\n[store]\npath = %s\n"
+		 "[control]\nsocket = %s\n%s"
+		 "[lights]\nbackend = sim\nsim_log = %s\n"
+		 "[clock]\nsource = simulated\n"
+		 "simulated_start = " DAY " 07:00:00\n"
+		 "simulated_speed = 0\n"
+		 "[rules]\nprofile = %s/firmware/profiles/"
+		 "ppu-24-2018-5hari.ini\n%s",
+		 b->db, o && o->socket ? o->socket : b->ctl,
+		 o && o->control_extra ? o->control_extra : "", b->simlog, top,
+		 o && o->extra ? o->extra : "");
+	assert_int_equal(testutil_write(b->conf, text), 0);
+}
+
+/* Copies file name from the template's directory into b's, if it is
+ * there. */
+static void copy_from_template(struct box *b, const char *name)
+{
+	char from[PATH_LEN + 64], to[PATH_LEN + 64];
+	size_t len = 0;
+	char *data;
+	int fd;
+
+	snprintf(from, sizeof(from), "%s/%s", tmpl.dir, name);
+	snprintf(to, sizeof(to), "%s/%s", b->dir, name);
+	data = testutil_slurp(from, &len);
+	if (!data)
+		return;
+	fd = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		  strstr(name, ".key") ? 0600 : 0640);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+	free(data);
+}
+
+/* A fresh box holding a copy of the template's store and key. */
+static void box_from_template(struct box *b, const char *tag,
+			      const struct box_opts *o)
+{
+	static const char *const files[] = {
+		"presensi.db",	   "presensi.db-wal", "presensi.db-shm",
+		"presensi.db.key", ".presensi-store",
+	};
+
+	box_paths(b, tag);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		copy_from_template(b, files[i]);
+	box_conf(b, o);
+}
+
+/* Runs the CLI on b's config; returns the exit code, output in *out. */
+static int cli(struct box *b, char **out, ...)
+{
+	char *argv[24];
+	int n = 0;
+	va_list ap;
+	const char *a;
+
+	argv[n++] = bin_c;
+	argv[n++] = "--config";
+	argv[n++] = b->conf;
+	va_start(ap, out);
+	while ((a = va_arg(ap, const char *)) && n < 23)
+		argv[n++] = (char *)(uintptr_t)a;
+	va_end(ap);
+	argv[n] = NULL;
+	return testutil_run(argv, out);
+}
+
+/* Starts the daemon without waiting for it. */
+static void box_spawn(struct box *b, const struct box_opts *o)
+{
+	b->pid = fork();
+	assert_true(b->pid >= 0);
+	if (b->pid == 0) {
+		if (!freopen(b->log, "a", stderr))
+			_exit(126);
+		setenv("FP_DRIVERS_WHITELIST", "virtual_image", 1);
+		setenv("FP_DRIVERS_ALLOWLIST", "virtual_image", 1);
+		setenv("FP_VIRTUAL_IMAGE", b->vsock, 1);
+		unsetenv("NOTIFY_SOCKET");
+		if (o && o->nofile) {
+			struct rlimit rl = {o->nofile, o->nofile};
+
+			if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+				_exit(125);
+		}
+		if (o && o->user) {
+			char re[64], rg[64];
+			const char *colon = strchr(o->user, ':');
+
+			snprintf(re, sizeof(re), "--reuid=%.*s",
+				 (int)(colon - o->user), o->user);
+			snprintf(rg, sizeof(rg), "--regid=%s", colon + 1);
+			execl("/usr/bin/setpriv", "setpriv", re, rg,
+			      "--clear-groups", bin_d, "--config", b->conf,
+			      (char *)NULL);
+			_exit(127);
+		}
+		execl(bin_d, bin_d, "--config", b->conf, (char *)NULL);
+		_exit(127);
+	}
+}
+
+/* Polls status until its output holds needle; 0, or -1 when the daemon
+ * exited or never said it. */
+static int box_wait_status(struct box *b, const char *needle)
+{
+	for (int i = 0; i < WAIT_MS / POLL_MS; i++) {
+		char *out = NULL;
+		int rc = cli(b, &out, "status", NULL);
+		int found = rc == 0 && out && strstr(out, needle);
+
+		free(out);
+		if (found)
+			return 0;
+		if (waitpid(b->pid, NULL, WNOHANG) == b->pid) {
+			b->pid = 0;
+			return -1;
+		}
+		usleep(POLL_MS * 1000);
+	}
+	return -1;
+}
+
+/* Starts the daemon and waits until its reader is armed. */
+static int box_start(struct box *b, const struct box_opts *o)
+{
+	box_spawn(b, o);
+	if (box_wait_status(b, "readers          1") < 0)
+		return -1;
+	return pdfeed_wait_armed(b->ctl, 0, 0, 0, WAIT_MS, NULL);
+}
+
+/* SIGTERM, then the exit status (-1 if it had to be killed). */
+static int box_stop(struct box *b)
+{
+	int status = -1;
+
+	if (b->pid <= 0)
+		return -1;
+	kill(b->pid, SIGTERM);
+	for (int i = 0; i < 1000; i++) {
+		if (waitpid(b->pid, &status, WNOHANG) == b->pid) {
+			b->pid = 0;
+			return status;
+		}
+		usleep(10 * 1000);
+	}
+	kill(b->pid, SIGKILL);
+	waitpid(b->pid, &status, 0);
+	b->pid = 0;
+	return -1;
+}
+
+/* Waits for a daemon that must exit on its own; its exit status. */
+static int box_exit_status(struct box *b)
+{
+	int status = -1;
+
+	for (int i = 0; i < WAIT_MS / 10; i++) {
+		if (waitpid(b->pid, &status, WNOHANG) == b->pid) {
+			b->pid = 0;
+			return status;
+		}
+		usleep(10 * 1000);
+	}
+	return box_stop(b) == -1 ? -1 : -2; /* it did not exit */
+}
+
+static void box_free(struct box *b)
+{
+	char *log;
+
+	box_stop(b);
+	if (getenv("PD_SHOW_LOG") && (log = testutil_slurp(b->log, NULL))) {
+		print_message("%s", log);
+		free(log);
+	}
+	testutil_rmtree_free(b->dir);
+	b->dir = NULL;
+}
+
+static char *box_log(struct box *b)
+{
+	char *log = testutil_slurp(b->log, NULL);
+
+	assert_non_null(log);
+	return log;
+}
+
+static int64_t query(const char *db, const char *sql)
+{
+	int64_t n = -1;
+
+	assert_int_equal(faultvfs_query_int(db, sql, &n), 0);
+	return n;
+}
+
+/* Enrols finger seed for id through the CLI, feeding images. */
+static int enroll(struct box *b, const char *id, uint32_t seed)
+{
+	char outp[PATH_LEN + 32];
+	pid_t pid;
+	int status = -1, fed = 0;
+
+	snprintf(outp, sizeof(outp), "%s/enroll-%s.out", b->dir, id);
+	pid = fork();
+	if (pid == 0) {
+		if (!freopen(outp, "w", stdout) || !freopen(outp, "a", stderr))
+			_exit(126);
+		execl(bin_c, bin_c, "--config", b->conf, "enroll", "--id", id,
+		      "--finger", "right-index", (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 2000; i++) {
+		char *t = testutil_slurp(outp, NULL);
+		int asked = t && strstr(t, "place the finger");
+
+		free(t);
+		if (asked || waitpid(pid, &status, WNOHANG) == pid)
+			break;
+		usleep(10 * 1000);
+	}
+	for (; fed < 12; fed++) {
+		struct pdfeed f = {.ctl = b->ctl,
+				   .vimage = b->vsock,
+				   .kind = PDFEED_IMAGE,
+				   .finger = seed,
+				   .impression = 1 + (uint32_t)fed,
+				   .wait_after = 1,
+				   .enrolment = 1,
+				   .timeout_ms = WAIT_MS};
+
+		if (pdfeed_send(&f) < 0)
+			break;
+	}
+	if (waitpid(pid, &status, 0) < 0 && errno != ECHILD)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* ---- the template: two people, one finger each ---- */
+
+static int group_setup(void **state)
+{
+	const char *o = getenv("O") ? getenv("O") : "build";
+	char *out = NULL;
+	int rc;
+
+	(void)state;
+	if (!getcwd(top, sizeof(top)))
+		return -1;
+	snprintf(bin_d, sizeof(bin_d), "%s/%s/presensid", top, o);
+	snprintf(bin_c, sizeof(bin_c), "%s/%s/presensi", top, o);
+	if (faultvfs_register() < 0)
+		return -1;
+	box_paths(&tmpl, "faults-tmpl");
+	box_conf(&tmpl, NULL);
+	if (box_start(&tmpl, NULL) < 0)
+		return -1;
+	rc = cli(&tmpl, &out, "person", "add", "--id", "101", "--name",
+		 "Orang Satu", "--jabatan", "Kasi", "--since", "2026-11-01",
+		 NULL);
+	free(out);
+	if (rc == 0)
+		rc = cli(&tmpl, &out, "person", "add", "--id", "102", "--name",
+			 "Orang Dua", "--jabatan", "Kaur", "--since",
+			 "2026-11-01", NULL);
+	free(out);
+	if (rc == 0)
+		rc = enroll(&tmpl, "101", FINGER_101);
+	if (rc == 0)
+		rc = enroll(&tmpl, "102", FINGER_102);
+	if (box_stop(&tmpl) != 0)
+		rc = -1;
+	return rc;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	box_free(&tmpl);
+	return 0;
+}
+
+/* ---- the control socket's path ---- */
+
+/* presensid unlinked whatever sat at the socket path: with [control]
+ * socket naming the database, starting deleted it.  --check refuses that
+ * path, and at start only a stale socket is removed; any other file
+ * there is an error and stays. */
+static void test_faults_socket_path_never_replaces_a_file(void **state)
+{
+	struct box b;
+	struct box_opts o = {0};
+	char *out = NULL, other[PATH_LEN + 16], *argv[5];
+	int64_t people;
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd;
+
+	(void)state;
+	box_from_template(&b, "faults-sock", NULL);
+	people = query(b.db, "SELECT count(*) FROM people");
+	/* the database as the socket: refused by --check and at start */
+	o.socket = b.db;
+	box_conf(&b, &o);
+	argv[0] = bin_d;
+	argv[1] = "--config";
+	argv[2] = b.conf;
+	argv[3] = "--check";
+	argv[4] = NULL;
+	assert_int_equal(testutil_run(argv, &out), 1);
+	assert_non_null(strstr(out, "presensi.conf:8: [control] socket: the "
+				    "same file as [store] path"));
+	free(out);
+	box_spawn(&b, &o);
+	assert_int_equal(box_exit_status(&b), 1 << 8);
+	assert_int_equal(query(b.db, "SELECT count(*) FROM people"), people);
+	/* another file, not in the config: left alone, the start fails */
+	snprintf(other, sizeof(other), "%s/notes.txt", b.dir);
+	assert_int_equal(testutil_write(other, "catatan\n"), 0);
+	o.socket = other;
+	box_conf(&b, &o);
+	box_spawn(&b, &o);
+	assert_int_equal(box_exit_status(&b), 1 << 8);
+	out = testutil_slurp(other, NULL);
+	assert_string_equal(out, "catatan\n");
+	free(out);
+	out = box_log(&b);
+	assert_non_null(strstr(out, "exists and is not a socket"));
+	free(out);
+	/* a symlink to the database: not a socket either */
+	assert_int_equal(symlink(b.db, b.ctl), 0);
+	box_conf(&b, NULL);
+	box_spawn(&b, NULL);
+	assert_int_equal(box_exit_status(&b), 1 << 8);
+	assert_int_equal(query(b.db, "SELECT count(*) FROM people"), people);
+	assert_int_equal(unlink(b.ctl), 0);
+	/* a stale socket (a crash left it): removed, the daemon starts */
+	memcpy(sa.sun_path, b.ctl, strlen(b.ctl) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	close(fd);
+	assert_int_equal(box_start(&b, NULL), 0);
+	assert_int_equal(box_stop(&b), 0);
+	box_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_faults_socket_path_never_replaces_a_file),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
