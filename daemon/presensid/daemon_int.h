@@ -88,6 +88,7 @@ struct daemon {
 	struct latency lat[LATENCY_KEEP];
 	unsigned int nlat; /* total recorded; ring index = nlat % KEEP */
 	int quitting;
+	int lock_fd; /* the store directory's lock, held for life */
 };
 
 /* ---- main.c ---- */
@@ -133,6 +134,12 @@ void enrol_reader_gone(struct daemon *d, int reader);
 
 /* ---- status.c ---- */
 void status_cmd(struct daemon *d, struct client *c);
+
+/* ---- statedir.c ---- */
+/* Locks the store's directory for the daemon's life (flock).  0, -EBUSY
+ * when another presensid holds it (logged), or -errno. */
+int statedir_lock(struct daemon *d);
+void statedir_unlock(struct daemon *d);
 
 /* ---- firststart.c ---- */
 /* Imports the configured default profile and calendar into an empty

@@ -266,6 +266,7 @@ static void stop(struct daemon *d)
 	store_close(d->store);
 	clock_free(d->clock);
 	g_main_loop_unref(d->loop);
+	statedir_unlock(d);
 }
 
 int main(int argc, char **argv)
@@ -275,6 +276,7 @@ int main(int argc, char **argv)
 	uint64_t wd_us;
 
 	d->listen_fd = -1;
+	d->lock_fd = -1;
 	rc = start_args(d, argc, argv, &debug);
 	if (rc >= 0) {
 		g_free(d);
@@ -283,6 +285,10 @@ int main(int argc, char **argv)
 	log_init(debug || isatty(2) ? LOG_TO_TTY : LOG_TO_STDERR, debug);
 	/* scanner.c routes GLib and libfprint messages into log.h. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Before anything is touched: one daemon per store. */
+	if (statedir_lock(d) == -EBUSY)
+		fatalx("not started: %s is in use by another presensid",
+		       d->conf.store_path);
 
 	start_store(d);
 	rc = clock_new(d->conf.clock_source, d->conf.simulated_start_utc_ms,

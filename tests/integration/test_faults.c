@@ -67,6 +67,39 @@ struct box_opts {
 
 static struct box tmpl; /* the template store, with two prints */
 
+/* Daemons started and not yet stopped: a failed assertion leaves a test
+ * early, and its teardown stops them (never a daemon left behind). */
+#define LIVE_MAX 8
+static pid_t live[LIVE_MAX];
+
+static void live_add(pid_t pid)
+{
+	for (int i = 0; i < LIVE_MAX; i++)
+		if (!live[i]) {
+			live[i] = pid;
+			return;
+		}
+}
+
+static void live_del(pid_t pid)
+{
+	for (int i = 0; i < LIVE_MAX; i++)
+		if (live[i] == pid)
+			live[i] = 0;
+}
+
+static int stop_strays(void **state)
+{
+	(void)state;
+	for (int i = 0; i < LIVE_MAX; i++)
+		if (live[i] > 0) {
+			kill(live[i], SIGKILL);
+			waitpid(live[i], NULL, 0);
+			live[i] = 0;
+		}
+	return 0;
+}
+
 static void box_paths(struct box *b, const char *tag)
 {
 	memset(b, 0, sizeof(*b));
@@ -190,6 +223,7 @@ static void box_spawn(struct box *b, const struct box_opts *o)
 		execl(bin_d, bin_d, "--config", b->conf, (char *)NULL);
 		_exit(127);
 	}
+	live_add(b->pid);
 }
 
 /* Polls status until its output holds needle; 0, or -1 when the daemon
@@ -205,6 +239,7 @@ static int box_wait_status(struct box *b, const char *needle)
 		if (found)
 			return 0;
 		if (waitpid(b->pid, NULL, WNOHANG) == b->pid) {
+			live_del(b->pid);
 			b->pid = 0;
 			return -1;
 		}
@@ -232,6 +267,7 @@ static int box_stop(struct box *b)
 	kill(b->pid, SIGTERM);
 	for (int i = 0; i < 1000; i++) {
 		if (waitpid(b->pid, &status, WNOHANG) == b->pid) {
+			live_del(b->pid);
 			b->pid = 0;
 			return status;
 		}
@@ -239,6 +275,7 @@ static int box_stop(struct box *b)
 	}
 	kill(b->pid, SIGKILL);
 	waitpid(b->pid, &status, 0);
+	live_del(b->pid);
 	b->pid = 0;
 	return -1;
 }
@@ -250,6 +287,7 @@ static int box_exit_status(struct box *b)
 
 	for (int i = 0; i < WAIT_MS / 10; i++) {
 		if (waitpid(b->pid, &status, WNOHANG) == b->pid) {
+			live_del(b->pid);
 			b->pid = 0;
 			return status;
 		}
@@ -369,9 +407,8 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-	(void)state;
 	box_free(&tmpl);
-	return 0;
+	return stop_strays(state);
 }
 
 /* ---- the control socket's path ---- */
@@ -438,10 +475,49 @@ static void test_faults_socket_path_never_replaces_a_file(void **state)
 	box_free(&b);
 }
 
+/* ---- one daemon per store ---- */
+
+/* Two daemons could open one database.  The second is refused with a
+ * clear message and exit 1 before it touches anything: no socket, no
+ * light log, the first one untouched. */
+static void test_faults_second_daemon_on_a_store_is_refused(void **state)
+{
+	struct box a, b2;
+	char *out = NULL, *log;
+	struct stat sb;
+
+	(void)state;
+	box_from_template(&a, "faults-lock", NULL);
+	assert_int_equal(box_start(&a, NULL), 0);
+	/* the same store, its own socket and light log */
+	box_paths(&b2, "faults-lock2");
+	snprintf(b2.db, sizeof(b2.db), "%s", a.db);
+	box_conf(&b2, NULL);
+	box_spawn(&b2, NULL);
+	assert_int_equal(box_exit_status(&b2), 1 << 8);
+	log = box_log(&b2);
+	assert_non_null(strstr(log, "another presensid is running on"));
+	assert_non_null(strstr(log, "not started"));
+	free(log);
+	assert_int_equal(lstat(b2.ctl, &sb), -1);
+	assert_int_equal(lstat(b2.simlog, &sb), -1);
+	assert_int_equal(cli(&a, &out, "status", NULL), 0);
+	assert_non_null(strstr(out, "readers          1"));
+	free(out);
+	/* once the first has stopped, a daemon starts on the store */
+	assert_int_equal(box_stop(&a), 0);
+	assert_int_equal(box_start(&b2, NULL), 0);
+	box_free(&b2);
+	box_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_faults_socket_path_never_replaces_a_file),
+#define T(fn) cmocka_unit_test_teardown(fn, stop_strays)
+		T(test_faults_socket_path_never_replaces_a_file),
+		T(test_faults_second_daemon_on_a_store_is_refused),
+#undef T
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
