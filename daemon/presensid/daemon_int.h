@@ -82,6 +82,7 @@ struct daemon {
 	guint listen_src;
 	int64_t admin_gid; /* the admin group (socket group), or -1 */
 	struct client *clients;
+	guint reap_src; /* frees clients dropped outside a handler */
 	struct waiter *waiters;
 	struct enrolment enr;
 	struct reader_slot readers[READERS_MAX];

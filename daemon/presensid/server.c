@@ -22,6 +22,10 @@
 
 #define LISTEN_BACKLOG 16
 #define READ_CHUNK     8192
+/* Replies queued for one client that does not read them, bytes, beyond
+ * what the kernel's socket buffer holds: a status reply is a few KiB, so
+ * only a client that stopped reading reaches it, and is dropped. */
+#define CLIENT_OUT_MAX (256 * 1024)
 #define NGROUPS_PEER   64   /* a peer's supplementary groups looked at */
 #define PWBUF_MAX      4096 /* getpwuid_r / getgrnam_r buffer */
 
@@ -31,26 +35,134 @@ struct client {
 	/* the peer, from SO_PEERCRED at accept: never from the request */
 	int64_t uid;
 	char user[PD_NAME_MAX];
-	int admin; /* root, or in the admin group: may change records */
-	guint src;
+	int admin;     /* root, or in the admin group: may change records */
+	guint src;     /* readable: requests */
+	guint out_src; /* writable: while replies are queued */
 	char *buf;
 	size_t len;
+	/* replies not yet taken by the kernel: out[out_off..out_len) */
+	char *out;
+	size_t out_len, out_off;
+	int closing; /* the peer finished sending: free once flushed */
 	int dead;
 	struct client *next;
 };
 
-/* ---- replies ---- */
+static void client_free(struct daemon *d, struct client *c);
 
+/* ---- replies: queued, written when the socket takes them ---- */
+
+/* Frees the clients marked dead outside a handler (an async reply found
+ * the client gone or too far behind), from the main loop. */
+static gboolean reap_dead(gpointer ud)
+{
+	struct daemon *d = ud;
+	struct client *c, *next;
+
+	d->reap_src = 0;
+	for (c = d->clients; c; c = next) {
+		next = c->next;
+		if (c->dead)
+			client_free(d, c);
+	}
+	return G_SOURCE_REMOVE;
+}
+
+static void client_kill(struct client *c)
+{
+	c->dead = 1;
+	if (!c->d->reap_src)
+		c->d->reap_src = g_idle_add(reap_dead, c->d);
+}
+
+/* Writes what the socket takes now.  0 when the queue is empty, 1 when
+ * some is left, -errno when the client is gone. */
+static int client_flush(struct client *c)
+{
+	while (c->out_off < c->out_len) {
+		ssize_t n = send(c->fd, c->out + c->out_off,
+				 c->out_len - c->out_off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 1;
+		if (n < 0)
+			return -errno;
+		c->out_off += (size_t)n;
+	}
+	c->out_off = c->out_len = 0;
+	return 0;
+}
+
+static gboolean client_writable(gint fd, GIOCondition cond, gpointer ud)
+{
+	struct client *c = ud;
+	int rc;
+
+	(void)fd;
+	(void)cond;
+	rc = client_flush(c);
+	if (rc == 1)
+		return G_SOURCE_CONTINUE;
+	c->out_src = 0;
+	if (rc < 0 || c->closing)
+		client_kill(c);
+	return G_SOURCE_REMOVE;
+}
+
+/* Appends n bytes to the queue; -ENOBUFS past CLIENT_OUT_MAX. */
+static int queue_add(struct client *c, const char *p, size_t n)
+{
+	char *nb;
+
+	if (c->out_off && c->out_off == c->out_len)
+		c->out_off = c->out_len = 0;
+	if (c->out_len - c->out_off + n > CLIENT_OUT_MAX)
+		return -ENOBUFS;
+	if (c->out_off) { /* keep the live part at the start */
+		memmove(c->out, c->out + c->out_off, c->out_len - c->out_off);
+		c->out_len -= c->out_off;
+		c->out_off = 0;
+	}
+	nb = g_realloc(c->out, c->out_len + n);
+	c->out = nb;
+	memcpy(c->out + c->out_len, p, n);
+	c->out_len += n;
+	return 0;
+}
+
+/*
+ * Queues one reply line and writes what the socket takes at once; the
+ * rest goes when it is writable (G_IO_OUT).  Never blocks the loop: a
+ * client that falls CLIENT_OUT_MAX behind is dropped, with one log line.
+ */
 static void client_send(void *ud, const char *line)
 {
 	struct client *c = ud;
 	size_t n = strlen(line);
+	int rc;
 
 	if (c->dead)
 		return;
-	if (control_write_all(c->fd, line, n) < 0 ||
-	    (line[n - 1] != '\n' && control_write_all(c->fd, "\n", 1) < 0))
-		c->dead = 1;
+	rc = queue_add(c, line, n);
+	if (rc == 0 && (n == 0 || line[n - 1] != '\n'))
+		rc = queue_add(c, "\n", 1);
+	if (rc == -ENOBUFS) {
+		log_warnx("control: client uid %lld fell behind by more than "
+			  "%d KiB of replies; dropped",
+			  (long long)c->uid, CLIENT_OUT_MAX / 1024);
+		client_kill(c);
+		return;
+	}
+	if (c->out_src)
+		return; /* already waiting for the socket */
+	rc = client_flush(c);
+	if (rc < 0)
+		client_kill(c);
+	else if (rc == 1)
+		c->out_src = g_unix_fd_add(c->fd, G_IO_OUT, client_writable, c);
 }
 
 void server_ctx(struct daemon *d, struct client *c, struct admin_ctx *a)
@@ -85,8 +197,11 @@ static void client_free(struct daemon *d, struct client *c)
 		*pp = c->next;
 	if (c->src)
 		g_source_remove(c->src);
+	if (c->out_src)
+		g_source_remove(c->out_src);
 	close(c->fd);
 	g_free(c->buf);
+	g_free(c->out);
 	g_free(c);
 }
 
@@ -160,11 +275,20 @@ static gboolean client_readable(gint fd, GIOCondition cond, gpointer ud)
 	ssize_t n;
 
 	(void)cond;
-	n = read(fd, tmp, sizeof(tmp));
-	if (n <= 0) {
-		if (n < 0 && errno == EINTR)
-			return G_SOURCE_CONTINUE;
+	if (c->dead) { /* dropped meanwhile: the reaper frees it */
 		c->src = 0;
+		return G_SOURCE_REMOVE;
+	}
+	n = read(fd, tmp, sizeof(tmp));
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return G_SOURCE_CONTINUE;
+	if (n <= 0) {
+		c->src = 0;
+		if (n == 0 && c->out_src) {
+			/* the peer sent all it will: answer, then free */
+			c->closing = 1;
+			return G_SOURCE_REMOVE;
+		}
 		client_free(d, c);
 		return G_SOURCE_REMOVE;
 	}
@@ -251,7 +375,7 @@ static gboolean listen_ready(gint fd, GIOCondition cond, gpointer ud)
 	/* accept4(2) allows NULL address and length; cppcheck's gnu model
 	 * wrongly requires the length */
 	// cppcheck-suppress nullPointer
-	cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+	cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (cfd < 0) {
 		if (errno != EINTR && errno != EAGAIN)
 			log_warn("control: accept");
@@ -360,6 +484,9 @@ void server_close(struct daemon *d)
 {
 	while (d->clients)
 		client_free(d, d->clients);
+	if (d->reap_src)
+		g_source_remove(d->reap_src);
+	d->reap_src = 0;
 	if (d->listen_src)
 		g_source_remove(d->listen_src);
 	d->listen_src = 0;

@@ -26,6 +26,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -317,6 +318,20 @@ static char *box_log(struct box *b)
 	return log;
 }
 
+/* Presents finger seed (impression imp) and waits until it is handled. */
+static int feed(struct box *b, uint32_t finger, uint32_t imp)
+{
+	struct pdfeed f = {.ctl = b->ctl,
+			   .vimage = b->vsock,
+			   .kind = PDFEED_IMAGE,
+			   .finger = finger,
+			   .impression = imp,
+			   .wait_after = 1,
+			   .timeout_ms = WAIT_MS};
+
+	return pdfeed_send(&f);
+}
+
 static int64_t query(const char *db, const char *sql)
 {
 	int64_t n = -1;
@@ -366,6 +381,55 @@ static int enroll(struct box *b, const char *id, uint32_t seed)
 	if (waitpid(pid, &status, 0) < 0 && errno != ECHILD)
 		return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Punches of a person in b's store, read behind the daemon's back. */
+static int punches_of(struct box *b, const char *person)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM punches WHERE person = '%s'", person);
+	return (int)query(b->db, sql);
+}
+
+/* Sends one request on a fresh connection and returns its final line in
+ * out; waits at most ANSWER_MS for it (SO_RCVTIMEO): -ETIMEDOUT then. */
+static int request(struct box *b, const char *line, char *out, size_t cap)
+{
+	struct timeval tv = {ANSWER_MS / 1000, 0};
+	struct control_reader rb = {0};
+	int fd = control_connect(b->ctl), rc;
+
+	if (fd < 0)
+		return fd;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0) {
+		close(fd);
+		return -errno;
+	}
+	rc = control_write_all(fd, line, strlen(line));
+	while (rc == 0) {
+		rc = control_read_line(fd, &rb, out, cap);
+		if (rc == -EAGAIN || rc == -EWOULDBLOCK)
+			rc = -ETIMEDOUT;
+		else if (rc >= 0)
+			rc = strncmp(out, "ok", 2) == 0 ||
+					     strncmp(out, "err", 3) == 0
+				     ? 1
+				     : 0;
+	}
+	close(fd);
+	return rc < 0 ? rc : 0;
+}
+
+/* Counts the lines of b's log holding needle. */
+static int log_count(struct box *b, const char *needle)
+{
+	char *log = box_log(b);
+	int n = testutil_count(log, needle);
+
+	free(log);
+	return n;
 }
 
 /* ---- the template: two people, one finger each ---- */
@@ -511,12 +575,56 @@ static void test_faults_second_daemon_on_a_store_is_refused(void **state)
 	box_free(&a);
 }
 
+/* ---- clients that do not read, or never leave ---- */
+
+/* A control client that did not read its replies froze the daemon: it
+ * wrote them from the main loop on a blocking socket.  Now a client that
+ * falls behind by more than its queue's bound is dropped, logged once,
+ * and everyone else is served: a ping answers and a finger is recorded. */
+static void test_faults_client_that_never_reads_is_dropped(void **state)
+{
+	struct box b;
+	char reply[256];
+	int h, sent = 0, stalled = 0;
+
+	(void)state;
+	box_from_template(&b, "faults-slow", NULL);
+	assert_int_equal(box_start(&b, NULL), 0);
+	h = control_connect(b.ctl);
+	assert_true(h >= 0);
+	assert_int_equal(fcntl(h, F_SETFL, O_NONBLOCK), 0);
+	/* 3000 status requests, about 3 MB of replies, never read */
+	while (sent < 3000 && stalled < 2000) {
+		ssize_t n = send(h, "status\n", 7, MSG_NOSIGNAL);
+
+		if (n == 7) {
+			sent++;
+			stalled = 0;
+		} else if (n < 0 && errno == EAGAIN) {
+			stalled++; /* a full buffer: let the daemon read */
+			usleep(1000);
+		} else {
+			break; /* dropped: it stopped listening to us */
+		}
+	}
+	assert_true(sent >= 500);
+	assert_int_equal(request(&b, "ping\n", reply, sizeof(reply)), 0);
+	assert_int_equal(strncmp(reply, "ok\t", 3), 0);
+	assert_int_equal(feed(&b, FINGER_101, 30), 0);
+	assert_int_equal(punches_of(&b, "101"), 1);
+	assert_int_equal(log_count(&b, "fell behind"), 1);
+	close(h);
+	assert_int_equal(box_stop(&b), 0);
+	box_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_teardown(fn, stop_strays)
 		T(test_faults_socket_path_never_replaces_a_file),
 		T(test_faults_second_daemon_on_a_store_is_refused),
+		T(test_faults_client_that_never_reads_is_dropped),
 #undef T
 	};
 
