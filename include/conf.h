@@ -40,6 +40,7 @@ struct conf {
 	/* [control] */
 	char socket_path[CONF_PATH_MAX];
 	char socket_group[64]; /* group allowed to use it; "" = owner's */
+	unsigned int max_clients; /* connected at once; default 64 */
 	/* [lights] */
 	enum lights_kind lights;
 	char sim_log[CONF_PATH_MAX];

@@ -23,12 +23,15 @@
 #define SIM_SPEED_MAX	     3600   /* one real second = one simulated hour */
 #define GPIO_LINE_MAX	     4095   /* largest line offset accepted */
 #define KEY_SUFFIX	     ".key" /* default key file: <store path>.key */
+#define CLIENTS_DEFAULT	     64	    /* control clients at once */
+#define CLIENTS_MAX	     1024   /* more is surely a typo */
 
 enum key_id {
 	K_CLOCK_SIMULATED_SPEED,
 	K_CLOCK_SIMULATED_START,
 	K_CLOCK_SOURCE,
 	K_CONTROL_GROUP,
+	K_CONTROL_MAX_CLIENTS,
 	K_CONTROL_SOCKET,
 	K_DESA_ID,
 	K_DESA_NAME,
@@ -62,8 +65,9 @@ static const char *const clock_keys[] = {"simulated_speed", "simulated_start",
 					 "source"};
 static const enum key_id clock_ids[] = {
 	K_CLOCK_SIMULATED_SPEED, K_CLOCK_SIMULATED_START, K_CLOCK_SOURCE};
-static const char *const control_keys[] = {"group", "socket"};
-static const enum key_id control_ids[] = {K_CONTROL_GROUP, K_CONTROL_SOCKET};
+static const char *const control_keys[] = {"group", "max_clients", "socket"};
+static const enum key_id control_ids[] = {
+	K_CONTROL_GROUP, K_CONTROL_MAX_CLIENTS, K_CONTROL_SOCKET};
 static const char *const desa_keys[] = {"id", "name", "timezone"};
 static const enum key_id desa_ids[] = {K_DESA_ID, K_DESA_NAME, K_DESA_TIMEZONE};
 static const char *const lights_keys[] = {"active_low", "amber",  "backend",
@@ -125,6 +129,7 @@ void conf_defaults(struct conf *c)
 	c->refuse_untrusted = false;
 	c->clock_source = CLOCK_SOURCE_SYSTEM;
 	c->simulated_speed = 1;
+	c->max_clients = CLIENTS_DEFAULT;
 }
 
 /* "[section] key: " prefix for messages about one key. */
@@ -272,6 +277,10 @@ static void set_key(struct parse *p, int line, enum key_id id, const char *key,
 			ini_error(p->e, line,
 				  KEYFMT "\"%s\" is not a group name",
 				  p->sec->name, key, v);
+		break;
+	case K_CONTROL_MAX_CLIENTS:
+		if (set_long(p, line, key, v, 1, CLIENTS_MAX, &x) == 0)
+			c->max_clients = (unsigned int)x;
 		break;
 	case K_LIGHTS_BACKEND:
 		if (strcmp(v, "sim") == 0)

@@ -67,6 +67,13 @@ struct enrolment {
 	guint timeout_src;
 };
 
+/* Why the listening socket is not watched (server.c). */
+enum listen_paused {
+	LISTEN_RUNNING = 0,
+	LISTEN_PAUSED_CAP, /* [control] max_clients reached */
+	LISTEN_PAUSED_FDS, /* out of descriptors: a timer resumes */
+};
+
 struct daemon {
 	char conf_path[CONF_PATH_MAX];
 	struct conf conf;
@@ -80,6 +87,11 @@ struct daemon {
 	guint lights_src;
 	int listen_fd;
 	guint listen_src;
+	guint listen_timer_src; /* resumes after an EMFILE pause */
+	enum listen_paused listen_paused;
+	int accept_episode;	      /* paused since the last accept: logged */
+	unsigned int accept_pause_ms; /* the current backoff */
+	unsigned int nclients;
 	int64_t admin_gid; /* the admin group (socket group), or -1 */
 	struct client *clients;
 	guint reap_src; /* frees clients dropped outside a handler */

@@ -26,8 +26,13 @@
  * what the kernel's socket buffer holds: a status reply is a few KiB, so
  * only a client that stopped reading reaches it, and is dropped. */
 #define CLIENT_OUT_MAX (256 * 1024)
-#define NGROUPS_PEER   64   /* a peer's supplementary groups looked at */
-#define PWBUF_MAX      4096 /* getpwuid_r / getgrnam_r buffer */
+/* Out of descriptors (EMFILE, ENFILE): accept() would fail at once again,
+ * so the listening socket is not watched for a while, doubling from the
+ * first pause to the longest while it keeps failing. */
+#define ACCEPT_PAUSE_FIRST_MS 100
+#define ACCEPT_PAUSE_MAX_MS   5000
+#define NGROUPS_PEER	      64   /* a peer's supplementary groups looked at */
+#define PWBUF_MAX	      4096 /* getpwuid_r / getgrnam_r buffer */
 
 struct client {
 	struct daemon *d;
@@ -49,6 +54,7 @@ struct client {
 };
 
 static void client_free(struct daemon *d, struct client *c);
+static void listen_resume(struct daemon *d);
 
 /* ---- replies: queued, written when the socket takes them ---- */
 
@@ -193,8 +199,10 @@ static void client_free(struct daemon *d, struct client *c)
 	enrol_client_gone(d, c);
 	for (pp = &d->clients; *pp && *pp != c; pp = &(*pp)->next)
 		;
-	if (*pp)
+	if (*pp) {
 		*pp = c->next;
+		d->nclients--;
+	}
 	if (c->src)
 		g_source_remove(c->src);
 	if (c->out_src)
@@ -203,6 +211,10 @@ static void client_free(struct daemon *d, struct client *c)
 	g_free(c->buf);
 	g_free(c->out);
 	g_free(c);
+	/* a place (and a descriptor) is free: take the next waiting one */
+	if (d->listen_paused == LISTEN_PAUSED_CAP &&
+	    d->nclients < d->conf.max_clients)
+		listen_resume(d);
 }
 
 static void cmd_ping(struct daemon *d, struct client *c)
@@ -365,31 +377,128 @@ static void peer_identify(struct daemon *d, struct client *c)
 			c->admin = 1;
 }
 
-static gboolean listen_ready(gint fd, GIOCondition cond, gpointer ud)
+/* ---- accepting, and pausing it ---- */
+
+static gboolean listen_ready(gint fd, GIOCondition cond, gpointer ud);
+
+static void listen_watch(struct daemon *d)
+{
+	if (!d->listen_src && d->listen_fd >= 0)
+		d->listen_src =
+			g_unix_fd_add(d->listen_fd, G_IO_IN, listen_ready, d);
+}
+
+static gboolean listen_timer(gpointer ud)
 {
 	struct daemon *d = ud;
-	struct client *c;
-	int cfd;
 
-	(void)cond;
-	/* accept4(2) allows NULL address and length; cppcheck's gnu model
-	 * wrongly requires the length */
-	// cppcheck-suppress nullPointer
-	cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (cfd < 0) {
-		if (errno != EINTR && errno != EAGAIN)
-			log_warn("control: accept");
-		return G_SOURCE_CONTINUE;
+	d->listen_timer_src = 0;
+	d->listen_paused = LISTEN_RUNNING; /* the pause (not the episode) */
+	listen_watch(d);
+	return G_SOURCE_REMOVE;
+}
+
+/*
+ * Stops watching the listening socket: at the cap until a client leaves,
+ * out of descriptors until a timer (backoff) says to try again.  Clients
+ * meanwhile wait in the backlog.  One log line per episode, which ends
+ * when no client waits any more (accept says EAGAIN).
+ */
+static void listen_pause(struct daemon *d, enum listen_paused why, int err)
+{
+	if (d->listen_src)
+		g_source_remove(d->listen_src);
+	d->listen_src = 0;
+	d->listen_paused = why;
+	if (why == LISTEN_PAUSED_CAP) {
+		if (!d->accept_episode)
+			log_warnx("control: %u clients connected, the most "
+				  "allowed ([control] max_clients); new ones "
+				  "wait until one leaves",
+				  d->nclients);
+		d->accept_episode = 1;
+		return;
 	}
-	c = g_new0(struct client, 1);
+	if (!d->accept_episode) {
+		log_warnx("control: out of file descriptors (%s) with %u "
+			  "clients; not accepting more for a while",
+			  strerror(err), d->nclients);
+		d->accept_pause_ms = ACCEPT_PAUSE_FIRST_MS;
+	} else if (d->accept_pause_ms) {
+		d->accept_pause_ms *= 2;
+		if (d->accept_pause_ms > ACCEPT_PAUSE_MAX_MS)
+			d->accept_pause_ms = ACCEPT_PAUSE_MAX_MS;
+	} else {
+		d->accept_pause_ms = ACCEPT_PAUSE_FIRST_MS;
+	}
+	d->accept_episode = 1;
+	if (!d->listen_timer_src)
+		d->listen_timer_src =
+			g_timeout_add(d->accept_pause_ms, listen_timer, d);
+}
+
+static void listen_resume(struct daemon *d)
+{
+	d->listen_paused = LISTEN_RUNNING;
+	listen_watch(d);
+}
+
+static void client_add(struct daemon *d, int cfd)
+{
+	struct client *c = g_new0(struct client, 1);
+
 	c->d = d;
 	c->fd = cfd;
 	peer_identify(d, c);
 	c->next = d->clients;
 	d->clients = c;
+	d->nclients++;
 	c->src = g_unix_fd_add(cfd, G_IO_IN | G_IO_HUP | G_IO_ERR,
 			       client_readable, c);
-	return G_SOURCE_CONTINUE;
+}
+
+static gboolean listen_ready(gint fd, GIOCondition cond, gpointer ud)
+{
+	struct daemon *d = ud;
+	int cfd;
+
+	(void)cond;
+	for (;;) {
+		if (d->nclients >= d->conf.max_clients) {
+			listen_pause(d, LISTEN_PAUSED_CAP, 0);
+			return G_SOURCE_REMOVE;
+		}
+		/* accept4(2) allows NULL address and length; cppcheck's gnu
+		 * model wrongly requires the length */
+		// cppcheck-suppress nullPointer
+		cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (cfd >= 0) {
+			d->accept_pause_ms = 0;
+			client_add(d, cfd);
+			continue;
+		}
+		switch (errno) {
+		case EINTR:
+		case ECONNABORTED: /* that client gave up: the next */
+			continue;
+		case EAGAIN:
+			/* nobody waits any more: the episode is over */
+			if (d->accept_episode)
+				log_info("control: every waiting client "
+					 "accepted");
+			d->accept_episode = 0;
+			return G_SOURCE_CONTINUE;
+		case EMFILE:
+		case ENFILE:
+		case ENOBUFS:
+		case ENOMEM:
+			listen_pause(d, LISTEN_PAUSED_FDS, errno);
+			return G_SOURCE_REMOVE;
+		default:
+			log_warn("control: accept");
+			return G_SOURCE_CONTINUE;
+		}
+	}
 }
 
 /*
@@ -476,7 +585,7 @@ int server_listen(struct daemon *d)
 				  path, d->conf.socket_group);
 	}
 	d->listen_fd = fd;
-	d->listen_src = g_unix_fd_add(fd, G_IO_IN, listen_ready, d);
+	listen_watch(d);
 	return 0;
 }
 
@@ -490,6 +599,9 @@ void server_close(struct daemon *d)
 	if (d->listen_src)
 		g_source_remove(d->listen_src);
 	d->listen_src = 0;
+	if (d->listen_timer_src)
+		g_source_remove(d->listen_timer_src);
+	d->listen_timer_src = 0;
 	if (d->listen_fd >= 0) {
 		struct stat sb;
 

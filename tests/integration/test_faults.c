@@ -432,6 +432,47 @@ static int log_count(struct box *b, const char *needle)
 	return n;
 }
 
+/* The daemon's CPU time so far (utime + stime), in clock ticks. */
+static long long cpu_ticks(pid_t pid)
+{
+	char path[64], *stat, *p;
+	long long ut = -1, st = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	stat = testutil_slurp(path, NULL);
+	assert_non_null(stat);
+	p = strrchr(stat, ')'); /* comm may hold spaces */
+	assert_non_null(p);
+	/* after ") ": state is field 3; utime and stime are 14 and 15 */
+	assert_int_equal(sscanf(p + 2,
+				"%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+				"%lld %lld",
+				&ut, &st),
+			 2);
+	free(stat);
+	return ut + st;
+}
+
+/* Opens up to n idle connections (non-blocking: a full backlog refuses
+ * more); returns how many are open, their fds in fds. */
+static int idle_clients(struct box *b, int *fds, int n)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int k = 0;
+
+	memcpy(sa.sun_path, b->ctl, strlen(b->ctl) + 1);
+	for (int i = 0; i < n; i++) {
+		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+		assert_true(fd >= 0);
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+			fds[k++] = fd;
+		else
+			close(fd);
+	}
+	return k;
+}
+
 /* ---- the template: two people, one finger each ---- */
 
 static int group_setup(void **state)
@@ -618,6 +659,78 @@ static void test_faults_client_that_never_reads_is_dropped(void **state)
 	box_free(&b);
 }
 
+#define IDLE_MAX 200 /* idle connections a test opens */
+#define CPU_WAIT 2   /* seconds the daemon's CPU time is measured over */
+
+/*
+ * accept() failing with EMFILE spun at ~100 % CPU and flooded the log:
+ * the listening socket stayed readable and every wake-up failed again.
+ * Now the daemon stops watching it for a while (with backoff), logs the
+ * episode once, and answers again once clients leave.
+ *
+ * The CPU bound is not a timing assertion: a busy loop uses the whole
+ * interval (100 %), a paused listener next to nothing, and the bound
+ * (half the interval) sits far from both, whatever the machine's speed.
+ */
+static void test_faults_out_of_fds_pauses_accept_not_spins(void **state)
+{
+	struct box b;
+	struct box_opts o = {.nofile = 26}; /* about 6 clients' worth */
+	int fds[IDLE_MAX], n;
+	long long before, used, hz = sysconf(_SC_CLK_TCK);
+	char reply[256];
+
+	(void)state;
+	box_from_template(&b, "faults-emfile", &o);
+	assert_int_equal(box_start(&b, &o), 0);
+	n = idle_clients(&b, fds, IDLE_MAX);
+	assert_true(n > 10); /* more than the daemon has fds for */
+	before = cpu_ticks(b.pid);
+	sleep(CPU_WAIT); /* a measuring interval, not pacing */
+	used = cpu_ticks(b.pid) - before;
+	if (used * 2 >= CPU_WAIT * hz)
+		fail_msg("%lld of %lld ticks busy while out of fds", used,
+			 CPU_WAIT * hz);
+	assert_int_equal(log_count(&b, "out of file descriptors"), 1);
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+	assert_int_equal(request(&b, "ping\n", reply, sizeof(reply)), 0);
+	assert_int_equal(strncmp(reply, "ok\t", 3), 0);
+	assert_int_equal(log_count(&b, "out of file descriptors"), 1);
+	assert_int_equal(box_stop(&b), 0);
+	box_free(&b);
+}
+
+/* At [control] max_clients the daemon stops accepting until one leaves:
+ * idle clients cannot take every descriptor.  Logged once. */
+static void test_faults_client_cap_waits_then_serves(void **state)
+{
+	struct box b;
+	struct box_opts o = {.control_extra = "max_clients = 4\n"};
+	int fds[IDLE_MAX], n;
+	char reply[256];
+
+	(void)state;
+	box_from_template(&b, "faults-cap", &o);
+	assert_int_equal(box_start(&b, &o), 0);
+	n = idle_clients(&b, fds, 12);
+	assert_true(n > 4);
+	for (int i = 0;
+	     i < WAIT_MS / POLL_MS &&
+	     !log_count(&b, "the most allowed ([control] max_clients)");
+	     i++)
+		usleep(POLL_MS * 1000);
+	assert_int_equal(log_count(&b, "4 clients connected, the most allowed "
+				       "([control] max_clients)"),
+			 1);
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+	assert_int_equal(request(&b, "ping\n", reply, sizeof(reply)), 0);
+	assert_int_equal(strncmp(reply, "ok\t", 3), 0);
+	assert_int_equal(box_stop(&b), 0);
+	box_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -625,6 +738,8 @@ int main(void)
 		T(test_faults_socket_path_never_replaces_a_file),
 		T(test_faults_second_daemon_on_a_store_is_refused),
 		T(test_faults_client_that_never_reads_is_dropped),
+		T(test_faults_out_of_fds_pauses_accept_not_spins),
+		T(test_faults_client_cap_waits_then_serves),
 #undef T
 	};
 

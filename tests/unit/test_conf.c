@@ -36,6 +36,7 @@ static const char full[] =
 	"[control]\n"
 	"socket = /run/presensi/control.sock\n"
 	"group = presensi-admin\n"
+	"max_clients = 16\n"
 	"[lights]\n"
 	"backend = gpiod\n"
 	"sim_log = lights.log\n"
@@ -150,6 +151,7 @@ static void test_conf_full_file_sets_every_key(void **state)
 	assert_string_equal(c->key_path, "/etc/presensi/keys/device.key");
 	assert_string_equal(c->socket_path, "/run/presensi/control.sock");
 	assert_string_equal(c->socket_group, "presensi-admin");
+	assert_int_equal(c->max_clients, 16);
 	assert_int_equal(c->lights, LIGHTS_GPIOD);
 	assert_string_equal(c->sim_log, "/etc/presensi/lights.log");
 	assert_string_equal(c->gpio.chip, "gpiochip0");
@@ -181,6 +183,7 @@ static void test_conf_minimal_file_gets_defaults(void **state)
 	assert_int_equal(c->offset_min, 420);
 	assert_string_equal(c->key_path, "/var/lib/presensi/presensi.db.key");
 	assert_string_equal(c->socket_group, "");
+	assert_int_equal(c->max_clients, 64);
 	assert_int_equal(c->lights, LIGHTS_NONE);
 	assert_int_equal(c->gpio.green, -1);
 	assert_int_equal(c->gpio.amber, -1);
@@ -262,6 +265,9 @@ static void test_conf_bad_values_report_their_line(void **state)
 		{"path", "path =", "[store] path: empty path"},
 		{"group", "group = presensi admin",
 		 "[control] group: \"presensi admin\" is not a group name"},
+		{"max_clients", "max_clients = 0",
+		 "[control] max_clients: \"0\" is not a whole number in "
+		 "1..1024"},
 		{"backend", "backend = led",
 		 "[lights] backend: \"led\" is not sim, gpiod or none"},
 		{"green", "green = x",
