@@ -39,7 +39,7 @@ struct conf {
 	char key_path[CONF_PATH_MAX];	/* device key; default <store>.key */
 	/* [control] */
 	char socket_path[CONF_PATH_MAX];
-	char socket_group[64]; /* group allowed to use it; "" = owner's */
+	char socket_group[64];	  /* group allowed to use it; "" = owner's */
 	unsigned int max_clients; /* connected at once; default 64 */
 	/* [lights] */
 	enum lights_kind lights;
