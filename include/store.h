@@ -8,7 +8,8 @@
  * fast.  Nothing in the ledger is ever updated or deleted.
  *
  * Return codes: 0, -EBUSY (locked past busy_timeout), -ENOSPC (disk full),
- * -EIO (corrupt or I/O error), -EROFS (opened read-only), -EEXIST,
+ * -EIO (corrupt or I/O error), -EROFS (opened read-only, or the file or
+ * its file system is read-only), -EEXIST,
  * -ENOENT, -EINVAL as each function says.  sqlite3_errmsg() is logged once,
  * here.  Called from the daemon's main loop, or by the CLI read-only.
  */
@@ -201,6 +202,16 @@ typedef int store_excuse_fn(void *ud, const struct excuse *e);
  * ordered by person, from_day, id.  person NULL = everyone. */
 int store_excuse_each(struct store *st, pd_day_t from_day, pd_day_t to_day,
 		      const char *person, store_excuse_fn *fn, void *ud);
+
+/* ---- health ---- */
+/*
+ * Checks that the store can be trusted with punches: it is writable (when
+ * not opened read-only), and PRAGMA quick_check finds every page well
+ * formed.  0; -EROFS (read-only file or file system); -EIO (corrupt: why
+ * gets quick_check's first finding), or another error of the read, with
+ * why filled.  Reads the whole file: for start-up, not per punch.
+ */
+int store_check(struct store *st, char *why, size_t cap);
 
 /* ---- schema ---- */
 #define STORE_SCHEMA_VERSION 4 /* PRAGMA user_version after migrations */

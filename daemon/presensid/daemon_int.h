@@ -67,6 +67,17 @@ struct enrolment {
 	guint timeout_src;
 };
 
+#define FAULT_MSG_MAX 512 /* what is wrong and what to do, one line */
+
+/* Fault mode (fault.c), gravest last: a graver fault is never replaced
+ * by a lighter one. */
+enum fault_kind {
+	FAULT_NONE = 0,
+	FAULT_PUNCH, /* the last punch was not stored: clears when one is */
+	FAULT_KEY,   /* the key does not open the enrolled prints */
+	FAULT_STORE, /* the store cannot be trusted: punches refused */
+};
+
 /* Why the listening socket is not watched (server.c). */
 enum listen_paused {
 	LISTEN_RUNNING = 0,
@@ -101,6 +112,8 @@ struct daemon {
 	struct latency lat[LATENCY_KEEP];
 	unsigned int nlat; /* total recorded; ring index = nlat % KEEP */
 	int quitting;
+	enum fault_kind fault_kind;
+	char fault_msg[FAULT_MSG_MAX]; /* "" when no fault */
 	int lock_fd; /* the store directory's lock, held for life */
 };
 
@@ -147,6 +160,19 @@ void enrol_reader_gone(struct daemon *d, int reader);
 
 /* ---- status.c ---- */
 void status_cmd(struct daemon *d, struct client *c);
+
+/* ---- fault.c ---- */
+/* Enters fault mode (or changes its message): logs it once, lights the
+ * fault, tells systemd's STATUS=.  Ignored while a graver fault shows. */
+void fault_set(struct daemon *d, enum fault_kind kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Leaves fault mode if kind is the fault shown. */
+void fault_clear(struct daemon *d, enum fault_kind kind);
+/* The store is open and may take writes (no store fault). */
+int fault_store_usable(const struct daemon *d);
+/* The light when nothing happens: fault in fault mode or without a
+ * reader, else ready. */
+enum light_state daemon_idle_light(const struct daemon *d);
 
 /* ---- statedir.c ---- */
 /* Locks the store's directory for the daemon's life (flock).  0, -EBUSY

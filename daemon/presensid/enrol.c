@@ -18,8 +18,7 @@ static void enrol_end(struct daemon *d)
 	if (d->enr.timeout_src)
 		g_source_remove(d->enr.timeout_src);
 	memset(&d->enr, 0, sizeof(d->enr));
-	daemon_lights(d, scanner_reader_count(d->scanner) ? LIGHT_READY
-							  : LIGHT_FAULT);
+	daemon_lights(d, daemon_idle_light(d));
 	readers_waits_check(d); /* enrolment-only waits end here */
 }
 

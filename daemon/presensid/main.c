@@ -88,8 +88,11 @@ int daemon_reload_facts(struct daemon *d)
 {
 	struct facts *f;
 	char err[FACTS_ERR_MAX];
-	int rc = store_facts_load(d->store, &f, err, sizeof(err));
+	int rc;
 
+	if (!fault_store_usable(d))
+		return -EIO;
+	rc = store_facts_load(d->store, &f, err, sizeof(err));
 	if (rc < 0) {
 		log_warnx("rules: %s (keeping the previous rules)", err);
 		return rc;
@@ -105,7 +108,8 @@ int daemon_reload_facts(struct daemon *d)
  * Pings only while the main loop runs and the store answers: a wedged
  * loop or a dead database gets the daemon restarted.  A missing reader
  * does not stop the pings (that is the fault light's job: restarting
- * would not bring a USB reader back).
+ * would not bring a USB reader back), and neither does a known storage
+ * fault: fault mode shows it, and a restart would only repeat it.
  */
 static gboolean watchdog_tick(gpointer ud)
 {
@@ -113,7 +117,8 @@ static gboolean watchdog_tick(gpointer ud)
 	int64_t seq, utc;
 	char head[PD_HASH_HEX];
 
-	if (store_ledger_head(d->store, &seq, &utc, head) == 0)
+	if (d->fault_kind == FAULT_STORE ||
+	    store_ledger_head(d->store, &seq, &utc, head) == 0)
 		(void)notify_send("WATCHDOG=1"); /* no systemd: a no-op */
 	else
 		log_warnx("watchdog: the store does not answer; not pinging");
@@ -232,10 +237,57 @@ static int start_args(struct daemon *d, int argc, char **argv, int *debug)
 	return -1;
 }
 
-/* The store, opened with the template key derived from the key file. */
+/* Fault mode for a store that cannot be opened or trusted: what is
+ * wrong, and what to do. */
+static void store_fault(struct daemon *d, int rc, const char *why)
+{
+	const char *path = d->conf.store_path;
+	const char *sep = why && *why ? " (" : "", *end = *sep ? ")" : "";
+
+	if (!why)
+		why = "";
+	switch (rc) {
+	case -EROFS:
+		fault_set(d, FAULT_STORE,
+			  "store %s is read-only%s%s%s: punches cannot be "
+			  "recorded; make it writable by presensid (file "
+			  "mode, owner, or the file system's mount), then "
+			  "restart presensid",
+			  path, sep, why, end);
+		break;
+	case -EACCES:
+	case -EPERM:
+		fault_set(d, FAULT_STORE,
+			  "store %s cannot be opened: permission denied; give "
+			  "it to presensid's user, then restart presensid",
+			  path);
+		break;
+	case -EIO:
+		fault_set(d, FAULT_STORE,
+			  "store %s is damaged or is not a database%s%s%s: "
+			  "punches are refused; restore a backup, then "
+			  "restart presensid",
+			  path, sep, why, end);
+		break;
+	default:
+		fault_set(d, FAULT_STORE,
+			  "store %s cannot be opened: %s; punches are "
+			  "refused (see the log), restart presensid once it "
+			  "is fixed",
+			  path, strerror(-rc));
+	}
+}
+
+/*
+ * The store, opened with the template key derived from the key file, and
+ * checked before it takes a punch: writable, every page well formed.  A
+ * store that fails is closed and the daemon goes on in fault mode.
+ */
 static void start_store(struct daemon *d)
 {
 	uint8_t master[CRYPTO_KEY_BYTES], prints_key[CRYPTO_KEY_BYTES];
+	struct store *st = NULL;
+	char why[256];
 	int rc;
 
 	if (crypto_init() < 0)
@@ -245,10 +297,19 @@ static void start_store(struct daemon *d)
 		fatalx("key %s: %s", d->conf.key_path, strerror(-rc));
 	crypto_key_derive(master, CRYPTO_SUBKEY_PRINTS, prints_key);
 	explicit_bzero(master, sizeof(master));
-	rc = store_open(d->conf.store_path, NULL, 0, prints_key, &d->store);
+	rc = store_open(d->conf.store_path, NULL, 0, prints_key, &st);
 	explicit_bzero(prints_key, sizeof(prints_key));
-	if (rc < 0)
-		fatalx("store %s: %s", d->conf.store_path, strerror(-rc));
+	if (rc < 0) {
+		store_fault(d, rc, NULL);
+		return;
+	}
+	rc = store_check(st, why, sizeof(why));
+	if (rc < 0) {
+		store_close(st);
+		store_fault(d, rc, why);
+		return;
+	}
+	d->store = st;
 }
 
 static void stop(struct daemon *d)
@@ -289,22 +350,25 @@ int main(int argc, char **argv)
 	if (statedir_lock(d) == -EBUSY)
 		fatalx("not started: %s is in use by another presensid",
 		       d->conf.store_path);
-
-	start_store(d);
+	/* The lights first: whatever fails next is shown on them. */
+	if (open_lights(d) < 0 || gallery_new(&d->gallery) < 0)
+		fatalx("out of memory");
+	daemon_lights(d, LIGHT_FAULT); /* until a reader shows up */
 	rc = clock_new(d->conf.clock_source, d->conf.simulated_start_utc_ms,
 		       d->conf.simulated_speed, &d->clock);
 	if (rc < 0)
 		fatalx("clock: %s", strerror(-rc));
-	if (open_lights(d) < 0 || gallery_new(&d->gallery) < 0)
-		fatalx("out of memory");
-	firststart_import(d);
-	if (daemon_reload_facts(d) < 0)
-		log_warnx("rules: none in force; punches are recorded but "
-			  "not judged");
 	d->loop = g_main_loop_new(NULL, FALSE);
+	/* Then the socket, so that status answers in fault mode too. */
 	if (server_listen(d) < 0)
 		fatalx("control: cannot listen on %s", d->conf.socket_path);
-	daemon_lights(d, LIGHT_FAULT); /* until a reader shows up */
+	start_store(d);
+	if (fault_store_usable(d)) {
+		firststart_import(d);
+		if (daemon_reload_facts(d) < 0)
+			log_warnx("rules: none in force; punches are recorded "
+				  "but not judged");
+	}
 	rc = scanner_new(readers_on_event, d, &d->scanner);
 	if (rc < 0)
 		fatalx("scanner: %s", strerror(-rc));
@@ -315,7 +379,9 @@ int main(int argc, char **argv)
 	wd_us = notify_watchdog_usec();
 	if (wd_us)
 		g_timeout_add((guint)(wd_us / 2000), watchdog_tick, d);
-	rc = notify_send("READY=1\nSTATUS=recording punches");
+	rc = notify_send(d->fault_kind == FAULT_NONE
+				 ? "READY=1\nSTATUS=recording punches"
+				 : "READY=1");
 	if (rc < 0)
 		log_errno(rc, "systemd notify");
 	log_info("presensid %s started: desa %s, %s, clock %s", PD_VERSION,

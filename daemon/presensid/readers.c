@@ -59,7 +59,7 @@ static void order_gallery(struct daemon *d)
 	int32_t sec;
 	int rc;
 
-	if (!d->scanner || !gallery_count(d->gallery))
+	if (!d->scanner || !gallery_count(d->gallery) || !fault_store_usable(d))
 		return;
 	keys = calloc(gallery_count(d->gallery), sizeof(*keys));
 	if (!keys) {
@@ -85,8 +85,11 @@ int readers_reload_gallery(struct daemon *d)
 {
 	struct scanner_print *p = NULL;
 	size_t n = 0;
-	int rc = gallery_load(d->gallery, d->store, &p, &n);
+	int rc = 0;
 
+	/* no store: an empty gallery, every finger unknown */
+	if (fault_store_usable(d))
+		rc = gallery_load(d->gallery, d->store, &p, &n);
 	if (rc == 0 && d->scanner)
 		rc = scanner_gallery_set(d->scanner, p, n);
 	gallery_prints_free(p, n);
@@ -214,6 +217,15 @@ static void on_result(struct daemon *d, const struct scanner_event *ev)
 
 	if (s)
 		s->armed = 0;
+	if (!fault_store_usable(d)) {
+		/* nothing can be recorded: the fault light stays, and says
+		 * why in status */
+		if (ev->outcome == SCAN_MATCH || ev->outcome == SCAN_NO_MATCH)
+			log_warnx("identify: punch NOT recorded: fault mode "
+				  "(%s)",
+				  d->fault_msg);
+		return;
+	}
 	if (ev->outcome == SCAN_MATCH) {
 		person = gallery_person_of(d->gallery, ev->print_key);
 		if (!person) {
@@ -252,7 +264,7 @@ void readers_on_event(void *ud, const struct scanner_event *ev)
 		slot_add(d, ev->reader);
 		if (lights_base(d->lights) == LIGHT_FAULT ||
 		    lights_base(d->lights) == LIGHT_OFF)
-			daemon_lights(d, LIGHT_READY);
+			daemon_lights(d, daemon_idle_light(d));
 		break;
 	case SCANNER_EV_REMOVED:
 		log_info("reader %d disconnected", ev->reader);
@@ -281,7 +293,7 @@ void readers_on_event(void *ud, const struct scanner_event *ev)
 	case SCANNER_EV_COOLED:
 		log_info("reader %d cooled down: identify re-armed",
 			 ev->reader);
-		daemon_lights(d, LIGHT_READY);
+		daemon_lights(d, daemon_idle_light(d));
 		break;
 	case SCANNER_EV_ENROLL_STAGE:
 	case SCANNER_EV_ENROLL_DONE:

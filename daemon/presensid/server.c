@@ -259,6 +259,12 @@ static void handle_line(struct daemon *d, struct client *c, char *line)
 			  (long long)c->uid);
 		return;
 	}
+	if (cmd->access == CONTROL_ACCESS_ADMIN && !fault_store_usable(d)) {
+		admin_reply_err(&a, -EIO,
+				"%s: refused, the box is in fault mode: %s",
+				name, d->fault_msg);
+		return;
+	}
 	if (strcmp(name, "ping") == 0) {
 		cmd_ping(d, c);
 	} else if (strcmp(name, "status") == 0) {

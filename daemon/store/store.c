@@ -274,6 +274,8 @@ static int map_rc(int rc)
 		return -EBUSY;
 	case SQLITE_FULL:
 		return -ENOSPC;
+	case SQLITE_READONLY:
+		return -EROFS;
 	default:
 		return -EIO;
 	}
@@ -651,6 +653,52 @@ void store_close(struct store *st)
 int store_schema_version(struct store *st, int *out)
 {
 	return user_version(st, out);
+}
+
+/* ---- health ---- */
+
+/* The caller's buffer for quick_check's first answer. */
+struct check_answer {
+	char *why;
+	size_t cap;
+};
+
+static int read_check(sqlite3_stmt *s, void *rec)
+{
+	const struct check_answer *a = rec;
+	const char *t = store_col_str(s, 0);
+
+	if (strcmp(t, "ok") == 0)
+		return 0;
+	snprintf(a->why, a->cap, "%s", t);
+	return -EIO;
+}
+
+int store_check(struct store *st, char *why, size_t cap)
+{
+	struct check_answer a = {why, cap};
+	sqlite3_stmt *s;
+	int rc;
+
+	why[0] = '\0';
+	if (!st->rdonly && sqlite3_db_readonly(st->db, "main") == 1) {
+		snprintf(why, cap, "the database file is read-only");
+		return -EROFS;
+	}
+	/* quick_check: every b-tree page well formed, O(size), no index
+	 * cross-check; its first answer is "ok" or the first problem */
+	rc = sqlite3_prepare_v2(st->db, "PRAGMA quick_check(1)", -1, &s, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(why, cap, "%s", sqlite3_errmsg(st->db));
+		return store_db_fail(st, rc, "quick_check");
+	}
+	rc = store_row_get(st, s, read_check, &a, "quick_check");
+	sqlite3_finalize(s);
+	if (rc < 0 && !why[0])
+		snprintf(why, cap, "%s", sqlite3_errmsg(st->db));
+	if (rc == -EIO)
+		log_warnx("store: quick_check: %s", why);
+	return rc;
 }
 
 /* ---- bulk import ---- */

@@ -340,6 +340,68 @@ static int64_t query(const char *db, const char *sql)
 	return n;
 }
 
+/* The last state in the sim light log. */
+static void last_light(struct box *b, char *out, size_t cap)
+{
+	char *log = testutil_slurp(b->simlog, NULL), *p;
+
+	snprintf(out, cap, "none");
+	if (!log)
+		return;
+	p = log + strlen(log);
+	if (p > log)
+		p--; /* the last newline */
+	while (p > log && p[-1] != '\n')
+		p--;
+	snprintf(out, cap, "%s", strchr(p, ' ') ? strchr(p, ' ') + 1 : p);
+	out[strcspn(out, "\n")] = '\0';
+	free(log);
+}
+
+static int count_lights(struct box *b, const char *state)
+{
+	char *log = testutil_slurp(b->simlog, NULL), pat[64];
+	int n;
+
+	if (!log)
+		return 0;
+	snprintf(pat, sizeof(pat), " %s\n", state);
+	n = testutil_count(log, pat);
+	free(log);
+	return n;
+}
+
+/* Asserts fault mode: the fault light shows, ready never did, and status
+ * answers with a fault line holding each of the needles. */
+static void assert_fault_mode(struct box *b, const char *n1, const char *n2)
+{
+	char light[32], *out = NULL;
+
+	last_light(b, light, sizeof(light));
+	assert_string_equal(light, "fault");
+	assert_int_equal(count_lights(b, "ready"), 0);
+	assert_int_equal(cli(b, &out, "status", NULL), 0);
+	if (!strstr(out, "fault            ") || !strstr(out, n1) ||
+	    (n2 && !strstr(out, n2)))
+		fail_msg("status without the fault (%s, %s): %s", n1,
+			 n2 ? n2 : "", out);
+	free(out);
+}
+
+/* Overwrites len bytes of file at off with byte v. */
+static void scribble(const char *path, off_t off, size_t len, int v)
+{
+	char buf[65536];
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	assert_true(fd >= 0);
+	assert_true(len <= sizeof(buf));
+	memset(buf, v, len);
+	assert_int_equal(pwrite(fd, buf, len, off), (ssize_t)len);
+	assert_int_equal(fsync(fd), 0);
+	close(fd);
+}
+
 /* Enrols finger seed for id through the CLI, feeding images. */
 static int enroll(struct box *b, const char *id, uint32_t seed)
 {
@@ -507,6 +569,11 @@ static int group_setup(void **state)
 		rc = enroll(&tmpl, "102", FINGER_102);
 	if (box_stop(&tmpl) != 0)
 		rc = -1;
+	/* everything in the database file: a test that damages the file
+	 * damages what SQLite reads */
+	if (rc == 0)
+		rc = faultvfs_exec_sql(tmpl.db,
+				       "PRAGMA wal_checkpoint(TRUNCATE)");
 	return rc;
 }
 
@@ -731,6 +798,81 @@ static void test_faults_client_cap_waits_then_serves(void **state)
 	box_free(&b);
 }
 
+/* ---- storage faults at start: the lights first, then fault mode ---- */
+
+/* A zeroed header made presensid exit 1 before the lights were open: the
+ * box stayed dark and systemd restarted it in a loop.  Now it stays up in
+ * fault mode, and a finger is refused. */
+static void test_faults_zeroed_header_is_fault_mode(void **state)
+{
+	struct box b;
+	char *log;
+
+	(void)state;
+	box_from_template(&b, "faults-zero", NULL);
+	scribble(b.db, 0, 100, 0);
+	assert_int_equal(box_start(&b, NULL), 0);
+	assert_fault_mode(&b, "is damaged or is not a database",
+			  "restore a backup");
+	assert_int_equal(feed(&b, FINGER_101, 30), 0);
+	assert_fault_mode(&b, "is damaged", NULL);
+	log = box_log(&b);
+	assert_non_null(strstr(log, "punch NOT recorded: fault mode"));
+	free(log);
+	assert_int_equal(box_stop(&b), 0);
+	box_free(&b);
+}
+
+/* A read-only database file left the box ready while every punch
+ * failed.  As a non-root user (root writes anyway). */
+static void test_faults_read_only_store_is_fault_mode(void **state)
+{
+	struct box b;
+	struct box_opts o = {.user = "65534:65534"};
+	static const char *const names[] = {
+		"presensi.db",	   "presensi.db-wal", "presensi.db-shm",
+		"presensi.db.key", ".presensi-store", "",
+	};
+	char path[PATH_LEN + 32];
+
+	(void)state;
+	box_from_template(&b, "faults-ro", &o);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", b.dir, names[i]);
+		if (access(path, F_OK) == 0)
+			assert_int_equal(chown(path, 65534, 65534), 0);
+	}
+	assert_int_equal(chmod(b.db, 0440), 0);
+	assert_int_equal(box_start(&b, &o), 0);
+	assert_fault_mode(&b, "is read-only", "make it writable");
+	assert_int_equal(box_stop(&b), 0);
+	box_free(&b);
+}
+
+/* A corrupt page (a b-tree page of the punches table overwritten) went
+ * unnoticed, and punches were acknowledged over it: quick_check at start
+ * finds it. */
+static void test_faults_corrupt_page_is_fault_mode(void **state)
+{
+	struct box b;
+	int64_t root, pgsz, before;
+
+	(void)state;
+	box_from_template(&b, "faults-page", NULL);
+	root = query(b.db, "SELECT rootpage FROM sqlite_master "
+			   "WHERE name = 'punches'");
+	pgsz = query(b.db, "PRAGMA page_size");
+	scribble(b.db, (off_t)((root - 1) * pgsz), (size_t)pgsz, 0xa5);
+	before = query(b.db, "SELECT count(*) FROM ledger");
+	assert_int_equal(box_start(&b, NULL), 0);
+	assert_fault_mode(&b, "is damaged or is not a database",
+			  "restore a backup");
+	assert_int_equal(feed(&b, FINGER_101, 31), 0);
+	assert_int_equal(query(b.db, "SELECT count(*) FROM ledger"), before);
+	assert_int_equal(box_stop(&b), 0);
+	box_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -740,6 +882,9 @@ int main(void)
 		T(test_faults_client_that_never_reads_is_dropped),
 		T(test_faults_out_of_fds_pauses_accept_not_spins),
 		T(test_faults_client_cap_waits_then_serves),
+		T(test_faults_zeroed_header_is_fault_mode),
+		T(test_faults_read_only_store_is_fault_mode),
+		T(test_faults_corrupt_page_is_fault_mode),
 #undef T
 	};
 
