@@ -9,7 +9,8 @@
  *
  * Return codes: 0, -EBUSY (locked past busy_timeout), -ENOSPC (disk full),
  * -EIO (corrupt or I/O error), -EROFS (opened read-only, or the file or
- * its file system is read-only), -EEXIST,
+ * its file system is read-only), -ESTALE (every write once the file was
+ * removed or replaced while open: store_path_check), -EEXIST,
  * -ENOENT, -EINVAL as each function says.  sqlite3_errmsg() is logged once,
  * here.  Called from the daemon's main loop, or by the CLI read-only.
  */
@@ -212,6 +213,15 @@ int store_excuse_each(struct store *st, pd_day_t from_day, pd_day_t to_day,
  * why filled.  Reads the whole file: for start-up, not per punch.
  */
 int store_check(struct store *st, char *why, size_t cap);
+
+/*
+ * 0 while the store's path still names the file that was opened; -ESTALE
+ * once it was removed or replaced (logged once), as every write then
+ * returns before it touches the orphaned file.  A stat(2) per call; 0 for
+ * read-only stores and :memory:, and when the path cannot be looked at
+ * (EACCES: no proof it is gone).
+ */
+int store_path_check(struct store *st);
 
 /* ---- schema ---- */
 #define STORE_SCHEMA_VERSION 4 /* PRAGMA user_version after migrations */

@@ -170,6 +170,13 @@ void fault_set(struct daemon *d, enum fault_kind kind, const char *fmt, ...)
 void fault_clear(struct daemon *d, enum fault_kind kind);
 /* The store is open and may take writes (no store fault). */
 int fault_store_usable(const struct daemon *d);
+/* Checks that the store's file is still the one opened, and enters fault
+ * mode when it is gone; after a failed write, on status, and on a timer. */
+void fault_store_watch(struct daemon *d);
+/* After a punch: a storage failure lights a fault that the next stored
+ * punch clears. */
+void fault_punch_result(struct daemon *d, const char *person, int store_rc,
+			int stored);
 /* The light when nothing happens: fault in fault mode or without a
  * reader, else ready. */
 enum light_state daemon_idle_light(const struct daemon *d);
@@ -179,6 +186,12 @@ enum light_state daemon_idle_light(const struct daemon *d);
  * when another presensid holds it (logged), or -errno. */
 int statedir_lock(struct daemon *d);
 void statedir_unlock(struct daemon *d);
+/* The marker beside the store ("<dir>/.presensi-store"): written with
+ * the first store, it says this directory held one. */
+void statedir_marker_path(const struct daemon *d, char *out, size_t cap);
+int statedir_marked(const struct daemon *d);
+/* Writes the marker unless it exists.  0 or -errno (logged). */
+int statedir_mark(const struct daemon *d);
 
 /* ---- firststart.c ---- */
 /* Imports the configured default profile and calendar into an empty

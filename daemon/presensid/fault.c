@@ -6,6 +6,7 @@
  * refused.  One fault is shown at a time, the gravest; each is logged once
  * when it begins.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -70,4 +71,37 @@ void fault_clear(struct daemon *d, enum fault_kind kind)
 int fault_store_usable(const struct daemon *d)
 {
 	return d->store && d->fault_kind != FAULT_STORE;
+}
+
+void fault_store_watch(struct daemon *d)
+{
+	if (!d->store || d->fault_kind == FAULT_STORE)
+		return;
+	if (store_path_check(d->store) == -ESTALE)
+		fault_set(d, FAULT_STORE,
+			  "store %s was deleted or replaced while presensid "
+			  "ran: punches are refused; restore the database "
+			  "from a backup, then restart presensid",
+			  d->conf.store_path);
+}
+
+void fault_punch_result(struct daemon *d, const char *person, int store_rc,
+			int stored)
+{
+	if (stored) {
+		fault_clear(d, FAULT_PUNCH);
+		return;
+	}
+	if (!store_rc)
+		return;
+	if (store_rc == -ESTALE) {
+		fault_store_watch(d);
+		return;
+	}
+	fault_set(d, FAULT_PUNCH,
+		  "the last punch (person %s) was not stored: %s; the next "
+		  "punch that is stored clears this",
+		  person,
+		  store_rc == -ENOSPC ? "the disk is full"
+				      : strerror(-store_rc));
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "crypto.h"
@@ -25,6 +26,9 @@
 
 #define FACTS_ERR_MAX 1024
 #define CONF_ERR_MAX  8192
+/* How often the store's path is looked at between writes: a deleted
+ * database shows on the fault light within this, even with no punch. */
+#define STORE_WATCH_S 30
 
 /* ---- lights ---- */
 
@@ -122,6 +126,12 @@ static gboolean watchdog_tick(gpointer ud)
 		(void)notify_send("WATCHDOG=1"); /* no systemd: a no-op */
 	else
 		log_warnx("watchdog: the store does not answer; not pinging");
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean store_watch_tick(gpointer ud)
+{
+	fault_store_watch(ud);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -286,12 +296,26 @@ static void store_fault(struct daemon *d, int rc, const char *why)
 static void start_store(struct daemon *d)
 {
 	uint8_t master[CRYPTO_KEY_BYTES], prints_key[CRYPTO_KEY_BYTES];
+	char why[256], marker[CONF_PATH_MAX + 32];
 	struct store *st = NULL;
-	char why[256];
+	struct stat sb;
 	int rc;
 
 	if (crypto_init() < 0)
 		fatalx("crypto: libsodium failed to initialise");
+	/* A store is created only where none ever was: a missing one in a
+	 * directory that held one was lost, and an empty ledger in its
+	 * place would hide that. */
+	if (stat(d->conf.store_path, &sb) < 0 && errno == ENOENT &&
+	    statedir_marked(d)) {
+		statedir_marker_path(d, marker, sizeof(marker));
+		fault_set(d, FAULT_STORE,
+			  "store %s is missing, but this directory held one "
+			  "(%s): punches are refused; restore the database "
+			  "from a backup, then restart presensid",
+			  d->conf.store_path, marker);
+		return;
+	}
 	rc = keyfile_load_or_create(d->conf.key_path, master);
 	if (rc < 0)
 		fatalx("key %s: %s", d->conf.key_path, strerror(-rc));
@@ -303,6 +327,7 @@ static void start_store(struct daemon *d)
 		store_fault(d, rc, NULL);
 		return;
 	}
+	(void)statedir_mark(d); /* logged; only a later start needs it */
 	rc = store_check(st, why, sizeof(why));
 	if (rc < 0) {
 		store_close(st);
@@ -379,6 +404,7 @@ int main(int argc, char **argv)
 	wd_us = notify_watchdog_usec();
 	if (wd_us)
 		g_timeout_add((guint)(wd_us / 2000), watchdog_tick, d);
+	g_timeout_add_seconds(STORE_WATCH_S, store_watch_tick, d);
 	rc = notify_send(d->fault_kind == FAULT_NONE
 				 ? "READY=1\nSTATUS=recording punches"
 				 : "READY=1");

@@ -244,6 +244,8 @@ static void on_result(struct daemon *d, const struct scanner_event *ev)
 	deps.refuse_untrusted = d->conf.refuse_untrusted;
 	daemon_lights_arm(
 		d, attend_on_scan(&deps, ev->outcome, person, ev->model, &out));
+	if (ev->outcome == SCAN_MATCH)
+		fault_punch_result(d, person, out.store_rc, out.punch.seq > 0);
 	if (ev->outcome == SCAN_MATCH || ev->outcome == SCAN_NO_MATCH)
 		record_latency(d, ev, out.result, clock_mono_us());
 	if (out.punch.seq > 0) { /* recorded: ok, late, flagged, repeat */

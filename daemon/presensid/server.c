@@ -278,6 +278,7 @@ static void handle_line(struct daemon *d, struct client *c, char *line)
 		 * error, answered rather than left hanging */
 		admin_reply_err(&a, -ENOTSUP, "%s: not served", name);
 	} else {
+		fault_store_watch(d); /* a write may have found it gone */
 		if (a.changed & ADMIN_CHANGED_FACTS)
 			daemon_reload_facts(d);
 		if (a.changed & ADMIN_CHANGED_PRINTS)

@@ -111,6 +111,7 @@ void status_cmd(struct daemon *d, struct client *c)
 	int64_t seq = 0, head_utc = 0, unknown = 0;
 	size_t n = scanner_reader_count(d->scanner);
 
+	fault_store_watch(d); /* a deleted store shows here at the latest */
 	server_ctx(d, c, &a);
 	clock_read(d->clock, &now);
 #define KV(k, ...)                                                             \

@@ -393,12 +393,37 @@ int store_read_int64(sqlite3_stmt *s, void *rec)
 
 /* ---- transactions ---- */
 
+int store_path_check(struct store *st)
+{
+	struct stat sb;
+
+	if (!st->path)
+		return 0;
+	if (stat(st->path, &sb) == 0) {
+		if (sb.st_dev == st->dev && sb.st_ino == st->ino)
+			return 0;
+	} else if (errno != ENOENT && errno != ENOTDIR) {
+		return 0; /* cannot tell (EACCES...): not proof it is gone */
+	}
+	if (!st->gone)
+		log_warnx("store: %s was removed or replaced while open; "
+			  "nothing more is written to it",
+			  st->path);
+	st->gone = true;
+	return -ESTALE;
+}
+
 int store_tx_begin(struct store *st)
 {
+	int rc;
+
 	if (st->rdonly)
 		return -EROFS;
 	if (st->bulk)
 		return st->bulk_rc; /* already inside the bulk transaction */
+	rc = store_path_check(st);
+	if (rc != 0)
+		return rc;
 	return store_exec(st, store_stmt(st, S_BEGIN), "begin");
 }
 
@@ -412,6 +437,10 @@ int store_tx_end(struct store *st, int rc)
 			st->bulk_rc = rc;
 		return rc;
 	}
+	/* A row committed into a file that is no longer the store would be
+	 * acknowledged and lost: look at the path once more, just before. */
+	if (rc == 0)
+		rc = store_path_check(st);
 	if (rc == 0) {
 		rc = store_exec(st, store_stmt(st, S_COMMIT), "commit");
 		if (rc == 0)
@@ -615,6 +644,19 @@ int store_open(const char *path, const char *vfs, unsigned int flags,
 	}
 	if (rc != 0)
 		goto err_close;
+	if (!st->rdonly && is_plain_path(path)) {
+		struct stat sb;
+
+		if (stat(path, &sb) == 0) {
+			st->path = strdup(path);
+			if (!st->path) {
+				rc = -ENOMEM;
+				goto err_close;
+			}
+			st->dev = sb.st_dev;
+			st->ino = sb.st_ino;
+		}
+	}
 	for (int i = 0; i < S_COUNT; i++) {
 		int src = sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
 					     SQLITE_PREPARE_PERSISTENT,
@@ -632,6 +674,7 @@ err_close:
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	sqlite3_close(st->db);
+	free(st->path);
 err_free:
 	explicit_bzero(st->key, sizeof(st->key));
 	free(st);
@@ -646,6 +689,7 @@ void store_close(struct store *st)
 		sqlite3_finalize(st->stmt[i]);
 	if (sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("store: close: %s", sqlite3_errmsg(st->db));
+	free(st->path);
 	explicit_bzero(st->key, sizeof(st->key));
 	free(st);
 }
@@ -739,6 +783,8 @@ int store_counter_add(struct store *st, const char *name, int64_t delta)
 		return -EROFS;
 	if (!name || !*name)
 		return -EINVAL;
+	if (store_path_check(st) != 0)
+		return -ESTALE;
 	s = store_stmt(st, S_COUNTER_ADD);
 	store_bind_text(s, 1, name);
 	sqlite3_bind_int64(s, 2, delta);

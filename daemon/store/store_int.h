@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <sqlite3.h>
 
@@ -76,6 +77,12 @@ enum stmt_id {
 struct store {
 	sqlite3 *db;
 	bool rdonly;
+	/* the file opened, to notice it removed or replaced (a plain path,
+	 * written to): store_path_check() */
+	char *path; /* NULL: :memory:, a URI, or read-only */
+	dev_t dev;
+	ino_t ino;
+	bool gone; /* found removed or replaced: logged once */
 	bool has_key;
 	uint8_t key[CRYPTO_KEY_BYTES]; /* template key, wiped at close */
 	sqlite3_stmt *stmt[S_COUNT];

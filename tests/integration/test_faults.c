@@ -873,6 +873,54 @@ static void test_faults_corrupt_page_is_fault_mode(void **state)
 	box_free(&b);
 }
 
+/* ---- the database deleted under the daemon, and the next start ---- */
+
+/* Deleting the database while the daemon ran went unnoticed, and the next
+ * start silently made an empty ledger.  Now the daemon notices (status, a
+ * timer, any write) and goes to fault mode; a start finds the marker the
+ * first store left and refuses to make a new one. */
+static void test_faults_deleted_store_is_noticed_and_never_remade(void **state)
+{
+	struct box b;
+	char *out = NULL, *log, light[32], wal[PATH_LEN + 8];
+	struct stat sb;
+
+	(void)state;
+	box_from_template(&b, "faults-gone", NULL);
+	assert_int_equal(box_start(&b, NULL), 0);
+	assert_int_equal(feed(&b, FINGER_101, 30), 0);
+	assert_int_equal(punches_of(&b, "101"), 1);
+	snprintf(wal, sizeof(wal), "%s-wal", b.db);
+	assert_int_equal(unlink(b.db), 0);
+	(void)unlink(wal);
+	assert_int_equal(cli(&b, &out, "status", NULL), 0);
+	assert_non_null(strstr(out, "was deleted or replaced while presensid "
+				    "ran"));
+	free(out);
+	last_light(&b, light, sizeof(light));
+	assert_string_equal(light, "fault");
+	/* a finger is refused; so is a write */
+	assert_int_equal(feed(&b, FINGER_102, 30), 0);
+	log = box_log(&b);
+	assert_non_null(strstr(log, "punch NOT recorded: fault mode"));
+	free(log);
+	assert_int_equal(cli(&b, &out, "punch", "manual", "--id", "102", "--at",
+			     DAY " 06:30", "--reason", "uji", NULL),
+			 1);
+	assert_non_null(strstr(out, "fault mode"));
+	free(out);
+	assert_int_equal(box_stop(&b), 0);
+	/* the next start: no empty ledger in its place, but fault mode */
+	assert_int_equal(testutil_write(b.simlog, ""), 0);
+	assert_int_equal(box_start(&b, NULL), 0);
+	assert_int_equal(stat(b.db, &sb), -1);
+	assert_fault_mode(&b, "is missing, but this directory held one",
+			  "restore the database from a backup");
+	assert_int_equal(box_stop(&b), 0);
+	assert_int_equal(stat(b.db, &sb), -1);
+	box_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -885,6 +933,7 @@ int main(void)
 		T(test_faults_zeroed_header_is_fault_mode),
 		T(test_faults_read_only_store_is_fault_mode),
 		T(test_faults_corrupt_page_is_fault_mode),
+		T(test_faults_deleted_store_is_noticed_and_never_remade),
 #undef T
 	};
 

@@ -1750,6 +1750,42 @@ static void test_store_punch_add_disk_full_is_enospc_and_atomic(void **state)
 	fault_case(*state, FAULTVFS_FULL, -ENOSPC);
 }
 
+/* The database deleted, or replaced by another file, under an open store:
+ * every later write is refused (-ESTALE) before it reaches the orphaned
+ * file, where it would have been acknowledged and lost. */
+static void test_store_writes_refused_once_the_file_is_gone(void **state)
+{
+	struct fx *f = *state;
+	struct punch p = mkpunch("P001", T0 + 60, 0);
+	char moved[600], other[600];
+	struct store *o = NULL;
+
+	add_person(f->st, "P001", DAY0);
+	assert_int_equal(store_path_check(f->st), 0);
+	snprintf(moved, sizeof(moved), "%s/moved.db", f->dir);
+	assert_int_equal(rename(f->path, moved), 0);
+	assert_int_equal(store_path_check(f->st), -ESTALE);
+	assert_int_equal(store_punch_add(f->st, &p, NOW), -ESTALE);
+	assert_int_equal(store_counter_add(f->st, "unknown_finger", 1),
+			 -ESTALE);
+	/* back in place: the same file, so writes go on */
+	assert_int_equal(rename(moved, f->path), 0);
+	assert_int_equal(store_path_check(f->st), 0);
+	assert_int_equal(store_punch_add(f->st, &p, NOW), 0);
+	/* another database at the path (a restore under a running
+	 * daemon): not the file this store holds open */
+	snprintf(other, sizeof(other), "%s/other.db", f->dir);
+	assert_int_equal(store_open(other, NULL, 0, key1, &o), 0);
+	store_close(o);
+	assert_int_equal(rename(other, f->path), 0);
+	p = mkpunch("P001", T0 + 600, 0);
+	assert_int_equal(store_punch_add(f->st, &p, NOW), -ESTALE);
+	/* a store opened on a :memory: database never says so */
+	assert_int_equal(store_open(":memory:", NULL, 0, key1, &o), 0);
+	assert_int_equal(store_path_check(o), 0);
+	store_close(o);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
@@ -1790,6 +1826,7 @@ int main(void)
 		T(test_store_ledger_rejects_update_through_sql),
 		T(test_store_punch_add_io_error_is_eio_and_atomic),
 		T(test_store_punch_add_disk_full_is_enospc_and_atomic),
+		T(test_store_writes_refused_once_the_file_is_gone),
 	};
 #undef T
 
