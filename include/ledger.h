@@ -47,6 +47,7 @@
 #define LEDGER_EXCUSE	  "excuse"     /* excuse added */
 #define LEDGER_REVOKE	  "revoke"     /* excuse revoked */
 #define LEDGER_CHECKPOINT "checkpoint" /* month closed */
+#define LEDGER_PRINT	  "print"      /* fingerprint enrolled / deleted */
 
 struct ledger_row {
 	int64_t seq;
@@ -75,8 +76,9 @@ int ledger_data_addf(char *data, size_t cap, const char *key, const char *fmt,
 int ledger_data_get(const char *data, const char *key, char *out, size_t cap);
 
 /* ---- format versions ---- */
-#define LEDGER_FORMAT_1 1 /* first release: no "v" key */
-#define LEDGER_FORMAT	2 /* what this program writes */
+#define LEDGER_FORMAT_1	    1 /* first release: no "v" key */
+#define LEDGER_FORMAT	    2 /* what this program writes */
+#define LEDGER_FORMAT_PRINT 2 /* the first format with "print" rows */
 /* A row's format from its data: 1 without a leading "v=" key.  0, or
  * -EINVAL for a malformed version, -ENOTSUP for one newer than
  * LEDGER_FORMAT (a newer program wrote it). */
@@ -106,6 +108,16 @@ int ledger_excuse_data(int fmt, const struct excuse *e,
 		       char d[LEDGER_DATA_MAX]);
 int ledger_revoke_data(int fmt, int64_t excuse_id, const char *reason,
 		       const struct actor *by, char d[LEDGER_DATA_MAX]);
+
+/*
+ * A fingerprint enrolled (action "enrol", note = the consent text's
+ * version) or deleted ("delete", note = why), by its print id in the box,
+ * finger and reader model; never the template (docs/ledger.md, "print").
+ * -EINVAL for format 1, which had no print rows, or another action.
+ */
+int ledger_print_data(int fmt, const char *action, int64_t print,
+		      const char *finger, const char *model, const char *note,
+		      const struct actor *by, char d[LEDGER_DATA_MAX]);
 
 /* Parses an export line back (for the kecamatan side and tests). */
 int ledger_parse_export(const char *line, struct ledger_row *r);

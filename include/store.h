@@ -33,8 +33,10 @@ struct store;
  * Opens (creating and migrating unless STORE_RDONLY) the database at path.
  * A store is used from one thread at a time (no connection mutex).
  * vfs: NULL for the default, or a registered VFS name (fault injection).
- * key: 32-byte secretbox key for templates (crypto.h); NULL for read-only
- * users that never touch prints.  Free with store_close().
+ * key: 32-byte template key (crypto.h); NULL for read-only users that
+ * never touch prints.  With a key, templates an older store sealed with
+ * secretbox are re-sealed (AEAD, bound to person and print) when the key
+ * opens them.  Free with store_close().
  */
 int store_open(const char *path, const char *vfs, unsigned int flags,
 	       const uint8_t *key, struct store **out);
@@ -45,8 +47,8 @@ void store_close(struct store *st); /* NULL-safe */
 int store_person_add(struct store *st, const struct person *p, int64_t now_utc,
 		     const struct actor *by);
 /* Closes the open period on until (inclusive), deletes the person's
- * prints, writes the ledger row and an audit record; -ENOENT, -EINVAL
- * (until before since, or no open period). */
+ * prints (a "print delete" row each), writes the ledger row and an audit
+ * record; -ENOENT, -EINVAL (until before since, or no open period). */
 int store_person_deactivate(struct store *st, const char *id, pd_day_t until,
 			    int64_t now_utc, const struct actor *by);
 /* Opens a new period from since for a deactivated person. */
@@ -60,23 +62,42 @@ int store_person_each(struct store *st, store_person_fn *fn, void *ud);
 typedef int store_period_fn(void *ud, const struct period *p);
 int store_period_each(struct store *st, store_period_fn *fn, void *ud);
 
-/* ---- prints (encrypted at rest; never leave the device) ---- */
+/* ---- prints (sealed at rest to their person; never leave the device) */
 struct print_rec {
-	int64_t key; /* prints.id */
+	int64_t key; /* prints.id, never reused */
 	char person[PD_ID_MAX];
 	char finger[PD_FINGER_MAX];
 	char model[PD_READER_MAX];
 	int64_t created_utc;
+	/* store_print_add only: */
+	char consent[PD_CONSENT_MAX]; /* version stated; "" = current */
+	int64_t replaces; /* a print of the same person it replaces, or 0 */
 };
-/* blob is encrypted here with the store key; consent text goes to audit. */
+/*
+ * Stores a template: sealed with AEAD under the store key, its person and
+ * new print id as associated data, and a "print enrol" ledger row (person,
+ * print id, finger, model, consent, by) in the same transaction; with
+ * r->replaces, that print (the same person's, else -EINVAL) is deleted
+ * with a "print delete" row.  *key_out gets the print id.  -ENOENT for an
+ * unknown person (or replaced print), -EINVAL for bad input, an inactive
+ * person or a store without key, or a database error.
+ */
 int store_print_add(struct store *st, const struct print_rec *r,
 		    const uint8_t *blob, size_t len, const struct actor *by,
 		    int64_t now_utc, int64_t *key_out);
-/* Calls fn with the decrypted blob of every print of active people; the
- * blob buffer is wiped after each call. */
+/* Calls fn with the opened blob of every print of active people; the
+ * blob buffer is wiped after each call.  A print that does not open
+ * (altered, moved to another person, another key) is logged and calls
+ * bad, and the walk goes on; bad NULL: the walk stops with -EBADMSG. */
 typedef int store_print_fn(void *ud, const struct print_rec *r,
 			   const uint8_t *blob, size_t len);
+typedef int store_print_bad_fn(void *ud, const struct print_rec *r);
+int store_print_open_each(struct store *st, store_print_fn *fn,
+			  store_print_bad_fn *bad, void *ud);
+/* store_print_open_each with bad NULL. */
 int store_print_each(struct store *st, store_print_fn *fn, void *ud);
+/* Prints rows, whatever their person's state.  0 or a database error. */
+int store_print_count(struct store *st, int64_t *n);
 /* Metadata only (no decryption): for status and person list. */
 int store_print_meta_each(struct store *st,
 			  int (*fn)(void *ud, const struct print_rec *r),
@@ -224,7 +245,7 @@ int store_check(struct store *st, char *why, size_t cap);
 int store_path_check(struct store *st);
 
 /* ---- schema ---- */
-#define STORE_SCHEMA_VERSION 4 /* PRAGMA user_version after migrations */
+#define STORE_SCHEMA_VERSION 5 /* PRAGMA user_version after migrations */
 int store_schema_version(struct store *st, int *out);
 
 /* ---- ledger ---- */

@@ -105,6 +105,41 @@ static const char *const migrations[] = {
 	"ALTER TABLE excuses ADD COLUMN uid INTEGER;"
 	"ALTER TABLE excuses ADD COLUMN revoke_uid INTEGER;"
 	"ALTER TABLE audit ADD COLUMN uid INTEGER;",
+
+	/* 5: prints bound to their person.  Print ids are never reused
+	 * (AUTOINCREMENT: a ledger row names a print by its id forever);
+	 * seal says how the blob is sealed (1 secretbox, as before; 2 AEAD
+	 * with the person and print id as associated data).  Enrolments and
+	 * deletions are ledger facts (kind "print") with this side table;
+	 * the prints a store already holds get theirs in this step's own
+	 * code (store_prints_migrate). */
+	"CREATE TABLE prints5(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" person TEXT NOT NULL REFERENCES people(id),"
+	" finger TEXT NOT NULL, model TEXT NOT NULL,"
+	" created_utc INTEGER NOT NULL, blob BLOB NOT NULL,"
+	" seal INTEGER NOT NULL DEFAULT 1);"
+	"INSERT INTO prints5(id, person, finger, model, created_utc, blob)"
+	" SELECT id, person, finger, model, created_utc, blob FROM prints;"
+	"DROP TABLE prints;"
+	"ALTER TABLE prints5 RENAME TO prints;"
+	"CREATE INDEX prints_person ON prints(person);"
+	"CREATE TABLE print_facts(seq INTEGER PRIMARY KEY"
+	" REFERENCES ledger(seq), print INTEGER NOT NULL,"
+	" person TEXT NOT NULL, action TEXT NOT NULL,"
+	" finger TEXT NOT NULL, model TEXT NOT NULL,"
+	" consent TEXT NOT NULL, reason TEXT NOT NULL, by TEXT NOT NULL,"
+	" uid INTEGER);"
+	"CREATE INDEX print_facts_print ON print_facts(print, seq);"
+	"CREATE TRIGGER print_facts_no_update BEFORE UPDATE ON print_facts"
+	" BEGIN SELECT RAISE(ABORT, 'print facts are append-only'); END;"
+	"CREATE TRIGGER print_facts_no_delete BEFORE DELETE ON print_facts"
+	" BEGIN SELECT RAISE(ABORT, 'print facts are append-only'); END;",
+};
+
+/* The C part of a step, run after its SQL inside its transaction; NULL
+ * for a step that is SQL only.  Indexed like migrations[]. */
+static int (*const migration_code[])(struct store *st) = {
+	[4] = store_prints_migrate,
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
 		       STORE_SCHEMA_VERSION,
@@ -162,16 +197,44 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_PERIOD_BY_CLOSE] = "SELECT person, until, close_by, close_uid"
 			      " FROM periods"
 			      " WHERE close_seq = ?",
+	/* the blob is sealed once the id (its associated data) is known */
 	[S_PRINT_INS] = "INSERT INTO prints(person, finger, model,"
-			" created_utc, blob) VALUES(?, ?, ?, ?, ?)",
+			" created_utc, blob, seal) VALUES(?, ?, ?, ?, x'', 2)",
+	[S_PRINT_SEAL] = "UPDATE prints SET blob = ?, seal = 2 WHERE id = ?",
 	[S_PRINT_ACTIVE] = "SELECT r.id, r.person, r.finger, r.model,"
-			   " r.created_utc, r.blob FROM prints r"
+			   " r.created_utc, r.blob, r.seal FROM prints r"
 			   " WHERE EXISTS (SELECT 1 FROM periods"
 			   "  WHERE person = r.person AND until = ?)"
 			   " ORDER BY r.id",
 	[S_PRINT_META] = "SELECT id, person, finger, model, created_utc"
 			 " FROM prints ORDER BY id",
-	[S_PRINT_DEL] = "DELETE FROM prints WHERE person = ?",
+	[S_PRINT_GET] = "SELECT id, person, finger, model, created_utc"
+			" FROM prints WHERE id = ?",
+	[S_PRINT_OF_PERSON] = "SELECT id, person, finger, model, created_utc"
+			      " FROM prints WHERE person = ? ORDER BY id",
+	[S_PRINT_DEL_ONE] = "DELETE FROM prints WHERE id = ?",
+	[S_PRINT_LEGACY] = "SELECT id FROM prints WHERE seal = 1 ORDER BY id",
+	[S_PRINT_BLOB] = "SELECT person, blob FROM prints WHERE id = ?",
+	[S_PRINT_COUNT] = "SELECT count(*) FROM prints",
+	[S_PRINT_FACT_INS] = "INSERT INTO print_facts(seq, print, person,"
+			     " action, finger, model, consent, reason, by,"
+			     " uid) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[S_PRINT_FACT_BY_SEQ] = "SELECT print, person, action, finger, model,"
+				" consent, reason, by, uid FROM print_facts"
+				" WHERE seq = ?",
+	/* Every prints row against its latest "enrol" fact: the fact's
+	 * seq (NULL: none), whether person, finger and model agree, and the
+	 * seq of a later "delete" of the same print (0: none). */
+	[S_PRINT_UNBOUND] =
+		"SELECT p.id, p.person, f.seq, f.person, p.person = f.person"
+		" AND p.finger = f.finger AND p.model = f.model,"
+		" coalesce((SELECT min(x.seq) FROM print_facts x"
+		"  WHERE x.print = p.id AND x.action = 'delete'"
+		"  AND x.seq > f.seq), 0)"
+		" FROM prints p LEFT JOIN print_facts f ON f.seq ="
+		" (SELECT max(seq) FROM print_facts"
+		"  WHERE print = p.id AND action = 'enrol')"
+		" ORDER BY p.id",
 	[S_AUDIT_INS] = "INSERT INTO audit(at_utc, actor, action, subject,"
 			" detail, uid) VALUES(?, ?, ?, ?, ?, ?)",
 	[S_PUNCH_INS] = "INSERT INTO punches(" PUNCH_COLS ")"
@@ -260,8 +323,10 @@ static const char *const stmt_sql[S_COUNT] = {
 		"  AND " DATA_BODY " LIKE 'action=deactivate;%')"
 		" UNION ALL SELECT created_seq, 'person' FROM people"
 		"  WHERE created_seq NOT IN (SELECT seq FROM ledger"
-		"  WHERE kind = 'person' AND " DATA_BODY
-		" LIKE 'action=add;%'))",
+		"  WHERE kind = 'person' AND " DATA_BODY " LIKE 'action=add;%')"
+		" UNION ALL SELECT seq, 'print fact' FROM print_facts"
+		"  WHERE seq NOT IN (SELECT seq FROM ledger"
+		"  WHERE kind = 'print'))",
 };
 
 /* ---- errors: translated here, once ---- */
@@ -286,6 +351,19 @@ int store_db_fail(struct store *st, int rc, const char *what)
 	log_warnx("store: %s: %s (sqlite %d)", what, sqlite3_errmsg(st->db),
 		  rc);
 	return map_rc(rc);
+}
+
+int store_stmt_prepare(struct store *st, enum stmt_id id)
+{
+	int rc;
+
+	if (st->stmt[id])
+		return 0;
+	rc = sqlite3_prepare_v3(st->db, stmt_sql[id], -1,
+				SQLITE_PREPARE_PERSISTENT, &st->stmt[id], NULL);
+	if (rc != SQLITE_OK)
+		return store_db_fail(st, rc, stmt_sql[id]);
+	return 0;
 }
 
 /* Returns the statement reset and unbound, ready to bind. */
@@ -537,6 +615,11 @@ static int migrate(struct store *st)
 		}
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
 		rc = exec_sql(st, migrations[v], "migration");
+		if (rc == 0 &&
+		    (size_t)v < sizeof(migration_code) /
+					sizeof(migration_code[0]) &&
+		    migration_code[v])
+			rc = migration_code[v](st);
 		if (rc == 0)
 			rc = exec_sql(st, sql, "migration version");
 		if (rc == 0)
@@ -658,15 +741,13 @@ int store_open(const char *path, const char *vfs, unsigned int flags,
 		}
 	}
 	for (int i = 0; i < S_COUNT; i++) {
-		int src = sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
-					     SQLITE_PREPARE_PERSISTENT,
-					     &st->stmt[i], NULL);
-
-		if (src != SQLITE_OK) {
-			rc = store_db_fail(st, src, stmt_sql[i]);
+		rc = store_stmt_prepare(st, (enum stmt_id)i);
+		if (rc != 0)
 			goto err_close;
-		}
 	}
+	/* templates of an older store: bound to their person now */
+	if (st->has_key && !st->rdonly)
+		(void)store_prints_reseal(st); /* logged; they stay readable */
 	*out = st;
 	return 0;
 

@@ -354,6 +354,34 @@ static void test_ledger_parse_export_bad_lines_are_einval(void **state)
 		assert_int_equal(ledger_parse_export(bad[i], &r), -EINVAL);
 }
 
+static void test_ledger_print_data_keys_in_order(void **state)
+{
+	char d[LEDGER_DATA_MAX];
+
+	(void)state;
+	assert_int_equal(ledger_print_data(2, "enrol", 7, "right-index",
+					   "virtual_image/0", "2026.1",
+					   ACTOR("sekdes", 1001), d),
+			 0);
+	assert_string_equal(d, "v=2;action=enrol;print=7;finger=right-index;"
+			       "model=virtual_image/0;consent=2026.1;"
+			       "by=sekdes;uid=1001");
+	assert_int_equal(ledger_print_data(2, "delete", 7, "right-index", "m",
+					   "person deactivated; left",
+					   ACTOR("root", 0), d),
+			 0);
+	assert_string_equal(d, "v=2;action=delete;print=7;finger=right-index;"
+			       "model=m;reason=person deactivated%3B left;"
+			       "by=root;uid=0");
+	/* format 1 had no print rows; only the two actions exist */
+	assert_int_equal(ledger_print_data(1, "enrol", 7, "f", "m", "c",
+					   ACTOR("root", 0), d),
+			 -EINVAL);
+	assert_int_equal(ledger_print_data(2, "move", 7, "f", "m", "c",
+					   ACTOR("root", 0), d),
+			 -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -374,6 +402,7 @@ int main(void)
 		cmocka_unit_test(test_ledger_iso_utc_formats_edges),
 		cmocka_unit_test(test_ledger_parse_export_round_trips),
 		cmocka_unit_test(test_ledger_parse_export_bad_lines_are_einval),
+		cmocka_unit_test(test_ledger_print_data_keys_in_order),
 	};
 
 	if (crypto_init() != 0)
