@@ -3,7 +3,8 @@
  * Cryptography of Presensi Desa over libsodium (crypto.c is its only user):
  * SHA-256 for the ledger chain and file versions, AEAD for fingerprint
  * templates at rest (secretbox for those of older stores), key derivation,
- * and the device's Ed25519 key that signs the monthly bundle.  Names avoid libsodium's own (crypto_sign, crypto_verify).
+ * and the device's Ed25519 key that signs the monthly bundle.  Names avoid
+ * libsodium's own (crypto_sign, crypto_verify).
  */
 #ifndef PRESENSI_CRYPTO_H
 #define PRESENSI_CRYPTO_H

@@ -41,6 +41,11 @@ struct store;
 int store_open(const char *path, const char *vfs, unsigned int flags,
 	       const uint8_t *key, struct store **out);
 void store_close(struct store *st); /* NULL-safe */
+/* Gives a store opened without a key its template key (the daemon opens
+ * the store first to learn whether it holds prints before it decides on
+ * the key), re-sealing older templates as store_open does.  0, or -EINVAL
+ * when it has a key already or is read-only. */
+int store_key_set(struct store *st, const uint8_t *key);
 
 /* Adds a person with a period from since; -EEXIST if the id exists (use
  * store_person_reactivate to re-hire). by: admin name for the audit. */

@@ -89,6 +89,7 @@ struct daemon {
 	char conf_path[CONF_PATH_MAX];
 	struct conf conf;
 	struct store *store;
+	int have_key; /* the store has its template key */
 	struct clock *clock;
 	struct lights *lights;
 	struct scanner *scanner;

@@ -86,6 +86,12 @@ void enrol_cmd(struct daemon *d, struct client *c, const struct control_msg *m)
 		admin_reply_err(&a, -EBUSY, "another enrolment is running");
 		return;
 	}
+	if (!d->have_key) {
+		admin_reply_err(&a, -EIO, "enrolment refused: %s",
+				d->fault_msg[0] ? d->fault_msg
+						: "no template key");
+		return;
+	}
 	rc = scanner_enroll_start(d->scanner, reader);
 	if (rc < 0) {
 		admin_reply_err(&a, rc,
@@ -129,6 +135,14 @@ static void enrol_done(struct daemon *d, const struct scanner_event *ev)
 	snprintf(r.finger, sizeof(r.finger), "%s", d->enr.finger);
 	snprintf(r.model, sizeof(r.model), "%s", ev->model ? ev->model : "");
 	r.created_utc = now.utc_ms / 1000;
+	/* the same finger's print that no longer opens: replaced by this */
+	for (size_t i = 0; i < gallery_bad_count(d->gallery); i++) {
+		const struct print_rec *b = gallery_bad(d->gallery, i);
+
+		if (!strcmp(b->person, r.person) &&
+		    !strcmp(b->finger, r.finger) && !strcmp(b->model, r.model))
+			r.replaces = b->key;
+	}
 	rc = store_print_add(d->store, &r, ev->blob, ev->blob_len,
 			     ACTOR(d->enr.by, d->enr.by_uid), now.utc_ms / 1000,
 			     &k);

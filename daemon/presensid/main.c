@@ -289,13 +289,54 @@ static void store_fault(struct daemon *d, int rc, const char *why)
 }
 
 /*
- * The store, opened with the template key derived from the key file, and
- * checked before it takes a punch: writable, every page well formed.  A
- * store that fails is closed and the daemon goes on in fault mode.
+ * The template key, once the store says whether it holds prints: a key is
+ * made only for a store without any, since prints sealed under a lost key
+ * would never open again.  Without a usable key the daemon stays up in
+ * fault mode (no finger is identified, nothing else is refused).
+ */
+static void start_key(struct daemon *d)
+{
+	uint8_t master[CRYPTO_KEY_BYTES], prints_key[CRYPTO_KEY_BYTES];
+	const char *path = d->conf.key_path;
+	struct stat sb;
+	int64_t n = -1;
+	int rc;
+
+	if (store_print_count(d->store, &n) < 0)
+		n = -1; /* unknown: never make a key then */
+	if (lstat(path, &sb) < 0 && errno == ENOENT && n != 0) {
+		fault_set(d, FAULT_KEY,
+			  "key file %s is missing, and the store holds %lld "
+			  "enrolled prints that only it opens: restore the "
+			  "key file from a backup (mode 0600), or re-enrol "
+			  "(presensid(8), KEYS)",
+			  path, (long long)n);
+		return;
+	}
+	rc = keyfile_load_or_create(path, master);
+	if (rc < 0) {
+		fault_set(d, FAULT_KEY,
+			  "key file %s cannot be used (%s; see the log): "
+			  "restore or fix it; no finger is identified until "
+			  "then",
+			  path, strerror(-rc));
+		return;
+	}
+	crypto_key_derive(master, CRYPTO_SUBKEY_PRINTS, prints_key);
+	explicit_bzero(master, sizeof(master));
+	rc = store_key_set(d->store, prints_key);
+	explicit_bzero(prints_key, sizeof(prints_key));
+	if (rc == 0)
+		d->have_key = 1;
+}
+
+/*
+ * The store, checked before it takes a punch (writable, every page well
+ * formed), then its key.  A store that fails is closed and the daemon
+ * goes on in fault mode.
  */
 static void start_store(struct daemon *d)
 {
-	uint8_t master[CRYPTO_KEY_BYTES], prints_key[CRYPTO_KEY_BYTES];
 	char why[256], marker[CONF_PATH_MAX + 32];
 	struct store *st = NULL;
 	struct stat sb;
@@ -316,13 +357,7 @@ static void start_store(struct daemon *d)
 			  d->conf.store_path, marker);
 		return;
 	}
-	rc = keyfile_load_or_create(d->conf.key_path, master);
-	if (rc < 0)
-		fatalx("key %s: %s", d->conf.key_path, strerror(-rc));
-	crypto_key_derive(master, CRYPTO_SUBKEY_PRINTS, prints_key);
-	explicit_bzero(master, sizeof(master));
-	rc = store_open(d->conf.store_path, NULL, 0, prints_key, &st);
-	explicit_bzero(prints_key, sizeof(prints_key));
+	rc = store_open(d->conf.store_path, NULL, 0, NULL, &st);
 	if (rc < 0) {
 		store_fault(d, rc, NULL);
 		return;
@@ -335,6 +370,7 @@ static void start_store(struct daemon *d)
 		return;
 	}
 	d->store = st;
+	start_key(d);
 }
 
 static void stop(struct daemon *d)

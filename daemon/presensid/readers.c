@@ -81,14 +81,40 @@ static void order_gallery(struct daemon *d)
 	free(keys);
 }
 
+/*
+ * Prints that do not open are skipped and reported; when none opens, the
+ * key is not the one they were sealed with: fault mode, never a box that
+ * shows ready and answers every finger with red.
+ */
+static void gallery_check(struct daemon *d, size_t n)
+{
+	size_t bad = gallery_bad_count(d->gallery);
+
+	if (!d->have_key)
+		return; /* the key's own fault says so */
+	if (bad && !n) {
+		fault_set(d, FAULT_KEY,
+			  "key file %s does not open the %zu enrolled prints: "
+			  "restore the key or re-enrol",
+			  d->conf.key_path, bad);
+		return;
+	}
+	fault_clear(d, FAULT_KEY);
+	if (bad)
+		log_warnx("gallery: %zu prints do not open and are skipped "
+			  "(altered, moved to another person, or another "
+			  "key): re-enrol them",
+			  bad);
+}
+
 int readers_reload_gallery(struct daemon *d)
 {
 	struct scanner_print *p = NULL;
 	size_t n = 0;
 	int rc = 0;
 
-	/* no store: an empty gallery, every finger unknown */
-	if (fault_store_usable(d))
+	/* no store or no key: an empty gallery, every finger unknown */
+	if (fault_store_usable(d) && d->have_key)
 		rc = gallery_load(d->gallery, d->store, &p, &n);
 	if (rc == 0 && d->scanner)
 		rc = scanner_gallery_set(d->scanner, p, n);
@@ -98,6 +124,7 @@ int readers_reload_gallery(struct daemon *d)
 		return rc;
 	}
 	log_info("gallery: %zu prints", n);
+	gallery_check(d, n);
 	order_gallery(d);
 	return 0;
 }

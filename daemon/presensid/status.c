@@ -141,6 +141,21 @@ void status_cmd(struct daemon *d, struct client *c)
 		admin_reply_line(&a, "row", line);
 	}
 	KV("prints_loaded", "%zu", gallery_count(d->gallery));
+	if (gallery_bad_count(d->gallery)) {
+		KV("prints_bad",
+		   "%zu do not open (altered, moved to another "
+		   "person, or another key): re-enrol them",
+		   gallery_bad_count(d->gallery));
+		for (size_t i = 0; i < gallery_bad_count(d->gallery); i++) {
+			const struct print_rec *r = gallery_bad(d->gallery, i);
+
+			snprintf(line, sizeof(line),
+				 "bad-print\t%lld\t%s\t%s\t%s",
+				 (long long)r->key, r->person, r->finger,
+				 r->model);
+			admin_reply_line(&a, "row", line);
+		}
+	}
 	if (!d->store ||
 	    store_counter_get(d->store, "unknown_finger", &unknown) < 0)
 		unknown = 0;

@@ -762,6 +762,16 @@ err_free:
 	return rc;
 }
 
+int store_key_set(struct store *st, const uint8_t *key)
+{
+	if (st->has_key || st->rdonly || !key)
+		return -EINVAL;
+	memcpy(st->key, key, sizeof(st->key));
+	st->has_key = true;
+	(void)store_prints_reseal(st); /* logged; they stay readable */
+	return 0;
+}
+
 void store_close(struct store *st)
 {
 	if (!st)

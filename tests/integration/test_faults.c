@@ -921,6 +921,134 @@ static void test_faults_deleted_store_is_noticed_and_never_remade(void **state)
 	box_free(&b);
 }
 
+/* ---- prints that do not open, and keys ---- */
+
+/* One altered template emptied the gallery: the box showed ready and no
+ * finger was recognised.  Now that print is skipped and reported, and the
+ * others still identify. */
+static void test_faults_one_bad_template_is_skipped(void **state)
+{
+	struct box b;
+	char *out = NULL, light[32];
+
+	(void)state;
+	box_from_template(&b, "faults-blob", NULL);
+	assert_int_equal(faultvfs_exec_sql(b.db, "UPDATE prints SET blob = "
+						 "randomblob(length(blob)) "
+						 "WHERE person = '102'"),
+			 0);
+	assert_int_equal(box_start(&b, NULL), 0);
+	assert_int_equal(cli(&b, &out, "status", NULL), 0);
+	assert_non_null(strstr(out, "prints_loaded    1"));
+	assert_non_null(strstr(out, "prints_bad       1 do not open"));
+	assert_non_null(strstr(out, "bad-print  2  102  right-index"));
+	assert_null(strstr(out, "fault  "));
+	free(out);
+	assert_int_equal(log_count(&b, "print 2 of 102 does not open"), 1);
+	assert_int_equal(feed(&b, FINGER_101, 30), 0);
+	assert_int_equal(punches_of(&b, "101"), 1);
+	last_light(&b, light, sizeof(light));
+	assert_string_equal(light, "ok");
+	assert_int_equal(box_stop(&b), 0);
+	box_free(&b);
+}
+
+/* The issue's "UPDATE prints SET person": 101's template, claimed by 102,
+ * no longer opens, so 101's finger punches as nobody, and chain verify
+ * names the print. */
+static void test_faults_print_moved_to_another_person(void **state)
+{
+	struct box b;
+	char *out = NULL, light[32];
+
+	(void)state;
+	box_from_template(&b, "faults-moved", NULL);
+	assert_int_equal(faultvfs_exec_sql(b.db, "UPDATE prints SET person = "
+						 "'102' WHERE person = '101'"),
+			 0);
+	assert_int_equal(box_start(&b, NULL), 0);
+	assert_int_equal(feed(&b, FINGER_101, 30), 0);
+	assert_int_equal(punches_of(&b, "101"), 0);
+	assert_int_equal(punches_of(&b, "102"), 0);
+	last_light(&b, light, sizeof(light));
+	assert_string_equal(light, "unknown");
+	assert_int_equal(cli(&b, &out, "status", NULL), 0);
+	assert_non_null(strstr(out, "bad-print  1  102"));
+	free(out);
+	assert_int_equal(cli(&b, &out, "chain", "verify", NULL), 1);
+	assert_non_null(strstr(out, "print 1: the prints row (person 102) "
+				    "differs from its print enrol row "
+				    "(person 101)"));
+	free(out);
+	assert_int_equal(box_stop(&b), 0);
+	box_free(&b);
+}
+
+/* A lost key file was made anew over the enrolled prints, which then
+ * never opened, and the box showed ready.  Now a missing key with prints
+ * in the store is fault mode, and no key is made. */
+static void test_faults_missing_key_is_fault_not_a_new_key(void **state)
+{
+	struct box b;
+	struct stat sb;
+
+	(void)state;
+	box_from_template(&b, "faults-nokey", NULL);
+	assert_int_equal(unlink(b.key), 0);
+	assert_int_equal(box_start(&b, NULL), 0);
+	assert_fault_mode(&b, "key file",
+			  "is missing, and the store holds 2 "
+			  "enrolled prints");
+	assert_int_equal(stat(b.key, &sb), -1);
+	assert_int_equal(box_stop(&b), 0);
+	assert_int_equal(stat(b.key, &sb), -1);
+	box_free(&b);
+}
+
+/* A key that opens none of the prints: fault mode saying what to do.
+ * Re-enrolling replaces the print that does not open (a ledger fact),
+ * and the box is ready again. */
+static void test_faults_wrong_key_is_fault_until_re_enrolled(void **state)
+{
+	struct box b;
+	uint8_t key[32];
+	char *out = NULL, want[PATH_LEN + 128];
+	int fd;
+
+	(void)state;
+	box_from_template(&b, "faults-wrongkey", NULL);
+	for (size_t i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(i * 7 + 1);
+	fd = open(b.key, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, key, sizeof(key)), (ssize_t)sizeof(key));
+	close(fd);
+	assert_int_equal(box_start(&b, NULL), 0);
+	snprintf(want, sizeof(want),
+		 "key file %s does not open the 2 enrolled prints: restore "
+		 "the key or re-enrol",
+		 b.key);
+	assert_fault_mode(&b, want, NULL);
+	/* the recovery the message names: 101 enrols again */
+	assert_int_equal(enroll(&b, "101", FINGER_101), 0);
+	assert_int_equal(cli(&b, &out, "status", NULL), 0);
+	assert_null(strstr(out, "fault  "));
+	assert_non_null(strstr(out, "prints_loaded    1"));
+	assert_non_null(strstr(out, "bad-print  2  102"));
+	free(out);
+	assert_int_equal(query(b.db, "SELECT count(*) FROM ledger WHERE "
+				     "kind = 'print' AND data LIKE "
+				     "'%action=delete;print=1;%replaced by "
+				     "print 3;%'"),
+			 1);
+	assert_int_equal(feed(&b, FINGER_101, 30), 0);
+	assert_int_equal(punches_of(&b, "101"), 1);
+	assert_int_equal(cli(&b, &out, "chain", "verify", NULL), 0);
+	free(out);
+	assert_int_equal(box_stop(&b), 0);
+	box_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -934,6 +1062,10 @@ int main(void)
 		T(test_faults_read_only_store_is_fault_mode),
 		T(test_faults_corrupt_page_is_fault_mode),
 		T(test_faults_deleted_store_is_noticed_and_never_remade),
+		T(test_faults_one_bad_template_is_skipped),
+		T(test_faults_print_moved_to_another_person),
+		T(test_faults_missing_key_is_fault_not_a_new_key),
+		T(test_faults_wrong_key_is_fault_until_re_enrolled),
 #undef T
 	};
 
