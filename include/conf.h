@@ -41,6 +41,9 @@ struct conf {
 	char socket_path[CONF_PATH_MAX];
 	char socket_group[64];	  /* group allowed to use it; "" = owner's */
 	unsigned int max_clients; /* connected at once; default 64 */
+	/* [daemon] */
+	char daemon_user[64];  /* started as root: run as this user; "" */
+	char daemon_group[64]; /* and this group; "" = the user's own */
 	/* [lights] */
 	enum lights_kind lights;
 	char sim_log[CONF_PATH_MAX];

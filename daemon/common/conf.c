@@ -33,6 +33,8 @@ enum key_id {
 	K_CONTROL_GROUP,
 	K_CONTROL_MAX_CLIENTS,
 	K_CONTROL_SOCKET,
+	K_DAEMON_GROUP,
+	K_DAEMON_USER,
 	K_DESA_ID,
 	K_DESA_NAME,
 	K_DESA_TIMEZONE,
@@ -68,6 +70,8 @@ static const enum key_id clock_ids[] = {
 static const char *const control_keys[] = {"group", "max_clients", "socket"};
 static const enum key_id control_ids[] = {
 	K_CONTROL_GROUP, K_CONTROL_MAX_CLIENTS, K_CONTROL_SOCKET};
+static const char *const daemon_keys[] = {"group", "user"};
+static const enum key_id daemon_ids[] = {K_DAEMON_GROUP, K_DAEMON_USER};
 static const char *const desa_keys[] = {"id", "name", "timezone"};
 static const enum key_id desa_ids[] = {K_DESA_ID, K_DESA_NAME, K_DESA_TIMEZONE};
 static const char *const lights_keys[] = {"active_low", "amber",  "backend",
@@ -92,12 +96,13 @@ static const enum key_id store_ids[] = {K_STORE_KEY, K_STORE_PATH};
 	}
 /* Sorted by name, for ini_keyword(). */
 static const struct section sections[] = {
-	SECTION(clock), SECTION(control), SECTION(desa),  SECTION(lights),
-	SECTION(punch), SECTION(rules),	  SECTION(store),
+	SECTION(clock),	 SECTION(control), SECTION(daemon), SECTION(desa),
+	SECTION(lights), SECTION(punch),   SECTION(rules),  SECTION(store),
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 static const char *const section_names[N_SECTIONS] = {
-	"clock", "control", "desa", "lights", "punch", "rules", "store",
+	"clock",  "control", "daemon", "desa",
+	"lights", "punch",   "rules",  "store",
 };
 
 struct parse {
@@ -282,6 +287,22 @@ static void set_key(struct parse *p, int line, enum key_id id, const char *key,
 		if (set_long(p, line, key, v, 1, CLIENTS_MAX, &x) == 0)
 			c->max_clients = (unsigned int)x;
 		break;
+	case K_DAEMON_USER:
+		if (set_str(p, line, key, c->daemon_user,
+			    sizeof(c->daemon_user), v) == 0 &&
+		    !is_token(v))
+			ini_error(p->e, line,
+				  KEYFMT "\"%s\" is not a user name",
+				  p->sec->name, key, v);
+		break;
+	case K_DAEMON_GROUP:
+		if (set_str(p, line, key, c->daemon_group,
+			    sizeof(c->daemon_group), v) == 0 &&
+		    !is_token(v))
+			ini_error(p->e, line,
+				  KEYFMT "\"%s\" is not a group name",
+				  p->sec->name, key, v);
+		break;
 	case K_LIGHTS_BACKEND:
 		if (strcmp(v, "sim") == 0)
 			c->lights = LIGHTS_SIM;
@@ -375,10 +396,12 @@ static int on_kv(void *ud, struct ini_errors *e, int line, const char *section,
 		p->sec = i < 0 ? NULL : &sections[i];
 		p->sec_unknown = i < 0;
 		if (i < 0)
-			ini_error(e, line,
-				  "unknown section [%s] (known: clock, "
-				  "control, desa, lights, punch, rules, store)",
-				  section);
+			ini_error(
+				e, line,
+				"unknown section [%s] (known: clock, "
+				"control, daemon, desa, lights, punch, rules, "
+				"store)",
+				section);
 		return 0;
 	}
 	if (p->sec_unknown)
@@ -481,6 +504,9 @@ static void check_whole(struct parse *p)
 	}
 
 	check_socket(p);
+	if (p->line_of[K_DAEMON_GROUP] && !p->line_of[K_DAEMON_USER])
+		ini_error(p->e, p->line_of[K_DAEMON_GROUP],
+			  "[daemon] group: needs [daemon] user");
 
 	if (c->lights == LIGHTS_SIM && !p->line_of[K_LIGHTS_SIM_LOG])
 		ini_error(p->e, p->line_of[K_LIGHTS_BACKEND],

@@ -194,6 +194,12 @@ int statedir_marked(const struct daemon *d);
 /* Writes the marker unless it exists.  0 or -errno (logged). */
 int statedir_mark(const struct daemon *d);
 
+/* ---- privdrop.c ---- */
+/* Started as root with [daemon] user: becomes that user (setgroups,
+ * setresgid, setresuid) and checks root cannot be regained.  Fatal on any
+ * error; a no-op when not root or with no user configured. */
+void privdrop(struct daemon *d);
+
 /* ---- firststart.c ---- */
 /* Imports the configured default profile and calendar into an empty
  * store. */

@@ -434,6 +434,8 @@ int main(int argc, char **argv)
 	if (rc < 0)
 		fatalx("scanner: %s", strerror(-rc));
 	readers_reload_gallery(d);
+	/* devices, store, lights and socket are open: root is not needed */
+	privdrop(d);
 	g_unix_signal_add(SIGTERM, on_quit, d);
 	g_unix_signal_add(SIGINT, on_quit, d);
 	g_unix_signal_add(SIGHUP, on_hup, d);

@@ -1049,6 +1049,57 @@ static void test_faults_wrong_key_is_fault_until_re_enrolled(void **state)
 	box_free(&b);
 }
 
+/* ---- started as root by hand ---- */
+
+/* The value of a "Key:" line of /proc/PID/status, tabs as spaces. */
+static void proc_status(pid_t pid, const char *key, char *out, size_t cap)
+{
+	char path[64], *text, *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	text = testutil_slurp(path, NULL);
+	assert_non_null(text);
+	p = strstr(text, key);
+	assert_non_null(p);
+	p += strlen(key);
+	snprintf(out, cap, "%.*s", (int)strcspn(p, "\n"), p);
+	for (char *q = out; *q; q++)
+		if (*q == '\t')
+			*q = ' ';
+	free(text);
+}
+
+/* Started as root with [daemon] user = nobody: once its devices and
+ * store are open it runs as nobody, every uid and gid, with no
+ * capabilities, and it still punches. */
+static void test_faults_root_start_drops_to_the_configured_user(void **state)
+{
+	struct box b;
+	struct box_opts o = {.extra = "[daemon]\nuser = nobody\n"
+				      "group = nogroup\n"};
+	char v[128], *log;
+
+	(void)state;
+	box_from_template(&b, "faults-drop", &o);
+	/* the directory is the user's: it creates the reader's socket and
+	 * removes the control socket at the end */
+	assert_int_equal(chown(b.dir, 65534, 65534), 0);
+	assert_int_equal(box_start(&b, &o), 0);
+	proc_status(b.pid, "Uid:", v, sizeof(v));
+	assert_string_equal(v, " 65534 65534 65534 65534");
+	proc_status(b.pid, "Gid:", v, sizeof(v));
+	assert_string_equal(v, " 65534 65534 65534 65534");
+	proc_status(b.pid, "CapEff:", v, sizeof(v));
+	assert_string_equal(v, " 0000000000000000");
+	log = box_log(&b);
+	assert_non_null(strstr(log, "running as nobody (uid 65534"));
+	free(log);
+	assert_int_equal(feed(&b, FINGER_102, 30), 0);
+	assert_int_equal(punches_of(&b, "102"), 1);
+	assert_int_equal(box_stop(&b), 0);
+	box_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1066,6 +1117,7 @@ int main(void)
 		T(test_faults_print_moved_to_another_person),
 		T(test_faults_missing_key_is_fault_not_a_new_key),
 		T(test_faults_wrong_key_is_fault_until_re_enrolled),
+		T(test_faults_root_start_drops_to_the_configured_user),
 #undef T
 	};
 

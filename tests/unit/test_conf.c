@@ -37,6 +37,8 @@ static const char full[] =
 	"socket = /run/presensi/control.sock\n"
 	"group = presensi-admin\n"
 	"max_clients = 16\n"
+	"[daemon]\n"
+	"user = presensi\n"
 	"[lights]\n"
 	"backend = gpiod\n"
 	"sim_log = lights.log\n"
@@ -152,6 +154,8 @@ static void test_conf_full_file_sets_every_key(void **state)
 	assert_string_equal(c->socket_path, "/run/presensi/control.sock");
 	assert_string_equal(c->socket_group, "presensi-admin");
 	assert_int_equal(c->max_clients, 16);
+	assert_string_equal(c->daemon_user, "presensi");
+	assert_string_equal(c->daemon_group, "");
 	assert_int_equal(c->lights, LIGHTS_GPIOD);
 	assert_string_equal(c->sim_log, "/etc/presensi/lights.log");
 	assert_string_equal(c->gpio.chip, "gpiochip0");
@@ -184,6 +188,8 @@ static void test_conf_minimal_file_gets_defaults(void **state)
 	assert_string_equal(c->key_path, "/var/lib/presensi/presensi.db.key");
 	assert_string_equal(c->socket_group, "");
 	assert_int_equal(c->max_clients, 64);
+	assert_string_equal(c->daemon_user, "");
+	assert_string_equal(c->daemon_group, "");
 	assert_int_equal(c->lights, LIGHTS_NONE);
 	assert_int_equal(c->gpio.green, -1);
 	assert_int_equal(c->gpio.amber, -1);
@@ -265,6 +271,8 @@ static void test_conf_bad_values_report_their_line(void **state)
 		{"path", "path =", "[store] path: empty path"},
 		{"group", "group = presensi admin",
 		 "[control] group: \"presensi admin\" is not a group name"},
+		{"user", "user = pre sensi",
+		 "[daemon] user: \"pre sensi\" is not a user name"},
 		{"max_clients", "max_clients = 0",
 		 "[control] max_clients: \"0\" is not a whole number in "
 		 "1..1024"},
@@ -347,9 +355,10 @@ static void test_conf_unknown_section_reported_once(void **state)
 	snprintf(text, sizeof(text), "%s[network]\nurl = http://x\nproxy = y\n",
 		 minimal);
 	assert_int_equal(parse(text), -EINVAL);
-	assert_string_equal(errbuf, FNAME ":9: unknown section [network] "
-					  "(known: clock, control, desa, "
-					  "lights, punch, rules, store)\n");
+	assert_string_equal(errbuf,
+			    FNAME ":9: unknown section [network] "
+				  "(known: clock, control, daemon, desa, "
+				  "lights, punch, rules, store)\n");
 }
 
 static void test_conf_key_outside_section_is_an_error(void **state)
@@ -623,6 +632,27 @@ static void test_conf_socket_path_fits_and_is_no_other_file(void **state)
 	assert_string_equal(errbuf, want);
 }
 
+/* [daemon] user and group: whom to become when started as root. */
+static void test_conf_daemon_user_and_group(void **state)
+{
+	char text[1024];
+
+	(void)state;
+	snprintf(text, sizeof(text),
+		 "%s[daemon]\nuser = presensi\n"
+		 "group = presensi-admin\n",
+		 minimal);
+	assert_int_equal(parse(text), 0);
+	assert_string_equal(conf_buf.daemon_user, "presensi");
+	assert_string_equal(conf_buf.daemon_group, "presensi-admin");
+	snprintf(text, sizeof(text), "%s[daemon]\ngroup = -x\n", minimal);
+	assert_int_equal(parse(text), -EINVAL);
+	assert_string_equal(errbuf,
+			    FNAME ":10: [daemon] group: \"-x\" is not a group "
+				  "name\n" FNAME ":10: [daemon] group: needs "
+				  "[daemon] user\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -647,6 +677,7 @@ int main(void)
 		cmocka_unit_test(
 			test_conf_socket_path_fits_and_is_no_other_file),
 		cmocka_unit_test(test_conf_small_errbuf_is_not_overrun),
+		cmocka_unit_test(test_conf_daemon_user_and_group),
 		cmocka_unit_test(test_conf_load_reads_file_and_reports_missing),
 	};
 
