@@ -289,28 +289,40 @@ static void store_fault(struct daemon *d, int rc, const char *why)
 }
 
 /*
- * The template key, once the store says whether it holds prints: a key is
- * made only for a store without any, since prints sealed under a lost key
- * would never open again.  Without a usable key the daemon stays up in
- * fault mode (no finger is identified, nothing else is refused).
+ * The key, once the store says whether it is new: a key file is made only
+ * for an empty store, since prints sealed under a lost key would never
+ * open again, and the key is also the device's signing identity.  Without
+ * a usable key the daemon stays up in fault mode (no finger is identified,
+ * nothing else is refused).
  */
 static void start_key(struct daemon *d)
 {
 	uint8_t master[CRYPTO_KEY_BYTES], prints_key[CRYPTO_KEY_BYTES];
 	const char *path = d->conf.key_path;
+	char head[PD_HASH_HEX];
 	struct stat sb;
-	int64_t n = -1;
+	int64_t n = -1, rows = -1, t;
 	int rc;
 
-	if (store_print_count(d->store, &n) < 0)
-		n = -1; /* unknown: never make a key then */
-	if (lstat(path, &sb) < 0 && errno == ENOENT && n != 0) {
-		fault_set(d, FAULT_KEY,
-			  "key file %s is missing, and the store holds %lld "
-			  "enrolled prints that only it opens: restore the "
-			  "key file from a backup (mode 0600), or re-enrol "
-			  "(presensid(8), KEYS)",
-			  path, (long long)n);
+	if (store_print_count(d->store, &n) < 0 ||
+	    store_ledger_head(d->store, &rows, &t, head) < 0)
+		n = rows = -1; /* unknown: never make a key then */
+	if (lstat(path, &sb) < 0 && errno == ENOENT && (n || rows)) {
+		if (n)
+			fault_set(d, FAULT_KEY,
+				  "key file %s is missing, and the store holds "
+				  "%lld enrolled prints that only it opens: "
+				  "restore the key file from a backup (mode "
+				  "0600), or re-enrol (presensid(8), KEYS)",
+				  path, (long long)n);
+		else
+			fault_set(d, FAULT_KEY,
+				  "key file %s is missing, and the store "
+				  "holds %lld ledger rows signed for with it: "
+				  "restore the key file from a backup (mode "
+				  "0600), or make a new one by hand "
+				  "(presensid(8), KEYS)",
+				  path, (long long)rows);
 		return;
 	}
 	rc = keyfile_load_or_create(path, master);

@@ -1002,6 +1002,13 @@ static void test_faults_missing_key_is_fault_not_a_new_key(void **state)
 	assert_int_equal(stat(b.key, &sb), -1);
 	assert_int_equal(box_stop(&b), 0);
 	assert_int_equal(stat(b.key, &sb), -1);
+	/* no prints, but a ledger: the key is the device's identity too */
+	assert_int_equal(faultvfs_exec_sql(b.db, "DELETE FROM prints"), 0);
+	assert_int_equal(testutil_write(b.simlog, ""), 0);
+	assert_int_equal(box_start(&b, NULL), 0);
+	assert_fault_mode(&b, "key file", "is missing, and the store holds");
+	assert_int_equal(stat(b.key, &sb), -1);
+	assert_int_equal(box_stop(&b), 0);
 	box_free(&b);
 }
 
