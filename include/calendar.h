@@ -101,6 +101,13 @@ int calendar_set_add(struct calendar_set *cs, const struct calendar *cal);
 int calendar_set_add_day(struct calendar_set *cs, pd_day_t day,
 			 enum calendar_kind kind, const char *name);
 /*
+ * Removes day, whether a file or an admin listed it (ledger format 2's
+ * "calendar remove": an Islamic day moved after sidang isbat).  A later
+ * add of the day, or a new file for its year that lists it, makes it a
+ * holiday again.  Returns 0, or -ENOENT when day is not listed.
+ */
+int calendar_set_remove_day(struct calendar_set *cs, pd_day_t day);
+/*
  * Looks day up.  Returns 0 when it is listed (*kind and *name set; name is
  * borrowed from cs and valid until cs changes; either pointer may be NULL),
  * -ENOENT for an ordinary day.

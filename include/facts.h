@@ -36,6 +36,10 @@ int facts_add_calendar(struct facts *f, const char *version, const char *name,
 /* Adds one day of kind ("libur", "cuti_bersama", "lokal"); as above. */
 int facts_add_day(struct facts *f, pd_day_t day, const char *kind,
 		  const char *name, int64_t seq, char *err, size_t cap);
+/* Removes one listed day (a "calendar remove" row); 0, or -ENOENT when
+ * the day is not listed (err says so). */
+int facts_remove_day(struct facts *f, pd_day_t day, int64_t seq, char *err,
+		     size_t cap);
 
 const struct rules_set *facts_rules(const struct facts *f);
 const struct calendar_set *facts_calendar(const struct facts *f);

@@ -318,6 +318,19 @@ int calendar_set_add_day(struct calendar_set *cs, pd_day_t day,
 	return 0;
 }
 
+int calendar_set_remove_day(struct calendar_set *cs, pd_day_t day)
+{
+	const struct calendar_entry *x = find(cs, day);
+	int i;
+
+	if (!x)
+		return -ENOENT;
+	i = (int)(x - cs->e);
+	memmove(&cs->e[i], &cs->e[i + 1], (size_t)(cs->n - i - 1) * sizeof(*x));
+	cs->n--;
+	return 0;
+}
+
 int calendar_day(const struct calendar_set *cs, pd_day_t day,
 		 enum calendar_kind *kind, const char **name)
 {

@@ -129,6 +129,18 @@ int facts_add_day(struct facts *f, pd_day_t day, const char *kind,
 	return rc;
 }
 
+int facts_remove_day(struct facts *f, pd_day_t day, int64_t seq, char *err,
+		     size_t cap)
+{
+	int rc = calendar_set_remove_day(&f->cal, day);
+
+	if (rc < 0)
+		snprintf(err, cap,
+			 "calendar day removed (ledger seq %lld) is not listed",
+			 (long long)seq);
+	return rc;
+}
+
 const struct rules_set *facts_rules(const struct facts *f)
 {
 	return &f->rules;
