@@ -98,6 +98,7 @@ struct ledger_fact_print {
 };
 
 struct ledger_fact_checkpoint {
+	int64_t at_utc;		      /* when the month was closed */
 	char month[LEDGER_MONTH_LEN]; /* "YYYY-MM" */
 	pd_day_t first, last;	      /* the month's days */
 	bool automatic;
@@ -111,7 +112,8 @@ struct ledger_fact_checkpoint {
 
 struct ledger_fact {
 	enum ledger_fact_kind kind;
-	int fmt; /* the row's format version */
+	int fmt;		/* the row's format version */
+	char person[PD_ID_MAX]; /* the row's person, "" when none */
 	union {
 		struct punch punch; /* seq, person and at_utc from the row */
 		struct ledger_fact_person person;

@@ -378,6 +378,7 @@ static int dec_checkpoint(struct cur *c, int fmt, const struct ledger_row *r,
 	TRY(take_by(c, fmt, k->by, &k->uid));
 	if (!r->at_utc)
 		return fail(c, "checkpoint without at_utc");
+	k->at_utc = r->at_utc;
 	return 0;
 }
 
@@ -446,6 +447,7 @@ int ledger_decode(const struct ledger_row *r, struct ledger_fact *out,
 	memset(&f, 0, sizeof(f));
 	f.kind = kinds[k].fact;
 	f.fmt = fmt;
+	memcpy(f.person, r->person, sizeof(f.person));
 	switch (f.kind) {
 	case LEDGER_FACT_PUNCH:
 		rc = dec_punch(&c, fmt, r, &f.u.punch);
