@@ -5,7 +5,8 @@
 set -u
 PKGS="build-essential pkg-config libfprint-2-dev libglib2.0-dev \
 libsqlite3-dev sqlite3 libgpiod-dev libcmocka-dev libsodium-dev \
-libxlsxwriter-dev libusb-1.0-0-dev python3 python3-openpyxl"
+libxlsxwriter-dev libzip-dev libjansson-dev libusb-1.0-0-dev python3 \
+python3-openpyxl mtools dosfstools"
 
 # The packages of $PKGS not installed, each after a space.
 not_installed() {

@@ -44,6 +44,11 @@ enum cli_verb {
 	CLI_CHAIN_VERIFY,
 	CLI_CLOCK_SET,
 	CLI_WAIT_ARMED,
+	CLI_CLOSE, /* bundle_cmds.c: the month's end */
+	CLI_EXPORT,
+	CLI_VERIFY,
+	CLI_DEVICE_KEY,
+	CLI_USB_EXPORT,
 	CLI_VERBS,
 };
 

@@ -13,6 +13,7 @@
 
 #include "admin.h"
 #include "atomicfile.h"
+#include "bundle_cmds.h"
 #include "civil.h"
 #include "cli.h"
 #include "clock.h"
@@ -756,6 +757,9 @@ int main(int argc, char **argv)
 		cli_usage(stdout, a.cmd);
 		return 0;
 	}
+	/* verify needs no config: it runs anywhere (bundle_cmds.c) */
+	if (bundle_cmds_no_config(a.cmd->verb))
+		return bundle_cmds_run(&a, NULL);
 	cpath = a.config ? a.config : getenv("PRESENSI_CONF");
 	if (!cpath || !*cpath)
 		cpath = "/etc/presensi/presensi.conf";
@@ -768,6 +772,8 @@ int main(int argc, char **argv)
 		}
 	}
 
+	if (bundle_cmds_serves(a.cmd->verb)) /* the month's end */
+		return bundle_cmds_run(&a, &conf);
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return 1;

@@ -614,6 +614,7 @@ static int cmd_clock_set(struct admin_ctx *a, const struct control_msg *m)
 		return 0;
 	}
 	clock_sim_set(a->clock, t * 1000);
+	a->changed |= ADMIN_CHANGED_CLOCK;
 	admin_reply_ok(a, "at", at);
 	return 0;
 }

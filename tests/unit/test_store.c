@@ -239,6 +239,10 @@ static void test_store_reopen_keeps_rows_and_version(void **state)
 	"ALTER TABLE periods DROP COLUMN close_uid;"                           \
 	"ALTER TABLE punches DROP COLUMN by_uid;"                              \
 	"ALTER TABLE audit DROP COLUMN uid;"
+/* The tables schema 5 adds (checkpoints), dropped likewise. */
+#define DROP_V5_TABLES                                                         \
+	"DROP TABLE checkpoint_files;"                                         \
+	"DROP TABLE checkpoints;"
 #define DROP_V4_FACT_COLUMNS                                                   \
 	"ALTER TABLE profiles DROP COLUMN uid;"                                \
 	"ALTER TABLE calendars DROP COLUMN uid;"                               \
@@ -254,7 +258,8 @@ static void test_store_open_migrates_schema_1_database(void **state)
 	store_close(f->st);
 	f->st = NULL;
 	/* Back to what a schema-1 program left behind. */
-	assert_int_equal(faultvfs_exec_sql(f->path, DROP_V4_COLUMNS
+	assert_int_equal(faultvfs_exec_sql(f->path,
+					   DROP_V5_TABLES DROP_V4_COLUMNS
 					   "DROP TABLE profiles;"
 					   "DROP TABLE calendars;"
 					   "DROP TABLE calendar_days;"
@@ -305,11 +310,13 @@ static void test_store_open_migrates_schema_2_database(void **state)
 	store_close(f->st);
 	f->st = NULL;
 	/* Back to what a schema-2 program left behind. */
-	assert_int_equal(faultvfs_exec_sql(f->path,
-					   DROP_V4_COLUMNS DROP_V4_FACT_COLUMNS
-					   "DROP INDEX punches_scan;"
-					   "PRAGMA user_version = 2;"),
-			 0);
+	assert_int_equal(
+		faultvfs_exec_sql(
+			f->path,
+			DROP_V5_TABLES DROP_V4_COLUMNS DROP_V4_FACT_COLUMNS
+			"DROP INDEX punches_scan;"
+			"PRAGMA user_version = 2;"),
+		0);
 	/* the CLI reads only a migrated database */
 	assert_int_equal(store_open(f->path, NULL, STORE_RDONLY, NULL, &st),
 			 -EIO);
