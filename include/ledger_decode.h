@@ -22,9 +22,6 @@
 #define LEDGER_PRINT	      "print" /* a fingerprint enrolled/deleted */
 #define LEDGER_DECODE_ERR_MAX 160     /* a decode error, bytes incl. NUL */
 #define LEDGER_ACTION_MAX     16      /* "reactivate", "import", ... */
-#ifndef LEDGER_MONTH_LEN
-#define LEDGER_MONTH_LEN 8 /* "YYYY-MM" + NUL (also in ledger.h) */
-#endif
 
 enum ledger_fact_kind {
 	LEDGER_FACT_PUNCH = 0,	 /* u.punch */

@@ -3,8 +3,8 @@
  * Unit tests of ledger_decode.c against the box's own encoders
  * (ledger_kinds.c): every kind written in format 1 and format 2 decodes
  * back to the record it was written from.  Kinds and keys no encoder in
- * this tree writes yet (checkpoint, print, a removed calendar day, a
- * retroactive profile) are decoded from the lines docs/ledger.md gives.
+ * this tree writes yet (print, a removed calendar day, a retroactive
+ * profile) are decoded from the lines docs/ledger.md gives.
  * Malformed data is refused with a reason naming the key.
  */
 #include <errno.h>
@@ -391,30 +391,44 @@ static void test_decode_print_rows(void **state)
 
 static void test_decode_checkpoint_names_its_month(void **state)
 {
-	char err[LEDGER_DECODE_ERR_MAX];
+	char data[LEDGER_DATA_MAX], err[LEDGER_DECODE_ERR_MAX];
+	struct ledger_checkpoint c;
 	struct ledger_fact f;
 	struct ledger_row r;
 
 	(void)state;
-	r = row(LEDGER_CHECKPOINT, "", 1796230740,
-		"v=2;month=2026-11;auto=1;uptime=86400;untrusted=3;"
-		"reader_errors=0;disk_free=1234567890;by=presensid;uid=998");
+	memset(&c, 0, sizeof(c));
+	snprintf(c.month, sizeof(c.month), "2026-11");
+	c.auto_close = 1;
+	c.health.uptime_s = 86400;
+	c.health.untrusted = 3;
+	c.health.disk_free_bytes = 1234567890;
+	assert_int_equal(ledger_checkpoint_data(LEDGER_FORMAT, &c,
+						ACTOR("presensid", 998), data),
+			 0);
+	r = row(LEDGER_CHECKPOINT, "", 1796230740, data);
 	assert_int_equal(decode(&r, &f, err), 0);
 	assert_int_equal(f.kind, LEDGER_FACT_CHECKPOINT);
+	assert_int_equal(f.u.checkpoint.at_utc, 1796230740);
 	assert_string_equal(f.u.checkpoint.month, "2026-11");
 	assert_int_equal(f.u.checkpoint.first, DAY(2026, 11, 1));
 	assert_int_equal(f.u.checkpoint.last, DAY(2026, 11, 30));
 	assert_true(f.u.checkpoint.automatic);
+	assert_int_equal(f.u.checkpoint.uptime_s, 86400);
 	assert_int_equal(f.u.checkpoint.untrusted, 3);
+	assert_int_equal(f.u.checkpoint.reader_errors, 0);
 	assert_int_equal(f.u.checkpoint.disk_free, 1234567890);
+	assert_string_equal(f.u.checkpoint.by, "presensid");
+	assert_int_equal(f.u.checkpoint.uid, 998);
+	/* the box's own reader agrees */
+	assert_int_equal(ledger_checkpoint_parse(data, &c), 0);
+	assert_string_equal(c.month, f.u.checkpoint.month);
 	/* a checkpoint is format 2 only, and needs its closing instant */
 	r = row(LEDGER_CHECKPOINT, "", 1796230740,
 		"month=2026-11;auto=1;uptime=1;untrusted=0;reader_errors=0;"
 		"disk_free=1;by=presensid");
 	assert_int_equal(decode(&r, &f, err), -EINVAL);
-	r = row(LEDGER_CHECKPOINT, "", 0,
-		"v=2;month=2026-11;auto=1;uptime=86400;untrusted=3;"
-		"reader_errors=0;disk_free=1234567890;by=presensid;uid=998");
+	r = row(LEDGER_CHECKPOINT, "", 0, data);
 	assert_int_equal(decode(&r, &f, err), -EINVAL);
 	r = row(LEDGER_CHECKPOINT, "", 1796230740,
 		"v=2;month=2026-13;auto=1;uptime=86400;untrusted=3;"
