@@ -160,6 +160,9 @@ struct kec_import {
  * own rekap.csv, kept with an accepted bundle. */
 int kec_store_import_add(struct kec_store *st, int64_t kec,
 			 struct kec_import *r, const char *rekap_csv);
+/* Records how attempt id's rekap.csv compared with the recompute. */
+int kec_store_import_rekap(struct kec_store *st, int64_t id, int same,
+			   const char *diff);
 typedef int kec_import_fn(void *ud, const struct kec_import *r);
 /* Attempts in id (arrival) order; period NULL: all. */
 int kec_store_import_each(struct kec_store *st, int64_t kec, const char *period,

@@ -181,6 +181,12 @@ int kec_store_import_add(struct kec_store *st, int64_t kec,
 	return st->ops->import_add(st, kec, r, rekap_csv);
 }
 
+int kec_store_import_rekap(struct kec_store *st, int64_t id, int same,
+			   const char *diff)
+{
+	return st->ops->import_rekap(st, id, same, diff ? diff : "");
+}
+
 int kec_store_import_each(struct kec_store *st, int64_t kec, const char *period,
 			  kec_import_fn *fn, void *ud)
 {

@@ -36,6 +36,8 @@ struct kec_store_ops {
 			  void *ud);
 	int (*import_add)(struct kec_store *st, int64_t kec,
 			  struct kec_import *r, const char *rekap_csv);
+	int (*import_rekap)(struct kec_store *st, int64_t id, int same,
+			    const char *diff);
 	int (*import_each)(struct kec_store *st, int64_t kec,
 			   const char *period, kec_import_fn *fn, void *ud);
 	int (*head)(struct kec_store *st, int64_t key_id, int64_t *seq,

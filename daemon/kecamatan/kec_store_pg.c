@@ -99,6 +99,7 @@ enum pid {
 	P_AUDIT_ADD,
 	P_AUDIT_ALL,
 	P_IMPORT_ADD,
+	P_IMPORT_REKAP,
 	P_IMPORT_ALL,
 	P_HEAD,
 	P_HASHES,
@@ -155,6 +156,8 @@ static const char *const sql[] = {
 			 " by_user) VALUES($1, $2, $3, $4, $5, $6, $7, $8,"
 			 " $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
 			 " RETURNING id",
+	[P_IMPORT_REKAP] = "UPDATE import_log SET rekap_same = $1,"
+			   " rekap_diff = $2 WHERE id = $3",
 	[P_IMPORT_ALL] = "SELECT " IMPORT_COLS " FROM import_log"
 			 " WHERE kecamatan = $1"
 			 " AND ($2::text IS NULL OR period = $2) ORDER BY id",
@@ -590,6 +593,17 @@ static int pg_import_add(struct kec_store *st, int64_t kec,
 	r->id = i64(res, 0, 0);
 	PQclear(res);
 	return 0;
+}
+
+static int pg_import_rekap(struct kec_store *st, int64_t id, int same,
+			   const char *diff)
+{
+	struct params p = {0};
+
+	p_int(&p, same);
+	p_text(&p, diff);
+	p_int(&p, id);
+	return exec(pg(st), P_IMPORT_REKAP, &p, NULL, "import log rekap");
 }
 
 static int pg_import_each(struct kec_store *st, int64_t kec, const char *period,
@@ -1031,6 +1045,7 @@ static const struct kec_store_ops pg_ops = {
 	.audit_add = pg_audit_add,
 	.audit_each = pg_audit_each,
 	.import_add = pg_import_add,
+	.import_rekap = pg_import_rekap,
 	.import_each = pg_import_each,
 	.head = pg_head,
 	.hash_each = pg_hash_each,

@@ -99,6 +99,7 @@ enum sid {
 	Q_AUDIT_ADD,
 	Q_AUDIT_ALL,
 	Q_IMPORT_ADD,
+	Q_IMPORT_REKAP,
 	Q_IMPORT_ALL,
 	Q_HEAD,
 	Q_HASHES,
@@ -158,6 +159,8 @@ static const char *const sql[] = {
 		" rows_new, rekap_same, rekap_diff, rekap_csv, by_user)"
 		" VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
 		" ?, ?, ?, ?)",
+	[Q_IMPORT_REKAP] = "UPDATE import_log SET rekap_same = ?,"
+			   " rekap_diff = ? WHERE id = ?",
 	[Q_IMPORT_ALL] = "SELECT " IMPORT_COLS " FROM import_log"
 			 " WHERE kecamatan = ?1 AND (?2 IS NULL OR period = ?2)"
 			 " ORDER BY id",
@@ -595,6 +598,18 @@ static int sq_import_add(struct kec_store *st, int64_t kec,
 	return rc;
 }
 
+static int sq_import_rekap(struct kec_store *st, int64_t id, int same,
+			   const char *diff)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s = stmt(q, Q_IMPORT_REKAP);
+
+	sqlite3_bind_int(s, 1, same);
+	bind_text(s, 2, diff);
+	sqlite3_bind_int64(s, 3, id);
+	return run(q, s, "import log rekap");
+}
+
 static int each_import(sqlite3_stmt *s, void *fn, void *ud)
 {
 	struct kec_import r;
@@ -936,6 +951,7 @@ static const struct kec_store_ops sqlite_ops = {
 	.audit_add = sq_audit_add,
 	.audit_each = sq_audit_each,
 	.import_add = sq_import_add,
+	.import_rekap = sq_import_rekap,
 	.import_each = sq_import_each,
 	.head = sq_head,
 	.hash_each = sq_hash_each,
