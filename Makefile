@@ -228,6 +228,7 @@ KEC_BENCH_SRCS := $(wildcard tests/kecamatan/bench_*.c)
 KEC_BENCH_BINS := $(KEC_BENCH_SRCS:%.c=$(O)/%)
 BENCH_BINS += $(KEC_BENCH_BINS)
 
+all: $(KEC_PROG)
 $(O)/.pkgcheck-kec: FORCE
 	$(call pkgcheck,$(PKGS_KEC))
 $(call objs,$(wildcard daemon/kecamatan/*.c)): | $(O)/.pkgcheck-kec
@@ -246,7 +247,7 @@ $(O)/tests/kecamatan/%: $(O)/tests/kecamatan/%.o $(LIB_KEC) $(TLIB) $(LIBS_OURS)
 		$(call GROUP,$(LIB_KEC) $(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) \
 		$(LIBS_KEC) $(LIBS_CORE) $(LDLIBS)
 
-tests-build: $(PROGS) $(UNIT_BINS) $(INTEG_BINS) $(TOOL_BINS) \
+tests-build: $(PROGS) $(KEC_PROG) $(UNIT_BINS) $(INTEG_BINS) $(TOOL_BINS) \
 	$(KEC_TEST_BINS)
 
 # Runs every unit test, then the integration tests that need no hardware,
@@ -265,7 +266,8 @@ sanitize:
 # bench-build builds the benchmarks without running them (CI does, so
 # they keep compiling); bench runs them.
 bench-build: deps
-	$(Q)$(MAKE) --no-print-directory $(PROGS) $(BENCH_BINS) $(TOOL_BINS)
+	$(Q)$(MAKE) --no-print-directory $(PROGS) $(KEC_PROG) $(BENCH_BINS) \
+		$(TOOL_BINS)
 bench: bench-build
 	$(Q)for b in $(BENCH_BINS); do echo "== $$b"; O=$(O) $$b || exit 1; done
 

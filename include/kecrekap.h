@@ -167,5 +167,13 @@ void kecrekap_silence_longest(const struct kecrekap_silence *s, uint32_t *run,
 int kecrekap_text(FILE *fp, const struct kecrekap *k);
 int kecrekap_csv(FILE *fp, const struct kecrekap *k);
 int kecrekap_html(FILE *fp, const struct kecrekap *k);
+/*
+ * The same as an XLSX workbook at path (sheets Rekap, Indikator,
+ * Pelaporan, Anomali, Perangkat), written through a temporary file and
+ * renamed.  0, -ENOMEM, -EIO (err says why).  Implemented outside the
+ * core, in daemon/kecamatan/kec_xlsx.c, over the one XLSX writer.
+ */
+int kecrekap_xlsx(const char *path, const struct kecrekap *k, char *err,
+		  size_t cap);
 
 #endif /* PRESENSI_KECREKAP_H */

@@ -269,11 +269,12 @@ static void pelaporan(FILE *fp, const struct kecrekap *k)
 		}
 		fputs("</tr>\n", fp);
 	}
-	fputs("</tbody></table>\n<p class=\"note\">Batas: tanggal 5 bulan "
-	      "berikutnya pukul 23:59:59, diundur ke hari kerja berikutnya "
-	      "bila jatuh pada Sabtu, Minggu atau hari libur kecamatan. "
-	      "Waktu diterima adalah waktu impor di kecamatan.</p>\n",
-	      fp);
+	fprintf(fp,
+		"</tbody></table>\n<p class=\"note\">Batas: tanggal %d bulan "
+		"berikutnya pukul 23:59:59, diundur ke hari kerja berikutnya "
+		"bila jatuh pada Sabtu, Minggu atau hari libur kecamatan. "
+		"Waktu diterima adalah waktu impor di kecamatan.</p>\n",
+		k->deadline_mday);
 }
 
 static void anomalies(FILE *fp, const struct kecrekap *k)

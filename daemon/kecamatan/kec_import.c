@@ -453,12 +453,12 @@ out:
 	free(x.punch);
 	bundle_close(b);
 	if (r->result == KEC_IMPORT_OK)
-		log_info("import %s: desa %s %s rows %" PRId64 "..%" PRId64
-			 ", %" PRId64 " new",
-			 r->file, r->desa, r->period, r->first_seq, r->last_seq,
-			 r->rows_new);
+		log_debug("import %s: desa %s %s rows %" PRId64 "..%" PRId64
+			  ", %" PRId64 " new",
+			  r->file, r->desa, r->period, r->first_seq,
+			  r->last_seq, r->rows_new);
 	else
-		log_info("import %s: %s", r->file, r->reason);
+		log_debug("import %s: %s", r->file, r->reason);
 	return rc;
 }
 

@@ -120,6 +120,44 @@ static int count_correction(void *ud, const struct replay_correction *x)
 	return c->fn ? c->fn(c->ud, x) : 0;
 }
 
+struct head_ctx {
+	struct kec_store *st;
+	const struct kec_bound *bound;
+	struct report *r;
+};
+
+static int key_head(void *ud, const struct kec_key *k)
+{
+	struct head_ctx *c = ud;
+	char hash[PD_HASH_HEX];
+	int64_t seq;
+	int rc;
+
+	if (c->bound->dev && k->id != c->bound->dev)
+		return 0;
+	rc = kec_store_head(c->st, k->id, &seq, hash);
+	if (rc == 0 && c->bound->dev && seq > c->bound->max_seq)
+		return 0; /* the bound's own row is named below */
+	if (rc == 0 && seq > 0) {
+		c->r->ledger_seq = seq;
+		memcpy(c->r->ledger_head, hash, sizeof(hash));
+	}
+	return rc;
+}
+
+/* The report names the head of the desa's newest device it read. */
+static int newest_head(struct kec_store *st, const struct kec_recompute *q,
+		       struct report *r)
+{
+	struct head_ctx c = {st, &q->bound, r};
+
+	if (q->bound.dev) {
+		r->ledger_seq = q->bound.max_seq;
+		snprintf(r->ledger_head, sizeof(r->ledger_head), "%s", "");
+	}
+	return kec_store_key_each(st, q->kec, q->desa_id, key_head, &c);
+}
+
 int kec_recompute_desa(struct kec_store *st, const struct kec_recompute *q,
 		       struct report **out, uint32_t *corrections, char *err,
 		       size_t cap)
@@ -177,6 +215,11 @@ int kec_recompute_desa(struct kec_store *st, const struct kec_recompute *q,
 	rc = report_builder_finish(b, &r);
 	if (rc)
 		goto out;
+	rc = newest_head(st, q, r);
+	if (rc) {
+		report_free(r);
+		goto out;
+	}
 	if (corrections)
 		*corrections = pc.corrections + cc.n;
 	*out = r;
