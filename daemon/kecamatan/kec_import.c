@@ -220,8 +220,9 @@ static int check_rekap(struct kec_store *st, const struct kec_info *kec,
 	r->rekap_same = d.cells + d.only_desa + d.only_ours == 0;
 	if (!r->rekap_same)
 		snprintf(r->rekap_diff, sizeof(r->rekap_diff),
-			 "%u figures and %u rows differ; first: %s", d.cells,
-			 d.only_desa + d.only_ours, d.first);
+			 "%u figure(s) differ, %u row(s) on one side only; "
+			 "first: %s",
+			 d.cells, d.only_desa + d.only_ours, d.first);
 	return 0;
 }
 
