@@ -191,7 +191,7 @@ int kec_admin_trust(struct kec_store *st, const struct kec_info *kec,
 	    crypto_hex_decode(public_key, pk, sizeof(pk)) != 0)
 		return why_set(why, cap, -EINVAL,
 			       "--key: the device key is 64 hex digits "
-			       "(presensi device-key on the box)");
+			       "(presensi device key on the box)");
 	if (reason && !text_ok(reason, PD_TEXT_MAX))
 		return why_set(why, cap, -EINVAL, "--reason: not printable");
 	memset(&k, 0, sizeof(k));

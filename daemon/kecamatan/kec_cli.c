@@ -36,7 +36,7 @@ static const struct kec_cli_cmd cmds[] = {
 	 {{"desa", true, true, "the desa's id, as its box is configured"},
 	  {"name", true, true, "the desa's name"},
 	  {"key", true, true,
-	   "the device key, 64 hex digits (presensi device-key)"},
+	   "the device key, 64 hex digits (presensi device key)"},
 	  {"reason", true, false, "why a desa's box was replaced (re-key)"}}},
 	{KEC_KEYS,
 	 "keys",

@@ -83,9 +83,10 @@ static int64_t now_utc(void)
 /* The system user running us (what the audit records, never a claim). */
 static void whoami(void)
 {
-	struct passwd *pw = getpwuid(geteuid());
+	struct passwd pwd, *pw = NULL;
+	char buf[4096];
 
-	if (pw)
+	if (getpwuid_r(geteuid(), &pwd, buf, sizeof(buf), &pw) == 0 && pw)
 		snprintf(user, sizeof(user), "%s", pw->pw_name);
 	else
 		snprintf(user, sizeof(user), "%u", (unsigned int)geteuid());
