@@ -407,11 +407,16 @@ int bundle_open(const char *path, struct bundle **out, char *why, size_t cap)
 		WHY("%s: %s", path, strerror(-rc));
 		return rc;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		rc = S_ISREG(st.st_mode) ? -errno : -EBADMSG;
-		WHY("%s: not a regular file", path);
+	if (fstat(fd, &st) < 0) {
+		rc = -errno;
+		WHY("%s: %s", path, strerror(-rc));
 		close(fd);
 		return rc;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		WHY("%s: not a regular file", path);
+		close(fd);
+		return -EBADMSG;
 	}
 	if ((unsigned long long)st.st_size > ARCHIVE_MAX_BYTES) {
 		WHY("archive of %lld bytes, more than %llu MiB",

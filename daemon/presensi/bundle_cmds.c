@@ -181,7 +181,7 @@ static int open_verified(const char *path, struct bundle **b,
 	why[0] = '\0';
 	rc = bundle_open(path, b, tmp, sizeof(tmp));
 	if (rc) {
-		snprintf(why, BUNDLE_WHY_MAX, "archive: %s", tmp);
+		snprintf(why, BUNDLE_WHY_MAX, "archive: %.200s", tmp);
 		return rc;
 	}
 	rc = bundle_verify(*b, note_failure, why);

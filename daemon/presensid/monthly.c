@@ -38,10 +38,26 @@ static int64_t now_utc(struct daemon *d)
 void monthly_auto_close(struct daemon *d)
 {
 	static char last_why[CLOSING_WHY_MAX]; /* log a failure once */
-	struct closing_deps cd = {d->store, &d->conf, now_utc(d)};
+	struct closing_deps cd = {d->store, &d->conf, 0};
 	char why[CLOSING_WHY_MAX] = "";
+	struct clock_reading now;
 	int n = 0, rc;
 
+	/* A clock that is not trusted may be years off (a Pi has no RTC):
+	 * closing months on it cannot be undone.  The sekdes closes by hand
+	 * on a box whose clock is never trusted (DOMAIN §7.3). */
+	clock_read(d->clock, &now);
+	if (!now.trusted) {
+		snprintf(why, sizeof(why),
+			 "the clock is not trusted (%s): months are not closed "
+			 "automatically",
+			 now.source);
+		if (strcmp(why, last_why) != 0)
+			log_warnx("month close: %s", why);
+		snprintf(last_why, sizeof(last_why), "%s", why);
+		return;
+	}
+	cd.now_utc = now.utc_ms / 1000;
 	rc = closing_auto(&cd, ACTOR("presensid", (int64_t)getuid()), &n, why,
 			  sizeof(why));
 	if (rc && strcmp(why, last_why) != 0)

@@ -426,6 +426,65 @@ static void test_bundle_e2e_export_and_verify_round_trip(void **state)
 	free(out);
 }
 
+/* Only admins may have bundles signed; anyone who reaches the socket may
+ * read the public key.  The refused export leaves no file behind. */
+static void test_bundle_e2e_only_admins_export(void **state)
+{
+	char pub[600], *out = NULL;
+	char *argv[] = {"/usr/bin/setpriv",
+			"--reuid=65534",
+			"--regid=65534",
+			"--clear-groups",
+			bin_c,
+			"--config",
+			conf_path,
+			"export",
+			"--month",
+			"2026-11",
+			"--out",
+			pub,
+			NULL};
+	char *key[] = {"/usr/bin/setpriv",
+		       "--reuid=65534",
+		       "--regid=65534",
+		       "--clear-groups",
+		       bin_c,
+		       "--config",
+		       conf_path,
+		       "device",
+		       "key",
+		       NULL};
+	int rc;
+
+	(void)state;
+	if (geteuid() != 0 || access(argv[0], X_OK) != 0) {
+		print_message("not root or no setpriv: skipped\n");
+		skip();
+	}
+	snprintf(pub, sizeof(pub), "%s/pub", dir);
+	assert_int_equal(mkdir(pub, 0777), 0);
+	assert_int_equal(chmod(pub, 0777), 0);
+	assert_int_equal(chmod(dir, 0755), 0);
+	assert_int_equal(chmod(conf_path, 0644), 0);
+	assert_int_equal(chmod(ctl, 0666), 0);
+	rc = testutil_run(argv, &out);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "export: only root and members of group"));
+	free(out);
+	{
+		char *ls[] = {"/bin/ls", "-A", pub, NULL};
+
+		assert_int_equal(testutil_run(ls, &out), 0);
+		assert_string_equal(out, ""); /* not even the temporary file */
+		free(out);
+	}
+	assert_int_equal(testutil_run(key, &out), 0);
+	assert_non_null(strstr(out, "fingerprint      "));
+	free(out);
+	assert_int_equal(chmod(ctl, 0660), 0);
+	assert_int_equal(chmod(dir, 0700), 0);
+}
+
 static void test_bundle_e2e_reexport_is_byte_identical(void **state)
 {
 	static const char *const same[] = {BUNDLE_LEDGER, BUNDLE_REKAP_CSV,
@@ -860,6 +919,7 @@ int main(void)
 		cmocka_unit_test(
 			test_bundle_e2e_november_closes_itself_on_the_third),
 		cmocka_unit_test(test_bundle_e2e_export_and_verify_round_trip),
+		cmocka_unit_test(test_bundle_e2e_only_admins_export),
 		cmocka_unit_test(test_bundle_e2e_reexport_is_byte_identical),
 		cmocka_unit_test(test_bundle_e2e_no_template_enters_a_bundle),
 		cmocka_unit_test(test_bundle_e2e_tampered_bundles_are_refused),
