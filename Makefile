@@ -241,11 +241,12 @@ $(KEC_PROG): $(O)/daemon/kecamatan/main.o $(LIB_KEC) $(LIB_COMMON) $(LIB_CORE)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< \
 		$(call GROUP,$(LIB_KEC) $(LIB_COMMON) $(LIB_CORE)) \
 		$(LIBS_KEC) $(LIBS_CORE) $(LDLIBS)
-# Tests link the device store too: they build real box ledgers.
+# Tests link the device store too: they build real box ledgers; the
+# end-to-end test drives the real daemon's virtual reader (pdfeed).
 $(O)/tests/kecamatan/%: $(O)/tests/kecamatan/%.o $(LIB_KEC) $(TLIB) $(LIBS_OURS)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< \
 		$(call GROUP,$(LIB_KEC) $(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) \
-		$(LIBS_KEC) $(LIBS_CORE) $(LDLIBS)
+		$(LIBS_KEC) $(LIBS_FP) $(LIBS_CORE) -lpthread $(LDLIBS)
 
 tests-build: $(PROGS) $(KEC_PROG) $(UNIT_BINS) $(INTEG_BINS) $(TOOL_BINS) \
 	$(KEC_TEST_BINS)
