@@ -248,6 +248,16 @@ $(O)/tests/kecamatan/%: $(O)/tests/kecamatan/%.o $(LIB_KEC) $(TLIB) $(LIBS_OURS)
 		$(call GROUP,$(LIB_KEC) $(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) \
 		$(LIBS_KEC) $(LIBS_FP) $(LIBS_CORE) -lpthread $(LDLIBS)
 
+# The kecamatan's program installs beside the box's CLI; a box needs
+# neither it nor libpq.
+.PHONY: install-kecamatan uninstall-kecamatan
+install: install-kecamatan
+install-kecamatan: $(KEC_PROG)
+	install -Dm755 $(KEC_PROG) $(DESTDIR)$(BINDIR)/presensi-kecamatan
+uninstall: uninstall-kecamatan
+uninstall-kecamatan:
+	rm -f $(DESTDIR)$(BINDIR)/presensi-kecamatan
+
 tests-build: $(PROGS) $(KEC_PROG) $(UNIT_BINS) $(INTEG_BINS) $(TOOL_BINS) \
 	$(KEC_TEST_BINS)
 

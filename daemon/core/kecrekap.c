@@ -682,6 +682,22 @@ static void text_header(FILE *fp, int which)
 	fputc('\n', fp);
 }
 
+/* " num/den pct %" right-aligned in 17 columns ("-" when undefined). */
+static void ratio_cell(FILE *fp, const struct rekap_ratio *q)
+{
+	char p[REKAP_PCT_MAX], buf[64];
+
+	if (!q->den) {
+		fprintf(fp, " %16s", "-");
+		return;
+	}
+	if (rekap_percent_format(q, ',', p, sizeof(p)) < 0)
+		snprintf(p, sizeof(p), "-");
+	snprintf(buf, sizeof(buf), "%" PRIu64 "/%" PRIu64 " %s %%", q->num,
+		 q->den, p);
+	fprintf(fp, " %16s", buf);
+}
+
 static void text_ratio(FILE *fp, const char *label, const char *formula,
 		       const struct rekap_ratio *q)
 {
@@ -721,6 +737,33 @@ int kecrekap_text(FILE *fp, const struct kecrekap *k)
 	fputs("\nKeterangan, presensi dan koreksi setelah tutup buku\n", fp);
 	text_header(fp, 2);
 	text_rows(fp, k, 2);
+
+	fputs("\nIndikator per desa (pembilang/penyebut persen)\n", fp);
+	cell(fp, "ID", W_ID, false);
+	fputc(' ', fp);
+	cell(fp, "Desa", W_DESA, false);
+	fprintf(fp, " %16s %16s %16s %16s\n", "Kehadiran", "Tepat waktu",
+		"Absen pulang", "Pelaporan");
+	for (size_t i = 0; i <= k->ndesa; i++) {
+		const struct kecrekap_desa *d =
+			i < k->ndesa ? &k->desa[i] : NULL;
+		static const enum rekap_indicator ind[] = {
+			REKAP_KEHADIRAN, REKAP_TEPAT_WAKTU, REKAP_ABSEN_PULANG};
+
+		cell(fp, d ? d->id : "TOTAL", W_ID, false);
+		fputc(' ', fp);
+		cell(fp, d ? d->name : "Kecamatan", W_DESA, false);
+		for (size_t n = 0; n < 3; n++) {
+			rekap_indicator(d ? &d->r : &k->total, ind[n], &q);
+			ratio_cell(fp, &q);
+		}
+		if (d)
+			kecrekap_desa_pelaporan(k, d, &q);
+		else
+			kecrekap_pelaporan(k, &q);
+		ratio_cell(fp, &q);
+		fputc('\n', fp);
+	}
 
 	fputs("\nIndikator kecamatan\n", fp);
 	for (int i = 0; i < REKAP_INDICATORS; i++) {
