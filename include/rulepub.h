@@ -28,14 +28,14 @@ enum rulepub_kind {
 };
 
 struct rulepub {
-	int64_t id;		    /* the publication's number (> 0) */
-	enum rulepub_kind kind;	    /* what the file is */
-	bool kabupaten;		    /* for every kecamatan, else one */
-	char area[PD_NAME_MAX];	    /* the kabupaten's or kecamatan's name */
-	char name[PD_TEXT_MAX];	    /* the name in the file */
-	char version[PD_HASH_HEX];  /* SHA-256 of the file's bytes, hex */
-	pd_day_t from_day;	    /* in force from this local day */
-	int64_t published_utc;	    /* when the server signed it */
+	int64_t id;		   /* the publication's number (> 0) */
+	enum rulepub_kind kind;	   /* what the file is */
+	bool kabupaten;		   /* for every kecamatan, else one */
+	char area[PD_NAME_MAX];	   /* the kabupaten's or kecamatan's name */
+	char name[PD_TEXT_MAX];	   /* the name in the file */
+	char version[PD_HASH_HEX]; /* SHA-256 of the file's bytes, hex */
+	pd_day_t from_day;	   /* in force from this local day */
+	int64_t published_utc;	   /* when the server signed it */
 };
 
 /* "profile" / "calendar"; and back (0 or -EINVAL). */

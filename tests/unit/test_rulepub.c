@@ -49,7 +49,8 @@ static void test_rulepub_statement_is_the_documented_text(void **state)
 	p.kabupaten = false;
 	snprintf(p.area, sizeof(p.area), "Pucuk");
 	assert_true(rulepub_statement(&p, out) > 0);
-	assert_non_null(strstr(out, "\nkind calendar\nscope kecamatan Pucuk\n"));
+	assert_non_null(
+		strstr(out, "\nkind calendar\nscope kecamatan Pucuk\n"));
 }
 
 static void test_rulepub_refuses_what_it_cannot_state(void **state)
