@@ -261,6 +261,10 @@ $(O)/tests/bench/%: $(O)/tests/bench/%.o $(SCANNER_OBJ) $(TLIB) $(LIBS_OURS)
 		$(call GROUP,$(TLIB) $(LIBS_OURS)) $(LIBS_FP) $(LIBS_CORE) \
 		-lpthread $(LDLIBS)
 
+# The kecamatan server's files (its block is at the end) stay out of
+# presensi-kecamatan's library.
+KECD_GLOB  := daemon/kecamatan/kecd_%.c
+
 # ---- the kecamatan side: presensi-kecamatan, its store and its tests ----
 # A separate program over the same core.  Its store has two backends behind
 # one table of functions (docs/kecamatan.md): kec_store_sqlite.c includes
@@ -268,7 +272,7 @@ $(O)/tests/bench/%: $(O)/tests/bench/%.o $(SCANNER_OBJ) $(TLIB) $(LIBS_OURS)
 # so the box's daemon and CLI never do.  Its tests (tests/kecamatan/) run
 # every case on SQLite and on a private PostgreSQL (tests/fakes/pgtest.c).
 PKGS_KEC   := libpq
-KEC_SRCS   := $(filter-out %/main.c,$(wildcard daemon/kecamatan/*.c))
+KEC_SRCS   := $(filter-out %/main.c %/kecamatand.c $(KECD_GLOB),$(wildcard daemon/kecamatan/*.c))
 LIB_KEC    := $(O)/libpdkec.a
 LIBS_KEC    = $(call pc_libs,$(PKGS_KEC))
 KEC_PROG   := $(O)/presensi-kecamatan
@@ -544,5 +548,78 @@ crash: deps
 	$(Q)O=$(O) CRASH_ITER=$(CRASH_ITER) CRASH_SEED=$(CRASH_SEED) \
 		sh tests/crash/run.sh $(CRASH_BINS)
 # ---- end of the fuzz and crash suites ----
+
+# ---- the kecamatan server: kecamatand, its pages, its tests ----
+# A second program over presensi-kecamatan's library (docs/kecamatan.md,
+# "The server").  libsoup is included by kecd_http.c alone, GLib's main
+# loop by it and kecamatand.c; every other kecd_*.c is plain C over the
+# store, the core and the writers.  The tests (tests/kecamatan/test_kecd_*)
+# start the real program on loopback, on SQLite and on a private
+# PostgreSQL; the browser test drives headless Chromium through
+# chromium-driver and python3-selenium (tests/browser/).  The box they
+# push from is tests/kecamatan/kecd-box.c (the real store and pushbatch).
+PKGS_KECD  := libsoup-3.0 glib-2.0 gio-2.0
+KECD_SRCS  := $(wildcard daemon/kecamatan/kecd_*.c)
+LIB_KECD   := $(O)/libpdkecd.a
+LIBS_KECD   = $(call pc_libs,$(PKGS_KECD))
+KECD_PROG  := $(O)/kecamatand
+KECD_TLIB_SRCS := tests/kecamatan/kecdfix.c
+KECD_TLIB  := $(O)/libpdkecdtest.a
+KECD_BOX   := $(O)/tests/kecamatan/kecd-box
+KECD_BENCH := $(O)/tests/kecamatan/bench_kecd
+
+all: $(KECD_PROG)
+tests-build: $(KECD_PROG) $(KECD_BOX)
+bench-build: $(KECD_PROG) $(KECD_BOX)
+$(O)/.pkgcheck-kecd: FORCE
+	$(call pkgcheck,$(PKGS_KECD))
+$(call objs,$(KECD_SRCS) daemon/kecamatan/kecamatand.c): | $(O)/.pkgcheck-kecd
+$(O)/daemon/kecamatan/kecd_http.o $(O)/daemon/kecamatan/kecamatand.o: \
+	ALL_CFLAGS += $(call pc_cflags,$(PKGS_KECD))
+$(LIB_KECD): $(call objs,$(KECD_SRCS))
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+$(KECD_TLIB): $(call objs,$(KECD_TLIB_SRCS))
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+$(KECD_PROG): $(O)/daemon/kecamatan/kecamatand.o $(LIB_KECD) $(LIB_KEC) \
+	$(LIB_COMMON) $(LIB_CORE)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< \
+		$(call GROUP,$(LIB_KECD) $(LIB_KEC) $(LIB_COMMON) $(LIB_CORE)) \
+		$(LIBS_KECD) $(LIBS_KEC) $(LIBS_CORE) -lpthread $(LDLIBS)
+# The server's tests, its box and its benchmark link its library too.
+$(O)/tests/kecamatan/test_kecd_%: $(O)/tests/kecamatan/test_kecd_%.o \
+	$(KECD_TLIB) $(LIB_KECD) $(LIB_KEC) $(TLIB) $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(call GROUP,$(KECD_TLIB) \
+		$(LIB_KECD) $(LIB_KEC) $(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) \
+		$(LIBS_KEC) $(LIBS_FP) $(LIBS_CORE) -lpthread $(LDLIBS)
+$(KECD_BOX) $(KECD_BENCH): $(O)/tests/kecamatan/%: $(O)/tests/kecamatan/%.o \
+	$(KECD_TLIB) $(LIB_KECD) $(LIB_KEC) $(TLIB) $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(call GROUP,$(KECD_TLIB) \
+		$(LIB_KECD) $(LIB_KEC) $(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) \
+		$(LIBS_KEC) $(LIBS_FP) $(LIBS_CORE) -lpthread $(LDLIBS)
+$(O)/tests/kecamatan/kecdfix.o: | $(O)/.pkgcheck-test
+
+.PHONY: demo-kecamatan install-kecamatand uninstall-kecamatand
+# Three simulated boxes push a morning into a fresh kecamatand; prints
+# the URL and a login (tests/kecamatan/demo.sh).
+demo-kecamatan: deps
+	$(Q)$(MAKE) --no-print-directory $(KECD_PROG) $(KEC_PROG) $(KECD_BOX)
+	$(Q)O=$(O) sh tests/kecamatan/demo.sh
+install: install-kecamatand
+install-kecamatand: $(KECD_PROG) $(O)/firmware/systemd/kecamatand.service
+	install -Dm755 $(KECD_PROG) $(DESTDIR)$(SBINDIR)/kecamatand
+	install -Dm644 $(O)/firmware/systemd/kecamatand.service \
+		$(DESTDIR)$(UNITDIR)/kecamatand.service
+	install -Dm644 firmware/kecamatand.conf \
+		$(DESTDIR)$(DATADIR)/kecamatand.conf.sample
+	test -e $(DESTDIR)$(SYSCONFDIR)/presensi-kecamatan/kecamatand.conf || \
+		install -Dm640 firmware/kecamatand.conf \
+		$(DESTDIR)$(SYSCONFDIR)/presensi-kecamatan/kecamatand.conf
+$(O)/firmware/systemd/kecamatand.service: firmware/systemd/kecamatand.service.in \
+	$(O)/.paths
+	$(from_template)
+uninstall: uninstall-kecamatand
+uninstall-kecamatand:
+	rm -f $(DESTDIR)$(SBINDIR)/kecamatand $(DESTDIR)$(UNITDIR)/kecamatand.service
+# ---- end of the kecamatan server ----
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
