@@ -47,18 +47,22 @@ int pushsign_batch(struct store *st, const struct crypto_devkey *k,
 		   struct pushsign *out, char *why, size_t cap);
 
 /*
- * "rules-publish" (docs/push.md, "Rules down the same channel"): checks
- * the publisher's signature of the file m carries (kind, from, text,
- * signature, file) against a->conf's [push] publisher_key, then takes it
+ * "rules-publish" (docs/push.md, "Rules down the same channel"): a
+ * publication as GET /api/v1/rules lists it (m: id, kind, scope, area,
+ * name, from, published, text, signature).  Rebuilds its statement
+ * (rulepub.h) with the SHA-256 of the text and checks the publisher's
+ * signature against a->conf's [push] publisher_key; a kecamatan's
+ * publication must name this box's [desa] kecamatan.  Then the file goes
  * in through the admin code of "profile-import" / "calendar-import"
  * (admin_dispatch), as the daemon ("presensid (publisher <fingerprint>)")
- * with an audit record naming the publisher and the peer who brought it.
- * A file takes effect from today or later (DOMAIN §2.3): an earlier from,
- * or a calendar that changes a day before its from, is refused (EPERM:
- * that needs the explicit act at the box), as is any day in a closed
- * month.  The same version already in force on from is acknowledged
- * ("ok result=in-force"), not imported twice.  Answers exactly one ok or
- * err line through a; sets a->changed as the import did.
+ * with an audit record naming the publication, the publisher and the
+ * peer who brought it.  A file takes effect from today or later (DOMAIN
+ * §2.3): an earlier from, or a calendar that changes a day before its
+ * from, is refused (EPERM: that needs the explicit act at the box), as
+ * is any day in a closed month.  The same version already in force on
+ * from is acknowledged ("ok result=in-force"), not imported twice.
+ * Answers exactly one ok or err line through a; sets a->changed as the
+ * import did.
  */
 void pushrules_publish(struct admin_ctx *a, const struct control_msg *m);
 

@@ -302,10 +302,15 @@ static const struct control_arg args_wait_ledger[] = {
 	ARG("timeout_ms", UINT, CONTROL_WAIT_MAX_MS),
 	END,
 };
+/* a publication as GET /api/v1/rules lists it (rulepub.h) */
 static const struct control_arg args_rules_publish[] = {
-	ARG("kind", TEXT, 8), /* profile or calendar */
+	ARG("id", UINT, INT64_MAX),
+	ARG("kind", TEXT, 8),  /* profile or calendar */
+	ARG("scope", TEXT, 9), /* kabupaten or kecamatan */
+	ARG("area", TEXT, PD_NAME_MAX - 1),
+	ARG("name", TEXT, PD_TEXT_MAX - 1),
 	ARG("from", DATE, 0),
-	ARG("file", TEXT, CONTROL_PATH_MAX - 1),
+	ARG("published", TEXT, 20), /* YYYY-MM-DDTHH:MM:SSZ */
 	ARG("text", FILE, CONTROL_LINE_MAX - 1),
 	ARG("signature", TEXT, 128), /* the publisher's, hex */
 	END,

@@ -22,8 +22,8 @@
 #include "civil.h"
 #include "log.h"
 #include "nfc.h"
+#include "rulepub.h"
 #include "rules.h"
-#include "rulespub.h"
 #include "store_report.h"
 
 #define REPLY_MAX 4096
@@ -153,14 +153,14 @@ static int check_calendar_days(struct admin_ctx *a, const struct facts *f,
 /* Is this very version in force on from?  1 yes, 0 no, or answered
  * -errno (a file that does not parse). */
 static int in_force(struct admin_ctx *a, const struct facts *f,
-		    enum rulespub_kind kind, pd_day_t from, const char *fname,
+		    enum rulepub_kind kind, pd_day_t from, const char *fname,
 		    const char *text, const char *version)
 {
 	const struct calendar_set *cs = facts_calendar(f);
 	struct calendar *cal;
 	int rc = 0;
 
-	if (kind == RULESPUB_PROFILE) {
+	if (kind == RULEPUB_PROFILE) {
 		const struct rules_profile *p =
 			rules_set_find(facts_rules(f), from, NULL);
 
@@ -178,25 +178,80 @@ static int in_force(struct admin_ctx *a, const struct facts *f,
 	return rc;
 }
 
-/* The checks before the import; answered.  0 when it may go in. */
+/* The publisher's signature of p under one of the pinned keys: 0 with
+ * *which, -EBADMSG none, -ENOKEY none pinned, -EINVAL not 128 hex. */
+static int verify(const struct conf_push *pc, const struct rulepub *p,
+		  const char *sig_hex, int *which)
+{
+	uint8_t sig[CRYPTO_SIG_BYTES];
+	char stmt[RULEPUB_STMT_MAX];
+	int n;
+
+	if (crypto_hex_decode(sig_hex, sig, sizeof(sig)) < 0)
+		return -EINVAL;
+	n = rulepub_statement(p, stmt);
+	if (n < 0)
+		return -EINVAL;
+	if (pc->npublishers <= 0)
+		return -ENOKEY;
+	for (int i = 0; i < pc->npublishers; i++)
+		if (crypto_sig_verify(pc->publisher[i], stmt, (size_t)n, sig) ==
+		    0) {
+			*which = i;
+			return 0;
+		}
+	return -EBADMSG;
+}
+
+/* The publication in m, its signature, its scope and its day; answered
+ * when refused.  0 when it may go in, with *p filled. */
 static int check_published(struct admin_ctx *a, const struct control_msg *m,
-			   enum rulespub_kind *kind, pd_day_t *from, int *which)
+			   struct rulepub *p, int *which)
 {
 	const struct conf_push *pc = &a->conf->push;
 	const char *k = control_get(m, "kind"), *f = control_get(m, "from");
+	const char *scope = control_get(m, "scope");
+	const char *area = control_get(m, "area");
+	const char *name = control_get(m, "name");
+	const char *published = control_get(m, "published");
 	const char *text = control_get(m, "text");
 	const char *sig = control_get(m, "signature");
 	char *norm = NULL, d1[CIVIL_DATE_LEN], d2[CIVIL_DATE_LEN];
 	int rc;
 
-	if (!k || rulespub_kind_parse(k, kind) < 0) {
+	memset(p, 0, sizeof(*p));
+	p->id = (int64_t)control_get_uint(m, "id", 0);
+	if (p->id < 1) {
+		admin_reply_err(a, -EINVAL,
+				"id: required (the publication's "
+				"number)");
+		return -EINVAL;
+	}
+	if (!k || rulepub_kind_parse(k, &p->kind) < 0) {
 		admin_reply_err(a, -EINVAL, "kind: profile or calendar");
 		return -EINVAL;
 	}
-	if (!f || civil_date_parse(f, from) < 0) {
+	if (!scope || (strcmp(scope, "kabupaten") != 0 &&
+		       strcmp(scope, "kecamatan") != 0)) {
+		admin_reply_err(a, -EINVAL, "scope: kabupaten or kecamatan");
+		return -EINVAL;
+	}
+	p->kabupaten = strcmp(scope, "kabupaten") == 0;
+	if (!f || civil_date_parse(f, &p->from_day) < 0) {
 		admin_reply_err(a, -EINVAL, "from: required (YYYY-MM-DD)");
 		return -EINVAL;
 	}
+	if (!published || ledger_iso_parse(published, &p->published_utc) < 0) {
+		admin_reply_err(a, -EINVAL,
+				"published: required (YYYY-MM-DDTHH:MM:SSZ)");
+		return -EINVAL;
+	}
+	if (!area || !*area || !name || !*name) {
+		admin_reply_err(a, -EINVAL, "area and name: required");
+		return -EINVAL;
+	}
+	snprintf(p->area, sizeof(p->area), "%s", area);
+	snprintf(p->name, sizeof(p->name), "%s", name);
 	if (!text || !*text) {
 		admin_reply_err(a, -EINVAL, "text: required (the file)");
 		return -EINVAL;
@@ -206,9 +261,8 @@ static int check_published(struct admin_ctx *a, const struct control_msg *m,
 				"signature: required (the publisher's)");
 		return -EINVAL;
 	}
-	rc = rulespub_verify((const uint8_t(*)[CRYPTO_PK_BYTES])pc->publisher,
-			     pc->npublishers, *kind, f, text, strlen(text), sig,
-			     which);
+	crypto_sha256_hex(text, strlen(text), p->version);
+	rc = verify(pc, p, sig, which);
 	if (rc == -ENOKEY) {
 		admin_reply_err(a, -EPERM,
 				"no publisher key is pinned ([push] "
@@ -217,13 +271,27 @@ static int check_published(struct admin_ctx *a, const struct control_msg *m,
 		return -EPERM;
 	}
 	if (rc == -EINVAL) {
-		admin_reply_err(a, -EINVAL, "signature: not 128 hex digits");
+		admin_reply_err(a, -EINVAL,
+				"signature: not 128 hex digits, or a "
+				"publication that cannot be stated");
 		return -EINVAL;
 	}
 	if (rc < 0) {
 		admin_reply_err(a, -EPERM,
 				"signature: not by a publisher key pinned in "
 				"[push] publisher_key; not imported");
+		return -EPERM;
+	}
+	/* the server signs for every kecamatan it serves: a kecamatan's
+	 * own rules are for its desa only */
+	if (!p->kabupaten && strcmp(p->area, a->conf->kecamatan) != 0) {
+		admin_reply_err(a, -EPERM,
+				"scope: published for kecamatan %s, and this "
+				"box is in %s ([desa] kecamatan); not "
+				"imported",
+				p->area,
+				a->conf->kecamatan[0] ? a->conf->kecamatan
+						      : "no kecamatan");
 		return -EPERM;
 	}
 	/* the admin code stores the text in NFC: the version signed must
@@ -239,8 +307,8 @@ static int check_published(struct admin_ctx *a, const struct control_msg *m,
 				"publish it in NFC");
 		return -EINVAL;
 	}
-	if (*from < today(a)) {
-		civil_date_format(*from, d1);
+	if (p->from_day < today(a)) {
+		civil_date_format(p->from_day, d1);
 		civil_date_format(today(a), d2);
 		admin_reply_err(a, -EPERM,
 				"from: %s is before today (%s): a published "
@@ -257,36 +325,31 @@ static int check_published(struct admin_ctx *a, const struct control_msg *m,
 void pushrules_publish(struct admin_ctx *a, const struct control_msg *m)
 {
 	const char *text = control_get(m, "text");
-	const char *file = control_get(m, "file");
-	const char *from_s = control_get(m, "from");
-	char version[PD_HASH_HEX], fpr[CRYPTO_FPR_MAX], err[1024];
-	char f_text[64], f_file[CONTROL_PATH_MAX + 8], detail[512];
-	enum rulespub_kind kind;
+	char fpr[CRYPTO_FPR_MAX], err[1024], from_s[CIVIL_DATE_LEN];
+	char f_from[64], f_file[PD_TEXT_MAX + 8], detail[768];
 	struct control_msg im = {0};
 	struct admin_ctx ia;
 	struct capture cap = {0};
 	struct facts *f = NULL;
-	pd_day_t from;
+	struct rulepub p;
 	int which = -1, rc;
 	char *f_txt = NULL;
 
-	if (check_published(a, m, &kind, &from, &which) < 0)
+	if (check_published(a, m, &p, &which) < 0)
 		return;
-	if (!file || !*file)
-		file = rulespub_kind_name(kind);
-	crypto_sha256_hex(text, strlen(text), version);
+	civil_date_format(p.from_day, from_s);
 	crypto_pubkey_fingerprint(a->conf->push.publisher[which], fpr);
 	rc = store_facts_load(a->store, &f, err, sizeof(err));
 	if (rc < 0) {
 		admin_reply_err(a, rc, "%s", err);
 		return;
 	}
-	rc = in_force(a, f, kind, from, file, text, version);
+	rc = in_force(a, f, p.kind, p.from_day, p.name, text, p.version);
 	facts_free(f);
 	if (rc < 0)
 		return; /* answered */
 	if (rc == 1) {
-		reply_ok(a, "in-force", version);
+		reply_ok(a, "in-force", p.version);
 		return;
 	}
 
@@ -299,12 +362,12 @@ void pushrules_publish(struct admin_ctx *a, const struct control_msg *m)
 	}
 	strcpy(f_txt, "text=");
 	strcat(f_txt, text);
-	snprintf(f_text, sizeof(f_text), "from=%s", from_s);
-	snprintf(f_file, sizeof(f_file), "file=%s", file);
-	im.field[im.nfields++] =
-		kind == RULESPUB_PROFILE ? "profile-import" : "calendar-import";
-	if (kind == RULESPUB_PROFILE)
-		im.field[im.nfields++] = f_text;
+	snprintf(f_from, sizeof(f_from), "from=%s", from_s);
+	snprintf(f_file, sizeof(f_file), "file=%s", p.name);
+	im.field[im.nfields++] = p.kind == RULEPUB_PROFILE ? "profile-import"
+							   : "calendar-import";
+	if (p.kind == RULEPUB_PROFILE)
+		im.field[im.nfields++] = f_from;
 	im.field[im.nfields++] = f_file;
 	im.field[im.nfields++] = f_txt;
 	ia = *a;
@@ -328,15 +391,16 @@ void pushrules_publish(struct admin_ctx *a, const struct control_msg *m)
 		return;
 	}
 	snprintf(detail, sizeof(detail),
-		 "%s from %s, version %.16s, published by %s, brought by %s "
-		 "(uid %lld)",
-		 rulespub_kind_name(kind), from_s, version, fpr, a->actor_name,
-		 (long long)a->actor_uid);
+		 "%s #%lld (%s %s) from %s, version %.16s, published by %s, "
+		 "brought by %s (uid %lld)",
+		 rulepub_kind_name(p.kind), (long long)p.id,
+		 p.kabupaten ? "kabupaten" : "kecamatan", p.area, from_s,
+		 p.version, fpr, a->actor_name, (long long)a->actor_uid);
 	rc = store_audit_add(a->store, now_utc(a),
 			     ACTOR(ia.actor_name, ia.actor_uid),
-			     "rules.publish", version, detail);
+			     "rules.publish", p.version, detail);
 	if (rc < 0)
 		log_errno(rc, "rules-publish: audit record");
 	log_info("rules-publish: %s", detail);
-	reply_ok(a, "imported", version);
+	reply_ok(a, "imported", p.version);
 }

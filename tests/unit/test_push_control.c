@@ -108,9 +108,13 @@ static void test_push_control_fields_are_bounded(void **state)
 		{"wait-ledger\tafter=0\ttimeout_ms=600000", NULL},
 		{"wait-ledger\tafter=0\ttimeout_ms=600001",
 		 "timeout_ms: \"600001\" is not a whole number in 0..600000"},
-		{"rules-publish\tkind=profile\tfrom=2026-12-01\t"
-		 "text=[profile]\n\tsignature=" SIG128 "\tfile=ppu.ini",
+		{"rules-publish\tid=3\tkind=profile\tscope=kabupaten\t"
+		 "area=Lamongan\tname=PPU 24/2018\tfrom=2026-12-01\t"
+		 "published=2026-11-18T11:06:40Z\ttext=[profile]\n\t"
+		 "signature=" SIG128,
 		 NULL},
+		{"rules-publish\tscope=kabupaten2",
+		 "scope: longer than 9 bytes"},
 		{"rules-publish\tkind=profile\tfrom=2026-02-30",
 		 "from: \"2026-02-30\" is not a date"},
 		{"rules-publish\tsignature=" SIG128 "0",

@@ -25,7 +25,7 @@
 #include "fakes/testutil.h"
 #include "log.h"
 #include "pushsign.h"
-#include "rulespub.h"
+#include "rulepub.h"
 
 #define DESA "3517012001"
 
@@ -271,26 +271,52 @@ static char *firmware_text(const char *path)
 	return t;
 }
 
-/* Publishes text as kind from "from", signed by k; the one reply. */
-static const char *publish(struct rules_fx *f, const struct crypto_devkey *k,
-			   const char *kind, const char *from, const char *text)
+/* A publication of text as the server lists it: kabupaten Lamongan. */
+static struct rulepub pub(const char *kind, const char *from, const char *text)
+{
+	static int64_t id;
+	struct rulepub p;
+
+	memset(&p, 0, sizeof(p));
+	p.id = ++id;
+	assert_int_equal(rulepub_kind_parse(kind, &p.kind), 0);
+	p.kabupaten = true;
+	snprintf(p.area, sizeof(p.area), "Lamongan");
+	snprintf(p.name, sizeof(p.name), "Published %s", kind);
+	crypto_sha256_hex(text, strlen(text), p.version);
+	p.from_day = day(from);
+	p.published_utc = kecbox_at(2026, 11, 18, 18, 6, 40);
+	return p;
+}
+
+/* Sends sent (with text), signed as signd by k; the one reply. */
+static const char *send_pub(struct rules_fx *f, const struct crypto_devkey *k,
+			    const struct rulepub *signd,
+			    const struct rulepub *sent, const char *text)
 {
 	static char line[128 * 1024];
+	char stmt[RULEPUB_STMT_MAX], hex[2 * CRYPTO_SIG_BYTES + 1];
+	char from[CIVIL_DATE_LEN], at[21];
 	uint8_t sig[CRYPTO_SIG_BYTES];
-	char hex[RULESPUB_SIG_HEX];
-	enum rulespub_kind kd;
 	struct control_buf b;
 	struct control_msg m;
+	int n = rulepub_statement(signd, stmt);
 
-	assert_int_equal(rulespub_kind_parse(kind, &kd), 0);
-	assert_int_equal(rulespub_sign(k, kd, from, text, strlen(text), sig),
-			 0);
+	assert_true(n > 0);
+	crypto_devkey_sign(k, stmt, (size_t)n, sig);
 	crypto_hex_encode(sig, sizeof(sig), hex);
+	civil_date_format(sent->from_day, from);
+	ledger_iso_utc(sent->published_utc, at);
 	control_buf_init(&b, line, sizeof(line));
 	control_buf_add(&b, "rules-publish");
-	control_buf_addkv(&b, "kind", kind);
+	control_buf_addkvf(&b, "id", "%lld", (long long)sent->id);
+	control_buf_addkv(&b, "kind", rulepub_kind_name(sent->kind));
+	control_buf_addkv(&b, "scope",
+			  sent->kabupaten ? "kabupaten" : "kecamatan");
+	control_buf_addkv(&b, "area", sent->area);
+	control_buf_addkv(&b, "name", sent->name);
 	control_buf_addkv(&b, "from", from);
-	control_buf_addkv(&b, "file", "kabupaten.ini");
+	control_buf_addkv(&b, "published", at);
 	control_buf_addkv(&b, "text", text);
 	control_buf_addkv(&b, "signature", hex);
 	assert_true(control_buf_end(&b) > 0);
@@ -300,6 +326,15 @@ static const char *publish(struct rules_fx *f, const struct crypto_devkey *k,
 	pushrules_publish(&f->a, &m);
 	assert_int_equal(f->nreplies, 1);
 	return f->reply;
+}
+
+/* Publishes text as kind from "from", signed by k; the one reply. */
+static const char *publish(struct rules_fx *f, const struct crypto_devkey *k,
+			   const char *kind, const char *from, const char *text)
+{
+	struct rulepub p = pub(kind, from, text);
+
+	return send_pub(f, k, &p, &p, text);
 }
 
 struct last_profile {
@@ -397,28 +432,40 @@ static void test_pushrules_refusals_write_nothing(void **state)
 	assert_non_null(strstr(r, "err\tEPERM\tfrom: 2026-11-01 is before "
 				  "today (2026-11-23)"));
 	assert_non_null(strstr(r, "explicit act at the box"));
-	/* kind and from are signed too: the same signature over another
-	 * day does not verify (publish() signs what it sends, so sign one
-	 * thing and send another by hand) */
+	/* every field is signed: the signature of one publication does
+	 * not carry another day, kind, scope, number or text */
 	{
-		char line[4096], hex[RULESPUB_SIG_HEX];
-		uint8_t sig[CRYPTO_SIG_BYTES];
-		struct control_msg m;
-		const char *small = "[calendar]\nyear = 2027\n";
+		struct rulepub good = pub("profile", "2026-12-01", text);
+		struct rulepub bad[5];
 
-		assert_int_equal(rulespub_sign(&f->kab, RULESPUB_CALENDAR,
-					       "2027-01-01", small,
-					       strlen(small), sig),
-				 0);
-		crypto_hex_encode(sig, sizeof(sig), hex);
-		snprintf(line, sizeof(line),
-			 "rules-publish\tkind=calendar\tfrom=2027-01-02\t"
-			 "text=[calendar]\\nyear = 2027\\n\tsignature=%s",
-			 hex);
-		assert_int_equal(control_parse(line, &m), 0);
-		f->nreplies = 0;
-		pushrules_publish(&f->a, &m);
-		assert_non_null(strstr(f->reply, "err\tEPERM\tsignature"));
+		for (int i = 0; i < 5; i++)
+			bad[i] = good;
+		bad[0].from_day++;
+		bad[1].kind = RULEPUB_CALENDAR;
+		bad[2].kabupaten = false;
+		snprintf(bad[2].area, sizeof(bad[2].area), "Pucuk");
+		bad[3].id++;
+		snprintf(bad[4].name, sizeof(bad[4].name), "Other");
+		for (int i = 0; i < 5; i++) {
+			r = send_pub(f, &f->kab, &good, &bad[i], text);
+			if (!strstr(r, "err\tEPERM\tsignature"))
+				fail_msg("field %d: %s", i, r);
+		}
+		/* the text: its version is what is signed */
+		r = send_pub(f, &f->kab, &good, &good,
+			     "[profile]\nname = Other\n");
+		assert_non_null(strstr(r, "err\tEPERM\tsignature"));
+	}
+	/* a kecamatan's rules are for its own desa only */
+	{
+		struct rulepub kec = pub("profile", "2026-12-01", text);
+
+		kec.kabupaten = false;
+		snprintf(kec.area, sizeof(kec.area), "Lain");
+		r = send_pub(f, &f->kab, &kec, &kec, text);
+		assert_non_null(strstr(r, "err\tEPERM\tscope: published for "
+					  "kecamatan Lain, and this box is "
+					  "in Pucuk"));
 	}
 	/* nothing pinned: nothing taken */
 	f->b.conf.push.npublishers = 0;
@@ -433,6 +480,21 @@ static void test_pushrules_refusals_write_nothing(void **state)
 	r = publish(f, &f->kab, "profile", "2026-12-01", "[profile]\nx = 1\n");
 	assert_non_null(strstr(r, "err\tEINVAL\t"));
 	assert_int_equal(head_seq(f->b.st), rows);
+	free(text);
+}
+
+static void test_pushrules_own_kecamatan_scope_is_taken(void **state)
+{
+	struct rules_fx *f = *state;
+	char *text = firmware_text("firmware/profiles/ppu-24-2018-6hari.ini");
+	struct rulepub kec = pub("profile", "2026-12-01", text);
+	int64_t rows = head_seq(f->b.st);
+
+	kec.kabupaten = false;
+	snprintf(kec.area, sizeof(kec.area), "Pucuk");
+	assert_non_null(strstr(send_pub(f, &f->kab, &kec, &kec, text),
+			       "ok\tresult=imported\t"));
+	assert_int_equal(head_seq(f->b.st), rows + 1);
 	free(text);
 }
 
@@ -497,6 +559,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_pushrules_refusals_write_nothing, rules_setup,
 			rules_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_pushrules_own_kecamatan_scope_is_taken,
+			rules_setup, rules_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_pushrules_calendar_from_today_on_only, rules_setup,
 			rules_teardown),
