@@ -44,8 +44,12 @@ check_install() {
 	fi
 	unit=$dest/lib/systemd/system/presensid.service
 	usb=$dest/lib/systemd/system/presensi-usb-export@.service
+	push=$dest/lib/systemd/system/presensi-push.service
 	conf=$dest/etc/presensi/presensi.conf
 	for f in "$unit" "$usb" "$dest/lib/udev/rules.d/70-presensi-usb.rules" \
+		"$push" "$dest$prefix/sbin/presensi-push" \
+		"$dest/usr/lib/sysusers.d/presensi-push.conf" \
+		"$dest$prefix/share/man/man8/presensi-push.8" \
 		"$conf" "$dest$prefix/sbin/presensid" \
 		"$dest$prefix/bin/presensi" \
 		"$dest$prefix/share/presensi/presensi.conf.sample" \
@@ -58,7 +62,8 @@ check_install() {
 
 	# Every Exec line of the unit runs a program: under the prefix (ours)
 	# it must be staged and executable.
-	grep '^Exec[A-Za-z]*=' "$unit" | while IFS= read -r line; do
+	grep '^Exec[A-Za-z]*=' "$unit" "$push" | while IFS= read -r line; do
+		line=${line#*.service:}
 		bin=${line#*=}
 		bin=${bin%% *}
 		bin=${bin#[-@:+!]}
@@ -82,7 +87,8 @@ check_install() {
 
 	# Every path an installed text file names under the prefix or the
 	# config directory is there.
-	for f in "$unit" "$usb" "$conf" \
+	for f in "$unit" "$usb" "$push" "$conf" \
+		"$dest$prefix/share/man/man8/presensi-push.8" \
 		"$dest$prefix/share/presensi/presensi.conf.sample" \
 		"$dest/usr/lib/tmpfiles.d/presensi.conf" \
 		"$dest$prefix/share/man/man8/presensid.8" \
@@ -130,7 +136,8 @@ verify_unit() {
 	printf '[Service]\nExecStart=/bin/true\n' >"$units/pd-verify-probe.service"
 	# The system's programs the units run (/bin/kill), from this machine.
 	sed -n 's/^Exec[A-Za-z]*=[-@:+!]*\([^ ]*\).*/\1/p' \
-		"$units/presensid.service" "$units/pd-verify-probe.service" |
+		"$units/presensid.service" "$units/presensi-push.service" \
+		"$units/pd-verify-probe.service" |
 		while IFS= read -r bin; do
 			if [ ! -e "$root$bin" ] && [ -x "$bin" ]; then
 				mkdir -p "$root${bin%/*}" && cp "$bin" "$root$bin"
@@ -142,13 +149,15 @@ verify_unit() {
 		sed 's/^/    | /' "$tmp/probe.log"
 		return
 	fi
-	if systemd-analyze verify --man=no --root="$root" \
-		/lib/systemd/system/presensid.service >"$tmp/verify.log" 2>&1; then
-		echo "ok: $label: systemd-analyze verify presensid.service"
-	else
-		fail "$label: systemd-analyze verify presensid.service"
-		sed 's/^/    | /' "$tmp/verify.log"
-	fi
+	for u in presensid.service presensi-push.service; do
+		if systemd-analyze verify --man=no --root="$root" \
+			"/lib/systemd/system/$u" >"$tmp/verify.log" 2>&1; then
+			echo "ok: $label: systemd-analyze verify $u"
+		else
+			fail "$label: systemd-analyze verify $u"
+			sed 's/^/    | /' "$tmp/verify.log"
+		fi
+	done
 }
 
 check_install usr "$tmp/usr" /usr PREFIX=/usr
