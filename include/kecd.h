@@ -21,7 +21,7 @@
 #include "kec_store.h"
 #include "kecd_conf.h"
 
-#define KECD_HEADERS_MAX 8
+#define KECD_HEADERS_MAX 12
 #define KECD_HVALUE_MAX	 640
 #define KECD_CTYPE_MAX	 128
 
@@ -68,6 +68,7 @@ struct kecd_limiter;
 struct kecd_cache;
 struct kecd {
 	struct kecd_conf conf;
+	char conf_path[KECD_PATH_MAX];
 	struct crypto_devkey publisher; /* signs published rules */
 	char publisher_pk[CRYPTO_PK_HEX];
 	struct kecd_limiter *limiter;

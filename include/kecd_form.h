@@ -28,7 +28,7 @@ int kecd_form_get(const char *data, size_t len, const char *key, char *out,
 int kecd_cookie_get(const char *header, const char *name, char *out,
 		    size_t cap);
 
-struct kecd_part {
+struct kecd_mpart {
 	const uint8_t *data; /* inside the body */
 	size_t len;
 	char filename[KECD_FILENAME_MAX]; /* "" when not a file */
@@ -39,6 +39,11 @@ struct kecd_part {
  * ctype has no boundary, the body is malformed, or field comes twice.
  */
 int kecd_multipart_get(const char *ctype, const uint8_t *body, size_t len,
-		       const char *field, struct kecd_part *out);
+		       const char *field, struct kecd_mpart *out);
+
+/* The n-th (from 0) part named field, for a file input that takes
+ * several files.  0; -ENOENT when there are n or fewer; -EINVAL. */
+int kecd_multipart_nth(const char *ctype, const uint8_t *body, size_t len,
+		       const char *field, int n, struct kecd_mpart *out);
 
 #endif /* PRESENSI_KECD_FORM_H */

@@ -169,8 +169,10 @@ static int disp_param(const char *line, size_t len, const char *param,
 	return -ENOENT;
 }
 
-int kecd_multipart_get(const char *ctype, const uint8_t *body, size_t len,
-		       const char *field, struct kecd_part *out)
+/* Every part named field, in order: the n-th into out (n -1: the only
+ * one, a second is -EINVAL). */
+static int parts(const char *ctype, const uint8_t *body, size_t len,
+		 const char *field, int n, struct kecd_mpart *out)
 {
 	char bnd[80], delim[86];
 	const uint8_t *p, *end = body + len;
@@ -228,15 +230,29 @@ int kecd_multipart_get(const char *ctype, const uint8_t *body, size_t len,
 		if (!next)
 			return -EINVAL;
 		if (has_name && strcmp(name, field) == 0) {
-			if (found)
+			if (found && n < 0)
 				return -EINVAL;
-			found = 1;
-			out->data = p;
-			out->len = (size_t)(next - p);
-			snprintf(out->filename, sizeof(out->filename), "%s",
-				 fname);
+			if (n < 0 || found == n) {
+				out->data = p;
+				out->len = (size_t)(next - p);
+				snprintf(out->filename, sizeof(out->filename),
+					 "%s", fname);
+			}
+			found++;
 		}
 		p = next + dlen;
 	}
-	return found ? 0 : -ENOENT;
+	return found > (n < 0 ? 0 : n) ? 0 : -ENOENT;
+}
+
+int kecd_multipart_get(const char *ctype, const uint8_t *body, size_t len,
+		       const char *field, struct kecd_mpart *out)
+{
+	return parts(ctype, body, len, field, -1, out);
+}
+
+int kecd_multipart_nth(const char *ctype, const uint8_t *body, size_t len,
+		       const char *field, int n, struct kecd_mpart *out)
+{
+	return parts(ctype, body, len, field, n < 0 ? 0 : n, out);
 }

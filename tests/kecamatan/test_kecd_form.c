@@ -166,7 +166,7 @@ static void test_kecd_multipart_parts_by_name(void **state)
 		"Content-Type: application/zip\r\n\r\n"
 		"PK\x03\x04\r\n--not-the-boundary\r\n"
 		"------XyZ--\r\n";
-	struct kecd_part p;
+	struct kecd_mpart p;
 
 	(void)state;
 	assert_int_equal(kecd_multipart_get(ct, (const uint8_t *)body,
