@@ -313,78 +313,6 @@ uninstall: uninstall-kecamatan
 uninstall-kecamatan:
 	rm -f $(DESTDIR)$(BINDIR)/presensi-kecamatan
 
-# ---- the live push: presensi-push (docs/push.md) ----
-# A separate program with its own unit, in the OpenNTPD manner: it reads
-# the box's store read-only, asks presensid over the control socket to
-# sign each batch (the key never leaves presensid), and sends the batches
-# with libsoup's async client on a GLib main loop.  pushhttp.c is the only
-# includer of libsoup; only this block links it, so presensid (which never
-# talks IP) and the CLI never do.  Its unit tests of the push's own modules
-# link libpdpush.a; tests/push/ runs the real presensid, presensi-push and
-# the kecamatan's server against each other on loopback.
-PKGS_PUSH  := libsoup-3.0 glib-2.0 gio-2.0
-PUSH_SRCS  := $(filter-out %/main.c,$(wildcard daemon/push/*.c))
-LIB_PUSH   := $(O)/libpdpush.a
-LIBS_PUSH   = $(call pc_libs,$(PKGS_PUSH))
-PUSH_PROG  := $(O)/presensi-push
-PUSH_UNIT_BINS := $(filter $(addprefix $(O)/tests/unit/,test_pushstate \
-	test_pushread test_pushwire test_pushhttp),$(UNIT_BINS))
-PUSH_TEST_SRCS := $(wildcard tests/push/test_*.c)
-PUSH_TEST_BINS := $(PUSH_TEST_SRCS:%.c=$(O)/%)
-PUSH_GEN   := $(O)/firmware/systemd/presensi-push.service \
-	$(O)/firmware/man/presensi-push.8
-
-all: $(PUSH_PROG)
-$(O)/.pkgcheck-push: FORCE
-	$(call pkgcheck,$(PKGS_PUSH))
-$(call objs,$(wildcard daemon/push/*.c)): | $(O)/.pkgcheck-push
-$(call objs,$(wildcard daemon/push/*.c)) $(PUSH_UNIT_BINS:%=%.o): \
-	ALL_CFLAGS += $(call pc_cflags,$(PKGS_PUSH))
-$(O)/tests/push/%.o: ALL_CFLAGS += $(FP_CFLAGS) \
-	$(call pc_cflags,$(PKGS_TEST) $(PKGS_PUSH)) -Itests
-$(O)/tests/push/%.o: | $(O)/.pkgcheck-test $(O)/.pkgcheck-push
-$(LIB_PUSH): $(call objs,$(PUSH_SRCS))
-	$(Q)rm -f $@ && $(AR) rcs $@ $^
-$(PUSH_PROG): $(O)/daemon/push/main.o $(LIB_PUSH) $(LIBS_OURS)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< \
-		$(call GROUP,$(LIB_PUSH) $(LIBS_OURS)) $(LIBS_PUSH) \
-		$(LIBS_CORE) $(LDLIBS)
-$(PUSH_UNIT_BINS): $(O)/tests/unit/%: $(O)/tests/unit/%.o $(LIB_PUSH) \
-	$(TLIB) $(LIBS_OURS)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< \
-		$(call GROUP,$(LIB_PUSH) $(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) \
-		$(LIBS_PUSH) $(LIBS_CORE) $(LDLIBS)
-# The end-to-end tests drive the real daemon's virtual reader and start
-# the kecamatan's server: they link what the kecamatan's tests link.
-$(O)/tests/push/%: $(O)/tests/push/%.o $(LIB_PUSH) $(LIB_KEC) $(TLIB) \
-	$(LIBS_OURS)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< \
-		$(call GROUP,$(LIB_PUSH) $(LIB_KEC) $(TLIB) $(LIBS_OURS)) \
-		$(LIBS_CMOCKA) $(LIBS_PUSH) $(LIBS_KEC) $(LIBS_FP) \
-		$(LIBS_CORE) -lpthread $(LDLIBS)
-tests-build: $(PUSH_PROG) $(PUSH_TEST_BINS)
-bench-build: $(PUSH_PROG)
-
-$(PUSH_GEN): $(O)/firmware/%: firmware/%.in $(O)/.paths
-	$(from_template)
-.PHONY: install-push uninstall-push
-install: install-push
-install-push: $(PUSH_PROG) $(PUSH_GEN)
-	install -Dm755 $(PUSH_PROG) $(DESTDIR)$(SBINDIR)/presensi-push
-	install -Dm644 $(O)/firmware/systemd/presensi-push.service \
-		$(DESTDIR)$(UNITDIR)/presensi-push.service
-	install -Dm644 firmware/sysusers/presensi-push.conf \
-		$(DESTDIR)$(SYSUSERSDIR)/presensi-push.conf
-	install -Dm644 $(O)/firmware/man/presensi-push.8 \
-		$(DESTDIR)$(MANDIR)/man8/presensi-push.8
-uninstall: uninstall-push
-uninstall-push:
-	rm -f $(DESTDIR)$(SBINDIR)/presensi-push \
-		$(DESTDIR)$(UNITDIR)/presensi-push.service \
-		$(DESTDIR)$(SYSUSERSDIR)/presensi-push.conf \
-		$(DESTDIR)$(MANDIR)/man8/presensi-push.8
-# ---- end of the live push ----
-
 tests-build: $(PROGS) $(KEC_PROG) $(UNIT_BINS) $(INTEG_BINS) $(TOOL_BINS) \
 	$(STANDIN2_REAL) $(KEC_TEST_BINS)
 
@@ -694,5 +622,77 @@ uninstall: uninstall-kecamatand
 uninstall-kecamatand:
 	rm -f $(DESTDIR)$(SBINDIR)/kecamatand $(DESTDIR)$(UNITDIR)/kecamatand.service
 # ---- end of the kecamatan server ----
+
+# ---- the live push: presensi-push (docs/push.md) ----
+# A separate program with its own unit, in the OpenNTPD manner: it reads
+# the box's store read-only, asks presensid over the control socket to
+# sign each batch (the key never leaves presensid), and sends the batches
+# with libsoup's async client on a GLib main loop.  pushhttp.c is the only
+# includer of libsoup; only this block links it, so presensid (which never
+# talks IP) and the CLI never do.  Its unit tests of the push's own modules
+# link libpdpush.a; tests/push/ runs the real presensid, presensi-push and
+# the kecamatan's server against each other on loopback.
+PKGS_PUSH  := libsoup-3.0 glib-2.0 gio-2.0
+PUSH_SRCS  := $(filter-out %/main.c,$(wildcard daemon/push/*.c))
+LIB_PUSH   := $(O)/libpdpush.a
+LIBS_PUSH   = $(call pc_libs,$(PKGS_PUSH))
+PUSH_PROG  := $(O)/presensi-push
+PUSH_UNIT_BINS := $(filter $(addprefix $(O)/tests/unit/,test_pushstate \
+	test_pushread test_pushwire test_pushhttp),$(UNIT_BINS))
+PUSH_TEST_SRCS := $(wildcard tests/push/test_*.c)
+PUSH_TEST_BINS := $(PUSH_TEST_SRCS:%.c=$(O)/%)
+PUSH_GEN   := $(O)/firmware/systemd/presensi-push.service \
+	$(O)/firmware/man/presensi-push.8
+
+all: $(PUSH_PROG)
+$(O)/.pkgcheck-push: FORCE
+	$(call pkgcheck,$(PKGS_PUSH))
+$(call objs,$(wildcard daemon/push/*.c)): | $(O)/.pkgcheck-push
+$(call objs,$(wildcard daemon/push/*.c)) $(PUSH_UNIT_BINS:%=%.o): \
+	ALL_CFLAGS += $(call pc_cflags,$(PKGS_PUSH))
+$(O)/tests/push/%.o: ALL_CFLAGS += $(FP_CFLAGS) \
+	$(call pc_cflags,$(PKGS_TEST) $(PKGS_PUSH)) -Itests -Itests/kecamatan
+$(O)/tests/push/%.o: | $(O)/.pkgcheck-test $(O)/.pkgcheck-push
+$(LIB_PUSH): $(call objs,$(PUSH_SRCS))
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+$(PUSH_PROG): $(O)/daemon/push/main.o $(LIB_PUSH) $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< \
+		$(call GROUP,$(LIB_PUSH) $(LIBS_OURS)) $(LIBS_PUSH) \
+		$(LIBS_CORE) $(LDLIBS)
+$(PUSH_UNIT_BINS): $(O)/tests/unit/%: $(O)/tests/unit/%.o $(LIB_PUSH) \
+	$(TLIB) $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< \
+		$(call GROUP,$(LIB_PUSH) $(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) \
+		$(LIBS_PUSH) $(LIBS_CORE) $(LDLIBS)
+# The end-to-end tests drive the real daemon and start the kecamatan's
+# server with its tests' fixture: they link what the server's tests link.
+$(O)/tests/push/%: $(O)/tests/push/%.o $(LIB_PUSH) $(KECD_TLIB) $(LIB_KECD) \
+	$(LIB_KEC) $(TLIB) $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< \
+		$(call GROUP,$(LIB_PUSH) $(KECD_TLIB) $(LIB_KECD) $(LIB_KEC) \
+		$(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) $(LIBS_PUSH) $(LIBS_KEC) \
+		$(LIBS_FP) $(LIBS_CORE) -lpthread $(LDLIBS)
+tests-build: $(PUSH_PROG) $(PUSH_TEST_BINS)
+bench-build: $(PUSH_PROG)
+
+$(PUSH_GEN): $(O)/firmware/%: firmware/%.in $(O)/.paths
+	$(from_template)
+.PHONY: install-push uninstall-push
+install: install-push
+install-push: $(PUSH_PROG) $(PUSH_GEN)
+	install -Dm755 $(PUSH_PROG) $(DESTDIR)$(SBINDIR)/presensi-push
+	install -Dm644 $(O)/firmware/systemd/presensi-push.service \
+		$(DESTDIR)$(UNITDIR)/presensi-push.service
+	install -Dm644 firmware/sysusers/presensi-push.conf \
+		$(DESTDIR)$(SYSUSERSDIR)/presensi-push.conf
+	install -Dm644 $(O)/firmware/man/presensi-push.8 \
+		$(DESTDIR)$(MANDIR)/man8/presensi-push.8
+uninstall: uninstall-push
+uninstall-push:
+	rm -f $(DESTDIR)$(SBINDIR)/presensi-push \
+		$(DESTDIR)$(UNITDIR)/presensi-push.service \
+		$(DESTDIR)$(SYSUSERSDIR)/presensi-push.conf \
+		$(DESTDIR)$(MANDIR)/man8/presensi-push.8
+# ---- end of the live push ----
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
