@@ -61,9 +61,10 @@ struct push {
 	int64_t seen_head;	      /* the ledger's head last seen */
 	int rules_due;		      /* fetch published rules next */
 	int conflicts;		      /* 409s in a row at one head */
-	int64_t retry_s;	      /* the wait now, for status */
-	char error[MSG_MAX];	      /* the last failure; "" */
-	char rules_msg[MSG_MAX];      /* what the last fetch brought */
+	int presensid_down;	 /* the last failure: presensid not there */
+	int64_t retry_s;	 /* the wait now, for status */
+	char error[MSG_MAX];	 /* the last failure; "" */
+	char rules_msg[MSG_MAX]; /* what the last fetch brought */
 	guint idle_src, retry_src, timer_src, rules_src;
 	/* the long poll on presensid */
 	int wait_fd;
@@ -239,6 +240,14 @@ static void start_over(struct push *p, const char *why)
 	save(p);
 }
 
+/* Whether a request's failure says presensid is not there (restarting,
+ * stopped), rather than refusing. */
+static int gone(int rc)
+{
+	return rc == -ECONNREFUSED || rc == -ENOENT || rc == -EAGAIN ||
+	       rc == -EPIPE || rc == -ECONNRESET;
+}
+
 /* ---- rows ---- */
 
 static void on_push_answer(void *ud, int status, const char *body, size_t len,
@@ -288,6 +297,7 @@ static int start_batch(struct push *p)
 	rc = pushctl_sign(sock(p), b->first, b->last, &s, why, sizeof(why));
 	if (rc < 0) {
 		pushread_free(b);
+		p->presensid_down = gone(rc);
 		fail(p,
 		     "presensid does not sign rows %" PRId64 "..%" PRId64
 		     ": %s",
@@ -535,6 +545,7 @@ static void start_bundle(struct push *p, const char *month)
 	rc = pushctl_export(sock(p), month, fd, why, sizeof(why));
 	if (rc < 0) {
 		close(fd);
+		p->presensid_down = gone(rc);
 		fail(p, "presensid does not export %s: %s", month, why);
 		return;
 	}
@@ -710,8 +721,7 @@ static void hand_over(struct push *p, const struct pushwire_rules *l)
 			rc = pushctl_publish(sock(p), r, result, sizeof(result),
 					     why, sizeof(why));
 		}
-		if (rc == -ECONNREFUSED || rc == -ENOENT || rc == -EAGAIN ||
-		    rc == -EIO || rc == -EPIPE || rc == -ENOMEM) {
+		if (gone(rc) || rc == -EIO || rc == -ENOMEM) {
 			snprintf(first_refusal, sizeof(first_refusal),
 				 "#%" PRId64 " not handed over yet: %.180s",
 				 r->id, why);
@@ -981,7 +991,14 @@ static void wait_start(struct push *p)
 	}
 	p->wait_src = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
 				    on_wait_readable, p);
-	/* presensid may have restarted: its status shows us again */
+	/* presensid is back: the wait for it is over (the server's waits
+	 * are not cut), and its status shows us again */
+	if (p->presensid_down && p->retry_src) {
+		g_source_remove(p->retry_src);
+		p->retry_src = 0;
+		pushbackoff_reset(&p->backoff);
+	}
+	p->presensid_down = 0;
 	pump_soon(p);
 }
 

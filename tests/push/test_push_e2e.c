@@ -537,6 +537,33 @@ static void test_push_gap_409_resends_from_the_servers_head(void **state)
 	world_down(&w);
 }
 
+/* Either side restarts: the push's long poll finds presensid again, and
+ * a restarted push resumes from the head it saved, not from row 1. */
+static void test_push_restarts_resume(void **state)
+{
+	struct world w;
+	char line[64];
+	int64_t head;
+
+	world_up(&w, state, W_TRUST);
+	punch(&w, "101", "06:40");
+	wait_all_there(&w);
+	stop_pid(&w.d_pid);
+	start_daemon(&w);
+	punch(&w, "102", "06:45"); /* woken by the reconnected long poll */
+	wait_all_there(&w);
+	head = box_head(&w, NULL);
+	stop_pid(&w.p_pid);
+	punch(&w, "101", "06:50");
+	punch(&w, "102", "06:55");
+	start_push(&w);
+	wait_all_there(&w);
+	snprintf(line, sizeof(line), "push: rows %lld..%lld sent",
+		 (long long)head + 1, (long long)head + 2);
+	assert_true(log_has(w.plog, line));
+	world_down(&w);
+}
+
 struct count {
 	int64_t n, last;
 	int ordered;
@@ -983,6 +1010,7 @@ int main(void)
 		cmocka_unit_test(
 			test_push_gap_409_resends_from_the_servers_head),
 		cmocka_unit_test(test_push_replay_is_idempotent),
+		cmocka_unit_test(test_push_restarts_resume),
 		cmocka_unit_test(
 			test_push_a_month_offline_catches_up_in_batches),
 		cmocka_unit_test(test_push_server_killed_mid_batch),
