@@ -79,6 +79,15 @@ struct kecd {
 	int64_t clock_mtime_ns, clock_utc;
 };
 
+/*
+ * The rule files the boxes ship with (the .ini files in dir/profiles and
+ * dir/calendars, as make install puts them): kept as rule files of
+ * every kecamatan, so a desa whose box runs a shipped profile is judged
+ * from its first push, before its month's bundle brings the text.  A file
+ * that does not parse is skipped with a warning.  0, or a store error.
+ */
+int kecd_known_rules(struct kec_store *st, const char *dir);
+
 /* The server's clock: the system's, or the simulated file's instant. */
 int64_t kecd_now(struct kecd *k);
 

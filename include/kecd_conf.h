@@ -33,6 +33,9 @@ struct kecd_conf {
 	char db[KECD_PATH_MAX]; /* as presensi-kecamatan --db */
 	/* [publisher] */
 	char publisher_key[KECD_PATH_MAX]; /* Ed25519 seed file, 0600 */
+	/* [rules] */
+	char rules_dir[KECD_PATH_MAX]; /* profiles/ and calendars/ shipped
+					* with the boxes, "" for none */
 	/* [web] */
 	int session_idle_min; /* a session unused this long ends */
 	int session_max_h;    /* and any session after this long */

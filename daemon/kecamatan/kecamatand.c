@@ -243,6 +243,11 @@ int main(int argc, char **argv)
 		log_errno(rc, "cannot open the store %s", k.conf.db);
 		goto out;
 	}
+	rc = kecd_known_rules(page[0]->st, k.conf.rules_dir);
+	if (rc) {
+		log_errno(rc, "rules: the shipped files could not be kept");
+		goto out;
+	}
 	loop = g_main_loop_new(NULL, FALSE);
 	rc = kecd_http_start(&k, api, k.conf.api_workers, page,
 			     k.conf.page_workers, &http, err, sizeof(err));

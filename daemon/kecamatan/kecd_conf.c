@@ -28,13 +28,27 @@ struct key {
 
 /* Sorted by name (bytes): ini_keyword's bsearch. */
 static const char *const names[] = {
-	"clock.simulated_file", "clock.source",	       "limits.bundle_max_mb",
-	"limits.form_max_kb",	"limits.push_max_kb",  "publisher.key",
-	"server.api_workers",	"server.certificate",  "server.key",
-	"server.listen",	"server.page_workers", "server.port",
-	"server.public_url",	"server.tmp_dir",      "store.db",
-	"web.address_attempts", "web.login_attempts",  "web.login_window_min",
-	"web.session_idle_min", "web.session_max_h",
+	"clock.simulated_file",
+	"clock.source",
+	"limits.bundle_max_mb",
+	"limits.form_max_kb",
+	"limits.push_max_kb",
+	"publisher.key",
+	"rules.dir",
+	"server.api_workers",
+	"server.certificate",
+	"server.key",
+	"server.listen",
+	"server.page_workers",
+	"server.port",
+	"server.public_url",
+	"server.tmp_dir",
+	"store.db",
+	"web.address_attempts",
+	"web.login_attempts",
+	"web.login_window_min",
+	"web.session_idle_min",
+	"web.session_max_h",
 };
 #define NKEYS (sizeof(names) / sizeof(names[0]))
 
@@ -45,6 +59,7 @@ static const struct key keys[NKEYS] = {
 	{K_INT, F(form_max_kb), 0, 4, 1024},
 	{K_INT, F(push_max_kb), 0, 64, 16384},
 	{K_PATH, F(publisher_key), S(publisher_key), 0, 0},
+	{K_PATH, F(rules_dir), S(rules_dir), 0, 0},
 	{K_INT, F(api_workers), 0, 1, 64},
 	{K_PATH, F(certificate), S(certificate), 0, 0},
 	{K_PATH, F(key), S(key), 0, 0},
@@ -61,7 +76,7 @@ static const struct key keys[NKEYS] = {
 	{K_INT, F(session_max_h), 0, 1, 168},
 };
 
-static const char *const sections[] = {"clock",	 "limits", "publisher",
+static const char *const sections[] = {"clock",	 "limits", "publisher", "rules",
 				       "server", "store",  "web"};
 
 void kecd_conf_defaults(struct kecd_conf *c)

@@ -39,6 +39,19 @@ static char *bin(const char *name, char *buf, size_t cap)
 	return buf;
 }
 
+/* The tree's top: where the tests run (or $PD_TOP). */
+static const char *top(void)
+{
+	static char cwd[512];
+	const char *t = getenv("PD_TOP");
+
+	if (t && *t)
+		return t;
+	if (!cwd[0] && !getcwd(cwd, sizeof(cwd)))
+		snprintf(cwd, sizeof(cwd), ".");
+	return cwd;
+}
+
 /* ---- HTTP ---- */
 
 static int write_all(int fd, const void *buf, size_t len)
@@ -218,14 +231,31 @@ void kecdfix_clock(struct kecdfix_server *s, int64_t utc)
 	}
 }
 
+/* The server of a test that failed before stopping it: stopped at the
+ * next start and at exit, so no server outlives its test program. */
+static pid_t running;
+
+static void stop_running(void)
+{
+	if (running > 0) {
+		kill(running, SIGTERM);
+		waitpid(running, NULL, 0);
+		running = 0;
+	}
+}
+
 void kecdfix_start(struct kecdfix_server *s, const char *dir, const char *db,
 		   int64_t now_utc, const char *extra)
 {
+	static int registered;
 	char text[4096], notify[300], k[512], buf[64];
 	struct sockaddr_un sa;
 	struct pollfd pfd;
 	int fd, n, left = START_TIMEOUT_MS;
 
+	stop_running();
+	if (!registered++)
+		atexit(stop_running);
 	memset(s, 0, sizeof(*s));
 	snprintf(s->dir, sizeof(s->dir), "%s", dir);
 	snprintf(s->db, sizeof(s->db), "%s", db);
@@ -237,9 +267,10 @@ void kecdfix_start(struct kecdfix_server *s, const char *dir, const char *db,
 	snprintf(text, sizeof(text),
 		 "[server]\nlisten = 127.0.0.1\nport = %d\napi_workers = 3\n"
 		 "page_workers = 2\ntmp_dir = %s\n[store]\ndb = %s\n"
-		 "[publisher]\nkey = %s/publisher.key\n[clock]\n"
+		 "[publisher]\nkey = %s/publisher.key\n[rules]\n"
+		 "dir = %s/firmware\n[clock]\n"
 		 "source = simulated\nsimulated_file = %s\n%s",
-		 s->port, dir, db, dir, s->clock, extra ? extra : "");
+		 s->port, dir, db, dir, top(), s->clock, extra ? extra : "");
 	assert_int_equal(testutil_write(s->conf, text), 0);
 	snprintf(notify, sizeof(notify), "%s/notify", dir);
 	unlink(notify);
@@ -254,7 +285,10 @@ void kecdfix_start(struct kecdfix_server *s, const char *dir, const char *db,
 	s->pid = fork();
 	assert_true(s->pid >= 0);
 	if (s->pid == 0) {
-		if (!freopen(s->log, "a", stderr))
+		/* nothing of ours stays open in it: a pipe the test's output
+		 * goes to must close when the test ends */
+		if (!freopen(s->log, "a", stderr) ||
+		    !freopen("/dev/null", "w", stdout))
 			_exit(126);
 		setenv("NOTIFY_SOCKET", notify, 1);
 		execl(k, k, "--config", s->conf, (char *)NULL);
@@ -285,6 +319,7 @@ void kecdfix_start(struct kecdfix_server *s, const char *dir, const char *db,
 		}
 	}
 	close(fd);
+	running = s->pid;
 	if (left <= 0)
 		fail_msg("kecamatand: no READY=1 in %d ms", START_TIMEOUT_MS);
 }
@@ -298,6 +333,8 @@ void kecdfix_stop(struct kecdfix_server *s)
 	kill(s->pid, SIGTERM);
 	while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
 		;
+	if (running == s->pid)
+		running = 0;
 	s->pid = 0;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		char *log = testutil_slurp(s->log, NULL);
