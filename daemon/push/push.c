@@ -36,6 +36,7 @@
 #include "pushstate.h"
 #include "pushwire.h"
 #include "store.h"
+#include "utf8.h"
 
 #define MSG_MAX	      256 /* one line for status */
 #define WAIT_BUF      1024
@@ -148,6 +149,20 @@ static void wait_then_retry(struct push *p)
 	report(p);
 }
 
+/* Cleans a reason for one status line: control characters become
+ * spaces, and a UTF-8 sequence a cut to fit broke (or any byte that is
+ * not UTF-8) ends it, as presensid takes only well-formed text. */
+static void clean(char *s)
+{
+	size_t bad = 0;
+
+	for (char *c = s; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = ' ';
+	if (utf8_check(s, strlen(s), &bad) < 0)
+		s[bad] = '\0';
+}
+
 /* A failure to get an answer (the network, the server's 5xx, presensid,
  * the store): said once per change, then tried again after the wait. */
 static void fail(struct push *p, const char *fmt, ...)
@@ -161,20 +176,13 @@ static void fail(struct push *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	clean(msg);
 	if (strcmp(msg, p->error) != 0)
 		log_warnx("push: %s; trying again later", msg);
 	else
 		log_debug("push: %s", msg);
 	snprintf(p->error, sizeof(p->error), "%s", msg);
 	wait_then_retry(p);
-}
-
-/* Cleans a reason for one status line. */
-static void clean(char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = ' ';
 }
 
 /* The server refused (400, 403, 409 it cannot be right about, 422):
