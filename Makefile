@@ -46,20 +46,32 @@ LIBS_FP    = $(call pc_libs,$(PKGS_FP))
 LIBS_CMOCKA = $(call pc_libs,$(PKGS_TEST))
 ALL_LDFLAGS = $(HARDEN_LD) $(LDFLAGS)
 
-# libgpiod v1 or v2 gets its own backend file, chosen here, not by #ifdef.
+# libgpiod v1 or v2 gets its own backend files (the lights and the wake
+# input), chosen here, not by #ifdef: the v2 pair (lights_gpiod2.c,
+# wake_gpiod2.c) implements the same lights.h / wake.h calls.  GPIOD_API is
+# the major version PKG_CONFIG finds (a cross PKG_CONFIG asks the sysroot),
+# empty without libgpiod.  hw/README.md, "libgpiod v1 and v2".
+GPIOD_API := $(shell if $(PKG_CONFIG) --atleast-version=2 libgpiod; then \
+	echo 2; elif $(PKG_CONFIG) --exists libgpiod; then echo 1; fi 2>/dev/null)
 ifeq ($(LIGHTS),sim)
-GPIO_SRC  := hw/lights_nogpio.c
+GPIO_SRC  := hw/lights_nogpio.c hw/wake_nogpio.c
 LIBS_GPIO :=
 PKGS_NEED := $(PKGS_CORE) $(PKGS_FP)
-else ifeq ($(shell $(PKG_CONFIG) --atleast-version=2 libgpiod 2>/dev/null && echo 2),2)
-GPIO_SRC  := hw/lights_gpiod2.c
+else ifeq ($(GPIOD_API),2)
+GPIO_SRC  := hw/lights_gpiod2.c hw/wake_gpiod2.c
 LIBS_GPIO  = $(call pc_libs,$(PKGS_GPIO))
 PKGS_NEED := $(PKGS_CORE) $(PKGS_FP) $(PKGS_GPIO)
 else
-GPIO_SRC  := hw/lights_gpiod.c
+GPIO_SRC  := hw/lights_gpiod.c hw/wake_gpiod.c
 LIBS_GPIO  = $(call pc_libs,$(PKGS_GPIO))
 PKGS_NEED := $(PKGS_CORE) $(PKGS_FP) $(PKGS_GPIO)
 endif
+# Both backend pairs are unit-tested through stand-ins of libgpiod
+# (tests/fakes/standin/).  The v2 tests build everywhere: the v2 stand-in
+# brings its own mirror of the v2 header.  The v1 tests include the system's
+# <gpiod.h>, so they build only where that is v1.
+GPIOD_V1_TESTS := tests/unit/test_lights_gpiod.c tests/unit/test_wake_gpiod.c
+GPIOD_TESTS_OUT := $(if $(filter 1,$(GPIOD_API)),,$(GPIOD_V1_TESTS))
 
 # ---- the layers (README "Architecture"); each folder is one library ----
 # core: the pure domain.  Links against libc/libm and the hash and log
@@ -70,9 +82,11 @@ CORE_SRCS   := $(wildcard daemon/core/*.c)
 COMMON_SRCS := $(wildcard daemon/common/*.c)
 # store: the device database (the only sqlite3 user) and what reads it.
 STORE_SRCS  := $(wildcard daemon/store/*.c)
-# hw: clock and the light pattern engine with its simulated twin; the
-# scanner and the GPIO backends are linked by presensid only.
-HW_ONLY     := hw/scanner.c hw/lights_gpiod.c hw/lights_gpiod2.c hw/lights_nogpio.c
+# hw: clock, the light pattern engine and the wake debouncer with their
+# simulated twins; the scanner and the GPIO backends are linked by
+# presensid only.
+HW_ONLY     := hw/scanner.c hw/lights_gpiod.c hw/lights_gpiod2.c \
+	hw/lights_nogpio.c hw/wake_gpiod.c hw/wake_gpiod2.c hw/wake_nogpio.c
 HW_SRCS     := $(filter-out $(HW_ONLY),$(wildcard hw/*.c))
 # the programs: everything but main.c is a library the tests link too.
 PRESENSID_SRCS := $(filter-out %/main.c,$(wildcard daemon/presensid/*.c))
@@ -100,7 +114,7 @@ TLIB_OBJS  := $(TLIB_SRCS:%.c=$(O)/%.o)
 TLIB       := $(O)/libpdtest.a
 STANDIN_OBJ := $(O)/tests/standin/gpiod_standin.o
 
-UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_SRCS  := $(filter-out $(GPIOD_TESTS_OUT),$(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(UNIT_SRCS:%.c=$(O)/%)
 INTEG_SRCS := $(wildcard tests/integration/test_*.c)
 INTEG_BINS := $(INTEG_SRCS:%.c=$(O)/%)
@@ -115,9 +129,10 @@ SHELL_TESTS := $(wildcard tests/shell/test_*.sh)
 PROGS := $(O)/presensid $(O)/presensi
 
 .SECONDARY:
-.PHONY: all deps test check tests-build sanitize bench bench-build demo \
-	install uninstall clean format format-check lint golden check-device \
-	cross cross-test cross-sysroot FORCE
+.PHONY: all deps test check tests-build sanitize bench bench-build \
+	bench-wake-real demo install uninstall clean format format-check lint \
+	golden check-device cross cross-test cross-run cross-sysroot \
+	check-arm64 FORCE
 all: $(PROGS)
 
 deps:
@@ -163,7 +178,30 @@ $(O)/tests/tools/%.o $(O)/tests/bench/%.o $(O)/tests/tools/lib/%.o: \
 $(STANDIN_OBJ): tests/fakes/standin/gpiod_standin.c | $(O)/.pkgcheck-$(LIGHTS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(call pc_cflags,$(PKGS_GPIO)) -Itests -c -o $@ $<
-$(O)/tests/unit/test_lights_gpiod.o: ALL_CFLAGS += $(call pc_cflags,$(PKGS_GPIO))
+$(O)/tests/unit/test_lights_gpiod.o $(O)/tests/unit/test_wake_gpiod.o: \
+	ALL_CFLAGS += $(call pc_cflags,$(PKGS_GPIO))
+# The v2 stand-in: the v2 backends compiled a second time, against the
+# mirror of the v2 header in tests/fakes/standin/v2 (first on their include
+# path), into $(O)/tests/standin/, apart from the real build's $(O)/hw/.
+STANDIN2_INC  := -Itests/fakes/standin/v2
+STANDIN2_OBJ  := $(O)/tests/standin/gpiod2_standin.o
+STANDIN2_HW   := $(O)/tests/standin/lights_gpiod2.o $(O)/tests/standin/wake_gpiod2.o
+$(STANDIN2_HW): $(O)/tests/standin/%.o: hw/%.c | $(O)/.pkgcheck-$(LIGHTS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $< (v2 stand-in)")
+	$(Q)$(CC) $(ALL_CFLAGS) $(STANDIN2_INC) -c -o $@ $<
+$(STANDIN2_OBJ): tests/fakes/standin/gpiod2_standin.c | $(O)/.pkgcheck-$(LIGHTS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests $(STANDIN2_INC) -c -o $@ $<
+# Where libgpiod is v2, the stand-in is also compiled against the real
+# <gpiod.h>: its definitions then prove the mirror's declarations and enum
+# values are libgpiod's (tests-build builds it; check-arm64 SUITE=trixie).
+STANDIN2_REAL := $(if $(filter 2,$(GPIOD_API)),$(O)/tests/standin/gpiod2_standin-real.o)
+$(O)/tests/standin/gpiod2_standin-real.o: tests/fakes/standin/gpiod2_standin.c \
+	| $(O)/.pkgcheck-$(LIGHTS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $< (against the real libgpiod $(GPIOD_API))")
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests $(call pc_cflags,$(PKGS_GPIO)) -c -o $@ $<
 
 $(LIB_CORE): $(call objs,$(CORE_SRCS))
 $(LIB_COMMON): $(call objs,$(COMMON_SRCS))
@@ -196,6 +234,18 @@ $(O)/tests/unit/test_lights_gpiod: $(O)/tests/unit/test_lights_gpiod.o \
 	$(O)/hw/lights_gpiod.o $(STANDIN_OBJ) $(TLIB) $(LIBS_OURS)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) \
 		$(call GROUP,$(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) $(LIBS_CORE) $(LDLIBS)
+$(O)/tests/unit/test_wake_gpiod: $(O)/tests/unit/test_wake_gpiod.o \
+	$(O)/hw/wake_gpiod.o $(STANDIN_OBJ) $(TLIB) $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) \
+		$(call GROUP,$(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) $(LIBS_CORE) $(LDLIBS)
+$(O)/tests/unit/test_lights_gpiod2: $(O)/tests/unit/test_lights_gpiod2.o \
+	$(O)/tests/standin/lights_gpiod2.o $(STANDIN2_OBJ) $(TLIB) $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) \
+		$(call GROUP,$(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) $(LIBS_CORE) $(LDLIBS)
+$(O)/tests/unit/test_wake_gpiod2: $(O)/tests/unit/test_wake_gpiod2.o \
+	$(O)/tests/standin/wake_gpiod2.o $(STANDIN2_OBJ) $(TLIB) $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) \
+		$(call GROUP,$(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) $(LIBS_CORE) $(LDLIBS)
 $(O)/tests/unit/%: $(O)/tests/unit/%.o $(TLIB) $(LIBS_OURS)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(call GROUP,$(TLIB) $(LIBS_OURS)) \
 		$(LIBS_CMOCKA) $(LIBS_CORE) $(LDLIBS)
@@ -211,7 +261,7 @@ $(O)/tests/bench/%: $(O)/tests/bench/%.o $(SCANNER_OBJ) $(TLIB) $(LIBS_OURS)
 		$(call GROUP,$(TLIB) $(LIBS_OURS)) $(LIBS_FP) $(LIBS_CORE) \
 		-lpthread $(LDLIBS)
 
-tests-build: $(PROGS) $(UNIT_BINS) $(INTEG_BINS) $(TOOL_BINS)
+tests-build: $(PROGS) $(UNIT_BINS) $(INTEG_BINS) $(TOOL_BINS) $(STANDIN2_REAL)
 
 # Runs every unit test, then the integration tests that need no hardware,
 # then the shell tests; ends with one "N passed, N failed, N skipped" line
@@ -231,6 +281,12 @@ bench-build: deps
 	$(Q)$(MAKE) --no-print-directory $(PROGS) $(BENCH_BINS) $(TOOL_BINS)
 bench: bench-build
 	$(Q)for b in $(BENCH_BINS); do echo "== $$b"; O=$(O) $$b || exit 1; done
+
+# The wake input and duty cycle against the real daemon and the virtual
+# reader: 20 minutes of wall time (PD_BENCH_WAKE_MIN, PD_BENCH_WAKE_N).
+bench-wake-real: deps
+	$(Q)$(MAKE) --no-print-directory $(PROGS) $(O)/tests/bench/bench_wake_real
+	$(Q)O=$(O) PD_BENCH_WAKE_REAL=1 $(O)/tests/bench/bench_wake_real
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory $(PROGS) $(TOOL_BINS)
@@ -293,16 +349,28 @@ uninstall:
 	rm -f $(DESTDIR)$(TMPFILESDIR)/presensi.conf
 	rm -f $(DESTDIR)$(MANDIR)/man8/presensid.8 $(DESTDIR)$(MANDIR)/man5/presensi.conf.5
 
-# Cross build for the Pi (arm64); hw/README.md "Building for the Pi".
-# With the arm64 -dev packages installed multiarch, `make cross` is all it
-# takes.  Without them, `make cross-sysroot` unpacks those packages into
-# build-arm64-sysroot (outside build-arm64: its *.d directories must not
-# reach the -include below), and cross and cross-test then use it.
-# cross-test runs the unit tests and a smoke test under qemu-user; name
-# integration tests in CROSS_INTEG to add them (test_e2e cannot run there:
-# it execs the arm64 daemon, which needs binfmt_misc).
-CROSS_O       ?= build-arm64
-CROSS_SYSROOT ?= $(if $(wildcard build-arm64-sysroot/.complete),$(CURDIR)/build-arm64-sysroot)
+# Cross build for the Pi (arm64), against the Debian suite SUITE: bookworm
+# (Pi OS bookworm, libgpiod 1.6: the v1 backends) or trixie (Pi OS trixie,
+# libgpiod 2.2: the v2 backends).  hw/README.md, "Building for the Pi".
+#   check-arm64    what CI runs: installs the cross tools if missing (as
+#                  root), unpacks the suite's sysroot once into
+#                  build-arm64-sysroot-$(SUITE) (kept; `make clean` leaves
+#                  it), then cross-test against it, and checks that the
+#                  build picked the backends of the sysroot's libgpiod.
+#   cross          the programs, in build-arm64-$(SUITE)
+#   cross-test     cross, the unit tests, then run.sh under qemu-user
+#   cross-sysroot  (re)builds build-arm64-sysroot-$(SUITE)
+# cross and cross-test use that sysroot when it is complete, else the
+# multiarch arm64 -dev packages (bookworm only).  A sysroot lives beside the
+# build folder, never in it: its *.d directories must not reach the
+# -include below.  Name integration tests in CROSS_INTEG to run them too
+# (test_e2e cannot run there: it execs the arm64 daemon, which needs
+# binfmt_misc).  Inside the cross make, cross-run builds and runs.
+SUITE         ?= bookworm
+CROSS_SUITES  := bookworm trixie
+CROSS_SYSROOT_DIR := build-arm64-sysroot-$(SUITE)
+CROSS_O       ?= build-arm64-$(SUITE)
+CROSS_SYSROOT ?= $(if $(wildcard $(CROSS_SYSROOT_DIR)/.complete),$(CURDIR)/$(CROSS_SYSROOT_DIR))
 CROSS_CC      ?= aarch64-linux-gnu-gcc$(if $(CROSS_SYSROOT), --sysroot=$(CROSS_SYSROOT))
 CROSS_PKG_CONFIG ?= $(if $(CROSS_SYSROOT),env \
 	PKG_CONFIG_SYSROOT_DIR=$(CROSS_SYSROOT) \
@@ -312,19 +380,41 @@ CROSS_QEMU    ?= qemu-aarch64-static -L $(or $(CROSS_SYSROOT),/usr/aarch64-linux
 CROSS_MAKE     = $(MAKE) --no-print-directory O=$(CROSS_O) CC='$(CROSS_CC)' \
 	PKG_CONFIG='$(CROSS_PKG_CONFIG)'
 CROSS_INTEG   ?=
-CROSS_TESTS    = $(UNIT_SRCS:%.c=$(CROSS_O)/%) \
-	$(CROSS_INTEG:%=$(CROSS_O)/tests/integration/%)
+EXPECT_GPIOD  ?=
 
+# Without its sysroot a suite other than the host's would silently build
+# against the host's multiarch (bookworm) packages: refuse.
+cross_need_sysroot = $(if $(CROSS_SYSROOT)$(filter bookworm,$(SUITE)),,$(error \
+	SUITE=$(SUITE) has no sysroot yet: make cross-sysroot SUITE=$(SUITE), \
+	or make check-arm64 SUITE=$(SUITE)))
 cross:
-	$(Q)$(CROSS_MAKE) all
-cross-test: cross
-	$(Q)$(CROSS_MAKE) $(if $(Q),-s) $(CROSS_TESTS)
-	$(Q)O=$(CROSS_O) QEMU='$(CROSS_QEMU)' sh tests/cross/run.sh $(CROSS_TESTS)
+	$(cross_need_sysroot)
+	+$(Q)$(CROSS_MAKE) all
+cross-test:
+	$(cross_need_sysroot)
+	+$(Q)$(CROSS_MAKE) cross-run CROSS_RUN_QEMU='$(CROSS_QEMU)' \
+		EXPECT_GPIOD='$(EXPECT_GPIOD)'
+# Run by cross-test inside the cross make, where UNIT_BINS and GPIOD_API
+# are the sysroot's: a trixie build has no v1 tests, and compiles the v2
+# stand-in against the real libgpiod 2 header too.
+cross-run: $(PROGS) $(UNIT_BINS) $(CROSS_INTEG:%=$(O)/tests/integration/%) \
+	$(STANDIN2_REAL)
+	$(Q)O=$(O) QEMU='$(CROSS_RUN_QEMU)' \
+		EXPECT_GPIOD='$(EXPECT_GPIOD)' sh tests/cross/run.sh \
+		$(UNIT_BINS) $(CROSS_INTEG:%=$(O)/tests/integration/%)
 cross-sysroot:
-	$(Q)sh tests/cross/sysroot.sh build-arm64-sysroot
+	$(Q)sh tests/cross/sysroot.sh $(CROSS_SYSROOT_DIR) $(SUITE)
+check-arm64:
+	$(Q)t0=$$(date +%s); sh tests/cross/tools.sh && \
+	{ test -e $(CROSS_SYSROOT_DIR)/.complete || \
+	  sh tests/cross/sysroot.sh $(CROSS_SYSROOT_DIR) $(SUITE); } && \
+	api=$$(sed -n 's/^libgpiod=\([0-9]*\).*/\1/p' $(CROSS_SYSROOT_DIR)/.complete) && \
+	$(MAKE) --no-print-directory cross-test SUITE=$(SUITE) \
+		CROSS_SYSROOT=$(CURDIR)/$(CROSS_SYSROOT_DIR) EXPECT_GPIOD=$$api && \
+	echo "check-arm64 SUITE=$(SUITE): ok in $$(( $$(date +%s) - t0 )) s"
 
 SOURCES = $(wildcard include/*.h daemon/*/*.c daemon/*/*.h hw/*.c hw/*.h \
-	tests/*/*.c tests/*/*.h tests/*/*/*.c tests/*/*/*.h)
+	tests/*/*.c tests/*/*.h tests/*/*/*.c tests/*/*/*.h tests/*/*/*/*.h)
 # Every C file in the tree, however deep: format-check fails when one is
 # missing from SOURCES, so a new folder depth cannot slip past the check.
 ALL_C_FILES = $(shell find include daemon hw tests -name '*.[ch]')
@@ -345,8 +435,9 @@ lint:
 		--error-exitcode=1 $(LINT_LIBS:%=--library=%) -Iinclude \
 		daemon hw
 
+# The arm64 builds go; their sysroots stay (a download): rm -rf them.
 clean:
-	rm -rf $(O) build-san build-arm64
+	rm -rf $(O) build-san build-arm64 $(CROSS_SUITES:%=build-arm64-%)
 
 # ---- fuzz and crash suites (tests/fuzz, tests/crash; see their README) ----
 # libFuzzer harnesses, one per parser or decoder.  clang builds them, and

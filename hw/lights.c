@@ -41,6 +41,8 @@ struct pattern {
  * Timings: a result holds 1.5 s (long enough to read from a step away);
  * "slow" blinks are 1 s on / 1 s off (no PWM for a real pulse); "fast"
  * blinks are 250 ms on / 250 ms off, which reads as urgent without strobing.
+ * Standby is a 150 ms green flash every 4 s: alive, but plainly not the
+ * ready pulse, and nearly dark (docs/domain.md §5).
  */
 static const struct pattern patterns[LIGHT_STATE_COUNT] = {
 	[LIGHT_OFF] = {true, 1, {{0, HOLD_MS}}},
@@ -65,6 +67,7 @@ static const struct pattern patterns[LIGHT_STATE_COUNT] = {
 		{false,
 		 6,
 		 {{R, 300}, {0, 300}, {R, 300}, {0, 300}, {R, 300}, {0, 300}}},
+	[LIGHT_STANDBY] = {true, 2, {{G, 150}, {0, 3850}}},
 };
 
 static const char *const state_names[LIGHT_STATE_COUNT] = {
@@ -81,6 +84,7 @@ static const char *const state_names[LIGHT_STATE_COUNT] = {
 	[LIGHT_FAULT] = "fault",
 	[LIGHT_EXPORT_OK] = "export-ok",
 	[LIGHT_EXPORT_FAIL] = "export-fail",
+	[LIGHT_STANDBY] = "standby",
 };
 
 struct lights {

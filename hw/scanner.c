@@ -36,10 +36,10 @@
  * (measured on 1.94.5: ratio 0.28 carried across close/open).  Only a
  * new FpContext starts from cold, which would defeat the protection, so
  * we do not.  Armed a fraction d of the time, r settles at
- * 3d / (1 + 2d), which passes 0.731 for d > 47.5 %: a schedule below
- * that only trades one 205 s pause for many short ones.  What keeps the reader
- * available is arming it only while somebody is there: scanner_set_armed() from
- * a wake input (button, PIR, the finger-detect line of the reader).  On TOO_HOT
+ * 3d / (1 + 2d), which passes 0.731 for d > 47.5 %.  So presensid arms the
+ * readers only while somebody is likely there (scanner_set_armed() from a
+ * wake input, or the profile's busy windows), and rests them a few seconds
+ * before HOT rather than letting HOT lock them for 205 s (duty.h).  On TOO_HOT
  * we pause the reader (COOLING), watch notify::temperature and re-arm when it
  * leaves HOT (COOLED).  A TOO_HOT reported while the model is not HOT (a
  * driver's own sensor, or the virtual reader's injected error) pauses
@@ -1192,6 +1192,8 @@ int scanner_reader_info(const struct scanner *s, size_t i,
 		default:
 			info->temperature = "cold";
 		}
+		info->heats = !fp_device_has_feature(
+			r->dev, FP_DEVICE_FEATURE_ALWAYS_ON);
 		info->armed_gen = r->armed_gen;
 		info->armed = r->armed_now;
 		info->gallery = r->gal->len;

@@ -15,8 +15,10 @@
 #include <stdio.h>
 
 #include "clock.h"
+#include "duty.h"
 #include "lights.h"
 #include "pd.h"
+#include "wake.h"
 
 #define CONF_PATH_MAX 256
 
@@ -24,6 +26,12 @@ enum lights_kind {
 	LIGHTS_NONE = 0,
 	LIGHTS_SIM,
 	LIGHTS_GPIOD,
+};
+
+enum wake_kind {
+	WAKE_NONE = 0, /* no wake input: duty.mode WINDOWS or ALWAYS */
+	WAKE_SIM,      /* a FIFO (wake.h) */
+	WAKE_GPIOD,    /* a button or touch pad on a GPIO line */
 };
 
 struct conf {
@@ -53,6 +61,13 @@ struct conf {
 	/* [rules] */
 	char default_profile[CONF_PATH_MAX];  /* imported on first start */
 	char default_calendar[CONF_PATH_MAX]; /* "" = none */
+	/* [wake] */
+	enum wake_kind wake;
+	char wake_sim_path[CONF_PATH_MAX]; /* WAKE_SIM: the FIFO */
+	struct wake_gpio_conf wake_gpio;   /* WAKE_GPIOD; line -1 = unset */
+	uint32_t wake_debounce_ms;	   /* default 50 */
+	struct duty_conf duty; /* mode: WAKE with an input, else WINDOWS
+				  (duty = yes, the default) or ALWAYS */
 };
 
 /* Fills c with defaults (no required field set). */

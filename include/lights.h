@@ -24,6 +24,8 @@ enum light_state {
 	LIGHT_FAULT,	    /* base: red blinking until fixed */
 	LIGHT_EXPORT_OK,    /* green three blinks */
 	LIGHT_EXPORT_FAIL,  /* red three blinks */
+	LIGHT_STANDBY,	    /* base: green short flash every 4 s: the
+			       reader rests (wake input, duty cycle) */
 	LIGHT_STATE_COUNT
 };
 
@@ -61,7 +63,8 @@ int lights_new(struct lights_backend *be, int buzzer, struct lights **out);
 void lights_free(struct lights *l);
 
 /*
- * Shows st from now_ms.  Base states (ready, enroll, cooling, fault, off)
+ * Shows st from now_ms.  Base states (ready, standby, enroll, cooling,
+ * fault, off)
  * persist; transient ones play their pattern, then return to the base.
  * Returns the next deadline (monotonic ms) at which lights_tick() must be
  * called, or 0 for none.  A backend failure is logged, never fatal.

@@ -71,6 +71,9 @@ struct scanner_reader_info {
 	const char *state;	   /* "idle", "identify", "enroll",
 				      "cooling", "error" */
 	const char *temperature;   /* "cold", "warm", "hot" */
+	int heats;		   /* 1: libfprint's heat model applies (TOO_HOT
+				      after ~180 s armed); 0: the driver is
+				      always-on (hw/README.md) */
 	uint64_t armed_gen;
 	int armed;	/* finger-status NEEDED now */
 	size_t gallery; /* compatible prints loaded */

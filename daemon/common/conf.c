@@ -18,11 +18,18 @@
 #include "civil.h"
 #include "ini.h"
 
-#define DUP_WINDOW_MAX_S     3600 /* an hour: longer is surely a typo */
-#define DUP_WINDOW_DEFAULT_S 120
-#define SIM_SPEED_MAX	     3600   /* one real second = one simulated hour */
-#define GPIO_LINE_MAX	     4095   /* largest line offset accepted */
-#define KEY_SUFFIX	     ".key" /* default key file: <store path>.key */
+#define DUP_WINDOW_MAX_S	 3600 /* an hour: longer is surely a typo */
+#define DUP_WINDOW_DEFAULT_S	 120
+#define SIM_SPEED_MAX		 3600 /* one real second = one simulated hour */
+#define GPIO_LINE_MAX		 4095 /* largest line offset accepted */
+#define WAKE_DEBOUNCE_DEFAULT_MS 50   /* a button's bounce, a pad's settle */
+#define WAKE_ARMED_MIN_S	 5    /* shorter: nobody gets a finger down */
+#define WAKE_ARMED_MAX_S	 600  /* longer: the heat guard does the work */
+#define WAKE_REST_MAX_S		 60   /* a person waits at most this long */
+#define WAKE_MARGIN_MAX_MIN	 240  /* four hours either side of the hours */
+#define WAKE_IDLE_ARMED_MAX_S	 600
+#define WAKE_IDLE_EVERY_MAX_S	 3600
+#define KEY_SUFFIX		 ".key" /* default key file: <store path>.key */
 
 enum key_id {
 	K_CLOCK_SIMULATED_SPEED,
@@ -47,6 +54,22 @@ enum key_id {
 	K_RULES_PROFILE,
 	K_STORE_KEY,
 	K_STORE_PATH,
+	K_WAKE_ACTIVE_LOW,
+	K_WAKE_ARMED_S,
+	K_WAKE_BACKEND,
+	K_WAKE_BIAS,
+	K_WAKE_CHIP,
+	K_WAKE_DEBOUNCE_MS,
+	K_WAKE_DUTY,
+	K_WAKE_IDLE_ARMED_S,
+	K_WAKE_IDLE_EVERY_S,
+	K_WAKE_LINE,
+	K_WAKE_MASUK_AFTER_MIN,
+	K_WAKE_MASUK_BEFORE_MIN,
+	K_WAKE_PULANG_AFTER_MIN,
+	K_WAKE_PULANG_BEFORE_MIN,
+	K_WAKE_REST_S,
+	K_WAKE_SIM_PATH,
 	K_COUNT
 };
 
@@ -81,6 +104,38 @@ static const char *const rules_keys[] = {"calendar", "profile"};
 static const enum key_id rules_ids[] = {K_RULES_CALENDAR, K_RULES_PROFILE};
 static const char *const store_keys[] = {"key", "path"};
 static const enum key_id store_ids[] = {K_STORE_KEY, K_STORE_PATH};
+static const char *const wake_keys[] = {"active_low",
+					"armed_s",
+					"backend",
+					"bias",
+					"chip",
+					"debounce_ms",
+					"duty",
+					"idle_armed_s",
+					"idle_every_s",
+					"line",
+					"masuk_after_min",
+					"masuk_before_min",
+					"pulang_after_min",
+					"pulang_before_min",
+					"rest_s",
+					"sim_path"};
+static const enum key_id wake_ids[] = {K_WAKE_ACTIVE_LOW,
+				       K_WAKE_ARMED_S,
+				       K_WAKE_BACKEND,
+				       K_WAKE_BIAS,
+				       K_WAKE_CHIP,
+				       K_WAKE_DEBOUNCE_MS,
+				       K_WAKE_DUTY,
+				       K_WAKE_IDLE_ARMED_S,
+				       K_WAKE_IDLE_EVERY_S,
+				       K_WAKE_LINE,
+				       K_WAKE_MASUK_AFTER_MIN,
+				       K_WAKE_MASUK_BEFORE_MIN,
+				       K_WAKE_PULANG_AFTER_MIN,
+				       K_WAKE_PULANG_BEFORE_MIN,
+				       K_WAKE_REST_S,
+				       K_WAKE_SIM_PATH};
 
 #define SECTION(s)                                                             \
 	{                                                                      \
@@ -89,11 +144,11 @@ static const enum key_id store_ids[] = {K_STORE_KEY, K_STORE_PATH};
 /* Sorted by name, for ini_keyword(). */
 static const struct section sections[] = {
 	SECTION(clock), SECTION(control), SECTION(desa),  SECTION(lights),
-	SECTION(punch), SECTION(rules),	  SECTION(store),
+	SECTION(punch), SECTION(rules),	  SECTION(store), SECTION(wake),
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 static const char *const section_names[N_SECTIONS] = {
-	"clock", "control", "desa", "lights", "punch", "rules", "store",
+	"clock", "control", "desa", "lights", "punch", "rules", "store", "wake",
 };
 
 struct parse {
@@ -106,6 +161,7 @@ struct parse {
 	bool tz_ok;
 	bool start_ok;
 	char start[CIVIL_LOCAL_LEN]; /* [clock] simulated_start, local */
+	bool duty;		     /* [wake] duty, default yes */
 };
 
 int conf_tz_offset(const char *tz, int32_t *offset_min)
@@ -125,6 +181,12 @@ void conf_defaults(struct conf *c)
 	c->refuse_untrusted = false;
 	c->clock_source = CLOCK_SOURCE_SYSTEM;
 	c->simulated_speed = 1;
+	c->wake = WAKE_NONE;
+	c->wake_gpio.line = -1;
+	c->wake_gpio.active_low = 1; /* a button to ground, pulled up */
+	c->wake_gpio.bias = WAKE_BIAS_PULL_UP;
+	c->wake_debounce_ms = WAKE_DEBOUNCE_DEFAULT_MS;
+	duty_conf_defaults(&c->duty);
 }
 
 /* "[section] key: " prefix for messages about one key. */
@@ -221,6 +283,43 @@ static int set_line(struct parse *p, int line, const char *key, const char *v,
 	}
 	*out = (int)x;
 	return 0;
+}
+
+static void set_u32(struct parse *p, int line, const char *key, const char *v,
+		    long min, long max, uint32_t *out)
+{
+	long x;
+
+	if (set_long(p, line, key, v, min, max, &x) == 0)
+		*out = (uint32_t)x;
+}
+
+/* [wake] margins are written in minutes and kept in seconds. */
+static void set_minutes(struct parse *p, int line, const char *key,
+			const char *v, uint32_t *out_s)
+{
+	long x;
+
+	if (set_long(p, line, key, v, 0, WAKE_MARGIN_MAX_MIN, &x) == 0)
+		*out_s = (uint32_t)x * 60u;
+}
+
+static void set_bias(struct parse *p, int line, const char *key, const char *v,
+		     enum wake_bias *out)
+{
+	if (strcmp(v, "pull-up") == 0)
+		*out = WAKE_BIAS_PULL_UP;
+	else if (strcmp(v, "pull-down") == 0)
+		*out = WAKE_BIAS_PULL_DOWN;
+	else if (strcmp(v, "disable") == 0)
+		*out = WAKE_BIAS_DISABLE;
+	else if (strcmp(v, "as-is") == 0)
+		*out = WAKE_BIAS_AS_IS;
+	else
+		ini_error(p->e, line,
+			  KEYFMT "\"%s\" is not pull-up, pull-down, disable "
+				 "or as-is",
+			  p->sec->name, key, v);
 }
 
 static void set_key(struct parse *p, int line, enum key_id id, const char *key,
@@ -350,6 +449,70 @@ static void set_key(struct parse *p, int line, enum key_id id, const char *key,
 	case K_RULES_CALENDAR:
 		set_path(p, line, key, c->default_calendar, v);
 		break;
+	case K_WAKE_BACKEND:
+		if (strcmp(v, "sim") == 0)
+			c->wake = WAKE_SIM;
+		else if (strcmp(v, "gpiod") == 0)
+			c->wake = WAKE_GPIOD;
+		else if (strcmp(v, "none") == 0)
+			c->wake = WAKE_NONE;
+		else
+			ini_error(p->e, line,
+				  KEYFMT "\"%s\" is not sim, gpiod or none",
+				  p->sec->name, key, v);
+		break;
+	case K_WAKE_SIM_PATH:
+		set_path(p, line, key, c->wake_sim_path, v);
+		break;
+	case K_WAKE_CHIP:
+		set_str(p, line, key, c->wake_gpio.chip,
+			sizeof(c->wake_gpio.chip), v);
+		break;
+	case K_WAKE_LINE:
+		if (set_long(p, line, key, v, 0, GPIO_LINE_MAX, &x) == 0)
+			c->wake_gpio.line = (int)x;
+		break;
+	case K_WAKE_ACTIVE_LOW:
+		if (set_bool(p, line, key, v, &b) == 0)
+			c->wake_gpio.active_low = b;
+		break;
+	case K_WAKE_BIAS:
+		set_bias(p, line, key, v, &c->wake_gpio.bias);
+		break;
+	case K_WAKE_DEBOUNCE_MS:
+		set_u32(p, line, key, v, 0, WAKE_DEBOUNCE_MAX_MS,
+			&c->wake_debounce_ms);
+		break;
+	case K_WAKE_DUTY:
+		set_bool(p, line, key, v, &p->duty);
+		break;
+	case K_WAKE_ARMED_S:
+		set_u32(p, line, key, v, WAKE_ARMED_MIN_S, WAKE_ARMED_MAX_S,
+			&c->duty.armed_s);
+		break;
+	case K_WAKE_REST_S:
+		set_u32(p, line, key, v, 1, WAKE_REST_MAX_S, &c->duty.rest_s);
+		break;
+	case K_WAKE_MASUK_BEFORE_MIN:
+		set_minutes(p, line, key, v, &c->duty.masuk_before_s);
+		break;
+	case K_WAKE_MASUK_AFTER_MIN:
+		set_minutes(p, line, key, v, &c->duty.masuk_after_s);
+		break;
+	case K_WAKE_PULANG_BEFORE_MIN:
+		set_minutes(p, line, key, v, &c->duty.pulang_before_s);
+		break;
+	case K_WAKE_PULANG_AFTER_MIN:
+		set_minutes(p, line, key, v, &c->duty.pulang_after_s);
+		break;
+	case K_WAKE_IDLE_ARMED_S:
+		set_u32(p, line, key, v, 1, WAKE_IDLE_ARMED_MAX_S,
+			&c->duty.idle_armed_s);
+		break;
+	case K_WAKE_IDLE_EVERY_S:
+		set_u32(p, line, key, v, 0, WAKE_IDLE_EVERY_MAX_S,
+			&c->duty.idle_every_s);
+		break;
 	case K_COUNT:
 		break;
 	}
@@ -368,7 +531,8 @@ static int on_kv(void *ud, struct ini_errors *e, int line, const char *section,
 		if (i < 0)
 			ini_error(e, line,
 				  "unknown section [%s] (known: clock, "
-				  "control, desa, lights, punch, rules, store)",
+				  "control, desa, lights, punch, rules, "
+				  "store, wake)",
 				  section);
 		return 0;
 	}
@@ -392,6 +556,41 @@ static int on_kv(void *ud, struct ini_errors *e, int line, const char *section,
 	p->line_of[p->sec->ids[i]] = line;
 	set_key(p, line, p->sec->ids[i], key, value);
 	return 0;
+}
+
+/* [wake]: the backend's keys, and which arming mode the file means. */
+static void check_wake(struct parse *p)
+{
+	struct conf *c = p->c;
+	int at = p->line_of[K_WAKE_BACKEND];
+
+	if (c->wake == WAKE_GPIOD) {
+		if (!p->line_of[K_WAKE_CHIP])
+			ini_error(p->e, at,
+				  "[wake] backend = gpiod needs chip");
+		if (!p->line_of[K_WAKE_LINE])
+			ini_error(p->e, at,
+				  "[wake] backend = gpiod needs line");
+	}
+	if (c->wake == WAKE_SIM && !p->line_of[K_WAKE_SIM_PATH])
+		ini_error(p->e, at, "[wake] backend = sim needs sim_path");
+	if (c->wake != WAKE_NONE && p->line_of[K_WAKE_DUTY])
+		ini_error(p->e, p->line_of[K_WAKE_DUTY],
+			  "[wake] duty: only for boxes without a wake input "
+			  "(backend = none)");
+	if (c->duty.idle_every_s &&
+	    c->duty.idle_armed_s >= c->duty.idle_every_s)
+		ini_error(p->e,
+			  p->line_of[K_WAKE_IDLE_ARMED_S]
+				  ? p->line_of[K_WAKE_IDLE_ARMED_S]
+				  : p->line_of[K_WAKE_IDLE_EVERY_S],
+			  "[wake] idle_armed_s: must be shorter than "
+			  "idle_every_s (%u)",
+			  c->duty.idle_every_s);
+	if (c->wake != WAKE_NONE)
+		c->duty.mode = DUTY_WAKE;
+	else
+		c->duty.mode = p->duty ? DUTY_WINDOWS : DUTY_ALWAYS;
 }
 
 /* Rules that need the whole file: required keys, dependent keys. */
@@ -438,6 +637,8 @@ static void check_whole(struct parse *p)
 				  "one of green, amber, red, buzzer");
 	}
 
+	check_wake(p);
+
 	if (c->clock_source == CLOCK_SOURCE_SIMULATED &&
 	    !p->line_of[K_CLOCK_SIMULATED_START])
 		ini_error(p->e, p->line_of[K_CLOCK_SOURCE],
@@ -481,6 +682,7 @@ int conf_parse(FILE *fp, const char *fname, struct conf *c, char *errbuf,
 	conf_defaults(c);
 	memset(&p, 0, sizeof(p));
 	p.c = c;
+	p.duty = true;
 	p.e = &e;
 	dir_of(fname, p.dir, sizeof(p.dir));
 	ini_errors_init(&e, fname, errbuf, errcap);

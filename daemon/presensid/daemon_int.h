@@ -19,11 +19,13 @@
 #include "clock.h"
 #include "conf.h"
 #include "control.h"
+#include "duty.h"
 #include "facts.h"
 #include "gallery.h"
 #include "lights.h"
 #include "scanner.h"
 #include "store.h"
+#include "wake.h"
 
 #define READERS_MAX	 8  /* readers connected at once, tracked for waits */
 #define LATENCY_KEEP	 32 /* last identify latencies kept for status */
@@ -88,6 +90,13 @@ struct daemon {
 	struct latency lat[LATENCY_KEEP];
 	unsigned int nlat; /* total recorded; ring index = nlat % KEEP */
 	int quitting;
+	/* arming.c */
+	struct duty duty;  /* when the readers are armed */
+	guint arm_src;	   /* the policy's next decision */
+	struct wake *wake; /* NULL: no wake input */
+	guint wake_src;	   /* its fd watch */
+	guint wake_timer;  /* its debounce deadline */
+	guint wake_retry;  /* watching again after a read error */
 };
 
 /* ---- main.c ---- */
@@ -122,6 +131,9 @@ void readers_cmd_wait(struct daemon *d, struct client *c,
 void readers_waits_check(struct daemon *d);
 /* Ends client c's waits (it left). */
 void readers_waits_drop(struct daemon *d, struct client *c);
+/* The readers were disarmed: no slot waits for a finger until the next
+ * ARMED, so "wait-armed" waits for that. */
+void readers_disarmed(struct daemon *d);
 
 /* ---- enrol.c ---- */
 void enrol_cmd(struct daemon *d, struct client *c, const struct control_msg *m);
@@ -133,6 +145,27 @@ void enrol_reader_gone(struct daemon *d, int reader);
 
 /* ---- status.c ---- */
 void status_cmd(struct daemon *d, struct client *c);
+
+/* ---- arming.c ---- */
+/* Opens the wake input of [wake] (one that fails is logged and the box
+ * runs as without one) and makes the first decision; after scanner_new. */
+void arming_start(struct daemon *d);
+/* Closes the wake input, drops the timers. */
+void arming_stop(struct daemon *d);
+/* Decides now: arms or disarms the readers, shows ready or standby. */
+void arming_update(struct daemon *d);
+/* The light of the readers' arming: LIGHT_READY or LIGHT_STANDBY. */
+enum light_state arming_light(const struct daemon *d);
+/* New [wake] policy settings; input changes wait for a restart. */
+void arming_reload(struct daemon *d, const struct conf *nc);
+/* A reader came or went. */
+void arming_on_reader(struct daemon *d);
+/* An identify gave a match or no match. */
+void arming_on_result(struct daemon *d);
+/* An enrolment started (on) or ended. */
+void arming_on_enrol(struct daemon *d, int on);
+/* A reader reported TOO_HOT (hot) or cooled down. */
+void arming_on_hot(struct daemon *d, int hot);
 
 /* ---- firststart.c ---- */
 /* Imports the configured default profile and calendar into an empty

@@ -18,7 +18,8 @@ static void enrol_end(struct daemon *d)
 	if (d->enr.timeout_src)
 		g_source_remove(d->enr.timeout_src);
 	memset(&d->enr, 0, sizeof(d->enr));
-	daemon_lights(d, scanner_reader_count(d->scanner) ? LIGHT_READY
+	arming_on_enrol(d, 0);
+	daemon_lights(d, scanner_reader_count(d->scanner) ? arming_light(d)
 							  : LIGHT_FAULT);
 	readers_waits_check(d); /* enrolment-only waits end here */
 }
@@ -61,7 +62,7 @@ void enrol_cmd(struct daemon *d, struct client *c, const struct control_msg *m)
 	struct admin_ctx a;
 	struct person p;
 	char why[256];
-	int rc;
+	int rc, was_armed;
 
 	server_ctx(d, c, &a);
 	if (admin_check_id(id, why, sizeof(why)) < 0) {
@@ -87,8 +88,19 @@ void enrol_cmd(struct daemon *d, struct client *c, const struct control_msg *m)
 		admin_reply_err(&a, -EBUSY, "another enrolment is running");
 		return;
 	}
+	/*
+	 * The identify that was armed is gone: waits need the next arm.
+	 * Cleared before the start, which may report the enrolment's own
+	 * arm at once (an idle reader, as in standby).
+	 */
+	s = readers_slot(d, reader);
+	was_armed = s ? s->armed : 0;
+	if (s)
+		s->armed = 0;
 	rc = scanner_enroll_start(d->scanner, reader);
 	if (rc < 0) {
+		if (s)
+			s->armed = was_armed;
 		admin_reply_err(&a, rc,
 				rc == -ENODEV ? "reader %d: not connected"
 					      : "reader %d: busy",
@@ -97,10 +109,6 @@ void enrol_cmd(struct daemon *d, struct client *c, const struct control_msg *m)
 	}
 	d->enr.c = c;
 	d->enr.reader = reader;
-	/* The identify that was armed is gone: waits need the next arm. */
-	s = readers_slot(d, reader);
-	if (s)
-		s->armed = 0;
 	snprintf(d->enr.person, sizeof(d->enr.person), "%s", id);
 	snprintf(d->enr.finger, sizeof(d->enr.finger), "%s", finger);
 	snprintf(d->enr.by, sizeof(d->enr.by), "%s", a.actor_name);
@@ -108,6 +116,7 @@ void enrol_cmd(struct daemon *d, struct client *c, const struct control_msg *m)
 	d->enr.timeout_src =
 		g_timeout_add_seconds(ENROLL_TIMEOUT_S, enrol_timeout, d);
 	daemon_lights(d, LIGHT_ENROLL);
+	arming_on_enrol(d, 1);
 	admin_reply_line(&a, "progress",
 			 "place the finger on the reader (first a check that "
 			 "it is not enrolled yet)");

@@ -157,6 +157,7 @@ static gboolean on_hup(gpointer ud)
 		 nc.desa_name);
 	d->conf.duplicate_window_s = nc.duplicate_window_s;
 	d->conf.refuse_untrusted = nc.refuse_untrusted;
+	arming_reload(d, &nc);
 	if (nc.offset_min != d->conf.offset_min)
 		log_warnx("reload: timezone changes take effect after a "
 			  "restart");
@@ -256,6 +257,7 @@ static void stop(struct daemon *d)
 	/* Every store call commits before it returns, so there is no open
 	 * transaction here; cancel the reader, lights off, close. */
 	server_close(d);
+	arming_stop(d);
 	scanner_free(d->scanner);
 	d->scanner = NULL;
 	if (d->lights_src)
@@ -302,6 +304,7 @@ int main(int argc, char **argv)
 	rc = scanner_new(readers_on_event, d, &d->scanner);
 	if (rc < 0)
 		fatalx("scanner: %s", strerror(-rc));
+	arming_start(d); /* before any reader opens and arms itself */
 	readers_reload_gallery(d);
 	g_unix_signal_add(SIGTERM, on_quit, d);
 	g_unix_signal_add(SIGINT, on_quit, d);

@@ -154,6 +154,12 @@ void readers_waits_check(struct daemon *d)
 	}
 }
 
+void readers_disarmed(struct daemon *d)
+{
+	for (int i = 0; i < READERS_MAX; i++)
+		d->readers[i].armed = 0;
+}
+
 void readers_waits_drop(struct daemon *d, struct client *c)
 {
 	struct waiter *w, *next;
@@ -238,6 +244,8 @@ static void on_result(struct daemon *d, const struct scanner_event *ev)
 		gallery_note_punch(d->gallery, &out.punch);
 		order_gallery(d);
 	}
+	if (ev->outcome == SCAN_MATCH || ev->outcome == SCAN_NO_MATCH)
+		arming_on_result(d);
 }
 
 void readers_on_event(void *ud, const struct scanner_event *ev)
@@ -252,7 +260,8 @@ void readers_on_event(void *ud, const struct scanner_event *ev)
 		slot_add(d, ev->reader);
 		if (lights_base(d->lights) == LIGHT_FAULT ||
 		    lights_base(d->lights) == LIGHT_OFF)
-			daemon_lights(d, LIGHT_READY);
+			daemon_lights(d, arming_light(d));
+		arming_on_reader(d);
 		break;
 	case SCANNER_EV_REMOVED:
 		log_info("reader %d disconnected", ev->reader);
@@ -262,6 +271,7 @@ void readers_on_event(void *ud, const struct scanner_event *ev)
 		enrol_reader_gone(d, ev->reader);
 		if (scanner_reader_count(d->scanner) == 0)
 			daemon_lights(d, LIGHT_FAULT);
+		arming_on_reader(d);
 		break;
 	case SCANNER_EV_ARMED:
 		s = readers_slot(d, ev->reader);
@@ -276,12 +286,21 @@ void readers_on_event(void *ud, const struct scanner_event *ev)
 	case SCANNER_EV_COOLING:
 		log_warnx("reader %d is too hot: paused until it cools",
 			  ev->reader);
+		s = readers_slot(d, ev->reader);
+		if (s)
+			s->armed = 0; /* no finger is awaited while hot */
 		daemon_lights(d, LIGHT_COOLING);
+		arming_on_hot(d, 1);
 		break;
 	case SCANNER_EV_COOLED:
-		log_info("reader %d cooled down: identify re-armed",
-			 ev->reader);
-		daemon_lights(d, LIGHT_READY);
+		arming_on_hot(d, 0);
+		if (d->duty.armed)
+			log_info("reader %d cooled down: identify re-armed",
+				 ev->reader);
+		else
+			log_info("reader %d cooled down: resting (%s)",
+				 ev->reader, duty_why_name(d->duty.why));
+		daemon_lights(d, arming_light(d));
 		break;
 	case SCANNER_EV_ENROLL_STAGE:
 	case SCANNER_EV_ENROLL_DONE:

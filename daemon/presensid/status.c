@@ -146,6 +146,9 @@ void status_cmd(struct daemon *d, struct client *c)
 	KV("lights", "%s (%u errors)",
 	   lights_state_name(lights_current(d->lights)),
 	   lights_errors(d->lights));
+	KV("arming", "%s (%s), heat %.2f, wake presses %u",
+	   d->duty.armed ? "armed" : "resting", duty_why_name(d->duty.why),
+	   d->duty.heat.r, d->wake ? wake_presses(d->wake) : 0);
 	for (unsigned int i = 0; i < LATENCY_KEEP && i < d->nlat; i++) {
 		const struct latency *l =
 			&d->lat[(d->nlat - 1 - i) % LATENCY_KEEP];

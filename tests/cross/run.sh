@@ -1,8 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Runs cross-built (arm64) test programs under qemu-user, then smoke-tests
-# the two programs: presensid --check on the shipped config, presensi --help.
-# Usage: QEMU="qemu-aarch64-static -L SYSROOT" O=build-arm64 run.sh TEST...
+# Runs cross-built (arm64) test programs under qemu-user, after checking
+# the programs: aarch64, which libgpiod API presensid was linked against
+# (EXPECT_GPIOD=1 or 2 makes a mismatch a failure), then a smoke test:
+# presensid --check on the shipped config, presensi --help.
+# Usage: QEMU="qemu-aarch64-static -L SYSROOT" O=build-arm64-SUITE \
+#        [EXPECT_GPIOD=N] run.sh TEST...
 # Ends with run-tests.sh's "N passed, N failed, N skipped"; non-zero on any
 # failure.
 set -u
@@ -20,6 +23,22 @@ for prog in "$o/presensid" "$o/presensi"; do
 		;;
 	esac
 done
+
+# The libgpiod API presensid calls: v2's request calls or v1's.  Nothing
+# runs the backends here (qemu has no gpiochip); the stand-in tests do.
+syms=$(readelf --dyn-syms -W "$o/presensid")
+lib=$(readelf -d "$o/presensid" | sed -n 's/.*Shared library: \[\(libgpiod[^]]*\)\].*/\1/p')
+api=none
+if echo "$syms" | grep -q ' gpiod_chip_request_lines'; then
+	api=2
+elif echo "$syms" | grep -q ' gpiod_line_request_output'; then
+	api=1
+fi
+echo "cross: presensid calls the libgpiod v$api API (${lib:-no libgpiod})"
+if [ -n "${EXPECT_GPIOD:-}" ] && [ "$api" != "$EXPECT_GPIOD" ]; then
+	echo "cross: the sysroot's libgpiod is v$EXPECT_GPIOD: wrong backends" >&2
+	exit 1
+fi
 
 # shellcheck disable=SC2086
 smoke() {

@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # make demo: the appliance's main job, for real, in a temporary directory.
-# presensid runs with libfprint's virtual_image reader and simulated lights;
-# five perangkat desa are enrolled with synthetic fingerprints through the
-# presensi CLI, then a simulated morning and afternoon of clock-ins plays,
-# and the day's rekap is printed.
+# presensid runs with libfprint's virtual_image reader, simulated lights and
+# a simulated wake button (a FIFO): the reader rests in standby and each
+# arrival presses the button first.  Five perangkat desa are enrolled with
+# synthetic fingerprints through the presensi CLI, then a simulated morning
+# and afternoon of clock-ins plays, and the day's rekap is printed.
 set -eu
 O=${O:-build}
 TOP=$(pwd)
@@ -13,6 +14,7 @@ DAY=2026-11-23			# a Monday (Senin), a working day
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/presensi-demo.XXXXXX")
 CONF="$DIR/presensi.conf"
 SIMLOG="$DIR/lights.log"
+WAKE="$DIR/wake.fifo"
 export FP_DRIVERS_WHITELIST=virtual_image FP_DRIVERS_ALLOWLIST=virtual_image
 export FP_VIRTUAL_IMAGE="$DIR/vimage.sock"
 
@@ -45,6 +47,9 @@ simulated_speed = 0
 [rules]
 profile = $TOP/firmware/profiles/ppu-24-2018-5hari.ini
 calendar = $TOP/firmware/calendars/2026.ini
+[wake]
+backend = sim
+sim_path = $WAKE
 CONF
 
 PID=
@@ -56,10 +61,12 @@ trap cleanup EXIT INT TERM
 
 P() { "$BIN/presensi" --config "$CONF" "$@"; }
 feed() { "$BIN/tests/tools/pd-feed" --config "$CONF" "$@"; }
+# The wake button: the daemon holds the FIFO open, so this never blocks.
+press() { echo press >"$WAKE"; }
 
 light_colour() {
 	case "$1" in
-	ok | export-ok | enroll-stage) printf '%s%s%s' "$G" "$1" "$N" ;;
+	ok | export-ok | enroll-stage | standby) printf '%s%s%s' "$G" "$1" "$N" ;;
 	late | flagged | cooling | enroll) printf '%s%s%s' "$A" "$1" "$N" ;;
 	unknown | retry | fault | export-fail) printf '%s%s%s' "$R" "$1" "$N" ;;
 	*) printf '%s' "$1" ;;
@@ -67,9 +74,9 @@ light_colour() {
 }
 
 # The light the last event produced: the newest state in the sim log that
-# is not the return to "ready".
+# is not the return to "ready" (or to "standby").
 last_light() {
-	st=$(awk '$2 != "ready" { s = $2 } END { print s }' "$SIMLOG")
+	st=$(awk '$2 != "ready" && $2 != "standby" { s = $2 } END { print s }' "$SIMLOG")
 	light_colour "$st"
 }
 
@@ -83,9 +90,16 @@ until P status >/dev/null 2>&1; do
 	kill -0 "$PID" 2>/dev/null || { echo "presensid died:"; cat "$DIR/presensid.log"; exit 1; }
 	sleep 0.1
 done
+i=0
+until grep -q ' standby$' "$SIMLOG" 2>/dev/null; do # the reader is open
+	i=$((i + 1))
+	[ $i -gt 400 ] && { echo "no reader:"; cat "$DIR/presensid.log"; exit 1; }
+	sleep 0.05
+done
+echo "presensid is up; the reader rests (light: $(light_colour standby)) until the button is pressed:"
+P status | grep -E '^(clock|readers|reader|lights|arming)' | sed 's/^/  /'
+press
 P wait-armed --timeout 20000 >/dev/null # the reader is open and armed
-echo "presensid is up; reader and simulated lights:"
-P status | grep -E '^(clock|readers|reader|lights)' | sed 's/^/  /'
 
 echo
 echo "${B}== People ==${N}"
@@ -123,6 +137,7 @@ event() {
 	at=$1 what=$2
 	shift 2
 	P clock set --at "$DAY $at" >/dev/null
+	press
 	feed "$@"
 	row=$(P punches --date $DAY | sed -n '3,$p' | grep -v ' presensi$' | tail -n 1 |
 		sed 's/  */ /g; s/^ //')
@@ -160,6 +175,9 @@ P ringkas --date $DAY
 echo
 echo "${B}== Ledger ==${N}"
 P chain verify
+echo
+echo "${B}== Wake button ==${N}"
+P status | grep '^arming' | sed 's/^/  /'
 echo
 echo "${B}== Identify latency (image -> decision, decision -> light) ==${N}"
 P status | grep '^latency' | head -n 5 | sed 's/^/  /'

@@ -91,10 +91,10 @@ static void sleep_until(uint64_t mono_ms)
 static int show(char **argv)
 {
 	static const enum light_state states[] = {
-		LIGHT_READY,	    LIGHT_OK,	   LIGHT_LATE,
-		LIGHT_UNKNOWN,	    LIGHT_RETRY,   LIGHT_ENROLL,
-		LIGHT_ENROLL_STAGE, LIGHT_COOLING, LIGHT_EXPORT_OK,
-		LIGHT_EXPORT_FAIL,  LIGHT_FAULT,
+		LIGHT_READY,	 LIGHT_STANDBY,	     LIGHT_OK,
+		LIGHT_LATE,	 LIGHT_UNKNOWN,	     LIGHT_RETRY,
+		LIGHT_ENROLL,	 LIGHT_ENROLL_STAGE, LIGHT_COOLING,
+		LIGHT_EXPORT_OK, LIGHT_EXPORT_FAIL,  LIGHT_FAULT,
 	};
 	struct lights_gpio_conf gc;
 	struct lights_backend *be = NULL;

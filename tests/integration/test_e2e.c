@@ -59,7 +59,10 @@ static void write_conf(void)
 		  * finger and identify took in wall time */
 		 "simulated_speed = 0\n"
 		 "[rules]\nprofile = %s/firmware/profiles/"
-		 "ppu-24-2018-5hari.ini\n",
+		 "ppu-24-2018-5hari.ini\n"
+		 /* armed all the time: these tests jump the clock through
+		  * the day; test_e2e_wake covers the arming policy */
+		 "[wake]\nduty = no\n",
 		 db, ctl, simlog, getenv("PD_TOP") ? getenv("PD_TOP") : ".");
 	assert_int_equal(testutil_write(conf_path, text), 0);
 }

@@ -506,6 +506,88 @@ static void test_scanner_too_hot_header_cools_and_rearms(void **st)
 	assert_int_equal(ev->print_key, T_KEY_BASE + 2);
 }
 
+/* Runs the loop until the reader's state is want, or T_WAIT_MS. */
+static int t_until_state(struct t_ctx *t, const char *want)
+{
+	struct scanner_reader_info info;
+	int timed_out = 0;
+	guint id = g_timeout_add(T_WAIT_MS, t_on_timeout, &timed_out);
+
+	for (;;) {
+		assert_int_equal(scanner_reader_info(t->s, 0, &info), 0);
+		if (strcmp(info.state, want) == 0) {
+			g_source_remove(id);
+			return 0;
+		}
+		if (timed_out)
+			return -1;
+		g_main_context_iteration(NULL, TRUE);
+	}
+}
+
+/*
+ * What a wake input relies on: a disarmed reader stops identifying (the
+ * heat model then cools it), still enrols, stays idle after, and
+ * identifies again once armed.  The virtual reader has libfprint's
+ * default heat model.
+ */
+static void test_scanner_disarmed_reader_enrols_then_waits_for_arm(void **st)
+{
+	struct t_ctx *t = *st;
+	const struct scanner_event *ev;
+	struct scanner_reader_info info;
+	uint64_t g0;
+	int from, stages = 0;
+
+	assert_int_equal(t_gallery(t, T_FINGERS), 0);
+	t_settle(t);
+	assert_int_equal(scanner_reader_info(t->s, 0, &info), 0);
+	assert_int_equal(info.heats, 1);
+	scanner_set_armed(t->s, 0);
+	assert_int_equal(t_until_state(t, "idle"), 0);
+	assert_int_equal(scanner_reader_info(t->s, 0, &info), 0);
+	assert_int_equal(info.armed, 0);
+	g0 = info.armed_gen;
+	from = t->n_ev;
+	assert_int_equal(scanner_enroll_start(t->s, t->reader), 0);
+	t_feed(t, T_STRANGER + 7, T_CHECK_IMP, g0);
+	for (uint32_t i = 1; i <= 5; i++)
+		t_feed(t, T_STRANGER + 7, i, g0);
+	for (;;) {
+		ev = NULL;
+		while (!ev) {
+			for (; from < t->n_ev && !ev; from++)
+				if (t->ev[from].ev.kind ==
+					    SCANNER_EV_ENROLL_STAGE ||
+				    t->ev[from].ev.kind ==
+					    SCANNER_EV_ENROLL_DONE ||
+				    t->ev[from].ev.kind ==
+					    SCANNER_EV_ENROLL_FAILED)
+					ev = &t->ev[from].ev;
+			if (!ev)
+				g_main_context_iteration(NULL, TRUE);
+		}
+		if (ev->kind != SCANNER_EV_ENROLL_STAGE)
+			break;
+		stages++;
+	}
+	assert_int_equal(ev->kind, SCANNER_EV_ENROLL_DONE);
+	assert_int_equal(stages, 5);
+	/* Still disarmed: no identify after the enrolment. */
+	assert_int_equal(scanner_reader_info(t->s, 0, &info), 0);
+	assert_string_equal(info.state, "idle");
+	assert_int_equal(info.armed, 0);
+	g0 = info.armed_gen;
+	scanner_set_armed(t->s, 1);
+	ev = t_wait(t, SCANNER_EV_ARMED, &from);
+	assert_non_null(ev);
+	assert_true(ev->armed_gen > g0);
+	ev = t_scan(t, T_FINGER_BASE + 1, 11, &from);
+	assert_non_null(ev);
+	assert_int_equal(ev->outcome, SCAN_MATCH);
+	assert_int_equal(ev->print_key, T_KEY_BASE + 1);
+}
+
 static void test_scanner_unplug_gives_gone_and_removed(void **st)
 {
 	struct t_ctx *t = *st;
@@ -624,6 +706,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_scanner_bad_arguments_give_errors, t_setup,
 			t_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_scanner_disarmed_reader_enrols_then_waits_for_arm,
+			t_setup, t_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_scanner_unplug_gives_gone_and_removed, t_setup,
 			t_teardown),

@@ -106,11 +106,12 @@ static int count_lines(const char *s)
 	return n;
 }
 
-/* full[] with the line "key = ..." replaced by repl; *line gets its number. */
-static char *full_with(const char *key, const char *repl, int *line)
+/* base with the line "key = ..." replaced by repl; *line gets its number. */
+static char *text_with(const char *base, const char *key, const char *repl,
+		       int *line)
 {
 	static char out[2048];
-	const char *p = full;
+	const char *p = base;
 	size_t klen = strlen(key);
 	int n = 0;
 
@@ -133,6 +134,11 @@ static char *full_with(const char *key, const char *repl, int *line)
 	}
 	assert_true(*line > 0);
 	return out;
+}
+
+static char *full_with(const char *key, const char *repl, int *line)
+{
+	return text_with(full, key, repl, line);
 }
 
 static void test_conf_full_file_sets_every_key(void **state)
@@ -343,7 +349,8 @@ static void test_conf_unknown_section_reported_once(void **state)
 	assert_int_equal(parse(text), -EINVAL);
 	assert_string_equal(errbuf, FNAME ":9: unknown section [network] "
 					  "(known: clock, control, desa, "
-					  "lights, punch, rules, store)\n");
+					  "lights, punch, rules, store, "
+					  "wake)\n");
 }
 
 static void test_conf_key_outside_section_is_an_error(void **state)
@@ -596,6 +603,181 @@ static void test_conf_load_reads_file_and_reports_missing(void **state)
 	rmdir(dir);
 }
 
+/* [wake] with every key of a GPIO wake input (its own text: full[]
+ * already has chip, backend and active_low in [lights]). */
+static const char wake_full[] = "[desa]\n"
+				"id = 3517012001\n"
+				"name = Sumberejo\n"
+				"timezone = Asia/Jakarta\n"
+				"[store]\n"
+				"path = /var/lib/presensi/presensi.db\n"
+				"[control]\n"
+				"socket = /run/presensi/control.sock\n"
+				"[wake]\n"
+				"backend = gpiod\n"
+				"sim_path = wake.fifo\n"
+				"chip = pinctrl-rp1\n"
+				"line = 5\n"
+				"active_low = no\n"
+				"bias = disable\n"
+				"debounce_ms = 80\n"
+				"armed_s = 90\n"
+				"rest_s = 6\n"
+				"masuk_before_min = 60\n"
+				"masuk_after_min = 20\n"
+				"pulang_before_min = 15\n"
+				"pulang_after_min = 45\n"
+				"idle_armed_s = 15\n"
+				"idle_every_s = 120\n";
+
+static void test_conf_wake_every_key(void **state)
+{
+	const struct conf *c = &conf_buf;
+
+	(void)state;
+	assert_int_equal(parse(wake_full), 0);
+	assert_string_equal(errbuf, "");
+	assert_int_equal(c->wake, WAKE_GPIOD);
+	assert_string_equal(c->wake_sim_path, "/etc/presensi/wake.fifo");
+	assert_string_equal(c->wake_gpio.chip, "pinctrl-rp1");
+	assert_int_equal(c->wake_gpio.line, 5);
+	assert_int_equal(c->wake_gpio.active_low, 0);
+	assert_int_equal(c->wake_gpio.bias, WAKE_BIAS_DISABLE);
+	assert_int_equal(c->wake_debounce_ms, 80);
+	/* A wake input: the readers are armed by presses. */
+	assert_int_equal(c->duty.mode, DUTY_WAKE);
+	assert_int_equal(c->duty.armed_s, 90);
+	assert_int_equal(c->duty.rest_s, 6);
+	assert_int_equal(c->duty.masuk_before_s, 3600);
+	assert_int_equal(c->duty.masuk_after_s, 1200);
+	assert_int_equal(c->duty.pulang_before_s, 900);
+	assert_int_equal(c->duty.pulang_after_s, 2700);
+	assert_int_equal(c->duty.idle_armed_s, 15);
+	assert_int_equal(c->duty.idle_every_s, 120);
+}
+
+static void test_conf_wake_defaults_are_the_duty_cycle(void **state)
+{
+	const struct conf *c = &conf_buf;
+	char text[1024];
+
+	(void)state;
+	assert_int_equal(parse(minimal), 0);
+	assert_int_equal(c->wake, WAKE_NONE);
+	assert_int_equal(c->wake_gpio.line, -1);
+	assert_int_equal(c->wake_gpio.active_low, 1);
+	assert_int_equal(c->wake_gpio.bias, WAKE_BIAS_PULL_UP);
+	assert_int_equal(c->wake_debounce_ms, 50);
+	/* No wake input: busy windows and idle slots. */
+	assert_int_equal(c->duty.mode, DUTY_WINDOWS);
+	assert_int_equal(c->duty.armed_s, 60);
+	assert_int_equal(c->duty.rest_s, 4);
+	assert_int_equal(c->duty.masuk_before_s, 45 * 60);
+	assert_int_equal(c->duty.masuk_after_s, 30 * 60);
+	assert_int_equal(c->duty.pulang_before_s, 30 * 60);
+	assert_int_equal(c->duty.pulang_after_s, 60 * 60);
+	assert_int_equal(c->duty.idle_armed_s, 10);
+	assert_int_equal(c->duty.idle_every_s, 60);
+	/* duty = no: armed all the time, as before. */
+	snprintf(text, sizeof(text), "%s[wake]\nduty = no\n", minimal);
+	assert_int_equal(parse(text), 0);
+	assert_int_equal(c->duty.mode, DUTY_ALWAYS);
+	snprintf(text, sizeof(text), "%s[wake]\nduty = yes\n", minimal);
+	assert_int_equal(parse(text), 0);
+	assert_int_equal(c->duty.mode, DUTY_WINDOWS);
+	snprintf(text, sizeof(text),
+		 "%s[wake]\nbackend = sim\nsim_path = /run/w.fifo\n", minimal);
+	assert_int_equal(parse(text), 0);
+	assert_int_equal(c->wake, WAKE_SIM);
+	assert_int_equal(c->duty.mode, DUTY_WAKE);
+	assert_string_equal(c->wake_sim_path, "/run/w.fifo");
+}
+
+static void test_conf_wake_bad_values_report_their_line(void **state)
+{
+	static const struct bad_case cases[] = {
+		{"backend", "backend = button",
+		 "[wake] backend: \"button\" is not sim, gpiod or none"},
+		{"line", "line = x",
+		 "[wake] line: \"x\" is not a whole number "
+		 "in 0..4095"},
+		{"line", "line = none", "[wake] line: \"none\""},
+		{"bias", "bias = strong",
+		 "[wake] bias: \"strong\" is not pull-up, pull-down, disable "
+		 "or as-is"},
+		{"active_low", "active_low = 1x", "[wake] active_low: \"1x\""},
+		{"debounce_ms", "debounce_ms = 1001",
+		 "[wake] debounce_ms: \"1001\" is not a whole number in "
+		 "0..1000"},
+		{"armed_s", "armed_s = 4",
+		 "[wake] armed_s: \"4\" is not a whole number in 5..600"},
+		{"armed_s", "armed_s = 601", "[wake] armed_s: \"601\""},
+		{"rest_s", "rest_s = 0",
+		 "[wake] rest_s: \"0\" is not a whole number in 1..60"},
+		{"masuk_before_min", "masuk_before_min = 241",
+		 "[wake] masuk_before_min: \"241\" is not a whole number in "
+		 "0..240"},
+		{"pulang_after_min", "pulang_after_min = -1",
+		 "[wake] pulang_after_min: \"-1\""},
+		{"idle_armed_s", "idle_armed_s = 0",
+		 "[wake] idle_armed_s: \"0\" is not a whole number in 1..600"},
+		{"idle_every_s", "idle_every_s = 3601",
+		 "[wake] idle_every_s: \"3601\" is not a whole number in "
+		 "0..3600"},
+		{"sim_path", "sim_path =", "[wake] sim_path: empty path"},
+		{"chip", "chip =", "[wake] chip: empty value"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct bad_case *c = &cases[i];
+		char want[512];
+		int line;
+		const char *text = text_with(wake_full, c->key, c->line, &line);
+
+		assert_int_equal(parse(text), -EINVAL);
+		snprintf(want, sizeof(want), FNAME ":%d: %s", line, c->msg);
+		if (strncmp(errbuf, want, strlen(want)) != 0)
+			fail_msg("case %zu: got \"%s\", want \"%s...\"", i,
+				 errbuf, want);
+		if (count_lines(errbuf) != 1)
+			fail_msg("case %zu: more than one error: %s", i,
+				 errbuf);
+	}
+}
+
+static void test_conf_wake_backend_needs_its_keys(void **state)
+{
+	char text[1024];
+
+	(void)state;
+	snprintf(text, sizeof(text), "%s[wake]\nbackend = gpiod\n", minimal);
+	assert_int_equal(parse(text), -EINVAL);
+	assert_string_equal(errbuf, FNAME
+			    ":10: [wake] backend = gpiod needs chip\n" FNAME
+			    ":10: [wake] backend = gpiod needs line\n");
+	snprintf(text, sizeof(text), "%s[wake]\nbackend = sim\n", minimal);
+	assert_int_equal(parse(text), -EINVAL);
+	assert_string_equal(errbuf,
+			    FNAME ":10: [wake] backend = sim needs sim_path\n");
+	/* A wake input and "duty = no" contradict each other. */
+	snprintf(text, sizeof(text),
+		 "%s[wake]\nbackend = sim\nsim_path = w\nduty = no\n", minimal);
+	assert_int_equal(parse(text), -EINVAL);
+	assert_string_equal(errbuf,
+			    FNAME ":12: [wake] duty: only for boxes without a "
+				  "wake input (backend = none)\n");
+	/* An idle slot must be shorter than its period. */
+	snprintf(text, sizeof(text),
+		 "%s[wake]\nidle_armed_s = 60\nidle_every_s = 60\n", minimal);
+	assert_int_equal(parse(text), -EINVAL);
+	assert_string_equal(errbuf, FNAME ":10: [wake] idle_armed_s: must be "
+					  "shorter than idle_every_s (60)\n");
+	snprintf(text, sizeof(text),
+		 "%s[wake]\nidle_armed_s = 60\nidle_every_s = 0\n", minimal);
+	assert_int_equal(parse(text), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -620,6 +802,10 @@ int main(void)
 		cmocka_unit_test(test_conf_small_errbuf_is_not_overrun),
 		cmocka_unit_test(test_conf_nul_byte_is_an_error_not_a_line_end),
 		cmocka_unit_test(test_conf_load_reads_file_and_reports_missing),
+		cmocka_unit_test(test_conf_wake_every_key),
+		cmocka_unit_test(test_conf_wake_defaults_are_the_duty_cycle),
+		cmocka_unit_test(test_conf_wake_bad_values_report_their_line),
+		cmocka_unit_test(test_conf_wake_backend_needs_its_keys),
 	};
 
 	log_init(LOG_TO_NONE, 0);

@@ -108,7 +108,7 @@ static void test_lights_state_names_round_trip(void **state)
 		"off",		"ready",   "ok",    "late",
 		"flagged",	"unknown", "retry", "enroll",
 		"enroll-stage", "cooling", "fault", "export-ok",
-		"export-fail",
+		"export-fail",	"standby",
 	};
 	enum light_state st;
 
@@ -155,6 +155,8 @@ static void test_lights_base_states_repeat_their_blink(void **state)
 		{LIGHT_ENROLL, A, 250, 250},	/* blinking */
 		{LIGHT_COOLING, A, 1000, 1000}, /* slow blink */
 		{LIGHT_FAULT, R, 250, 250},	/* blinking */
+		/* docs/domain.md §5: a short green flash every 4 s */
+		{LIGHT_STANDBY, G, 150, 3850},
 	};
 
 	(void)state;
@@ -222,6 +224,8 @@ static void test_lights_transients_play_then_return_to_base(void **state)
 		 {{R | BZ, 500}, {R, 250}, {R | BZ, 500}, {R, 250}}},
 		/* retry: one red blink */
 		{LIGHT_READY, LIGHT_RETRY, 1, 2, {{R, 250}, {0, 250}}},
+		/* a scan that finished as the reader went to standby */
+		{LIGHT_STANDBY, LIGHT_OK, 0, 2, {{G, 150}, {G, 1350}}},
 		/* enroll-stage: one green flash, back to enroll */
 		{LIGHT_ENROLL, LIGHT_ENROLL_STAGE, 1, 2, {{G, 300}, {0, 100}}},
 		/* export: three blinks */
