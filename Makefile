@@ -10,6 +10,7 @@ SYSCONFDIR ?= /etc
 UNITDIR    ?= /lib/systemd/system
 UDEVDIR    ?= /lib/udev/rules.d
 TMPFILESDIR ?= /usr/lib/tmpfiles.d
+SYSUSERSDIR ?= /usr/lib/sysusers.d
 PKG_CONFIG ?= pkg-config
 O          ?= build
 CC         ?= cc
@@ -308,7 +309,8 @@ PATH_VARS := SBINDIR BINDIR SYSCONFDIR DATADIR UDEVDIR
 SUBST := sed $(foreach v,$(PATH_VARS),-e 's|@$(v)@|$($(v))|g')
 GEN_IN    := $(addprefix $(O)/firmware/,systemd/presensid.service \
 	tmpfiles/presensi.conf man/presensid.8 man/presensi.conf.5)
-GENERATED := $(O)/firmware/presensi.conf $(GEN_IN)
+GENERATED := $(O)/firmware/presensi.conf $(GEN_IN) \
+	$(O)/firmware/udev/60-presensi.rules
 define from_template
 	@mkdir -p $(@D)
 	$(Q)$(SUBST) $< >$@.tmp
@@ -325,6 +327,26 @@ $(GEN_IN): $(O)/firmware/%: firmware/%.in $(O)/.paths
 	$(from_template)
 $(O)/firmware/presensi.conf: firmware/presensi.conf $(O)/.paths
 	$(from_template)
+# The udev rule names the readers the libfprint we build against supports,
+# from its own hwdb (under pkg-config's sysroot in a cross build);
+# FPRINT_HWDB= names another.  tests/shell/test_udev_readers.sh checks it.
+FPRINT_ROOT  = $(patsubst %/,%,$(shell $(PKG_CONFIG) --variable=pc_sysrootdir libfprint-2 2>/dev/null))
+FPRINT_HWDB ?= $(firstword $(wildcard $(addprefix $(FPRINT_ROOT),\
+	/usr/lib/udev/hwdb.d/60-autosuspend-libfprint-2.hwdb \
+	/lib/udev/hwdb.d/60-autosuspend-libfprint-2.hwdb)))
+$(O)/firmware/udev/60-presensi.rules: firmware/udev/60-presensi.rules.in \
+	firmware/udev/readers-from-hwdb.sh $(FPRINT_HWDB) $(O)/.paths
+	@test -n "$(FPRINT_HWDB)" || { echo "no 60-autosuspend-libfprint-2.hwdb" \
+		"under $(or $(FPRINT_ROOT),/): is libfprint-2 installed?" \
+		"(FPRINT_HWDB= names one)" >&2; exit 1; }
+	@mkdir -p $(@D)
+	$(Q)sh firmware/udev/readers-from-hwdb.sh $(FPRINT_HWDB) \
+		"$$($(PKG_CONFIG) --modversion libfprint-2)" <$< >$@.gen
+	$(Q)$(SUBST) $@.gen >$@.tmp && rm -f $@.gen
+	@if grep -n '@[A-Z_]*@' $@.tmp; then \
+		echo "$<: unknown @VARIABLE@ (known: $(PATH_VARS))" >&2; \
+		rm -f $@.tmp; exit 1; fi
+	@mv $@.tmp $@
 
 # Never overwrites an existing presensi.conf: it is the admin's.
 install: $(PROGS) $(GENERATED)
@@ -337,8 +359,9 @@ install: $(PROGS) $(GENERATED)
 	test -e $(DESTDIR)$(SYSCONFDIR)/presensi/presensi.conf || \
 		install -Dm640 $(O)/firmware/presensi.conf $(DESTDIR)$(SYSCONFDIR)/presensi/presensi.conf
 	install -Dm644 $(O)/firmware/systemd/presensid.service $(DESTDIR)$(UNITDIR)/presensid.service
-	install -Dm644 firmware/udev/60-presensi.rules $(DESTDIR)$(UDEVDIR)/60-presensi.rules
+	install -Dm644 $(O)/firmware/udev/60-presensi.rules $(DESTDIR)$(UDEVDIR)/60-presensi.rules
 	install -Dm644 $(O)/firmware/tmpfiles/presensi.conf $(DESTDIR)$(TMPFILESDIR)/presensi.conf
+	install -Dm644 firmware/sysusers/presensi.conf $(DESTDIR)$(SYSUSERSDIR)/presensi.conf
 	install -Dm644 $(O)/firmware/man/presensid.8 $(DESTDIR)$(MANDIR)/man8/presensid.8
 	install -Dm644 $(O)/firmware/man/presensi.conf.5 $(DESTDIR)$(MANDIR)/man5/presensi.conf.5
 
@@ -346,7 +369,7 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/presensid $(DESTDIR)$(BINDIR)/presensi
 	rm -rf $(DESTDIR)$(DATADIR)
 	rm -f $(DESTDIR)$(UNITDIR)/presensid.service $(DESTDIR)$(UDEVDIR)/60-presensi.rules
-	rm -f $(DESTDIR)$(TMPFILESDIR)/presensi.conf
+	rm -f $(DESTDIR)$(TMPFILESDIR)/presensi.conf $(DESTDIR)$(SYSUSERSDIR)/presensi.conf
 	rm -f $(DESTDIR)$(MANDIR)/man8/presensid.8 $(DESTDIR)$(MANDIR)/man5/presensi.conf.5
 
 # Cross build for the Pi (arm64), against the Debian suite SUITE: bookworm

@@ -48,6 +48,8 @@ check_install() {
 		"$dest$prefix/bin/presensi" \
 		"$dest$prefix/share/presensi/presensi.conf.sample" \
 		"$dest/usr/lib/tmpfiles.d/presensi.conf" \
+		"$dest/usr/lib/sysusers.d/presensi.conf" \
+		"$dest/lib/udev/rules.d/60-presensi.rules" \
 		"$dest$prefix/share/man/man8/presensid.8" \
 		"$dest$prefix/share/man/man5/presensi.conf.5"; do
 		[ -f "$f" ] || fail "$label: ${f#"$dest"} not installed"
@@ -82,6 +84,7 @@ check_install() {
 	# config directory is there.
 	for f in "$unit" "$conf" "$dest$prefix/share/presensi/presensi.conf.sample" \
 		"$dest/usr/lib/tmpfiles.d/presensi.conf" \
+		"$dest/lib/udev/rules.d/60-presensi.rules" \
 		"$dest$prefix/share/man/man8/presensid.8" \
 		"$dest$prefix/share/man/man5/presensi.conf.5"; do
 		[ -f "$f" ] || continue
