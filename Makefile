@@ -436,6 +436,58 @@ check-arm64:
 		CROSS_SYSROOT=$(CURDIR)/$(CROSS_SYSROOT_DIR) EXPECT_GPIOD=$$api && \
 	echo "check-arm64 SUITE=$(SUITE): ok in $$(( $$(date +%s) - t0 )) s"
 
+# ---- Debian packages and the Pi image (firmware/debian, firmware/image;
+# README "Packages and the Pi image") ----
+#   deb            the packages presensi and presensi-kecamatan (when its
+#                  program is in the tree), with lintian, into DEB_O: for
+#                  the host by default; ARCH=arm64 SUITE=bookworm|trixie
+#                  cross-builds against build-arm64-sysroot-$(SUITE), made
+#                  first if missing, as check-arm64 does.
+#   check-package  deb for the host, then tests/package/test_deb.sh installs
+#                  it into a scratch root and checks files, owners, modes,
+#                  users, the unit and its conffile across upgrades.
+#   check-image    deb ARCH=arm64 SUITE=trixie, then tests/package/
+#                  test_image.sh: a trixie arm64 root from mmdebstrap, the
+#                  Pi image recipe run on it, and what it changed.
+# tests/package/tools.sh installs debhelper, lintian, mmdebstrap and the
+# missing build dependencies (as root; else it names them).
+HOST_ARCH  := $(shell dpkg --print-architecture 2>/dev/null)
+HOST_SUITE := $(shell . /etc/os-release 2>/dev/null && echo $$VERSION_CODENAME)
+ARCH       ?= $(HOST_ARCH)
+JOBS       ?= 2
+# The host's own suite for a native build (SUITE on the command line must
+# agree: mkdeb.sh checks), SUITE for a cross build.
+DEB_SUITE   = $(if $(filter $(HOST_ARCH),$(ARCH)),$(if $(filter command \
+	line,$(origin SUITE)),$(SUITE),$(HOST_SUITE)),$(SUITE))
+DEB_SYSROOT = build-arm64-sysroot-$(DEB_SUITE)
+DEB_O       = $(O)/deb/$(DEB_SUITE)-$(ARCH)
+.PHONY: deb check-package check-image install-kecamatan
+deb:
+	$(Q)sh tests/package/tools.sh
+ifneq ($(ARCH),$(HOST_ARCH))
+	$(if $(filter arm64,$(ARCH)),,$(error ARCH=$(ARCH): only the host's \
+		architecture ($(HOST_ARCH)) or arm64))
+	$(Q)sh tests/cross/tools.sh && { test -e $(DEB_SYSROOT)/.complete || \
+		sh tests/cross/sysroot.sh $(DEB_SYSROOT) $(DEB_SUITE); }
+	$(Q)JOBS=$(JOBS) sh firmware/mkdeb.sh $(DEB_O) $(ARCH) $(DEB_SUITE) \
+		$(CURDIR)/$(DEB_SYSROOT)
+else
+	$(Q)JOBS=$(JOBS) sh firmware/mkdeb.sh $(DEB_O) $(ARCH) $(DEB_SUITE)
+endif
+check-package: deb
+	$(Q)t0=$$(date +%s); sh tests/package/test_deb.sh $(DEB_O) && \
+	echo "check-package: ok in $$(( $$(date +%s) - t0 )) s"
+check-image:
+	$(Q)$(MAKE) --no-print-directory deb ARCH=arm64 SUITE=trixie
+	$(Q)t0=$$(date +%s); sh tests/package/test_image.sh $(O)/deb/trixie-arm64 && \
+	echo "check-image: ok in $$(( $$(date +%s) - t0 )) s"
+# presensi-kecamatan's files (package presensi-kecamatan): each program
+# the kecamatan's block builds is one line here and one in
+# firmware/debian/presensi-kecamatan.install.
+install-kecamatan: $(O)/presensi-kecamatan
+	install -Dm755 $(O)/presensi-kecamatan $(DESTDIR)$(BINDIR)/presensi-kecamatan
+# ---- end of the Debian packages and the Pi image ----
+
 SOURCES = $(wildcard include/*.h daemon/*/*.c daemon/*/*.h hw/*.c hw/*.h \
 	tests/*/*.c tests/*/*.h tests/*/*/*.c tests/*/*/*.h tests/*/*/*/*.h)
 # Every C file in the tree, however deep: format-check fails when one is
