@@ -9,7 +9,8 @@
 # line to run.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-PKGS="debhelper lintian mmdebstrap dpkg-dev fakeroot"
+PKGS="debhelper lintian mmdebstrap dpkg-dev fakeroot fdisk dosfstools mtools
+shellcheck"
 
 missing=""
 for p in $PKGS; do
