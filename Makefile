@@ -25,7 +25,7 @@ endif
 # Foreign libraries.  Each is included by exactly one source file (README,
 # "Architecture").  A module pkg-config cannot find is an error naming it
 # (the pkgcheck stamp below), never a silently empty flag.
-PKGS_CORE := sqlite3 libsodium xlsxwriter libutf8proc
+PKGS_CORE := sqlite3 libsodium xlsxwriter libutf8proc libzip jansson
 PKGS_FP   := libfprint-2 glib-2.0 gio-2.0
 PKGS_GPIO := libgpiod
 PKGS_TEST := cmocka
@@ -308,6 +308,7 @@ golden: tests-build
 PATH_VARS := SBINDIR BINDIR SYSCONFDIR DATADIR UDEVDIR
 SUBST := sed $(foreach v,$(PATH_VARS),-e 's|@$(v)@|$($(v))|g')
 GEN_IN    := $(addprefix $(O)/firmware/,systemd/presensid.service \
+	systemd/presensi-usb-export@.service \
 	tmpfiles/presensi.conf man/presensid.8 man/presensi.conf.5)
 GENERATED := $(O)/firmware/presensi.conf $(GEN_IN) \
 	$(O)/firmware/udev/60-presensi.rules
@@ -360,6 +361,9 @@ install: $(PROGS) $(GENERATED)
 		install -Dm640 $(O)/firmware/presensi.conf $(DESTDIR)$(SYSCONFDIR)/presensi/presensi.conf
 	install -Dm644 $(O)/firmware/systemd/presensid.service $(DESTDIR)$(UNITDIR)/presensid.service
 	install -Dm644 $(O)/firmware/udev/60-presensi.rules $(DESTDIR)$(UDEVDIR)/60-presensi.rules
+	install -Dm644 $(O)/firmware/systemd/presensi-usb-export@.service \
+		$(DESTDIR)$(UNITDIR)/presensi-usb-export@.service
+	install -Dm644 firmware/udev/70-presensi-usb.rules $(DESTDIR)$(UDEVDIR)/70-presensi-usb.rules
 	install -Dm644 $(O)/firmware/tmpfiles/presensi.conf $(DESTDIR)$(TMPFILESDIR)/presensi.conf
 	install -Dm644 firmware/sysusers/presensi.conf $(DESTDIR)$(SYSUSERSDIR)/presensi.conf
 	install -Dm644 $(O)/firmware/man/presensid.8 $(DESTDIR)$(MANDIR)/man8/presensid.8
@@ -369,6 +373,8 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/presensid $(DESTDIR)$(BINDIR)/presensi
 	rm -rf $(DESTDIR)$(DATADIR)
 	rm -f $(DESTDIR)$(UNITDIR)/presensid.service $(DESTDIR)$(UDEVDIR)/60-presensi.rules
+	rm -f $(DESTDIR)$(UNITDIR)/presensi-usb-export@.service \
+		$(DESTDIR)$(UDEVDIR)/70-presensi-usb.rules
 	rm -f $(DESTDIR)$(TMPFILESDIR)/presensi.conf $(DESTDIR)$(SYSUSERSDIR)/presensi.conf
 	rm -f $(DESTDIR)$(MANDIR)/man8/presensid.8 $(DESTDIR)$(MANDIR)/man5/presensi.conf.5
 

@@ -5,8 +5,9 @@
 set -u
 PKGS="build-essential pkg-config libfprint-2-dev libglib2.0-dev \
 libsqlite3-dev sqlite3 libgpiod-dev libcmocka-dev libsodium-dev \
-libxlsxwriter-dev libutf8proc-dev libusb-1.0-0-dev python3 \
-python3-openpyxl chromium fonts-dejavu-core poppler-utils"
+libxlsxwriter-dev libutf8proc-dev libzip-dev libjansson-dev \
+libusb-1.0-0-dev python3 python3-openpyxl chromium fonts-dejavu-core \
+poppler-utils mtools dosfstools"
 
 # The packages of $PKGS not installed, each after a space.
 not_installed() {

@@ -23,6 +23,7 @@
 
 #define ADMIN_CHANGED_PRINTS 0x1 /* reload the scanner gallery */
 #define ADMIN_CHANGED_FACTS  0x2 /* reload profiles and calendars */
+#define ADMIN_CHANGED_CLOCK  0x4 /* the clock jumped: months may be due */
 
 struct admin_ctx {
 	struct store *store;

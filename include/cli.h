@@ -45,7 +45,8 @@ struct cli_opt {
 struct conf;
 struct cli_args;
 /* Runs a parsed command with the loaded configuration; returns the exit
- * code.  Handlers live in daemon/presensi/commands.c. */
+ * code.  Handlers live in daemon/presensi/commands.c and, for the
+ * month's end, bundle_cmds.c.  conf is NULL for a no_config command. */
 typedef int cli_run_fn(const struct conf *conf, const struct cli_args *a);
 
 /* One row of the command table: the only list of commands. */
@@ -55,6 +56,7 @@ struct cli_cmd {
 	const char *summary;
 	cli_run_fn *run;
 	struct cli_opt opts[CLI_OPTS_MAX];
+	bool no_config; /* runs without a configuration (verify) */
 };
 
 struct cli_args {

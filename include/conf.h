@@ -38,6 +38,7 @@ struct conf {
 	/* [desa] */
 	char desa_id[PD_ID_MAX];     /* required, e.g. "3517012001" */
 	char desa_name[PD_NAME_MAX]; /* required */
+	char kecamatan[PD_NAME_MAX]; /* optional; named in every bundle */
 	char timezone[32];  /* Asia/Jakarta|Asia/Makassar|Asia/Jayapura */
 	int32_t offset_min; /* derived from timezone: 420/480/540 */
 	/* [store] */
@@ -58,6 +59,10 @@ struct conf {
 	enum clock_source clock_source;
 	int64_t simulated_start_utc_ms; /* from "YYYY-MM-DD HH:MM:SS" local */
 	unsigned int simulated_speed;	/* default 1 */
+	/* [bundle] */
+	int close_day;	   /* a month closes itself on this day of the
+			      next, 1..28; default 3 */
+	int32_t close_sec; /* at this local time (seconds); default 23:59 */
 	/* [rules] */
 	char default_profile[CONF_PATH_MAX];  /* imported on first start */
 	char default_calendar[CONF_PATH_MAX]; /* "" = none */

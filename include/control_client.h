@@ -12,6 +12,9 @@
 int control_connect(const char *path);
 /* Writes all of buf; 0 or -errno. */
 int control_write_all(int fd, const char *buf, size_t len);
+/* The same, passing pass_fd along with buf's first byte (SCM_RIGHTS):
+ * presensid then writes into a file the client opened ("export"). */
+int control_write_all_fd(int fd, const char *buf, size_t len, int pass_fd);
 /*
  * Reads one line (without '\n') into buf.  Returns its length, -EPIPE on
  * EOF before a line, -ENAMETOOLONG when the line exceeds cap.  Keeps a

@@ -116,18 +116,32 @@ int ledger_excuse_data(int fmt, const struct excuse *e,
 int ledger_revoke_data(int fmt, int64_t excuse_id, const char *reason,
 		       const struct actor *by, char d[LEDGER_DATA_MAX]);
 
-/* A month closed (kind "checkpoint", format 2 on; docs/ledger.md). */
+/*
+ * ---- checkpoint (format 2): a month closed (docs/ledger.md) ----
+ * person empty, at_utc the closing instant.  The health figures are in the
+ * row so that re-exporting a closed month gives the same manifest.
+ */
 #define LEDGER_MONTH_LEN 8 /* "YYYY-MM" + NUL */
-struct ledger_checkpoint {
-	char month[LEDGER_MONTH_LEN]; /* the month closed, "YYYY-MM" */
-	bool auto_close;	      /* closed on the configured day */
-	int64_t uptime_s;	      /* seconds since boot at closing */
-	int64_t untrusted;	      /* the month's untrusted-clock punches */
-	int64_t reader_errors;	      /* since the previous checkpoint */
-	int64_t disk_free; /* bytes free on the store's file system */
+struct ledger_health {
+	int64_t uptime_s;	 /* seconds since boot at closing */
+	int64_t untrusted;	 /* punches of the month, untrusted clock */
+	int64_t reader_errors;	 /* since the previous checkpoint */
+	int64_t disk_free_bytes; /* free on the store's file system */
 };
+struct ledger_checkpoint {
+	char month[LEDGER_MONTH_LEN]; /* "YYYY-MM" */
+	int auto_close; /* 1: closed by presensid on the configured day */
+	struct ledger_health health;
+};
+/* Keys v month auto uptime untrusted reader_errors disk_free by uid.
+ * Format 2 and later only (format 1 had no checkpoint): -EINVAL for
+ * format 1, a month that is not YYYY-MM, or a negative figure. */
 int ledger_checkpoint_data(int fmt, const struct ledger_checkpoint *c,
 			   const struct actor *by, char d[LEDGER_DATA_MAX]);
+/* Reads a checkpoint row's data back (any format this program reads).
+ * 0, or -EINVAL when a key is missing or malformed, -ENOTSUP for a
+ * newer format. */
+int ledger_checkpoint_parse(const char *data, struct ledger_checkpoint *c);
 
 /*
  * Parses an export line back (for the kecamatan side and tests), ended by
@@ -140,5 +154,8 @@ int ledger_parse_export(const char *line, struct ledger_row *r);
 
 /* "YYYY-MM-DDTHH:MM:SSZ", or "" for 0.  buf must hold 21 bytes. */
 void ledger_iso_utc(int64_t t, char buf[21]);
+/* The reverse: exactly "YYYY-MM-DDTHH:MM:SSZ" (a real instant), or ""
+ * for 0.  0 or -EINVAL. */
+int ledger_iso_parse(const char *s, int64_t *t);
 
 #endif /* PRESENSI_LEDGER_H */

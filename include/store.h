@@ -218,22 +218,6 @@ typedef int store_calendar_day_fn(void *ud, int64_t seq, pd_day_t day,
 int store_calendar_each(struct store *st, store_calendar_file_fn *file_fn,
 			store_calendar_day_fn *day_fn, void *ud);
 
-/* ---- month checkpoints (ledger kind "checkpoint", no side table) ---- */
-/*
- * Closes c->month ("YYYY-MM") with a checkpoint row (docs/ledger.md):
- * at_utc and recorded time now_utc.  A month is closed once.  0, -EINVAL
- * (bad month or figures), -EEXIST (already closed), or a database error.
- */
-int store_checkpoint_add(struct store *st, const struct ledger_checkpoint *c,
-			 int64_t now_utc, const struct actor *by);
-/* The checkpoint row that closed month ("YYYY-MM"): 0 with *seq (may be
- * NULL), -ENOENT when the month is open, -EINVAL for a bad month. */
-int store_month_closed(struct store *st, const char *month, int64_t *seq);
-/* The latest month any checkpoint closed, its last day and row: 0, or
- * -ENOENT when no month is closed.  Any pointer may be NULL. */
-int store_month_closed_latest(struct store *st, char month[LEDGER_MONTH_LEN],
-			      pd_day_t *last_day, int64_t *seq);
-
 /* ---- excuses (ledger kinds "excuse" and "revoke") ---- */
 /*
  * Records an excuse and sets e->id.  -ENOENT unknown person; -EINVAL for a
@@ -251,8 +235,75 @@ typedef int store_excuse_fn(void *ud, const struct excuse *e);
 int store_excuse_each(struct store *st, pd_day_t from_day, pd_day_t to_day,
 		      const char *person, store_excuse_fn *fn, void *ud);
 
+/*
+ * ---- checkpoints: months closed (ledger kind "checkpoint", schema 5) ----
+ * A month is closed once, after every earlier closed month (docs/domain.md
+ * §7.3).  With the checkpoint row the store keeps, in the same
+ * transaction, what a complete bundle of the month holds besides its
+ * ledger rows and cannot re-derive later unchanged (docs/bundle.md): the
+ * rekap files made at closing, the rules files in force, the desa's names
+ * and the calendar set's version.  Re-exporting the month then gives the
+ * same bytes, whatever is recorded after it.
+ */
+#define STORE_COUNTER_READER_ERRORS "reader_errors" /* since last close */
+
+struct store_frozen_file {
+	const char *name;  /* bundle entry name: "rekap.csv", "rules/..." */
+	const char *label; /* a rules file's name; "" for the others */
+	const void *data;
+	size_t len;
+};
+struct store_frozen {
+	const char *desa_id, *desa_name, *kecamatan; /* from the config */
+	const char *software;			     /* "presensi 0.2.0" */
+	const char *calendar_set;		     /* 64 hex */
+	const struct store_frozen_file *files;	     /* in bundle order */
+	size_t nfiles;
+};
+
+/*
+ * Closes cp->month: appends the checkpoint row (at_utc = now_utc) and its
+ * side rows, and takes cp->health.reader_errors off the counter
+ * STORE_COUNTER_READER_ERRORS, so that the next checkpoint counts from
+ * here; all in one transaction.  *seq_out gets the row's seq.  -EEXIST
+ * when the month is closed already, -EINVAL when a later month is closed
+ * (months close in order) or a field is bad, -EROFS, or a database error.
+ * The caller checks the rest of the policy (the running month, gaps).
+ */
+int store_checkpoint_add(struct store *st, const struct ledger_checkpoint *cp,
+			 const struct store_frozen *fz, const struct actor *by,
+			 int64_t now_utc, int64_t *seq_out);
+/* Whether month ("YYYY-MM") has its checkpoint.  0, -EINVAL, -EIO. */
+int store_month_closed(struct store *st, const char *month, bool *closed);
+/* The latest closed month and its checkpoint's seq; -ENOENT when none. */
+int store_month_latest_closed(struct store *st, char month[LEDGER_MONTH_LEN],
+			      int64_t *seq);
+
+/* A closed month as stored; the strings are copies. */
+struct store_checkpoint {
+	int64_t seq;	  /* the checkpoint row */
+	int64_t prev_seq; /* the checkpoint before it, 0 for the first */
+	int64_t at_utc;	  /* when it was closed */
+	struct ledger_checkpoint cp;
+	char by[PD_NAME_MAX];
+	char desa_id[PD_ID_MAX];
+	char desa_name[PD_NAME_MAX];
+	char kecamatan[PD_NAME_MAX];
+	char software[64];
+	char calendar_set[PD_HASH_HEX];
+};
+/* The checkpoint of month; -ENOENT when it is not closed. */
+int store_checkpoint_get(struct store *st, const char *month,
+			 struct store_checkpoint *out);
+/* The files frozen with checkpoint seq, in the order given at closing;
+ * data is valid during the call only.  Stops on fn's non-zero. */
+typedef int store_frozen_file_fn(void *ud, const char *name, const char *label,
+				 const void *data, size_t len);
+int store_checkpoint_files(struct store *st, int64_t seq,
+			   store_frozen_file_fn *fn, void *ud);
+
 /* ---- schema ---- */
-#define STORE_SCHEMA_VERSION 5 /* PRAGMA user_version after migrations */
+#define STORE_SCHEMA_VERSION 6 /* PRAGMA user_version after migrations */
 int store_schema_version(struct store *st, int *out);
 
 /* ---- ledger ---- */

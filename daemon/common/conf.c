@@ -30,14 +30,22 @@
 #define WAKE_IDLE_ARMED_MAX_S	 600
 #define WAKE_IDLE_EVERY_MAX_S	 3600
 #define KEY_SUFFIX		 ".key" /* default key file: <store path>.key */
+/* A month closes by itself on this day of the next month (DOMAIN §7.3);
+ * 28 at most, so that every month has the day. */
+#define CLOSE_DAY_DEFAULT 3
+#define CLOSE_DAY_MAX	  28
+#define CLOSE_SEC_DEFAULT (23 * 3600 + 59 * 60) /* 23:59 local */
 
 enum key_id {
+	K_BUNDLE_CLOSE_DAY,
+	K_BUNDLE_CLOSE_TIME,
 	K_CLOCK_SIMULATED_SPEED,
 	K_CLOCK_SIMULATED_START,
 	K_CLOCK_SOURCE,
 	K_CONTROL_GROUP,
 	K_CONTROL_SOCKET,
 	K_DESA_ID,
+	K_DESA_KECAMATAN,
 	K_DESA_NAME,
 	K_DESA_TIMEZONE,
 	K_LIGHTS_ACTIVE_LOW,
@@ -81,14 +89,18 @@ struct section {
 	size_t n;
 };
 
+static const char *const bundle_keys[] = {"close_day", "close_time"};
+static const enum key_id bundle_ids[] = {K_BUNDLE_CLOSE_DAY,
+					 K_BUNDLE_CLOSE_TIME};
 static const char *const clock_keys[] = {"simulated_speed", "simulated_start",
 					 "source"};
 static const enum key_id clock_ids[] = {
 	K_CLOCK_SIMULATED_SPEED, K_CLOCK_SIMULATED_START, K_CLOCK_SOURCE};
 static const char *const control_keys[] = {"group", "socket"};
 static const enum key_id control_ids[] = {K_CONTROL_GROUP, K_CONTROL_SOCKET};
-static const char *const desa_keys[] = {"id", "name", "timezone"};
-static const enum key_id desa_ids[] = {K_DESA_ID, K_DESA_NAME, K_DESA_TIMEZONE};
+static const char *const desa_keys[] = {"id", "kecamatan", "name", "timezone"};
+static const enum key_id desa_ids[] = {K_DESA_ID, K_DESA_KECAMATAN, K_DESA_NAME,
+				       K_DESA_TIMEZONE};
 static const char *const lights_keys[] = {"active_low", "amber",  "backend",
 					  "buzzer",	"chip",	  "green",
 					  "red",	"sim_log"};
@@ -143,12 +155,14 @@ static const enum key_id wake_ids[] = {K_WAKE_ACTIVE_LOW,
 	}
 /* Sorted by name, for ini_keyword(). */
 static const struct section sections[] = {
-	SECTION(clock), SECTION(control), SECTION(desa),  SECTION(lights),
-	SECTION(punch), SECTION(rules),	  SECTION(store), SECTION(wake),
+	SECTION(bundle), SECTION(clock),  SECTION(control),
+	SECTION(desa),	 SECTION(lights), SECTION(punch),
+	SECTION(rules),	 SECTION(store),  SECTION(wake),
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 static const char *const section_names[N_SECTIONS] = {
-	"clock", "control", "desa", "lights", "punch", "rules", "store", "wake",
+	"bundle", "clock", "control", "desa", "lights",
+	"punch",  "rules", "store",   "wake",
 };
 
 struct parse {
@@ -181,6 +195,8 @@ void conf_defaults(struct conf *c)
 	c->refuse_untrusted = false;
 	c->clock_source = CLOCK_SOURCE_SYSTEM;
 	c->simulated_speed = 1;
+	c->close_day = CLOSE_DAY_DEFAULT;
+	c->close_sec = CLOSE_SEC_DEFAULT;
 	c->wake = WAKE_NONE;
 	c->wake_gpio.line = -1;
 	c->wake_gpio.active_low = 1; /* a button to ground, pulled up */
@@ -342,6 +358,19 @@ static void set_key(struct parse *p, int line, enum key_id id, const char *key,
 		break;
 	case K_DESA_NAME:
 		set_str(p, line, key, c->desa_name, sizeof(c->desa_name), v);
+		break;
+	case K_DESA_KECAMATAN:
+		set_str(p, line, key, c->kecamatan, sizeof(c->kecamatan), v);
+		break;
+	case K_BUNDLE_CLOSE_DAY:
+		if (set_long(p, line, key, v, 1, CLOSE_DAY_MAX, &x) == 0)
+			c->close_day = (int)x;
+		break;
+	case K_BUNDLE_CLOSE_TIME:
+		if (civil_time_parse(v, &c->close_sec) < 0)
+			ini_error(p->e, line,
+				  KEYFMT "\"%s\" is not a local time HH:MM",
+				  p->sec->name, key, v);
 		break;
 	case K_DESA_TIMEZONE:
 		if (conf_tz_offset(v, &c->offset_min) < 0) {
@@ -530,9 +559,9 @@ static int on_kv(void *ud, struct ini_errors *e, int line, const char *section,
 		p->sec_unknown = i < 0;
 		if (i < 0)
 			ini_error(e, line,
-				  "unknown section [%s] (known: clock, "
-				  "control, desa, lights, punch, rules, "
-				  "store, wake)",
+				  "unknown section [%s] (known: bundle, clock, "
+				  "control, desa, lights, punch, rules, store, "
+				  "wake)",
 				  section);
 		return 0;
 	}

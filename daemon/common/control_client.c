@@ -6,6 +6,7 @@
 #include "control_client.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -47,6 +48,37 @@ int control_write_all(int fd, const char *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+int control_write_all_fd(int fd, const char *buf, size_t len, int pass_fd)
+{
+	union {
+		struct cmsghdr h;
+		char space[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct iovec iov = {(void *)(uintptr_t)buf, len};
+	struct msghdr mh = {0};
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	if (len == 0)
+		return -EINVAL; /* the descriptor travels with a byte */
+	memset(&ctl, 0, sizeof(ctl));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = ctl.space;
+	mh.msg_controllen = sizeof(ctl.space);
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &pass_fd, sizeof(int));
+	do
+		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return control_write_all(fd, buf + n, len - (size_t)n);
 }
 
 int control_read_line(int fd, struct control_reader *rb, char *buf, size_t cap)

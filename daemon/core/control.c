@@ -286,6 +286,15 @@ static const struct control_arg args_clock_set[] = {
 	ARG("at", LOCAL, 0),
 	END,
 };
+/* close, export: one month "YYYY-MM" (checked by the handler) */
+static const struct control_arg args_month[] = {
+	ARG("month", TEXT, 7),
+	END,
+};
+static const struct control_arg args_export_lights[] = {
+	ARG("result", TEXT, 4), /* ok or fail */
+	END,
+};
 
 /* Sorted by name (bsearch). */
 static const struct control_cmd cmds[] = {
@@ -293,9 +302,13 @@ static const struct control_cmd cmds[] = {
 	{"calendar-import", CONTROL_ACCESS_ADMIN, args_calendar_import},
 	{"calendar-remove", CONTROL_ACCESS_ADMIN, args_calendar_remove},
 	{"clock-set", CONTROL_ACCESS_ADMIN, args_clock_set},
+	{"close", CONTROL_ACCESS_ADMIN, args_month},
+	{"device-key", CONTROL_ACCESS_READ, args_none},
 	{"enroll", CONTROL_ACCESS_ADMIN, args_enroll},
 	{"excuse-add", CONTROL_ACCESS_ADMIN, args_excuse_add},
 	{"excuse-revoke", CONTROL_ACCESS_ADMIN, args_excuse_revoke},
+	{"export", CONTROL_ACCESS_ADMIN, args_month},
+	{"export-lights", CONTROL_ACCESS_ADMIN, args_export_lights},
 	{"person-add", CONTROL_ACCESS_ADMIN, args_person_add},
 	{"person-deactivate", CONTROL_ACCESS_ADMIN, args_person_deactivate},
 	{"person-reactivate", CONTROL_ACCESS_ADMIN, args_person_reactivate},

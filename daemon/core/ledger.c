@@ -105,6 +105,11 @@ static int iso_parse(const char *s, size_t len, int64_t *out)
 	return 0;
 }
 
+int ledger_iso_parse(const char *s, int64_t *t)
+{
+	return iso_parse(s, strlen(s), t);
+}
+
 /* ---- canonical line ---- */
 
 struct out {

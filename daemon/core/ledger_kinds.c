@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,25 +199,6 @@ int ledger_calremove_data(int fmt, pd_day_t day, const char *reason,
 	return data_by(fmt, d, by->name, by->uid);
 }
 
-int ledger_checkpoint_data(int fmt, const struct ledger_checkpoint *c,
-			   const struct actor *by, char d[LEDGER_DATA_MAX])
-{
-	int rc;
-
-	if (fmt < 2)
-		return -EINVAL; /* format 1 had no checkpoint */
-	if ((rc = data_start(fmt, d)))
-		return rc;
-	DATA_ADD(d, "month", c->month);
-	DATA_ADD(d, "auto", c->auto_close ? "1" : "0");
-	if ((rc = data_int(d, "uptime", c->uptime_s)) ||
-	    (rc = data_int(d, "untrusted", c->untrusted)) ||
-	    (rc = data_int(d, "reader_errors", c->reader_errors)) ||
-	    (rc = data_int(d, "disk_free", c->disk_free)))
-		return rc;
-	return data_by(fmt, d, by->name, by->uid);
-}
-
 int ledger_excuse_data(int fmt, const struct excuse *e, char d[LEDGER_DATA_MAX])
 {
 	int rc;
@@ -244,4 +226,76 @@ int ledger_revoke_data(int fmt, int64_t excuse_id, const char *reason,
 		return rc;
 	DATA_ADD(d, "reason", reason);
 	return data_by(fmt, d, by->name, by->uid);
+}
+
+/* A month "YYYY-MM" that civil's month periods accept. */
+static bool month_ok(const char *m)
+{
+	pd_day_t first, last;
+
+	return strlen(m) == LEDGER_MONTH_LEN - 1 &&
+	       civil_period_parse(CIVIL_PERIOD_MONTH, m, &first, &last, NULL,
+				  0) == 0;
+}
+
+int ledger_checkpoint_data(int fmt, const struct ledger_checkpoint *c,
+			   const struct actor *by, char d[LEDGER_DATA_MAX])
+{
+	const struct ledger_health *h = &c->health;
+	int rc;
+
+	if (fmt < 2) /* format 1 had no checkpoint */
+		return -EINVAL;
+	if ((rc = data_start(fmt, d)))
+		return rc;
+	if (!month_ok(c->month) || (c->auto_close != 0 && c->auto_close != 1) ||
+	    h->uptime_s < 0 || h->untrusted < 0 || h->reader_errors < 0 ||
+	    h->disk_free_bytes < 0)
+		return -EINVAL;
+	DATA_ADD(d, "month", c->month);
+	if ((rc = data_int(d, "auto", c->auto_close)) ||
+	    (rc = data_int(d, "uptime", h->uptime_s)) ||
+	    (rc = data_int(d, "untrusted", h->untrusted)) ||
+	    (rc = data_int(d, "reader_errors", h->reader_errors)) ||
+	    (rc = data_int(d, "disk_free", h->disk_free_bytes)))
+		return rc;
+	return data_by(fmt, d, by->name, by->uid);
+}
+
+/* A non-negative decimal value of key, no sign, no leading zeros. */
+static int get_count(const char *data, const char *key, int64_t *out)
+{
+	char v[24], *end;
+	long long x;
+
+	if (ledger_data_get(data, key, v, sizeof(v)) != 0 || !v[0] ||
+	    v[0] < '0' || v[0] > '9' || (v[0] == '0' && v[1]))
+		return -EINVAL;
+	errno = 0;
+	x = strtoll(v, &end, 10);
+	if (errno || *end)
+		return -EINVAL;
+	*out = x;
+	return 0;
+}
+
+int ledger_checkpoint_parse(const char *data, struct ledger_checkpoint *c)
+{
+	int64_t auto_close;
+	int fmt, rc;
+
+	memset(c, 0, sizeof(*c));
+	rc = ledger_data_format(data, &fmt);
+	if (rc)
+		return rc;
+	if (fmt < 2 ||
+	    ledger_data_get(data, "month", c->month, sizeof(c->month)) != 0 ||
+	    !month_ok(c->month) || get_count(data, "auto", &auto_close) ||
+	    auto_close > 1 || get_count(data, "uptime", &c->health.uptime_s) ||
+	    get_count(data, "untrusted", &c->health.untrusted) ||
+	    get_count(data, "reader_errors", &c->health.reader_errors) ||
+	    get_count(data, "disk_free", &c->health.disk_free_bytes))
+		return -EINVAL;
+	c->auto_close = (int)auto_close;
+	return 0;
 }

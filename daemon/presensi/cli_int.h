@@ -33,5 +33,11 @@ cli_run_fn cli_run_ringkas;
 cli_run_fn cli_run_chain_verify;
 cli_run_fn cli_run_clock_set;
 cli_run_fn cli_run_wait_armed;
+/* bundle_cmds.c: the month's end */
+cli_run_fn cli_run_close;
+cli_run_fn cli_run_export;
+cli_run_fn cli_run_verify;
+cli_run_fn cli_run_device_key;
+cli_run_fn cli_run_usb_export;
 
 #endif /* PRESENSI_CLI_INT_H */

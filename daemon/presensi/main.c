@@ -31,6 +31,8 @@ int main(int argc, char **argv)
 		cli_usage(stdout, a.cmd);
 		return CLI_EXIT_OK;
 	}
+	if (a.cmd->no_config)
+		return a.cmd->run(NULL, &a);
 	cpath = a.config ? a.config : getenv("PRESENSI_CONF");
 	if (!cpath || !*cpath)
 		cpath = "/etc/presensi/presensi.conf";

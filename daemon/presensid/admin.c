@@ -400,9 +400,18 @@ static int check_profile_from(struct admin_ctx *a, pd_day_t from, bool retro,
 				f, t);
 		return -EPERM;
 	}
-	rc = store_month_closed_latest(a->store, month, &closed_last, &seq);
+	rc = store_month_latest_closed(a->store, month, &seq);
 	if (rc == -ENOENT)
 		return 0;
+	if (rc == 0) {
+		pd_day_t first;
+		char err[64];
+
+		rc = civil_period_parse(CIVIL_PERIOD_MONTH, month, &first,
+					&closed_last, err, sizeof(err)) < 0
+			     ? -EIO
+			     : 0;
+	}
 	if (rc < 0) {
 		reply_store_err(a, rc, "profile");
 		return rc;
@@ -866,6 +875,7 @@ static int cmd_clock_set(struct admin_ctx *a, const struct control_msg *m)
 		return 0;
 	}
 	clock_sim_set(a->clock, t * 1000);
+	a->changed |= ADMIN_CHANGED_CLOCK;
 	admin_reply_ok(a, "at", at);
 	return 0;
 }

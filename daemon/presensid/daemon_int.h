@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "control.h"
+#include "crypto.h"
 #include "duty.h"
 #include "facts.h"
 #include "gallery.h"
@@ -80,6 +81,8 @@ struct daemon {
 	struct gallery *gallery;
 	GMainLoop *loop;
 	guint lights_src;
+	struct crypto_devkey devkey; /* signs bundles; never leaves presensid */
+	guint monthly_src;	     /* the automatic close's timer */
 	int listen_fd;
 	guint listen_src;
 	int64_t admin_gid; /* the admin group (socket group), or -1 */
@@ -116,6 +119,9 @@ void server_close(struct daemon *d);
 void server_ctx(struct daemon *d, struct client *c, struct admin_ctx *a);
 /* The client was dropped (it left or fell behind): no more replies. */
 int server_client_dead(const struct client *c);
+/* The file descriptor that came with client c's request (SCM_RIGHTS),
+ * now the caller's to close; -1 when none came. */
+int server_client_take_fd(struct client *c);
 
 /* ---- readers.c ---- */
 /* scanner.h's event callback. */
@@ -146,6 +152,16 @@ void enrol_reader_gone(struct daemon *d, int reader);
 /* ---- status.c ---- */
 void status_cmd(struct daemon *d, struct client *c);
 
+/* ---- monthly.c: month close, bundle export, device key ---- */
+/* Serves close, export, device-key and export-lights; -ENOENT for any
+ * other request (answered elsewhere). */
+int monthly_dispatch(struct daemon *d, struct client *c,
+		     const struct control_msg *m);
+/* Closes the months whose day has come (start-up, timer, clock set). */
+void monthly_auto_close(struct daemon *d);
+/* Runs the automatic close now and arms its timer; stop removes it. */
+void monthly_start(struct daemon *d);
+void monthly_stop(struct daemon *d);
 /* ---- arming.c ---- */
 /* Opens the wake input of [wake] (one that fails is logged and the box
  * runs as without one) and makes the first decision; after scanner_new. */

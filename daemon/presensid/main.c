@@ -157,6 +157,10 @@ static gboolean on_hup(gpointer ud)
 		 nc.desa_name);
 	d->conf.duplicate_window_s = nc.duplicate_window_s;
 	d->conf.refuse_untrusted = nc.refuse_untrusted;
+	d->conf.close_day = nc.close_day;
+	d->conf.close_sec = nc.close_sec;
+	snprintf(d->conf.kecamatan, sizeof(d->conf.kecamatan), "%s",
+		 nc.kecamatan);
 	arming_reload(d, &nc);
 	if (nc.offset_min != d->conf.offset_min)
 		log_warnx("reload: timezone changes take effect after a "
@@ -237,6 +241,7 @@ static int start_args(struct daemon *d, int argc, char **argv, int *debug)
 static void start_store(struct daemon *d)
 {
 	uint8_t master[CRYPTO_KEY_BYTES], prints_key[CRYPTO_KEY_BYTES];
+	uint8_t sign_seed[CRYPTO_KEY_BYTES];
 	int rc;
 
 	if (crypto_init() < 0)
@@ -245,6 +250,10 @@ static void start_store(struct daemon *d)
 	if (rc < 0)
 		fatalx("key %s: %s", d->conf.key_path, strerror(-rc));
 	crypto_key_derive(master, CRYPTO_SUBKEY_PRINTS, prints_key);
+	/* the device key that signs bundles (crypto.h) */
+	crypto_key_derive(master, CRYPTO_SUBKEY_SIGN, sign_seed);
+	crypto_devkey_from_seed(sign_seed, &d->devkey);
+	explicit_bzero(sign_seed, sizeof(sign_seed));
 	explicit_bzero(master, sizeof(master));
 	rc = store_open(d->conf.store_path, NULL, 0, prints_key, &d->store);
 	explicit_bzero(prints_key, sizeof(prints_key));
@@ -256,6 +265,7 @@ static void stop(struct daemon *d)
 {
 	/* Every store call commits before it returns, so there is no open
 	 * transaction here; cancel the reader, lights off, close. */
+	monthly_stop(d);
 	server_close(d);
 	arming_stop(d);
 	scanner_free(d->scanner);
@@ -267,6 +277,7 @@ static void stop(struct daemon *d)
 	gallery_free(d->gallery);
 	store_close(d->store);
 	clock_free(d->clock);
+	explicit_bzero(&d->devkey, sizeof(d->devkey));
 	g_main_loop_unref(d->loop);
 }
 
@@ -306,6 +317,7 @@ int main(int argc, char **argv)
 		fatalx("scanner: %s", strerror(-rc));
 	arming_start(d); /* before any reader opens and arms itself */
 	readers_reload_gallery(d);
+	monthly_start(d); /* closes the months whose day has come */
 	g_unix_signal_add(SIGTERM, on_quit, d);
 	g_unix_signal_add(SIGINT, on_quit, d);
 	g_unix_signal_add(SIGHUP, on_hup, d);

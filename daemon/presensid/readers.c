@@ -240,6 +240,10 @@ static void on_result(struct daemon *d, const struct scanner_event *ev)
 		d, attend_on_scan(&deps, ev->outcome, person, ev->model, &out));
 	if (ev->outcome == SCAN_MATCH || ev->outcome == SCAN_NO_MATCH)
 		record_latency(d, ev, out.result, clock_mono_us());
+	/* a month's checkpoint records its reader errors */
+	if (ev->outcome == SCAN_FAILED &&
+	    store_counter_add(d->store, STORE_COUNTER_READER_ERRORS, 1) < 0)
+		log_warnx("cannot count a reader error");
 	if (out.punch.seq > 0) { /* recorded: ok, late, flagged, repeat */
 		gallery_note_punch(d->gallery, &out.punch);
 		order_gallery(d);

@@ -31,7 +31,8 @@ struct client {
 	/* the peer, from SO_PEERCRED at accept: never from the request */
 	int64_t uid;
 	char user[PD_NAME_MAX];
-	int admin; /* root, or in the admin group: may change records */
+	int admin;     /* root, or in the admin group: may change records */
+	int passed_fd; /* a file sent with the request (SCM_RIGHTS), or -1 */
 	guint src;
 	char *buf;
 	size_t len;
@@ -70,6 +71,49 @@ int server_client_dead(const struct client *c)
 	return c->dead;
 }
 
+int server_client_take_fd(struct client *c)
+{
+	int fd = c->passed_fd;
+
+	c->passed_fd = -1;
+	return fd;
+}
+
+/*
+ * read(2) that also takes one file descriptor sent along (SCM_RIGHTS,
+ * for "export": presensid writes into a file the client opened and never
+ * opens an admin's path itself).  A newer one replaces an unused older;
+ * any beyond the first are closed by the kernel (MSG_CTRUNC).
+ */
+static ssize_t client_recv(struct client *c, void *buf, size_t len)
+{
+	union {
+		struct cmsghdr h;
+		char space[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct iovec iov = {buf, len};
+	struct msghdr mh = {0};
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = ctl.space;
+	mh.msg_controllen = sizeof(ctl.space);
+	n = recvmsg(c->fd, &mh, MSG_CMSG_CLOEXEC);
+	if (n < 0)
+		return n;
+	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_RIGHTS &&
+		    cm->cmsg_len == CMSG_LEN(sizeof(int))) {
+			if (c->passed_fd >= 0)
+				close(c->passed_fd);
+			memcpy(&c->passed_fd, CMSG_DATA(cm), sizeof(int));
+		}
+	return n;
+}
+
 /* ---- clients ---- */
 
 static void client_free(struct daemon *d, struct client *c)
@@ -85,6 +129,8 @@ static void client_free(struct daemon *d, struct client *c)
 		*pp = c->next;
 	if (c->src)
 		g_source_remove(c->src);
+	if (c->passed_fd >= 0)
+		close(c->passed_fd);
 	close(c->fd);
 	g_free(c->buf);
 	g_free(c);
@@ -140,6 +186,8 @@ static void handle_line(struct daemon *d, struct client *c, char *line)
 		enrol_cmd(d, c, &m);
 	} else if (strcmp(name, "wait-armed") == 0) {
 		readers_cmd_wait(d, c, &m);
+	} else if (monthly_dispatch(d, c, &m) == 0) {
+		/* close, export, device-key, export-lights: monthly.c */
 	} else if (admin_dispatch(&a, &m) == -ENOENT) {
 		/* in the table but served by no handler: a programming
 		 * error, answered rather than left hanging */
@@ -149,6 +197,8 @@ static void handle_line(struct daemon *d, struct client *c, char *line)
 			daemon_reload_facts(d);
 		if (a.changed & ADMIN_CHANGED_PRINTS)
 			readers_reload_gallery(d);
+		if (a.changed & ADMIN_CHANGED_CLOCK)
+			monthly_auto_close(d);
 	}
 }
 
@@ -160,7 +210,8 @@ static gboolean client_readable(gint fd, GIOCondition cond, gpointer ud)
 	ssize_t n;
 
 	(void)cond;
-	n = read(fd, tmp, sizeof(tmp));
+	(void)fd; /* c->fd, read with its passed file descriptor */
+	n = client_recv(c, tmp, sizeof(tmp));
 	if (n <= 0) {
 		if (n < 0 && errno == EINTR)
 			return G_SOURCE_CONTINUE;
@@ -260,6 +311,7 @@ static gboolean listen_ready(gint fd, GIOCondition cond, gpointer ud)
 	c = g_new0(struct client, 1);
 	c->d = d;
 	c->fd = cfd;
+	c->passed_fd = -1;
 	peer_identify(d, c);
 	c->next = d->clients;
 	d->clients = c;

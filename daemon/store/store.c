@@ -114,6 +114,31 @@ static const char *const migrations[] = {
 	"ALTER TABLE calendar_days ADD COLUMN action TEXT NOT NULL"
 	" DEFAULT 'add';"
 	"ALTER TABLE calendar_days ADD COLUMN reason TEXT;",
+
+	/* 6: months closed (ledger kind "checkpoint", format 2), with what
+	 * a complete bundle of the month froze at closing (docs/bundle.md) */
+	"CREATE TABLE checkpoints(seq INTEGER PRIMARY KEY"
+	" REFERENCES ledger(seq), month TEXT NOT NULL UNIQUE,"
+	" auto INTEGER NOT NULL, uptime INTEGER NOT NULL,"
+	" untrusted INTEGER NOT NULL, reader_errors INTEGER NOT NULL,"
+	" disk_free INTEGER NOT NULL, by TEXT NOT NULL, uid INTEGER,"
+	" desa_id TEXT NOT NULL, desa_name TEXT NOT NULL,"
+	" kecamatan TEXT NOT NULL, software TEXT NOT NULL,"
+	" calendar_set TEXT NOT NULL);"
+	"CREATE TABLE checkpoint_files(seq INTEGER NOT NULL"
+	" REFERENCES checkpoints(seq), pos INTEGER NOT NULL,"
+	" name TEXT NOT NULL, label TEXT NOT NULL, data BLOB NOT NULL,"
+	" PRIMARY KEY(seq, pos), UNIQUE(seq, name));"
+	"CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints"
+	" BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;"
+	"CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints"
+	" BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;"
+	"CREATE TRIGGER checkpoint_files_no_update BEFORE UPDATE"
+	" ON checkpoint_files"
+	" BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;"
+	"CREATE TRIGGER checkpoint_files_no_delete BEFORE DELETE"
+	" ON checkpoint_files"
+	" BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;",
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
 		       STORE_SCHEMA_VERSION,
@@ -137,6 +162,10 @@ _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
 #define EXCUSE_COLS                                                            \
 	"seq, person, from_day, to_day, kind, part, reason, document, by,"     \
 	" revoke_seq, revoke_reason, revoke_by, uid, revoke_uid"
+
+#define CKPT_COLS                                                              \
+	"seq, month, auto, uptime, untrusted, reader_errors, disk_free, by,"   \
+	" uid, desa_id, desa_name, kecamatan, software, calendar_set"
 
 static const char *const stmt_sql[S_COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -278,8 +307,24 @@ static const char *const stmt_sql[S_COUNT] = {
 		"  AND " DATA_BODY " LIKE 'action=deactivate;%')"
 		" UNION ALL SELECT created_seq, 'person' FROM people"
 		"  WHERE created_seq NOT IN (SELECT seq FROM ledger"
-		"  WHERE kind = 'person' AND " DATA_BODY
-		" LIKE 'action=add;%'))",
+		"  WHERE kind = 'person' AND " DATA_BODY " LIKE 'action=add;%')"
+		" UNION ALL SELECT seq, 'checkpoint' FROM checkpoints"
+		"  WHERE seq NOT IN (SELECT seq FROM ledger"
+		"  WHERE kind = 'checkpoint'))",
+	[S_CKPT_INS] = "INSERT INTO checkpoints(" CKPT_COLS ")"
+		       " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[S_CKPT_FILE_INS] = "INSERT INTO checkpoint_files(seq, pos, name,"
+			    " label, data) VALUES(?, ?, ?, ?, ?)",
+	[S_CKPT_BY_MONTH] = "SELECT " CKPT_COLS " FROM checkpoints"
+			    " WHERE month = ?",
+	[S_CKPT_BY_SEQ] = "SELECT " CKPT_COLS " FROM checkpoints"
+			  " WHERE seq = ?",
+	[S_CKPT_LATEST] = "SELECT " CKPT_COLS " FROM checkpoints"
+			  " ORDER BY month DESC LIMIT 1",
+	[S_CKPT_PREV] = "SELECT coalesce(max(seq), 0) FROM checkpoints"
+			" WHERE seq < ?",
+	[S_CKPT_FILES] = "SELECT name, label, data FROM checkpoint_files"
+			 " WHERE seq = ? ORDER BY pos",
 };
 
 /* ---- errors: translated here, once ---- */

@@ -69,118 +69,18 @@ static int month_days(const char *month, pd_day_t *first, pd_day_t *last)
 		       : 0;
 }
 
-/* The checkpoint rows' months, as store_month_closed* read them. */
-struct closed_scan {
-	const char *want;	       /* a month looked for, or NULL */
-	int64_t want_seq;	       /* its row, 0 when not found */
-	char latest[LEDGER_MONTH_LEN]; /* the latest month closed, "" none */
-	pd_day_t latest_last;
-	int64_t latest_seq;
-};
-
-/* S_CHECKPOINT_ALL: seq, data.  A row of a newer format or without a
- * month is skipped here; chain verify names it. */
-static int read_checkpoint(sqlite3_stmt *s, void *rec)
+/* The last day of the latest closed month: 0, -ENOENT when no month is
+ * closed, or a database error. */
+static int closed_through(struct store *st, pd_day_t *last_day)
 {
-	struct closed_scan *c = rec;
 	char month[LEDGER_MONTH_LEN];
-	pd_day_t first, last;
-	int fmt;
-
-	if (ledger_data_format(store_col_str(s, 1), &fmt) != 0 ||
-	    ledger_data_get(store_col_str(s, 1), "month", month,
-			    sizeof(month)) != 0 ||
-	    month_days(month, &first, &last) != 0)
-		return 0;
-	if (c->want && !c->want_seq && strcmp(month, c->want) == 0)
-		c->want_seq = sqlite3_column_int64(s, 0);
-	if (!c->latest[0] || last > c->latest_last) {
-		memcpy(c->latest, month, sizeof(c->latest));
-		c->latest_last = last;
-		c->latest_seq = sqlite3_column_int64(s, 0);
-	}
-	return 0;
-}
-
-static int emit_nothing(void *ctx, const void *rec)
-{
-	(void)ctx;
-	(void)rec;
-	return 0;
-}
-
-static int closed_scan(struct store *st, struct closed_scan *c)
-{
-	return store_rows_each(st, store_stmt(st, S_CHECKPOINT_ALL),
-			       read_checkpoint, c, emit_nothing, NULL,
-			       "checkpoint list");
-}
-
-int store_month_closed(struct store *st, const char *month, int64_t *seq)
-{
-	struct closed_scan c = {.want = month};
-	pd_day_t first, last;
-	int rc;
-
-	if (month_days(month, &first, &last) != 0)
-		return -EINVAL;
-	rc = closed_scan(st, &c);
-	if (rc != 0)
-		return rc;
-	if (!c.want_seq)
-		return -ENOENT;
-	if (seq)
-		*seq = c.want_seq;
-	return 0;
-}
-
-int store_month_closed_latest(struct store *st, char month[LEDGER_MONTH_LEN],
-			      pd_day_t *last_day, int64_t *seq)
-{
-	struct closed_scan c = {0};
-	int rc = closed_scan(st, &c);
-
-	if (rc != 0)
-		return rc;
-	if (!c.latest[0])
-		return -ENOENT;
-	if (month)
-		memcpy(month, c.latest, LEDGER_MONTH_LEN);
-	if (last_day)
-		*last_day = c.latest_last;
-	if (seq)
-		*seq = c.latest_seq;
-	return 0;
-}
-
-int store_checkpoint_add(struct store *st, const struct ledger_checkpoint *c,
-			 int64_t now_utc, const struct actor *by)
-{
-	char data[LEDGER_DATA_MAX];
-	pd_day_t first, last;
+	pd_day_t first;
 	int64_t seq;
-	int rc;
+	int rc = store_month_latest_closed(st, month, &seq);
 
-	if (st->rdonly)
-		return -EROFS;
-	if (!c || month_days(c->month, &first, &last) != 0 || c->uptime_s < 0 ||
-	    c->untrusted < 0 || c->reader_errors < 0 || c->disk_free < 0 ||
-	    !store_actor_ok(by) || !*by->name)
-		return -EINVAL;
-	rc = ledger_checkpoint_data(LEDGER_FORMAT, c, by, data);
-	if (rc != 0)
-		return rc;
-	rc = store_tx_begin(st);
-	if (rc != 0)
-		return rc;
-	/* a month is closed once (docs/ledger.md), checked under the lock */
-	rc = store_month_closed(st, c->month, NULL);
 	if (rc == 0)
-		rc = -EEXIST;
-	else if (rc == -ENOENT)
-		rc = store_ledger_append(st, LEDGER_CHECKPOINT, now_utc, "",
-					 now_utc, data, &seq);
-	return store_tx_end(st, rc);
+		rc = month_days(month, &first, last_day);
+	return rc;
 }
 
 /* ---- profiles ---- */
@@ -213,7 +113,7 @@ static int profile_add(struct store *st, pd_day_t from_day,
 	if (rc != 0)
 		return rc;
 	/* never into a closed month (DOMAIN §2.3), checked under the lock */
-	rc = store_month_closed_latest(st, NULL, &closed_last, NULL);
+	rc = closed_through(st, &closed_last);
 	if (rc == 0)
 		rc = from_day <= closed_last ? -EPERM : 0;
 	else if (rc == -ENOENT)

@@ -222,6 +222,33 @@ static int expect_excuse(struct store *st, const struct ledger_row *r,
 	return ledger_excuse_data(x->fmt, &e, x->data);
 }
 
+/* A CKPT_COLS row re-encoded: month, auto, the health figures, by, uid. */
+static int read_checkpoint_side(sqlite3_stmt *s, void *rec)
+{
+	struct expect *x = rec;
+	struct ledger_checkpoint cp;
+
+	memset(&cp, 0, sizeof(cp));
+	if (store_col_text(s, 1, cp.month, sizeof(cp.month)) != 0)
+		return -EINVAL;
+	cp.auto_close = sqlite3_column_int(s, 2);
+	cp.health.uptime_s = sqlite3_column_int64(s, 3);
+	cp.health.untrusted = sqlite3_column_int64(s, 4);
+	cp.health.reader_errors = sqlite3_column_int64(s, 5);
+	cp.health.disk_free_bytes = sqlite3_column_int64(s, 6);
+	return ledger_checkpoint_data(
+		x->fmt, &cp, ACTOR(store_col_str(s, 7), store_col_uid(s, 8)),
+		x->data);
+}
+
+static int expect_checkpoint(struct store *st, const struct ledger_row *r,
+			     struct expect *x)
+{
+	x->person[0] = '\0';
+	x->at_utc = r->at_utc; /* the side row does not repeat the time */
+	return lookup(st, S_CKPT_BY_SEQ, r->seq, read_checkpoint_side, x);
+}
+
 /* Checks one row against its side table.  0, -EBADMSG (why filled), or a
  * database error. */
 static int verify_side(struct store *st, const struct ledger_row *r, char *why,
@@ -252,7 +279,7 @@ static int verify_side(struct store *st, const struct ledger_row *r, char *why,
 		 strcmp(r->kind, LEDGER_REVOKE) == 0)
 		rc = expect_excuse(st, r, &x);
 	else if (strcmp(r->kind, LEDGER_CHECKPOINT) == 0)
-		return 0; /* no side table */
+		rc = expect_checkpoint(st, r, &x);
 	else {
 		snprintf(why, cap, "unknown kind \"%s\"", r->kind);
 		return -EBADMSG;

@@ -176,7 +176,7 @@ static int enroll(struct variant *v, const char *id, uint32_t seed)
 		if (!freopen(outp, "w", stdout) || !freopen(outp, "a", stderr))
 			_exit(126);
 		execl(bin_c, bin_c, "--config", v->conf, "enroll", "--id", id,
-		      "--finger", "right-index", "--by", "bench", (char *)NULL);
+		      "--finger", "right-index", (char *)NULL);
 		_exit(127);
 	}
 	for (int i = 0; i < 2000; i++) {

@@ -144,6 +144,8 @@ static int write_conf(struct crash *c, const char *top)
 		 /* frozen: each punch's time is the one set before it */
 		 "[clock]\nsource = simulated\nsimulated_start = " SIM_START
 		 "\nsimulated_speed = 0\n"
+		 /* armed all day: punches come at any hour */
+		 "[wake]\nduty = no\n"
 		 "[rules]\nprofile = %s/firmware/profiles/"
 		 "ppu-24-2018-5hari.ini\n",
 		 c->db, c->ctl, c->simlog, top);

@@ -178,6 +178,11 @@ P chain verify
 echo
 echo "${B}== Wake button ==${N}"
 P status | grep '^arming' | sed 's/^/  /'
+echo "${B}== Month end: November closes itself on 3 December, 23:59 ==${N}"
+P clock set --at "2026-12-04 08:00:00" >/dev/null
+P export --month 2026-11 --out "$DIR" | sed 's/^/  /'
+"$BIN/presensi" verify "$DIR/presensi-3517012001-2026-11.zip" | sed 's/^/  /'
+P device key | sed 's/^/  /'
 echo
 echo "${B}== Identify latency (image -> decision, decision -> light) ==${N}"
 P status | grep '^latency' | head -n 5 | sed 's/^/  /'

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
@@ -303,6 +304,46 @@ int faultvfs_query_int(const char *path, const char *sql, int64_t *out)
 	switch (sqlite3_step(st)) {
 	case SQLITE_ROW:
 		*out = sqlite3_column_int64(st, 0);
+		break;
+	case SQLITE_DONE:
+		rc = -ENOENT;
+		break;
+	default:
+		fprintf(stderr, "faultvfs: %s: %s: %s\n", path, sql,
+			sqlite3_errmsg(db));
+		rc = -EIO;
+	}
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rc;
+}
+
+int faultvfs_query_blob(const char *path, const char *sql, void **out,
+			size_t *len)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc = plain_open(path, &db);
+
+	if (rc != 0)
+		return rc;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "faultvfs: %s: %s: %s\n", path, sql,
+			sqlite3_errmsg(db));
+		rc = -EIO;
+		goto out;
+	}
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		*len = (size_t)sqlite3_column_bytes(st, 0);
+		*out = malloc(*len + 1);
+		if (!*out) {
+			rc = -ENOMEM;
+			break;
+		}
+		if (*len)
+			memcpy(*out, sqlite3_column_blob(st, 0), *len);
 		break;
 	case SQLITE_DONE:
 		rc = -ENOENT;

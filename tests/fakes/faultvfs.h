@@ -9,6 +9,7 @@
 #ifndef PRESENSI_FAULTVFS_H
 #define PRESENSI_FAULTVFS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define FAULTVFS_NAME "faultvfs" /* pass to store_open() */
@@ -33,5 +34,9 @@ int faultvfs_exec_sql(const char *path, const char *sql);
 /* Runs a query and returns its first row's first column as an integer;
  * -ENOENT when there is no row, -EIO on error. */
 int faultvfs_query_int(const char *path, const char *sql, int64_t *out);
+/* The same for a blob (or text): a malloc'd copy in *out, its size in
+ * *len; free with free(). */
+int faultvfs_query_blob(const char *path, const char *sql, void **out,
+			size_t *len);
 
 #endif /* PRESENSI_FAULTVFS_H */

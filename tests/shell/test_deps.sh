@@ -32,7 +32,7 @@ run_make() {
 }
 
 # --- pkg-config ---
-all="sqlite3 libsodium xlsxwriter libutf8proc libfprint-2 glib-2.0 gio-2.0 libgpiod"
+all="sqlite3 libsodium xlsxwriter libutf8proc libzip jansson libfprint-2 glib-2.0 gio-2.0 libgpiod"
 expect_fail "PKG_CONFIG=false" "cannot find: $all" \
 	run_make O="$tmp/o1" PKG_CONFIG=false
 # A stamp from an earlier good run must not wave a broken one through.

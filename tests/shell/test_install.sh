@@ -43,8 +43,10 @@ check_install() {
 		return
 	fi
 	unit=$dest/lib/systemd/system/presensid.service
+	usb=$dest/lib/systemd/system/presensi-usb-export@.service
 	conf=$dest/etc/presensi/presensi.conf
-	for f in "$unit" "$conf" "$dest$prefix/sbin/presensid" \
+	for f in "$unit" "$usb" "$dest/lib/udev/rules.d/70-presensi-usb.rules" \
+		"$conf" "$dest$prefix/sbin/presensid" \
 		"$dest$prefix/bin/presensi" \
 		"$dest$prefix/share/presensi/presensi.conf.sample" \
 		"$dest/usr/lib/tmpfiles.d/presensi.conf" \
@@ -82,7 +84,8 @@ check_install() {
 
 	# Every path an installed text file names under the prefix or the
 	# config directory is there.
-	for f in "$unit" "$conf" "$dest$prefix/share/presensi/presensi.conf.sample" \
+	for f in "$unit" "$usb" "$conf" \
+		"$dest$prefix/share/presensi/presensi.conf.sample" \
 		"$dest/usr/lib/tmpfiles.d/presensi.conf" \
 		"$dest/lib/udev/rules.d/60-presensi.rules" \
 		"$dest$prefix/share/man/man8/presensid.8" \

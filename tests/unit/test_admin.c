@@ -305,10 +305,32 @@ static struct report *report_of(struct fx *f, const char *first,
  * TL1 into on time, silently.  Now it takes retroactive and a reason, is
  * a row naming both days, and every report of a period it changed says
  * so; it never reaches into a closed month (DOMAIN §2.3). */
+/* Closes month through the store as presensid's close does, with a
+ * minimal frozen bundle (test_store_checkpoint.c tests the close itself). */
+static int close_month_as(struct store *st, const char *month, int64_t now)
+{
+	static const struct store_frozen_file file = {"rekap.csv", "", "x", 1};
+	static const struct store_frozen fz = {
+		"3517012001",
+		"Desa Uji",
+		"Pucuk",
+		"presensi test",
+		"00000000000000000000000000000000000000000000000000000000000000"
+		"00",
+		&file,
+		1,
+	};
+	struct ledger_checkpoint cp = {.auto_close = 0};
+	int64_t seq;
+
+	snprintf(cp.month, sizeof(cp.month), "%s", month);
+	return store_checkpoint_add(st, &cp, &fz, ACTOR("sekdes", 0), now,
+				    &seq);
+}
+
 static void test_admin_retroactive_profile_import_is_explicit(void **state)
 {
 	struct fx *f = *state;
-	struct ledger_checkpoint c = {.month = "2026-11"};
 	struct report *r;
 	int64_t rows;
 
@@ -368,8 +390,7 @@ static void test_admin_retroactive_profile_import_is_explicit(void **state)
 	assert_int_equal(r->nretro, 0);
 	report_free(r);
 	/* November closed: never again, retroactive or not */
-	assert_int_equal(store_checkpoint_add(f->st, &c, 0, ACTOR("sekdes", 0)),
-			 0);
+	assert_int_equal(close_month_as(f->st, "2026-11", 0), 0);
 	rows = ledger_rows(f);
 	assert_non_null(strstr(run(f, "profile-import\tfrom=2026-11-30\t"
 				      "retroactive=1\treason=r\tfile=c.ini\t"

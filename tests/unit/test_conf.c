@@ -348,9 +348,9 @@ static void test_conf_unknown_section_reported_once(void **state)
 		 minimal);
 	assert_int_equal(parse(text), -EINVAL);
 	assert_string_equal(errbuf, FNAME ":9: unknown section [network] "
-					  "(known: clock, control, desa, "
-					  "lights, punch, rules, store, "
-					  "wake)\n");
+					  "(known: bundle, clock, control, "
+					  "desa, lights, punch, rules, "
+					  "store, wake)\n");
 }
 
 static void test_conf_key_outside_section_is_an_error(void **state)
@@ -603,6 +603,29 @@ static void test_conf_load_reads_file_and_reports_missing(void **state)
 	rmdir(dir);
 }
 
+static void test_conf_month_close_day_and_time_default_and_parse(void **state)
+{
+	char text[1024];
+
+	(void)state;
+	assert_int_equal(parse(minimal), 0);
+	assert_int_equal(conf_buf.close_day, 3);
+	assert_int_equal(conf_buf.close_sec, 23 * 3600 + 59 * 60);
+	assert_string_equal(conf_buf.kecamatan, "");
+	snprintf(text, sizeof(text),
+		 "%s[bundle]\nclose_day = 28\nclose_time = 07:30\n", minimal);
+	assert_int_equal(parse(text), 0);
+	assert_int_equal(conf_buf.close_day, 28);
+	assert_int_equal(conf_buf.close_sec, 7 * 3600 + 30 * 60);
+	snprintf(text, sizeof(text),
+		 "%s[bundle]\nclose_day = 29\nclose_time = 24:00\n", minimal);
+	assert_int_equal(parse(text), -EINVAL);
+	assert_non_null(strstr(errbuf, ":10: [bundle] close_day: \"29\" is "
+				       "not a whole number in 1..28"));
+	assert_non_null(strstr(errbuf, ":11: [bundle] close_time: \"24:00\" "
+				       "is not a local time HH:MM"));
+}
+
 /* [wake] with every key of a GPIO wake input (its own text: full[]
  * already has chip, backend and active_low in [lights]). */
 static const char wake_full[] = "[desa]\n"
@@ -783,6 +806,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_conf_full_file_sets_every_key),
 		cmocka_unit_test(test_conf_minimal_file_gets_defaults),
+		cmocka_unit_test(
+			test_conf_month_close_day_and_time_default_and_parse),
 		cmocka_unit_test(
 			test_conf_defaults_match_parse_of_nothing_optional),
 		cmocka_unit_test(test_conf_tz_offset_only_three_zones),

@@ -402,6 +402,84 @@ static void test_ledger_parse_export_accepts_only_the_canonical_line(void **s)
 	assert_int_equal(ledger_parse_export(huge, &r), -EINVAL);
 }
 
+static void
+test_ledger_checkpoint_data_is_format_2_in_the_documented_order(void **state)
+{
+	struct ledger_checkpoint c = {"2026-11", 1, {86400, 3, 2, 1234567890}};
+	char d[LEDGER_DATA_MAX];
+
+	(void)state;
+	assert_int_equal(
+		ledger_checkpoint_data(2, &c, ACTOR("presensid", 998), d), 0);
+	assert_string_equal(d, "v=2;month=2026-11;auto=1;uptime=86400;"
+			       "untrusted=3;reader_errors=2;"
+			       "disk_free=1234567890;by=presensid;uid=998");
+	/* format 1 had no checkpoint; a bad month or figure is refused
+	 */
+	assert_int_equal(ledger_checkpoint_data(1, &c, ACTOR("x", 0), d),
+			 -EINVAL);
+	snprintf(c.month, sizeof(c.month), "2026-13");
+	assert_int_equal(ledger_checkpoint_data(2, &c, ACTOR("x", 0), d),
+			 -EINVAL);
+	snprintf(c.month, sizeof(c.month), "2026-11");
+	c.health.untrusted = -1;
+	assert_int_equal(ledger_checkpoint_data(2, &c, ACTOR("x", 0), d),
+			 -EINVAL);
+}
+
+static void
+test_ledger_checkpoint_parse_reads_back_and_refuses_damage(void **state)
+{
+	static const char *const bad[] = {
+		"month=2026-11;auto=0;uptime=1;untrusted=0;reader_"
+		"errors=0;"
+		"disk_free=0;by=a", /* format 1: no checkpoints */
+		"v=2;month=2026-11;auto=2;uptime=1;untrusted=0;"
+		"reader_errors=0;disk_free=0;by=a;uid=0", /* auto not
+							     0/1 */
+		"v=2;month=2026-11;auto=0;uptime=-1;untrusted=0;"
+		"reader_errors=0;disk_free=0;by=a;uid=0", /* negative */
+		"v=2;month=2026-11;auto=0;uptime=01;untrusted=0;"
+		"reader_errors=0;disk_free=0;by=a;uid=0", /* leading
+							     zero */
+		"v=2;month=2026-11;auto=0;uptime=1;untrusted=0;"
+		"disk_free=0;by=a;uid=0", /* a key missing */
+		"v=2;month=26-11;auto=0;uptime=1;untrusted=0;"
+		"reader_errors=0;disk_free=0;by=a;uid=0", /* bad month
+							   */
+	};
+	struct ledger_checkpoint c = {"2026-02", 0, {7, 0, 0, 99}}, back;
+	char d[LEDGER_DATA_MAX];
+
+	(void)state;
+	assert_int_equal(
+		ledger_checkpoint_data(2, &c, ACTOR("sekdes", 1000), d), 0);
+	assert_int_equal(ledger_checkpoint_parse(d, &back), 0);
+	assert_string_equal(back.month, c.month);
+	assert_int_equal(back.auto_close, c.auto_close);
+	assert_memory_equal(&back.health, &c.health, sizeof(c.health));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(ledger_checkpoint_parse(bad[i], &back),
+				 -EINVAL);
+	assert_int_equal(ledger_checkpoint_parse("v=9;month=2026-11", &back),
+			 -ENOTSUP);
+}
+
+static void test_ledger_iso_parse_reverses_iso_utc(void **state)
+{
+	char buf[21];
+	int64_t t;
+
+	(void)state;
+	ledger_iso_utc(1796317140, buf);
+	assert_int_equal(ledger_iso_parse(buf, &t), 0);
+	assert_int_equal(t, 1796317140);
+	assert_int_equal(ledger_iso_parse("", &t), 0);
+	assert_int_equal(t, 0);
+	assert_int_equal(ledger_iso_parse("2026-02-30T00:00:00Z", &t), -EINVAL);
+	assert_int_equal(ledger_iso_parse("2026-12-03 16:59:00Z", &t), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -424,6 +502,11 @@ int main(void)
 		cmocka_unit_test(test_ledger_parse_export_bad_lines_are_einval),
 		cmocka_unit_test(
 			test_ledger_parse_export_accepts_only_the_canonical_line),
+		cmocka_unit_test(
+			test_ledger_checkpoint_data_is_format_2_in_the_documented_order),
+		cmocka_unit_test(
+			test_ledger_checkpoint_parse_reads_back_and_refuses_damage),
+		cmocka_unit_test(test_ledger_iso_parse_reverses_iso_utc),
 	};
 
 	if (crypto_init() != 0)
