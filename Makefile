@@ -445,7 +445,8 @@ check-arm64:
 # ---- Debian packages and the Pi image (firmware/debian, firmware/image;
 # README "Packages and the Pi image") ----
 #   deb            the packages presensi and presensi-kecamatan (when its
-#                  program is in the tree), with lintian, into DEB_O: for
+#                  program is in the tree: its block's install-kecamatan
+#                  installs it), with lintian, into DEB_O: for
 #                  the host by default; ARCH=arm64 SUITE=bookworm|trixie
 #                  cross-builds against build-arm64-sysroot-$(SUITE), made
 #                  first if missing, as check-arm64 does.
@@ -467,7 +468,7 @@ DEB_SUITE   = $(if $(filter $(HOST_ARCH),$(ARCH)),$(if $(filter command \
 	line,$(origin SUITE)),$(SUITE),$(HOST_SUITE)),$(SUITE))
 DEB_SYSROOT = build-arm64-sysroot-$(DEB_SUITE)
 DEB_O       = $(O)/deb/$(DEB_SUITE)-$(ARCH)
-.PHONY: deb check-package check-image install-kecamatan
+.PHONY: deb check-package check-image
 deb:
 	$(Q)sh tests/package/tools.sh
 ifneq ($(ARCH),$(HOST_ARCH))
@@ -487,11 +488,6 @@ check-image:
 	$(Q)$(MAKE) --no-print-directory deb ARCH=arm64 SUITE=trixie
 	$(Q)t0=$$(date +%s); sh tests/package/test_image.sh $(O)/deb/trixie-arm64 && \
 	echo "check-image: ok in $$(( $$(date +%s) - t0 )) s"
-# presensi-kecamatan's files (package presensi-kecamatan): each program
-# the kecamatan's block builds is one line here and one in
-# firmware/debian/presensi-kecamatan.install.
-install-kecamatan: $(O)/presensi-kecamatan
-	install -Dm755 $(O)/presensi-kecamatan $(DESTDIR)$(BINDIR)/presensi-kecamatan
 # ---- end of the Debian packages and the Pi image ----
 
 SOURCES = $(wildcard include/*.h daemon/*/*.c daemon/*/*.h hw/*.c hw/*.h \

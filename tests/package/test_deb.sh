@@ -6,8 +6,9 @@
 # mmdebstrap's chrootless mode does; the libraries it depends on are not
 # in the root, hence --force-depends) and checks:
 #   - the users and groups of its sysusers.d file, made by the postinst;
-#   - every file's owner and mode: programs, unit, udev rule, tmpfiles and
-#     sysusers entries, man pages, profiles, the config 0640
+#   - every file's owner and mode: programs, units (the daemon's, the USB
+#     stick's), udev rules, tmpfiles and sysusers entries, man pages,
+#     profiles, the config 0640
 #     root:presensi-admin in /etc/presensi 0750, the state directory
 #     /var/lib/presensi 0750 presensi:presensi-admin from tmpfiles;
 #   - the config is the package's only conffile, and the unit is enabled;
@@ -145,6 +146,8 @@ expect /etc/presensi/presensi.conf f 640 root presensi-admin
 expect /var/lib/presensi d 750 presensi presensi-admin
 expect $unitdir/presensid.service f 644 root root
 expect $udevdir/60-presensi.rules f 644 root root
+expect $unitdir/presensi-usb-export@.service f 644 root root
+expect $udevdir/70-presensi-usb.rules f 644 root root
 expect /usr/lib/tmpfiles.d/presensi.conf f 644 root root
 expect /usr/lib/sysusers.d/presensi.conf f 644 root root
 expect /usr/share/man/man8/presensid.8.gz f 644 root root
