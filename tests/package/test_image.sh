@@ -311,7 +311,7 @@ image_test() {
 	rmb=$(($(du -sm "$p" | cut -f1) * 13 / 10 + 32))
 	mkdir -p "$tmp/bootfs"
 	mv "$p"/boot/firmware/* "$tmp/bootfs/"
-	mkfs.ext4 -q -F -L rootfs -d "$p" "$tmp/root.fs" "${rmb}M" &&
+	mkfs.ext4 -q -F -L rootfs -d "$p" "$tmp/root.fs" "${rmb}M" >/dev/null &&
 		mkfs.vfat -n BOOTFS -C "$tmp/boot.fs" 32768 >/dev/null &&
 		MTOOLS_SKIP_CHECK=1 mcopy -i "$tmp/boot.fs" "$tmp/bootfs"/* :: ||
 		return 1
