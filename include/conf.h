@@ -21,6 +21,8 @@
 #include "wake.h"
 
 #define CONF_PATH_MAX 256
+/* sockaddr_un's sun_path holds 108 bytes with the NUL */
+#define CONF_SOCKET_PATH_MAX 107
 
 enum lights_kind {
 	LIGHTS_NONE = 0,
@@ -46,7 +48,11 @@ struct conf {
 	char key_path[CONF_PATH_MAX];	/* device key; default <store>.key */
 	/* [control] */
 	char socket_path[CONF_PATH_MAX];
-	char socket_group[64]; /* group allowed to use it; "" = owner's */
+	char socket_group[64];	  /* group allowed to use it; "" = owner's */
+	unsigned int max_clients; /* connected at once; default 64 */
+	/* [daemon] */
+	char daemon_user[64];  /* started as root: run as this user; "" */
+	char daemon_group[64]; /* and this group; "" = the user's own */
 	/* [lights] */
 	enum lights_kind lights;
 	char sim_log[CONF_PATH_MAX];

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Cryptography of Presensi Desa over libsodium (crypto.c is its only user):
- * SHA-256 for the ledger chain and file versions, secretbox for fingerprint
- * templates at rest, key files, and the device's Ed25519 key that signs the
- * monthly bundle.  Names avoid libsodium's own (crypto_sign, crypto_verify).
+ * SHA-256 for the ledger chain and file versions, AEAD for fingerprint
+ * templates at rest (secretbox for those of older stores), key derivation,
+ * and the device's Ed25519 key that signs the monthly bundle.  Names avoid
+ * libsodium's own (crypto_sign, crypto_verify).
  */
 #ifndef PRESENSI_CRYPTO_H
 #define PRESENSI_CRYPTO_H
@@ -69,7 +70,7 @@ int crypto_hex_digit(char ch);
  * bin; -EINVAL on any other input (bin is then unspecified). */
 int crypto_hex_decode(const char *hex, uint8_t *bin, size_t len);
 
-/* ---- secretbox (templates at rest) ---- */
+/* ---- secretbox (templates of stores before schema 5) ---- */
 /*
  * Encrypts plain (len bytes) with key into out, which must hold
  * len + CRYPTO_SEAL_OVERHEAD bytes: a fresh random nonce, then the MAC and
@@ -86,6 +87,31 @@ int crypto_seal(const uint8_t key[CRYPTO_KEY_BYTES], const uint8_t *plain,
 int crypto_unseal(const uint8_t key[CRYPTO_KEY_BYTES], const uint8_t *blob,
 		  size_t blob_len, uint8_t *out, size_t out_cap,
 		  size_t *out_len);
+
+/* ---- AEAD (templates at rest, bound to what they belong to) ---- */
+/* A sealed blob is nonce || ciphertext || tag: the plain length plus
+ * this (the same as secretbox's). */
+#define CRYPTO_AEAD_OVERHEAD (CRYPTO_NONCE_BYTES + CRYPTO_MAC_BYTES)
+/*
+ * Encrypts plain (len bytes) with key under XChaCha20-Poly1305 (IETF),
+ * authenticating ad (ad_len bytes, not stored: the caller gives it again
+ * to open) with it, into out, which must hold len + CRYPTO_AEAD_OVERHEAD
+ * bytes; the nonce is fresh and random.  0, or -EINVAL if out_cap is too
+ * small.
+ */
+int crypto_aead_seal(const uint8_t key[CRYPTO_KEY_BYTES], const void *ad,
+		     size_t ad_len, const uint8_t *plain, size_t len,
+		     uint8_t *out, size_t out_cap);
+/*
+ * Opens a blob made by crypto_aead_seal with the same key and ad into out
+ * (out_cap >= blob_len - CRYPTO_AEAD_OVERHEAD) and sets *out_len.  0,
+ * -EBADMSG when the blob was altered or truncated, sealed with another
+ * key, or with other associated data; -EINVAL when out_cap is too small.
+ * On error out is wiped.
+ */
+int crypto_aead_open(const uint8_t key[CRYPTO_KEY_BYTES], const void *ad,
+		     size_t ad_len, const uint8_t *blob, size_t blob_len,
+		     uint8_t *out, size_t out_cap, size_t *out_len);
 
 /* Fills buf with len random bytes from the kernel's CSPRNG. */
 void crypto_random(void *buf, size_t len);

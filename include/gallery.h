@@ -24,8 +24,9 @@ void gallery_free(struct gallery *g); /* NULL-safe */
 
 /*
  * Reloads from st the prints of active people.  *prints gets a copy of
- * every decrypted template for scanner_gallery_set() (free it at once with
- * gallery_prints_free(), which wipes the blobs) and *n their count.  The
+ * every opened template for scanner_gallery_set() (free it at once with
+ * gallery_prints_free(), which wipes the blobs) and *n their count; a
+ * print that does not open is skipped and listed (gallery_bad).  The
  * key-to-person map is replaced only on success, and the order's history
  * is re-read at the next gallery_order().  0, -ENOMEM, or the store's
  * error (the previous gallery stays).
@@ -36,6 +37,11 @@ void gallery_prints_free(struct scanner_print *prints, size_t n);
 
 /* Prints loaded. */
 size_t gallery_count(const struct gallery *g);
+/* The prints that did not open at the last load (altered, moved to
+ * another person, sealed with another key): skipped, for status and so
+ * that a new enrolment can replace one.  i < gallery_bad_count(). */
+size_t gallery_bad_count(const struct gallery *g);
+const struct print_rec *gallery_bad(const struct gallery *g, size_t i);
 /* The person of a print key, or NULL; valid until the next load. */
 const char *gallery_person_of(const struct gallery *g, int64_t key);
 

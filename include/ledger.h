@@ -48,6 +48,7 @@
 #define LEDGER_EXCUSE	  "excuse"     /* excuse added */
 #define LEDGER_REVOKE	  "revoke"     /* excuse revoked */
 #define LEDGER_CHECKPOINT "checkpoint" /* month closed */
+#define LEDGER_PRINT	  "print"      /* fingerprint enrolled / deleted */
 
 struct ledger_row {
 	int64_t seq;
@@ -76,8 +77,9 @@ int ledger_data_addf(char *data, size_t cap, const char *key, const char *fmt,
 int ledger_data_get(const char *data, const char *key, char *out, size_t cap);
 
 /* ---- format versions ---- */
-#define LEDGER_FORMAT_1 1 /* first release: no "v" key */
-#define LEDGER_FORMAT	2 /* what this program writes */
+#define LEDGER_FORMAT_1	    1 /* first release: no "v" key */
+#define LEDGER_FORMAT	    2 /* what this program writes */
+#define LEDGER_FORMAT_PRINT 2 /* the first format with "print" rows */
 /* A row's format from its data: 1 without a leading "v=" key.  0, or
  * -EINVAL for a malformed version, -ENOTSUP for one newer than
  * LEDGER_FORMAT (a newer program wrote it). */
@@ -142,6 +144,16 @@ int ledger_checkpoint_data(int fmt, const struct ledger_checkpoint *c,
  * 0, or -EINVAL when a key is missing or malformed, -ENOTSUP for a
  * newer format. */
 int ledger_checkpoint_parse(const char *data, struct ledger_checkpoint *c);
+
+/*
+ * A fingerprint enrolled (action "enrol", note = the consent text's
+ * version) or deleted ("delete", note = why), by its print id in the box,
+ * finger and reader model; never the template (docs/ledger.md, "print").
+ * -EINVAL for format 1, which had no print rows, or another action.
+ */
+int ledger_print_data(int fmt, const char *action, int64_t print,
+		      const char *finger, const char *model, const char *note,
+		      const struct actor *by, char d[LEDGER_DATA_MAX]);
 
 /*
  * Parses an export line back (for the kecamatan side and tests), ended by

@@ -24,6 +24,11 @@
 /* Days are counted from 1970-01-01 (day 0) in the desa's local calendar. */
 typedef int32_t pd_day_t; /* NOLINT: a plain integer alias, not a struct */
 
+/* The version of the consent "presensi enroll" states (UU 27/2022), as
+ * each "print enrol" ledger row records it; change it with the text. */
+#define PD_CONSENT_VERSION "2026.1"
+#define PD_CONSENT_MAX	   32 /* a consent version, bytes incl. NUL */
+
 /* Names of the fingers accepted by "enroll --finger". */
 #define PD_FINGERS                                                             \
 	"left-thumb", "left-index", "left-middle", "left-ring", "left-little", \

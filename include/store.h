@@ -8,7 +8,9 @@
  * fast.  Nothing in the ledger is ever updated or deleted.
  *
  * Return codes: 0, -EBUSY (locked past busy_timeout), -ENOSPC (disk full),
- * -EIO (corrupt or I/O error), -EROFS (opened read-only), -EEXIST,
+ * -EIO (corrupt or I/O error), -EROFS (opened read-only, or the file or
+ * its file system is read-only), -ESTALE (every write once the file was
+ * removed or replaced while open: store_path_check), -EEXIST,
  * -ENOENT, -EINVAL as each function says.  sqlite3_errmsg() is logged once,
  * here.  Called from the daemon's main loop, or by the CLI read-only.
  */
@@ -31,20 +33,27 @@ struct store;
  * Opens (creating and migrating unless STORE_RDONLY) the database at path.
  * A store is used from one thread at a time (no connection mutex).
  * vfs: NULL for the default, or a registered VFS name (fault injection).
- * key: 32-byte secretbox key for templates (crypto.h); NULL for read-only
- * users that never touch prints.  Free with store_close().
+ * key: 32-byte template key (crypto.h); NULL for read-only users that
+ * never touch prints.  With a key, templates an older store sealed with
+ * secretbox are re-sealed (AEAD, bound to person and print) when the key
+ * opens them.  Free with store_close().
  */
 int store_open(const char *path, const char *vfs, unsigned int flags,
 	       const uint8_t *key, struct store **out);
 void store_close(struct store *st); /* NULL-safe */
+/* Gives a store opened without a key its template key (the daemon opens
+ * the store first to learn whether it holds prints before it decides on
+ * the key), re-sealing older templates as store_open does.  0, or -EINVAL
+ * when it has a key already or is read-only. */
+int store_key_set(struct store *st, const uint8_t *key);
 
 /* Adds a person with a period from since; -EEXIST if the id exists (use
  * store_person_reactivate to re-hire). by: admin name for the audit. */
 int store_person_add(struct store *st, const struct person *p, int64_t now_utc,
 		     const struct actor *by);
 /* Closes the open period on until (inclusive), deletes the person's
- * prints, writes the ledger row and an audit record; -ENOENT, -EINVAL
- * (until before since, or no open period). */
+ * prints (a "print delete" row each), writes the ledger row and an audit
+ * record; -ENOENT, -EINVAL (until before since, or no open period). */
 int store_person_deactivate(struct store *st, const char *id, pd_day_t until,
 			    int64_t now_utc, const struct actor *by);
 /* Opens a new period from since for a deactivated person. */
@@ -58,23 +67,42 @@ int store_person_each(struct store *st, store_person_fn *fn, void *ud);
 typedef int store_period_fn(void *ud, const struct period *p);
 int store_period_each(struct store *st, store_period_fn *fn, void *ud);
 
-/* ---- prints (encrypted at rest; never leave the device) ---- */
+/* ---- prints (sealed at rest to their person; never leave the device) */
 struct print_rec {
-	int64_t key; /* prints.id */
+	int64_t key; /* prints.id, never reused */
 	char person[PD_ID_MAX];
 	char finger[PD_FINGER_MAX];
 	char model[PD_READER_MAX];
 	int64_t created_utc;
+	/* store_print_add only: */
+	char consent[PD_CONSENT_MAX]; /* version stated; "" = current */
+	int64_t replaces; /* a print of the same person it replaces, or 0 */
 };
-/* blob is encrypted here with the store key; consent text goes to audit. */
+/*
+ * Stores a template: sealed with AEAD under the store key, its person and
+ * new print id as associated data, and a "print enrol" ledger row (person,
+ * print id, finger, model, consent, by) in the same transaction; with
+ * r->replaces, that print (the same person's, else -EINVAL) is deleted
+ * with a "print delete" row.  *key_out gets the print id.  -ENOENT for an
+ * unknown person (or replaced print), -EINVAL for bad input, an inactive
+ * person or a store without key, or a database error.
+ */
 int store_print_add(struct store *st, const struct print_rec *r,
 		    const uint8_t *blob, size_t len, const struct actor *by,
 		    int64_t now_utc, int64_t *key_out);
-/* Calls fn with the decrypted blob of every print of active people; the
- * blob buffer is wiped after each call. */
+/* Calls fn with the opened blob of every print of active people; the
+ * blob buffer is wiped after each call.  A print that does not open
+ * (altered, moved to another person, another key) is logged and calls
+ * bad, and the walk goes on; bad NULL: the walk stops with -EBADMSG. */
 typedef int store_print_fn(void *ud, const struct print_rec *r,
 			   const uint8_t *blob, size_t len);
+typedef int store_print_bad_fn(void *ud, const struct print_rec *r);
+int store_print_open_each(struct store *st, store_print_fn *fn,
+			  store_print_bad_fn *bad, void *ud);
+/* store_print_open_each with bad NULL. */
 int store_print_each(struct store *st, store_print_fn *fn, void *ud);
+/* Prints rows, whatever their person's state.  0 or a database error. */
+int store_print_count(struct store *st, int64_t *n);
 /* Metadata only (no decryption): for status and person list. */
 int store_print_meta_each(struct store *st,
 			  int (*fn)(void *ud, const struct print_rec *r),
@@ -302,8 +330,27 @@ typedef int store_frozen_file_fn(void *ud, const char *name, const char *label,
 int store_checkpoint_files(struct store *st, int64_t seq,
 			   store_frozen_file_fn *fn, void *ud);
 
+/* ---- health ---- */
+/*
+ * Checks that the store can be trusted with punches: it is writable (when
+ * not opened read-only), and PRAGMA quick_check finds every page well
+ * formed.  0; -EROFS (read-only file or file system); -EIO (corrupt: why
+ * gets quick_check's first finding), or another error of the read, with
+ * why filled.  Reads the whole file: for start-up, not per punch.
+ */
+int store_check(struct store *st, char *why, size_t cap);
+
+/*
+ * 0 while the store's path still names the file that was opened; -ESTALE
+ * once it was removed or replaced (logged once), as every write then
+ * returns before it touches the orphaned file.  A stat(2) per call; 0 for
+ * read-only stores and :memory:, and when the path cannot be looked at
+ * (EACCES: no proof it is gone).
+ */
+int store_path_check(struct store *st);
+
 /* ---- schema ---- */
-#define STORE_SCHEMA_VERSION 6 /* PRAGMA user_version after migrations */
+#define STORE_SCHEMA_VERSION 7 /* PRAGMA user_version after migrations */
 int store_schema_version(struct store *st, int *out);
 
 /* ---- ledger ---- */

@@ -35,6 +35,8 @@
 #define CLOSE_DAY_DEFAULT 3
 #define CLOSE_DAY_MAX	  28
 #define CLOSE_SEC_DEFAULT (23 * 3600 + 59 * 60) /* 23:59 local */
+#define CLIENTS_DEFAULT	  64			/* control clients at once */
+#define CLIENTS_MAX	  1024			/* more is surely a typo */
 
 enum key_id {
 	K_BUNDLE_CLOSE_DAY,
@@ -43,7 +45,10 @@ enum key_id {
 	K_CLOCK_SIMULATED_START,
 	K_CLOCK_SOURCE,
 	K_CONTROL_GROUP,
+	K_CONTROL_MAX_CLIENTS,
 	K_CONTROL_SOCKET,
+	K_DAEMON_GROUP,
+	K_DAEMON_USER,
 	K_DESA_ID,
 	K_DESA_KECAMATAN,
 	K_DESA_NAME,
@@ -96,8 +101,11 @@ static const char *const clock_keys[] = {"simulated_speed", "simulated_start",
 					 "source"};
 static const enum key_id clock_ids[] = {
 	K_CLOCK_SIMULATED_SPEED, K_CLOCK_SIMULATED_START, K_CLOCK_SOURCE};
-static const char *const control_keys[] = {"group", "socket"};
-static const enum key_id control_ids[] = {K_CONTROL_GROUP, K_CONTROL_SOCKET};
+static const char *const control_keys[] = {"group", "max_clients", "socket"};
+static const enum key_id control_ids[] = {
+	K_CONTROL_GROUP, K_CONTROL_MAX_CLIENTS, K_CONTROL_SOCKET};
+static const char *const daemon_keys[] = {"group", "user"};
+static const enum key_id daemon_ids[] = {K_DAEMON_GROUP, K_DAEMON_USER};
 static const char *const desa_keys[] = {"id", "kecamatan", "name", "timezone"};
 static const enum key_id desa_ids[] = {K_DESA_ID, K_DESA_KECAMATAN, K_DESA_NAME,
 				       K_DESA_TIMEZONE};
@@ -155,14 +163,14 @@ static const enum key_id wake_ids[] = {K_WAKE_ACTIVE_LOW,
 	}
 /* Sorted by name, for ini_keyword(). */
 static const struct section sections[] = {
-	SECTION(bundle), SECTION(clock),  SECTION(control),
-	SECTION(desa),	 SECTION(lights), SECTION(punch),
-	SECTION(rules),	 SECTION(store),  SECTION(wake),
+	SECTION(bundle), SECTION(clock),  SECTION(control), SECTION(daemon),
+	SECTION(desa),	 SECTION(lights), SECTION(punch),   SECTION(rules),
+	SECTION(store),	 SECTION(wake),
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 static const char *const section_names[N_SECTIONS] = {
-	"bundle", "clock", "control", "desa", "lights",
-	"punch",  "rules", "store",   "wake",
+	"bundle", "clock", "control", "daemon", "desa",
+	"lights", "punch", "rules",   "store",	"wake",
 };
 
 struct parse {
@@ -203,6 +211,7 @@ void conf_defaults(struct conf *c)
 	c->wake_gpio.bias = WAKE_BIAS_PULL_UP;
 	c->wake_debounce_ms = WAKE_DEBOUNCE_DEFAULT_MS;
 	duty_conf_defaults(&c->duty);
+	c->max_clients = CLIENTS_DEFAULT;
 }
 
 /* "[section] key: " prefix for messages about one key. */
@@ -401,6 +410,26 @@ static void set_key(struct parse *p, int line, enum key_id id, const char *key,
 				  KEYFMT "\"%s\" is not a group name",
 				  p->sec->name, key, v);
 		break;
+	case K_CONTROL_MAX_CLIENTS:
+		if (set_long(p, line, key, v, 1, CLIENTS_MAX, &x) == 0)
+			c->max_clients = (unsigned int)x;
+		break;
+	case K_DAEMON_USER:
+		if (set_str(p, line, key, c->daemon_user,
+			    sizeof(c->daemon_user), v) == 0 &&
+		    !is_token(v))
+			ini_error(p->e, line,
+				  KEYFMT "\"%s\" is not a user name",
+				  p->sec->name, key, v);
+		break;
+	case K_DAEMON_GROUP:
+		if (set_str(p, line, key, c->daemon_group,
+			    sizeof(c->daemon_group), v) == 0 &&
+		    !is_token(v))
+			ini_error(p->e, line,
+				  KEYFMT "\"%s\" is not a group name",
+				  p->sec->name, key, v);
+		break;
 	case K_LIGHTS_BACKEND:
 		if (strcmp(v, "sim") == 0)
 			c->lights = LIGHTS_SIM;
@@ -558,11 +587,12 @@ static int on_kv(void *ud, struct ini_errors *e, int line, const char *section,
 		p->sec = i < 0 ? NULL : &sections[i];
 		p->sec_unknown = i < 0;
 		if (i < 0)
-			ini_error(e, line,
-				  "unknown section [%s] (known: bundle, clock, "
-				  "control, desa, lights, punch, rules, store, "
-				  "wake)",
-				  section);
+			ini_error(
+				e, line,
+				"unknown section [%s] (known: bundle, clock, "
+				"control, daemon, desa, lights, punch, rules, "
+				"store, wake)",
+				section);
 		return 0;
 	}
 	if (p->sec_unknown)
@@ -622,6 +652,53 @@ static void check_wake(struct parse *p)
 		c->duty.mode = p->duty ? DUTY_WINDOWS : DUTY_ALWAYS;
 }
 
+/*
+ * The control socket's path: it must fit a sockaddr_un, and it must not be
+ * a file the daemon keeps (starting would replace that file by the
+ * socket).  Paths are compared as configured, after the config file's
+ * directory is applied; presensid refuses at start anything but a stale
+ * socket at the path, which covers the rest (links, other names).
+ */
+static void check_socket(struct parse *p)
+{
+	const struct conf *c = p->c;
+	char wal[CONF_PATH_MAX + 8], shm[CONF_PATH_MAX + 8];
+	const struct {
+		const char *path;
+		const char *what;
+	} others[] = {
+		{c->store_path, "[store] path"},
+		{wal, "[store] path's WAL"},
+		{shm, "[store] path's shared-memory file"},
+		{c->key_path, "[store] key"},
+		{c->sim_log, "[lights] sim_log"},
+		{c->default_profile, "[rules] profile"},
+		{c->default_calendar, "[rules] calendar"},
+	};
+	size_t n = strlen(c->socket_path);
+	int line = p->line_of[K_CONTROL_SOCKET];
+
+	if (!line || !c->socket_path[0])
+		return;
+	if (n > CONF_SOCKET_PATH_MAX) {
+		ini_error(p->e, line,
+			  "[control] socket: %zu bytes, a socket path has at "
+			  "most %d",
+			  n, CONF_SOCKET_PATH_MAX);
+		return;
+	}
+	snprintf(wal, sizeof(wal), "%s-wal", c->store_path);
+	snprintf(shm, sizeof(shm), "%s-shm", c->store_path);
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		if (others[i].path[0] &&
+		    strcmp(others[i].path, c->socket_path) == 0) {
+			ini_error(p->e, line,
+				  "[control] socket: the same file as %s (%s)",
+				  others[i].what, c->socket_path);
+			return;
+		}
+}
+
 /* Rules that need the whole file: required keys, dependent keys. */
 static void check_whole(struct parse *p)
 {
@@ -651,6 +728,11 @@ static void check_whole(struct parse *p)
 				  "path \"<path>%s\"; set [store] key",
 				  KEY_SUFFIX);
 	}
+
+	check_socket(p);
+	if (p->line_of[K_DAEMON_GROUP] && !p->line_of[K_DAEMON_USER])
+		ini_error(p->e, p->line_of[K_DAEMON_GROUP],
+			  "[daemon] group: needs [daemon] user");
 
 	if (c->lights == LIGHTS_SIM && !p->line_of[K_LIGHTS_SIM_LOG])
 		ini_error(p->e, p->line_of[K_LIGHTS_BACKEND],

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * crypto.c: the only libsodium user.  SHA-256 for the ledger chain and file
- * versions, secretbox for templates at rest, key files created atomically
- * with mode 0600, and the Ed25519 device key that signs bundles.
+ * versions, XChaCha20-Poly1305 (AEAD) for templates at rest, sealed to
+ * their person and print, secretbox for templates of older stores, key
+ * derivation, and the Ed25519 device key that signs bundles.
  */
 #include "crypto.h"
 
@@ -29,6 +30,13 @@ _Static_assert(crypto_sign_SECRETKEYBYTES == CRYPTO_SK_BYTES, "sk");
 _Static_assert(crypto_sign_SEEDBYTES == CRYPTO_KEY_BYTES, "seed");
 _Static_assert(crypto_sign_BYTES == CRYPTO_SIG_BYTES, "sig");
 _Static_assert(crypto_kdf_KEYBYTES == CRYPTO_KEY_BYTES, "kdf");
+_Static_assert(crypto_aead_xchacha20poly1305_ietf_KEYBYTES == CRYPTO_KEY_BYTES,
+	       "aead key");
+_Static_assert(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES ==
+		       CRYPTO_NONCE_BYTES,
+	       "aead nonce");
+_Static_assert(crypto_aead_xchacha20poly1305_ietf_ABYTES == CRYPTO_MAC_BYTES,
+	       "aead tag");
 
 #define KDF_CONTEXT  "presensi" /* libsodium wants exactly 8 bytes */
 #define FILE_BUF_LEN 4096	/* read size when hashing files, bytes */
@@ -184,6 +192,47 @@ int crypto_unseal(const uint8_t key[CRYPTO_KEY_BYTES], const uint8_t *blob,
 		return -EBADMSG;
 	}
 	*out_len = len;
+	return 0;
+}
+
+int crypto_aead_seal(const uint8_t key[CRYPTO_KEY_BYTES], const void *ad,
+		     size_t ad_len, const uint8_t *plain, size_t len,
+		     uint8_t *out, size_t out_cap)
+{
+	unsigned long long clen = 0;
+
+	if (len > SIZE_MAX - CRYPTO_AEAD_OVERHEAD ||
+	    out_cap < len + CRYPTO_AEAD_OVERHEAD)
+		return -EINVAL;
+	randombytes_buf(out, CRYPTO_NONCE_BYTES);
+	/* combined mode: ciphertext || tag after the nonce */
+	if (crypto_aead_xchacha20poly1305_ietf_encrypt(
+		    out + CRYPTO_NONCE_BYTES, &clen, plain, len, ad, ad_len,
+		    NULL, out, key) != 0)
+		return -EINVAL;
+	return 0;
+}
+
+int crypto_aead_open(const uint8_t key[CRYPTO_KEY_BYTES], const void *ad,
+		     size_t ad_len, const uint8_t *blob, size_t blob_len,
+		     uint8_t *out, size_t out_cap, size_t *out_len)
+{
+	unsigned long long mlen = 0;
+	size_t len;
+
+	if (blob_len < CRYPTO_AEAD_OVERHEAD)
+		return -EBADMSG;
+	len = blob_len - CRYPTO_AEAD_OVERHEAD;
+	if (out_cap < len)
+		return -EINVAL;
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+		    out, &mlen, NULL, blob + CRYPTO_NONCE_BYTES,
+		    blob_len - CRYPTO_NONCE_BYTES, ad, ad_len, blob,
+		    key) != 0) {
+		sodium_memzero(out, len);
+		return -EBADMSG;
+	}
+	*out_len = (size_t)mlen;
 	return 0;
 }
 

@@ -299,3 +299,23 @@ int ledger_checkpoint_parse(const char *data, struct ledger_checkpoint *c)
 	c->auto_close = (int)auto_close;
 	return 0;
 }
+int ledger_print_data(int fmt, const char *action, int64_t print,
+		      const char *finger, const char *model, const char *note,
+		      const struct actor *by, char d[LEDGER_DATA_MAX])
+{
+	bool enrol = strcmp(action, "enrol") == 0;
+	int rc;
+
+	/* format 1 had no print facts */
+	if (fmt < LEDGER_FORMAT_PRINT || (!enrol && strcmp(action, "delete")))
+		return -EINVAL;
+	if ((rc = data_start(fmt, d)))
+		return rc;
+	DATA_ADD(d, "action", action);
+	if ((rc = data_int(d, "print", print)))
+		return rc;
+	DATA_ADD(d, "finger", finger);
+	DATA_ADD(d, "model", model);
+	DATA_ADD(d, enrol ? "consent" : "reason", note);
+	return data_by(fmt, d, by->name, by->uid);
+}

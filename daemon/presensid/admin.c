@@ -201,6 +201,12 @@ static void reply_store_err(struct admin_ctx *a, int rc, const char *what)
 		admin_reply_err(a, rc, "%s: disk full, nothing was stored",
 				what);
 		break;
+	case -ESTALE:
+		admin_reply_err(a, rc,
+				"%s: the database was deleted or replaced "
+				"while presensid ran; nothing was stored",
+				what);
+		break;
 	default:
 		admin_reply_err(a, rc, "%s: %s", what, strerror(-rc));
 	}

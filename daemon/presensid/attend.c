@@ -66,9 +66,10 @@ static uint64_t show(const struct attend_deps *d, enum light_state st,
 		     uint64_t now_ms, struct attend_outcome *out)
 {
 	out->light = st;
-	/* A recorded punch proves storage works again: leave the fault. */
-	if (lights_base(d->lights) == LIGHT_FAULT && st != LIGHT_FAULT &&
-	    out->result != ATTEND_UNKNOWN && out->result != ATTEND_RETRY)
+	/* Only a punch stored again proves storage works: leave the fault
+	 * then, and never for an unknown finger, a retry or a punch refused
+	 * before it reached the store. */
+	if (lights_base(d->lights) == LIGHT_FAULT && out->punch.seq > 0)
 		lights_show(d->lights, LIGHT_READY, now_ms);
 	return lights_show(d->lights, st, now_ms);
 }

@@ -70,10 +70,29 @@ struct enrolment {
 	guint timeout_src;
 };
 
+#define FAULT_MSG_MAX 512 /* what is wrong and what to do, one line */
+
+/* Fault mode (fault.c), gravest last: a graver fault is never replaced
+ * by a lighter one. */
+enum fault_kind {
+	FAULT_NONE = 0,
+	FAULT_PUNCH, /* the last punch was not stored: clears when one is */
+	FAULT_KEY,   /* the key does not open the enrolled prints */
+	FAULT_STORE, /* the store cannot be trusted: punches refused */
+};
+
+/* Why the listening socket is not watched (server.c). */
+enum listen_paused {
+	LISTEN_RUNNING = 0,
+	LISTEN_PAUSED_CAP, /* [control] max_clients reached */
+	LISTEN_PAUSED_FDS, /* out of descriptors: a timer resumes */
+};
+
 struct daemon {
 	char conf_path[CONF_PATH_MAX];
 	struct conf conf;
 	struct store *store;
+	int have_key; /* the store has its template key */
 	struct clock *clock;
 	struct lights *lights;
 	struct scanner *scanner;
@@ -85,8 +104,14 @@ struct daemon {
 	guint monthly_src;	     /* the automatic close's timer */
 	int listen_fd;
 	guint listen_src;
+	guint listen_timer_src; /* resumes after an EMFILE pause */
+	enum listen_paused listen_paused;
+	int accept_episode;	      /* paused since the last accept: logged */
+	unsigned int accept_pause_ms; /* the current backoff */
+	unsigned int nclients;
 	int64_t admin_gid; /* the admin group (socket group), or -1 */
 	struct client *clients;
+	guint reap_src; /* frees clients dropped outside a handler */
 	struct waiter *waiters;
 	struct enrolment enr;
 	struct reader_slot readers[READERS_MAX];
@@ -100,6 +125,9 @@ struct daemon {
 	guint wake_src;	   /* its fd watch */
 	guint wake_timer;  /* its debounce deadline */
 	guint wake_retry;  /* watching again after a read error */
+	enum fault_kind fault_kind;
+	char fault_msg[FAULT_MSG_MAX]; /* "" when no fault */
+	int lock_fd; /* the store directory's lock, held for life */
 };
 
 /* ---- main.c ---- */
@@ -182,6 +210,43 @@ void arming_on_result(struct daemon *d);
 void arming_on_enrol(struct daemon *d, int on);
 /* A reader reported TOO_HOT (hot) or cooled down. */
 void arming_on_hot(struct daemon *d, int hot);
+/* ---- fault.c ---- */
+/* Enters fault mode (or changes its message): logs it once, lights the
+ * fault, tells systemd's STATUS=.  Ignored while a graver fault shows. */
+void fault_set(struct daemon *d, enum fault_kind kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Leaves fault mode if kind is the fault shown. */
+void fault_clear(struct daemon *d, enum fault_kind kind);
+/* The store is open and may take writes (no store fault). */
+int fault_store_usable(const struct daemon *d);
+/* Checks that the store's file is still the one opened, and enters fault
+ * mode when it is gone; after a failed write, on status, and on a timer. */
+void fault_store_watch(struct daemon *d);
+/* After a punch: a storage failure lights a fault that the next stored
+ * punch clears. */
+void fault_punch_result(struct daemon *d, const char *person, int store_rc,
+			int stored);
+/* The light when nothing happens: fault in fault mode or without a
+ * reader, else ready. */
+enum light_state daemon_idle_light(const struct daemon *d);
+
+/* ---- statedir.c ---- */
+/* Locks the store's directory for the daemon's life (flock).  0, -EBUSY
+ * when another presensid holds it (logged), or -errno. */
+int statedir_lock(struct daemon *d);
+void statedir_unlock(struct daemon *d);
+/* The marker beside the store ("<dir>/.presensi-store"): written with
+ * the first store, it says this directory held one. */
+void statedir_marker_path(const struct daemon *d, char *out, size_t cap);
+int statedir_marked(const struct daemon *d);
+/* Writes the marker unless it exists.  0 or -errno (logged). */
+int statedir_mark(const struct daemon *d);
+
+/* ---- privdrop.c ---- */
+/* Started as root with [daemon] user: becomes that user (setgroups,
+ * setresgid, setresuid) and checks root cannot be regained.  Fatal on any
+ * error; a no-op when not root or with no user configured. */
+void privdrop(struct daemon *d);
 
 /* ---- firststart.c ---- */
 /* Imports the configured default profile and calendar into an empty

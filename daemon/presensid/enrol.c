@@ -19,8 +19,7 @@ static void enrol_end(struct daemon *d)
 		g_source_remove(d->enr.timeout_src);
 	memset(&d->enr, 0, sizeof(d->enr));
 	arming_on_enrol(d, 0);
-	daemon_lights(d, scanner_reader_count(d->scanner) ? arming_light(d)
-							  : LIGHT_FAULT);
+	daemon_lights(d, daemon_idle_light(d));
 	readers_waits_check(d); /* enrolment-only waits end here */
 }
 
@@ -88,6 +87,12 @@ void enrol_cmd(struct daemon *d, struct client *c, const struct control_msg *m)
 		admin_reply_err(&a, -EBUSY, "another enrolment is running");
 		return;
 	}
+	if (!d->have_key) {
+		admin_reply_err(&a, -EIO, "enrolment refused: %s",
+				d->fault_msg[0] ? d->fault_msg
+						: "no template key");
+		return;
+	}
 	/*
 	 * The identify that was armed is gone: waits need the next arm.
 	 * Cleared before the start, which may report the enrolment's own
@@ -139,6 +144,14 @@ static void enrol_done(struct daemon *d, const struct scanner_event *ev)
 	snprintf(r.finger, sizeof(r.finger), "%s", d->enr.finger);
 	snprintf(r.model, sizeof(r.model), "%s", ev->model ? ev->model : "");
 	r.created_utc = now.utc_ms / 1000;
+	/* the same finger's print that no longer opens: replaced by this */
+	for (size_t i = 0; i < gallery_bad_count(d->gallery); i++) {
+		const struct print_rec *b = gallery_bad(d->gallery, i);
+
+		if (!strcmp(b->person, r.person) &&
+		    !strcmp(b->finger, r.finger) && !strcmp(b->model, r.model))
+			r.replaces = b->key;
+	}
 	rc = store_print_add(d->store, &r, ev->blob, ev->blob_len,
 			     ACTOR(d->enr.by, d->enr.by_uid), now.utc_ms / 1000,
 			     &k);

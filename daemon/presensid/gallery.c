@@ -25,6 +25,8 @@ struct gallery_key {
 struct gallery {
 	struct gallery_key *keys; /* in load order */
 	size_t nkeys;
+	struct print_rec *bad; /* did not open at the last load */
+	size_t nbad;
 	struct expect_person *exp; /* the gallery's people, sorted by id */
 	size_t nexp;
 	pd_day_t exp_day; /* local day exp's history was read on */
@@ -46,6 +48,7 @@ void gallery_free(struct gallery *g)
 	if (!g)
 		return;
 	free(g->keys);
+	free(g->bad);
 	free(g->exp);
 	free(g);
 }
@@ -65,8 +68,27 @@ struct load {
 	struct scanner_print *p;
 	struct gallery_key *k;
 	size_t n, cap;
+	struct print_rec *bad;
+	size_t nbad, badcap;
 	int rc;
 };
+
+static int note_bad(void *ud, const struct print_rec *r)
+{
+	struct load *l = ud;
+
+	if (l->nbad == l->badcap) {
+		size_t nc = l->badcap ? l->badcap * 2 : 8;
+		struct print_rec *nb = reallocarray(l->bad, nc, sizeof(*nb));
+
+		if (!nb)
+			return l->rc = -ENOMEM;
+		l->bad = nb;
+		l->badcap = nc;
+	}
+	l->bad[l->nbad++] = *r;
+	return 0;
+}
 
 static int load_print(void *ud, const struct print_rec *r, const uint8_t *blob,
 		      size_t len)
@@ -105,18 +127,22 @@ int gallery_load(struct gallery *g, struct store *st,
 		 struct scanner_print **prints, size_t *n)
 {
 	struct load l = {0};
-	int rc = store_print_each(st, load_print, &l);
+	int rc = store_print_open_each(st, load_print, note_bad, &l);
 
 	if (l.rc)
 		rc = l.rc;
 	if (rc < 0) {
 		gallery_prints_free(l.p, l.n);
 		free(l.k);
+		free(l.bad);
 		return rc;
 	}
 	free(g->keys);
 	g->keys = l.k;
 	g->nkeys = l.n;
+	free(g->bad);
+	g->bad = l.bad;
+	g->nbad = l.nbad;
 	g->exp_day = DAY_STALE; /* people changed: re-read history */
 	*prints = l.p;
 	*n = l.n;
@@ -126,6 +152,16 @@ int gallery_load(struct gallery *g, struct store *st,
 size_t gallery_count(const struct gallery *g)
 {
 	return g->nkeys;
+}
+
+size_t gallery_bad_count(const struct gallery *g)
+{
+	return g->nbad;
+}
+
+const struct print_rec *gallery_bad(const struct gallery *g, size_t i)
+{
+	return i < g->nbad ? &g->bad[i] : NULL;
 }
 
 const char *gallery_person_of(const struct gallery *g, int64_t key)

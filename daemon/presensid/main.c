@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "crypto.h"
@@ -25,6 +26,9 @@
 
 #define FACTS_ERR_MAX 1024
 #define CONF_ERR_MAX  8192
+/* How often the store's path is looked at between writes: a deleted
+ * database shows on the fault light within this, even with no punch. */
+#define STORE_WATCH_S 30
 
 /* ---- lights ---- */
 
@@ -88,8 +92,11 @@ int daemon_reload_facts(struct daemon *d)
 {
 	struct facts *f;
 	char err[FACTS_ERR_MAX];
-	int rc = store_facts_load(d->store, &f, err, sizeof(err));
+	int rc;
 
+	if (!fault_store_usable(d))
+		return -EIO;
+	rc = store_facts_load(d->store, &f, err, sizeof(err));
 	if (rc < 0) {
 		log_warnx("rules: %s (keeping the previous rules)", err);
 		return rc;
@@ -105,7 +112,8 @@ int daemon_reload_facts(struct daemon *d)
  * Pings only while the main loop runs and the store answers: a wedged
  * loop or a dead database gets the daemon restarted.  A missing reader
  * does not stop the pings (that is the fault light's job: restarting
- * would not bring a USB reader back).
+ * would not bring a USB reader back), and neither does a known storage
+ * fault: fault mode shows it, and a restart would only repeat it.
  */
 static gboolean watchdog_tick(gpointer ud)
 {
@@ -113,10 +121,17 @@ static gboolean watchdog_tick(gpointer ud)
 	int64_t seq, utc;
 	char head[PD_HASH_HEX];
 
-	if (store_ledger_head(d->store, &seq, &utc, head) == 0)
+	if (d->fault_kind == FAULT_STORE ||
+	    store_ledger_head(d->store, &seq, &utc, head) == 0)
 		(void)notify_send("WATCHDOG=1"); /* no systemd: a no-op */
 	else
 		log_warnx("watchdog: the store does not answer; not pinging");
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean store_watch_tick(gpointer ud)
+{
+	fault_store_watch(ud);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -237,28 +252,147 @@ static int start_args(struct daemon *d, int argc, char **argv, int *debug)
 	return -1;
 }
 
-/* The store, opened with the template key derived from the key file. */
-static void start_store(struct daemon *d)
+/* Fault mode for a store that cannot be opened or trusted: what is
+ * wrong, and what to do. */
+static void store_fault(struct daemon *d, int rc, const char *why)
+{
+	const char *path = d->conf.store_path;
+	const char *sep = why && *why ? " (" : "", *end = *sep ? ")" : "";
+
+	if (!why)
+		why = "";
+	switch (rc) {
+	case -EROFS:
+		fault_set(d, FAULT_STORE,
+			  "store %s is read-only%s%s%s: punches cannot be "
+			  "recorded; make it writable by presensid (file "
+			  "mode, owner, or the file system's mount), then "
+			  "restart presensid",
+			  path, sep, why, end);
+		break;
+	case -EACCES:
+	case -EPERM:
+		fault_set(d, FAULT_STORE,
+			  "store %s cannot be opened: permission denied; give "
+			  "it to presensid's user, then restart presensid",
+			  path);
+		break;
+	case -EIO:
+		fault_set(d, FAULT_STORE,
+			  "store %s is damaged or is not a database%s%s%s: "
+			  "punches are refused; restore a backup, then "
+			  "restart presensid",
+			  path, sep, why, end);
+		break;
+	default:
+		fault_set(d, FAULT_STORE,
+			  "store %s cannot be opened: %s; punches are "
+			  "refused (see the log), restart presensid once it "
+			  "is fixed",
+			  path, strerror(-rc));
+	}
+}
+
+/*
+ * The key, once the store says whether it is new: a key file is made only
+ * for an empty store, since prints sealed under a lost key would never
+ * open again, and the key is also the device's signing identity.  Without
+ * a usable key the daemon stays up in fault mode (no finger is identified,
+ * nothing else is refused).
+ */
+static void start_key(struct daemon *d)
 {
 	uint8_t master[CRYPTO_KEY_BYTES], prints_key[CRYPTO_KEY_BYTES];
 	uint8_t sign_seed[CRYPTO_KEY_BYTES];
+	const char *path = d->conf.key_path;
+	char head[PD_HASH_HEX];
+	struct stat sb;
+	int64_t n = -1, rows = -1, t;
 	int rc;
 
-	if (crypto_init() < 0)
-		fatalx("crypto: libsodium failed to initialise");
-	rc = keyfile_load_or_create(d->conf.key_path, master);
-	if (rc < 0)
-		fatalx("key %s: %s", d->conf.key_path, strerror(-rc));
+	if (store_print_count(d->store, &n) < 0 ||
+	    store_ledger_head(d->store, &rows, &t, head) < 0)
+		n = rows = -1; /* unknown: never make a key then */
+	if (lstat(path, &sb) < 0 && errno == ENOENT && (n || rows)) {
+		if (n)
+			fault_set(d, FAULT_KEY,
+				  "key file %s is missing, and the store holds "
+				  "%lld enrolled prints that only it opens: "
+				  "restore the key file from a backup (mode "
+				  "0600), or re-enrol (presensid(8), KEYS)",
+				  path, (long long)n);
+		else
+			fault_set(d, FAULT_KEY,
+				  "key file %s is missing, and the store "
+				  "holds %lld ledger rows signed for with it: "
+				  "restore the key file from a backup (mode "
+				  "0600), or make a new one by hand "
+				  "(presensid(8), KEYS)",
+				  path, (long long)rows);
+		return;
+	}
+	rc = keyfile_load_or_create(path, master);
+	if (rc < 0) {
+		fault_set(d, FAULT_KEY,
+			  "key file %s cannot be used (%s; see the log): "
+			  "restore or fix it; no finger is identified until "
+			  "then",
+			  path, strerror(-rc));
+		return;
+	}
 	crypto_key_derive(master, CRYPTO_SUBKEY_PRINTS, prints_key);
 	/* the device key that signs bundles (crypto.h) */
 	crypto_key_derive(master, CRYPTO_SUBKEY_SIGN, sign_seed);
 	crypto_devkey_from_seed(sign_seed, &d->devkey);
 	explicit_bzero(sign_seed, sizeof(sign_seed));
 	explicit_bzero(master, sizeof(master));
-	rc = store_open(d->conf.store_path, NULL, 0, prints_key, &d->store);
+	rc = store_key_set(d->store, prints_key);
 	explicit_bzero(prints_key, sizeof(prints_key));
-	if (rc < 0)
-		fatalx("store %s: %s", d->conf.store_path, strerror(-rc));
+	if (rc == 0)
+		d->have_key = 1;
+}
+
+/*
+ * The store, checked before it takes a punch (writable, every page well
+ * formed), then its key.  A store that fails is closed and the daemon
+ * goes on in fault mode.
+ */
+static void start_store(struct daemon *d)
+{
+	char why[256], marker[CONF_PATH_MAX + 32];
+	struct store *st = NULL;
+	struct stat sb;
+	int rc;
+
+	if (crypto_init() < 0)
+		fatalx("crypto: libsodium failed to initialise");
+	/* A store is created only where none ever was: a missing one in a
+	 * directory that held one was lost, and an empty ledger in its
+	 * place would hide that. */
+	if (stat(d->conf.store_path, &sb) < 0 && errno == ENOENT &&
+	    statedir_marked(d)) {
+		statedir_marker_path(d, marker, sizeof(marker));
+		fault_set(d, FAULT_STORE,
+			  "store %s is missing, but this directory held one "
+			  "(%s): punches are refused; restore the database "
+			  "from a backup, then restart presensid",
+			  d->conf.store_path, marker);
+		return;
+	}
+	rc = store_open(d->conf.store_path, NULL, 0, NULL, &st);
+	if (rc < 0) {
+		store_fault(d, rc, NULL);
+		return;
+	}
+	(void)statedir_mark(d); /* logged; only a later start needs it */
+	rc = store_check(st, why, sizeof(why));
+	if (rc < 0) {
+		store_close(st);
+		store_fault(d, rc, why);
+		return;
+	}
+	d->store = st;
+	start_key(d);
 }
 
 static void stop(struct daemon *d)
@@ -279,6 +413,7 @@ static void stop(struct daemon *d)
 	clock_free(d->clock);
 	explicit_bzero(&d->devkey, sizeof(d->devkey));
 	g_main_loop_unref(d->loop);
+	statedir_unlock(d);
 }
 
 int main(int argc, char **argv)
@@ -288,6 +423,7 @@ int main(int argc, char **argv)
 	uint64_t wd_us;
 
 	d->listen_fd = -1;
+	d->lock_fd = -1;
 	rc = start_args(d, argc, argv, &debug);
 	if (rc >= 0) {
 		g_free(d);
@@ -296,27 +432,36 @@ int main(int argc, char **argv)
 	log_init(debug || isatty(2) ? LOG_TO_TTY : LOG_TO_STDERR, debug);
 	/* scanner.c routes GLib and libfprint messages into log.h. */
 	signal(SIGPIPE, SIG_IGN);
-
-	start_store(d);
+	/* Before anything is touched: one daemon per store. */
+	if (statedir_lock(d) == -EBUSY)
+		fatalx("not started: %s is in use by another presensid",
+		       d->conf.store_path);
+	/* The lights first: whatever fails next is shown on them. */
+	if (open_lights(d) < 0 || gallery_new(&d->gallery) < 0)
+		fatalx("out of memory");
+	daemon_lights(d, LIGHT_FAULT); /* until a reader shows up */
 	rc = clock_new(d->conf.clock_source, d->conf.simulated_start_utc_ms,
 		       d->conf.simulated_speed, &d->clock);
 	if (rc < 0)
 		fatalx("clock: %s", strerror(-rc));
-	if (open_lights(d) < 0 || gallery_new(&d->gallery) < 0)
-		fatalx("out of memory");
-	firststart_import(d);
-	if (daemon_reload_facts(d) < 0)
-		log_warnx("rules: none in force; punches are recorded but "
-			  "not judged");
 	d->loop = g_main_loop_new(NULL, FALSE);
+	/* Then the socket, so that status answers in fault mode too. */
 	if (server_listen(d) < 0)
 		fatalx("control: cannot listen on %s", d->conf.socket_path);
-	daemon_lights(d, LIGHT_FAULT); /* until a reader shows up */
+	start_store(d);
+	if (fault_store_usable(d)) {
+		firststart_import(d);
+		if (daemon_reload_facts(d) < 0)
+			log_warnx("rules: none in force; punches are recorded "
+				  "but not judged");
+	}
 	rc = scanner_new(readers_on_event, d, &d->scanner);
 	if (rc < 0)
 		fatalx("scanner: %s", strerror(-rc));
 	arming_start(d); /* before any reader opens and arms itself */
 	readers_reload_gallery(d);
+	/* devices, store, lights and socket are open: root is not needed */
+	privdrop(d);
 	monthly_start(d); /* closes the months whose day has come */
 	g_unix_signal_add(SIGTERM, on_quit, d);
 	g_unix_signal_add(SIGINT, on_quit, d);
@@ -324,7 +469,10 @@ int main(int argc, char **argv)
 	wd_us = notify_watchdog_usec();
 	if (wd_us)
 		g_timeout_add((guint)(wd_us / 2000), watchdog_tick, d);
-	rc = notify_send("READY=1\nSTATUS=recording punches");
+	g_timeout_add_seconds(STORE_WATCH_S, store_watch_tick, d);
+	rc = notify_send(d->fault_kind == FAULT_NONE
+				 ? "READY=1\nSTATUS=recording punches"
+				 : "READY=1");
 	if (rc < 0)
 		log_errno(rc, "systemd notify");
 	log_info("presensid %s started: desa %s, %s, clock %s", PD_VERSION,

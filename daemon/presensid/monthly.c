@@ -43,6 +43,9 @@ void monthly_auto_close(struct daemon *d)
 	struct clock_reading now;
 	int n = 0, rc;
 
+	if (!fault_store_usable(d))
+		return; /* fault mode: no store to close months in */
+
 	/* A clock that is not trusted may be years off (a Pi has no RTC):
 	 * closing months on it cannot be undone.  The sekdes closes by hand
 	 * on a box whose clock is never trusted (DOMAIN §7.3). */
@@ -238,6 +241,21 @@ int monthly_dispatch(struct daemon *d, struct client *c,
 	const char *name = m->field[0];
 
 	server_ctx(d, c, &a);
+	if (strcmp(name, "export-lights") != 0 && !fault_store_usable(d)) {
+		/* fault mode: no store to read or close */
+		admin_reply_err(&a, -EIO, "%s: refused: %s", name,
+				d->fault_msg[0] ? d->fault_msg
+						: "the store is not open");
+		return 0;
+	}
+	if ((strcmp(name, "export") == 0 || strcmp(name, "device-key") == 0) &&
+	    !d->have_key) {
+		/* no key file: no device key to sign or show */
+		admin_reply_err(&a, -EIO, "%s: refused: %s", name,
+				d->fault_msg[0] ? d->fault_msg
+						: "no device key");
+		return 0;
+	}
 	if (strcmp(name, "close") == 0)
 		cmd_close(d, &a, m);
 	else if (strcmp(name, "device-key") == 0)

@@ -59,7 +59,7 @@ static void order_gallery(struct daemon *d)
 	int32_t sec;
 	int rc;
 
-	if (!d->scanner || !gallery_count(d->gallery))
+	if (!d->scanner || !gallery_count(d->gallery) || !fault_store_usable(d))
 		return;
 	keys = calloc(gallery_count(d->gallery), sizeof(*keys));
 	if (!keys) {
@@ -81,12 +81,41 @@ static void order_gallery(struct daemon *d)
 	free(keys);
 }
 
+/*
+ * Prints that do not open are skipped and reported; when none opens, the
+ * key is not the one they were sealed with: fault mode, never a box that
+ * shows ready and answers every finger with red.
+ */
+static void gallery_check(struct daemon *d, size_t n)
+{
+	size_t bad = gallery_bad_count(d->gallery);
+
+	if (!d->have_key)
+		return; /* the key's own fault says so */
+	if (bad && !n) {
+		fault_set(d, FAULT_KEY,
+			  "key file %s does not open the %zu enrolled prints: "
+			  "restore the key or re-enrol",
+			  d->conf.key_path, bad);
+		return;
+	}
+	fault_clear(d, FAULT_KEY);
+	if (bad)
+		log_warnx("gallery: %zu prints do not open and are skipped "
+			  "(altered, moved to another person, or another "
+			  "key): re-enrol them",
+			  bad);
+}
+
 int readers_reload_gallery(struct daemon *d)
 {
 	struct scanner_print *p = NULL;
 	size_t n = 0;
-	int rc = gallery_load(d->gallery, d->store, &p, &n);
+	int rc = 0;
 
+	/* no store or no key: an empty gallery, every finger unknown */
+	if (fault_store_usable(d) && d->have_key)
+		rc = gallery_load(d->gallery, d->store, &p, &n);
 	if (rc == 0 && d->scanner)
 		rc = scanner_gallery_set(d->scanner, p, n);
 	gallery_prints_free(p, n);
@@ -95,6 +124,7 @@ int readers_reload_gallery(struct daemon *d)
 		return rc;
 	}
 	log_info("gallery: %zu prints", n);
+	gallery_check(d, n);
 	order_gallery(d);
 	return 0;
 }
@@ -220,6 +250,15 @@ static void on_result(struct daemon *d, const struct scanner_event *ev)
 
 	if (s)
 		s->armed = 0;
+	if (!fault_store_usable(d)) {
+		/* nothing can be recorded: the fault light stays, and says
+		 * why in status */
+		if (ev->outcome == SCAN_MATCH || ev->outcome == SCAN_NO_MATCH)
+			log_warnx("identify: punch NOT recorded: fault mode "
+				  "(%s)",
+				  d->fault_msg);
+		return;
+	}
 	if (ev->outcome == SCAN_MATCH) {
 		person = gallery_person_of(d->gallery, ev->print_key);
 		if (!person) {
@@ -238,10 +277,12 @@ static void on_result(struct daemon *d, const struct scanner_event *ev)
 	deps.refuse_untrusted = d->conf.refuse_untrusted;
 	daemon_lights_arm(
 		d, attend_on_scan(&deps, ev->outcome, person, ev->model, &out));
+	if (ev->outcome == SCAN_MATCH)
+		fault_punch_result(d, person, out.store_rc, out.punch.seq > 0);
 	if (ev->outcome == SCAN_MATCH || ev->outcome == SCAN_NO_MATCH)
 		record_latency(d, ev, out.result, clock_mono_us());
 	/* a month's checkpoint records its reader errors */
-	if (ev->outcome == SCAN_FAILED &&
+	if (ev->outcome == SCAN_FAILED && fault_store_usable(d) &&
 	    store_counter_add(d->store, STORE_COUNTER_READER_ERRORS, 1) < 0)
 		log_warnx("cannot count a reader error");
 	if (out.punch.seq > 0) { /* recorded: ok, late, flagged, repeat */
@@ -264,7 +305,7 @@ void readers_on_event(void *ud, const struct scanner_event *ev)
 		slot_add(d, ev->reader);
 		if (lights_base(d->lights) == LIGHT_FAULT ||
 		    lights_base(d->lights) == LIGHT_OFF)
-			daemon_lights(d, arming_light(d));
+			daemon_lights(d, daemon_idle_light(d));
 		arming_on_reader(d);
 		break;
 	case SCANNER_EV_REMOVED:
@@ -304,7 +345,7 @@ void readers_on_event(void *ud, const struct scanner_event *ev)
 		else
 			log_info("reader %d cooled down: resting (%s)",
 				 ev->reader, duty_why_name(d->duty.why));
-		daemon_lights(d, arming_light(d));
+		daemon_lights(d, daemon_idle_light(d));
 		break;
 	case SCANNER_EV_ENROLL_STAGE:
 	case SCANNER_EV_ENROLL_DONE:

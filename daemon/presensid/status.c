@@ -13,7 +13,7 @@
 #include "civil.h"
 #include "daemon_int.h"
 
-#define LINE_MAX_STATUS 512
+#define LINE_MAX_STATUS (FAULT_MSG_MAX + 128) /* the longest kv line: fault */
 
 /* (person, model) of every enrolled print, sorted, for one bsearch per
  * active person and reader: one pass over the prints, not one per person. */
@@ -111,6 +111,7 @@ void status_cmd(struct daemon *d, struct client *c)
 	int64_t seq = 0, head_utc = 0, unknown = 0;
 	size_t n = scanner_reader_count(d->scanner);
 
+	fault_store_watch(d); /* a deleted store shows here at the latest */
 	server_ctx(d, c, &a);
 	clock_read(d->clock, &now);
 #define KV(k, ...)                                                             \
@@ -119,6 +120,8 @@ void status_cmd(struct daemon *d, struct client *c)
 		admin_reply_line(&a, "kv", line);                              \
 	} while (0)
 	KV("version", "%s", PD_VERSION);
+	if (d->fault_kind != FAULT_NONE)
+		KV("fault", "%s", d->fault_msg);
 	KV("desa", "%s %s", d->conf.desa_id, d->conf.desa_name);
 	civil_local_format(now.utc_ms / 1000, d->conf.offset_min, local);
 	KV("clock", "%s %s, source %s, %s", local,
@@ -138,10 +141,26 @@ void status_cmd(struct daemon *d, struct client *c)
 		admin_reply_line(&a, "row", line);
 	}
 	KV("prints_loaded", "%zu", gallery_count(d->gallery));
-	if (store_counter_get(d->store, "unknown_finger", &unknown) < 0)
+	if (gallery_bad_count(d->gallery)) {
+		KV("prints_bad",
+		   "%zu do not open (altered, moved to another "
+		   "person, or another key): re-enrol them",
+		   gallery_bad_count(d->gallery));
+		for (size_t i = 0; i < gallery_bad_count(d->gallery); i++) {
+			const struct print_rec *r = gallery_bad(d->gallery, i);
+
+			snprintf(line, sizeof(line),
+				 "bad-print\t%lld\t%s\t%s\t%s",
+				 (long long)r->key, r->person, r->finger,
+				 r->model);
+			admin_reply_line(&a, "row", line);
+		}
+	}
+	if (!d->store ||
+	    store_counter_get(d->store, "unknown_finger", &unknown) < 0)
 		unknown = 0;
 	KV("unknown_fingers", "%lld", (long long)unknown);
-	if (store_ledger_head(d->store, &seq, &head_utc, head) == 0)
+	if (d->store && store_ledger_head(d->store, &seq, &head_utc, head) == 0)
 		KV("ledger", "%lld rows, head %.16s", (long long)seq, head);
 	KV("lights", "%s (%u errors)",
 	   lights_state_name(lights_current(d->lights)),
@@ -159,7 +178,8 @@ void status_cmd(struct daemon *d, struct client *c)
 			 l->decision_to_light_us / 1000.0);
 		admin_reply_line(&a, "row", line);
 	}
-	missing_prints(d, &a, n);
+	if (d->store)
+		missing_prints(d, &a, n);
 #undef KV
 	admin_reply_ok(&a, NULL, NULL);
 }

@@ -139,6 +139,41 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER checkpoint_files_no_delete BEFORE DELETE"
 	" ON checkpoint_files"
 	" BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;",
+
+	/* 7: prints bound to their person.  Print ids are never reused
+	 * (AUTOINCREMENT: a ledger row names a print by its id forever);
+	 * seal says how the blob is sealed (1 secretbox, as before; 2 AEAD
+	 * with the person and print id as associated data).  Enrolments and
+	 * deletions are ledger facts (kind "print") with this side table;
+	 * the prints a store already holds get theirs in this step's own
+	 * code (store_prints_migrate). */
+	"CREATE TABLE prints5(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" person TEXT NOT NULL REFERENCES people(id),"
+	" finger TEXT NOT NULL, model TEXT NOT NULL,"
+	" created_utc INTEGER NOT NULL, blob BLOB NOT NULL,"
+	" seal INTEGER NOT NULL DEFAULT 1);"
+	"INSERT INTO prints5(id, person, finger, model, created_utc, blob)"
+	" SELECT id, person, finger, model, created_utc, blob FROM prints;"
+	"DROP TABLE prints;"
+	"ALTER TABLE prints5 RENAME TO prints;"
+	"CREATE INDEX prints_person ON prints(person);"
+	"CREATE TABLE print_facts(seq INTEGER PRIMARY KEY"
+	" REFERENCES ledger(seq), print INTEGER NOT NULL,"
+	" person TEXT NOT NULL, action TEXT NOT NULL,"
+	" finger TEXT NOT NULL, model TEXT NOT NULL,"
+	" consent TEXT NOT NULL, reason TEXT NOT NULL, by TEXT NOT NULL,"
+	" uid INTEGER);"
+	"CREATE INDEX print_facts_print ON print_facts(print, seq);"
+	"CREATE TRIGGER print_facts_no_update BEFORE UPDATE ON print_facts"
+	" BEGIN SELECT RAISE(ABORT, 'print facts are append-only'); END;"
+	"CREATE TRIGGER print_facts_no_delete BEFORE DELETE ON print_facts"
+	" BEGIN SELECT RAISE(ABORT, 'print facts are append-only'); END;",
+};
+
+/* The C part of a step, run after its SQL inside its transaction; NULL
+ * for a step that is SQL only.  Indexed like migrations[]. */
+static int (*const migration_code[])(struct store *st) = {
+	[6] = store_prints_migrate,
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
 		       STORE_SCHEMA_VERSION,
@@ -200,16 +235,44 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_PERIOD_BY_CLOSE] = "SELECT person, until, close_by, close_uid"
 			      " FROM periods"
 			      " WHERE close_seq = ?",
+	/* the blob is sealed once the id (its associated data) is known */
 	[S_PRINT_INS] = "INSERT INTO prints(person, finger, model,"
-			" created_utc, blob) VALUES(?, ?, ?, ?, ?)",
+			" created_utc, blob, seal) VALUES(?, ?, ?, ?, x'', 2)",
+	[S_PRINT_SEAL] = "UPDATE prints SET blob = ?, seal = 2 WHERE id = ?",
 	[S_PRINT_ACTIVE] = "SELECT r.id, r.person, r.finger, r.model,"
-			   " r.created_utc, r.blob FROM prints r"
+			   " r.created_utc, r.blob, r.seal FROM prints r"
 			   " WHERE EXISTS (SELECT 1 FROM periods"
 			   "  WHERE person = r.person AND until = ?)"
 			   " ORDER BY r.id",
 	[S_PRINT_META] = "SELECT id, person, finger, model, created_utc"
 			 " FROM prints ORDER BY id",
-	[S_PRINT_DEL] = "DELETE FROM prints WHERE person = ?",
+	[S_PRINT_GET] = "SELECT id, person, finger, model, created_utc"
+			" FROM prints WHERE id = ?",
+	[S_PRINT_OF_PERSON] = "SELECT id, person, finger, model, created_utc"
+			      " FROM prints WHERE person = ? ORDER BY id",
+	[S_PRINT_DEL_ONE] = "DELETE FROM prints WHERE id = ?",
+	[S_PRINT_LEGACY] = "SELECT id FROM prints WHERE seal = 1 ORDER BY id",
+	[S_PRINT_BLOB] = "SELECT person, blob FROM prints WHERE id = ?",
+	[S_PRINT_COUNT] = "SELECT count(*) FROM prints",
+	[S_PRINT_FACT_INS] = "INSERT INTO print_facts(seq, print, person,"
+			     " action, finger, model, consent, reason, by,"
+			     " uid) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[S_PRINT_FACT_BY_SEQ] = "SELECT print, person, action, finger, model,"
+				" consent, reason, by, uid FROM print_facts"
+				" WHERE seq = ?",
+	/* Every prints row against its latest "enrol" fact: the fact's
+	 * seq (NULL: none), whether person, finger and model agree, and the
+	 * seq of a later "delete" of the same print (0: none). */
+	[S_PRINT_UNBOUND] =
+		"SELECT p.id, p.person, f.seq, f.person, p.person = f.person"
+		" AND p.finger = f.finger AND p.model = f.model,"
+		" coalesce((SELECT min(x.seq) FROM print_facts x"
+		"  WHERE x.print = p.id AND x.action = 'delete'"
+		"  AND x.seq > f.seq), 0)"
+		" FROM prints p LEFT JOIN print_facts f ON f.seq ="
+		" (SELECT max(seq) FROM print_facts"
+		"  WHERE print = p.id AND action = 'enrol')"
+		" ORDER BY p.id",
 	[S_AUDIT_INS] = "INSERT INTO audit(at_utc, actor, action, subject,"
 			" detail, uid) VALUES(?, ?, ?, ?, ?, ?)",
 	[S_PUNCH_INS] = "INSERT INTO punches(" PUNCH_COLS ")"
@@ -310,7 +373,10 @@ static const char *const stmt_sql[S_COUNT] = {
 		"  WHERE kind = 'person' AND " DATA_BODY " LIKE 'action=add;%')"
 		" UNION ALL SELECT seq, 'checkpoint' FROM checkpoints"
 		"  WHERE seq NOT IN (SELECT seq FROM ledger"
-		"  WHERE kind = 'checkpoint'))",
+		"  WHERE kind = 'checkpoint')"
+		" UNION ALL SELECT seq, 'print fact' FROM print_facts"
+		"  WHERE seq NOT IN (SELECT seq FROM ledger"
+		"  WHERE kind = 'print'))",
 	[S_CKPT_INS] = "INSERT INTO checkpoints(" CKPT_COLS ")"
 		       " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[S_CKPT_FILE_INS] = "INSERT INTO checkpoint_files(seq, pos, name,"
@@ -337,6 +403,8 @@ static int map_rc(int rc)
 		return -EBUSY;
 	case SQLITE_FULL:
 		return -ENOSPC;
+	case SQLITE_READONLY:
+		return -EROFS;
 	default:
 		return -EIO;
 	}
@@ -347,6 +415,19 @@ int store_db_fail(struct store *st, int rc, const char *what)
 	log_warnx("store: %s: %s (sqlite %d)", what, sqlite3_errmsg(st->db),
 		  rc);
 	return map_rc(rc);
+}
+
+int store_stmt_prepare(struct store *st, enum stmt_id id)
+{
+	int rc;
+
+	if (st->stmt[id])
+		return 0;
+	rc = sqlite3_prepare_v3(st->db, stmt_sql[id], -1,
+				SQLITE_PREPARE_PERSISTENT, &st->stmt[id], NULL);
+	if (rc != SQLITE_OK)
+		return store_db_fail(st, rc, stmt_sql[id]);
+	return 0;
 }
 
 /* Returns the statement reset and unbound, ready to bind. */
@@ -454,12 +535,37 @@ int store_read_int64(sqlite3_stmt *s, void *rec)
 
 /* ---- transactions ---- */
 
+int store_path_check(struct store *st)
+{
+	struct stat sb;
+
+	if (!st->path)
+		return 0;
+	if (stat(st->path, &sb) == 0) {
+		if (sb.st_dev == st->dev && sb.st_ino == st->ino)
+			return 0;
+	} else if (errno != ENOENT && errno != ENOTDIR) {
+		return 0; /* cannot tell (EACCES...): not proof it is gone */
+	}
+	if (!st->gone)
+		log_warnx("store: %s was removed or replaced while open; "
+			  "nothing more is written to it",
+			  st->path);
+	st->gone = true;
+	return -ESTALE;
+}
+
 int store_tx_begin(struct store *st)
 {
+	int rc;
+
 	if (st->rdonly)
 		return -EROFS;
 	if (st->bulk)
 		return st->bulk_rc; /* already inside the bulk transaction */
+	rc = store_path_check(st);
+	if (rc != 0)
+		return rc;
 	return store_exec(st, store_stmt(st, S_BEGIN), "begin");
 }
 
@@ -473,6 +579,10 @@ int store_tx_end(struct store *st, int rc)
 			st->bulk_rc = rc;
 		return rc;
 	}
+	/* A row committed into a file that is no longer the store would be
+	 * acknowledged and lost: look at the path once more, just before. */
+	if (rc == 0)
+		rc = store_path_check(st);
 	if (rc == 0) {
 		rc = store_exec(st, store_stmt(st, S_COMMIT), "commit");
 		if (rc == 0)
@@ -569,6 +679,11 @@ static int migrate(struct store *st)
 		}
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
 		rc = exec_sql(st, migrations[v], "migration");
+		if (rc == 0 &&
+		    (size_t)v < sizeof(migration_code) /
+					sizeof(migration_code[0]) &&
+		    migration_code[v])
+			rc = migration_code[v](st);
 		if (rc == 0)
 			rc = exec_sql(st, sql, "migration version");
 		if (rc == 0)
@@ -676,16 +791,27 @@ int store_open(const char *path, const char *vfs, unsigned int flags,
 	}
 	if (rc != 0)
 		goto err_close;
-	for (int i = 0; i < S_COUNT; i++) {
-		int src = sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
-					     SQLITE_PREPARE_PERSISTENT,
-					     &st->stmt[i], NULL);
+	if (!st->rdonly && is_plain_path(path)) {
+		struct stat sb;
 
-		if (src != SQLITE_OK) {
-			rc = store_db_fail(st, src, stmt_sql[i]);
-			goto err_close;
+		if (stat(path, &sb) == 0) {
+			st->path = strdup(path);
+			if (!st->path) {
+				rc = -ENOMEM;
+				goto err_close;
+			}
+			st->dev = sb.st_dev;
+			st->ino = sb.st_ino;
 		}
 	}
+	for (int i = 0; i < S_COUNT; i++) {
+		rc = store_stmt_prepare(st, (enum stmt_id)i);
+		if (rc != 0)
+			goto err_close;
+	}
+	/* templates of an older store: bound to their person now */
+	if (st->has_key && !st->rdonly)
+		(void)store_prints_reseal(st); /* logged; they stay readable */
 	*out = st;
 	return 0;
 
@@ -693,10 +819,21 @@ err_close:
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	sqlite3_close(st->db);
+	free(st->path);
 err_free:
 	explicit_bzero(st->key, sizeof(st->key));
 	free(st);
 	return rc;
+}
+
+int store_key_set(struct store *st, const uint8_t *key)
+{
+	if (st->has_key || st->rdonly || !key)
+		return -EINVAL;
+	memcpy(st->key, key, sizeof(st->key));
+	st->has_key = true;
+	(void)store_prints_reseal(st); /* logged; they stay readable */
+	return 0;
 }
 
 void store_close(struct store *st)
@@ -707,6 +844,7 @@ void store_close(struct store *st)
 		sqlite3_finalize(st->stmt[i]);
 	if (sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("store: close: %s", sqlite3_errmsg(st->db));
+	free(st->path);
 	explicit_bzero(st->key, sizeof(st->key));
 	free(st);
 }
@@ -714,6 +852,52 @@ void store_close(struct store *st)
 int store_schema_version(struct store *st, int *out)
 {
 	return user_version(st, out);
+}
+
+/* ---- health ---- */
+
+/* The caller's buffer for quick_check's first answer. */
+struct check_answer {
+	char *why;
+	size_t cap;
+};
+
+static int read_check(sqlite3_stmt *s, void *rec)
+{
+	const struct check_answer *a = rec;
+	const char *t = store_col_str(s, 0);
+
+	if (strcmp(t, "ok") == 0)
+		return 0;
+	snprintf(a->why, a->cap, "%s", t);
+	return -EIO;
+}
+
+int store_check(struct store *st, char *why, size_t cap)
+{
+	struct check_answer a = {why, cap};
+	sqlite3_stmt *s;
+	int rc;
+
+	why[0] = '\0';
+	if (!st->rdonly && sqlite3_db_readonly(st->db, "main") == 1) {
+		snprintf(why, cap, "the database file is read-only");
+		return -EROFS;
+	}
+	/* quick_check: every b-tree page well formed, O(size), no index
+	 * cross-check; its first answer is "ok" or the first problem */
+	rc = sqlite3_prepare_v2(st->db, "PRAGMA quick_check(1)", -1, &s, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(why, cap, "%s", sqlite3_errmsg(st->db));
+		return store_db_fail(st, rc, "quick_check");
+	}
+	rc = store_row_get(st, s, read_check, &a, "quick_check");
+	sqlite3_finalize(s);
+	if (rc < 0 && !why[0])
+		snprintf(why, cap, "%s", sqlite3_errmsg(st->db));
+	if (rc == -EIO)
+		log_warnx("store: quick_check: %s", why);
+	return rc;
 }
 
 /* ---- bulk import ---- */
@@ -754,6 +938,8 @@ int store_counter_add(struct store *st, const char *name, int64_t delta)
 		return -EROFS;
 	if (!name || !*name)
 		return -EINVAL;
+	if (store_path_check(st) != 0)
+		return -ESTALE;
 	s = store_stmt(st, S_COUNTER_ADD);
 	store_bind_text(s, 1, name);
 	sqlite3_bind_int64(s, 2, delta);

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <sqlite3.h>
 
@@ -42,9 +43,18 @@ enum stmt_id {
 	S_PERIOD_BY_OPEN,
 	S_PERIOD_BY_CLOSE,
 	S_PRINT_INS,
+	S_PRINT_SEAL,
 	S_PRINT_ACTIVE,
 	S_PRINT_META,
-	S_PRINT_DEL,
+	S_PRINT_GET,
+	S_PRINT_OF_PERSON,
+	S_PRINT_DEL_ONE,
+	S_PRINT_LEGACY,
+	S_PRINT_BLOB,
+	S_PRINT_COUNT,
+	S_PRINT_FACT_INS,
+	S_PRINT_FACT_BY_SEQ,
+	S_PRINT_UNBOUND,
 	S_AUDIT_INS,
 	S_PUNCH_INS,
 	S_PUNCH_LAST,
@@ -85,6 +95,12 @@ enum stmt_id {
 struct store {
 	sqlite3 *db;
 	bool rdonly;
+	/* the file opened, to notice it removed or replaced (a plain path,
+	 * written to): store_path_check() */
+	char *path; /* NULL: :memory:, a URI, or read-only */
+	dev_t dev;
+	ino_t ino;
+	bool gone; /* found removed or replaced: logged once */
 	bool has_key;
 	uint8_t key[CRYPTO_KEY_BYTES]; /* template key, wiped at close */
 	sqlite3_stmt *stmt[S_COUNT];
@@ -102,6 +118,9 @@ int store_db_fail(struct store *st, int rc, const char *what);
 
 /* Returns statement id reset and unbound, ready to bind. */
 sqlite3_stmt *store_stmt(struct store *st, enum stmt_id id);
+/* Prepares statement id unless it is: the statements a migration step's
+ * own code needs, before store_open prepares the rest.  0 or the error. */
+int store_stmt_prepare(struct store *st, enum stmt_id id);
 /* Resets s and clears its bindings. */
 void store_stmt_done(sqlite3_stmt *s);
 /* Binds a copy of v (SQLITE_TRANSIENT) to parameter i. */
@@ -174,6 +193,21 @@ int64_t store_col_uid(sqlite3_stmt *s, int i);
 /* An actor whose name fits PD_NAME_MAX and is printable. */
 bool store_actor_ok(const struct actor *by);
 
+/* ---- prints (store_prints.c) ---- */
+
+/* Migration step 5's own part, inside its transaction: a "print enrol"
+ * ledger row (consent "migrated") for every print an older store holds. */
+int store_prints_migrate(struct store *st);
+/* Deletes every print of person, each with a "print delete" row giving
+ * reason, inside the caller's transaction; *n gets how many. */
+int store_prints_delete_of(struct store *st, const char *person,
+			   const char *reason, int64_t now_utc,
+			   const struct actor *by, int *n);
+/* Re-seals the templates still sealed the old way (secretbox, seal 1)
+ * with AEAD bound to their person and print, those the key opens; the
+ * rest are left for a later key.  0 or a database error (logged). */
+int store_prints_reseal(struct store *st);
+
 /* ---- row readers and lookups other parts need ---- */
 
 /* An S_LEDGER_RANGE row into a struct ledger_row; -EIO if a field does
@@ -185,6 +219,10 @@ int store_ledger_row_read(sqlite3_stmt *s, void *rec);
  * -ENOENT for an unknown id. */
 int store_person_names(struct store *st, const char *id, char *name,
 		       char *jabatan, int64_t *created_seq);
+/* The person's latest period: its row id, since and until; -ENOENT if
+ * none. */
+int store_period_latest(struct store *st, const char *id, int64_t *pid,
+			pd_day_t *since, pd_day_t *until);
 /* A PUNCH_COLS row into a struct punch. */
 int store_punch_read(sqlite3_stmt *s, void *rec);
 /* Looks an excuse up by its seq (S_EXCUSE_BY_SEQ) or by the seq of its

@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * store_people.c: people, their employment periods and their prints.  A
- * person is added, deactivated (prints deleted, UU 27/2022) and
- * reactivated with a ledger row of kind "person" each; templates are
- * sealed with the store key before they reach the file and unsealed only
- * for the gallery.
+ * store_people.c: people and their employment periods.  A person is added,
+ * deactivated (prints deleted, UU 27/2022: store_prints.c) and reactivated
+ * with a ledger row of kind "person" each.
  */
 #include "store_int.h"
 
@@ -14,10 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto.h"
 #include "log.h"
-
-#define PRINT_MAX (64 * 1024) /* largest template blob, bytes */
 
 /* ---- people ---- */
 
@@ -55,9 +50,8 @@ static int read_last_period(sqlite3_stmt *s, void *rec)
 	return 0;
 }
 
-/* The person's latest period: its row id, since and until. */
-static int last_period(struct store *st, const char *id, int64_t *pid,
-		       pd_day_t *since, pd_day_t *until)
+int store_period_latest(struct store *st, const char *id, int64_t *pid,
+			pd_day_t *since, pd_day_t *until)
 {
 	sqlite3_stmt *s = store_stmt(st, S_PERIOD_LAST);
 	struct last_period lp;
@@ -181,7 +175,7 @@ int store_person_deactivate(struct store *st, const char *id, pd_day_t until,
 		return rc;
 	rc = store_person_names(st, id, name, jab, NULL);
 	if (rc == 0)
-		rc = last_period(st, id, &pid, &since, &cur_until);
+		rc = store_period_latest(st, id, &pid, &since, &cur_until);
 	if (rc == 0 && (cur_until != PD_DAY_OPEN || until < since))
 		rc = -EINVAL;
 	if (rc == 0)
@@ -199,12 +193,10 @@ int store_person_deactivate(struct store *st, const char *id, pd_day_t until,
 		sqlite3_bind_int64(s, 5, pid);
 		rc = store_exec(st, s, "period close");
 	}
-	if (rc == 0) {
-		s = store_stmt(st, S_PRINT_DEL);
-		store_bind_text(s, 1, id);
-		rc = store_exec(st, s, "print delete");
-		n = sqlite3_changes(st->db);
-	}
+	/* each print a "print delete" row of its own */
+	if (rc == 0)
+		rc = store_prints_delete_of(st, id, "person deactivated",
+					    now_utc, by, &n);
 	/* UU 27/2022: templates go with the person; the audit keeps only
 	 * how many, never their bytes. */
 	snprintf(detail, sizeof(detail), "count=%d", n);
@@ -238,7 +230,8 @@ int store_person_reactivate(struct store *st, const char *id, pd_day_t since,
 		return rc;
 	rc = store_person_names(st, id, name, jab, NULL);
 	if (rc == 0)
-		rc = last_period(st, id, &pid, &last_since, &last_until);
+		rc = store_period_latest(st, id, &pid, &last_since,
+					 &last_until);
 	/* Periods never overlap: the new one starts after the last ends. */
 	if (rc == 0 && (last_until == PD_DAY_OPEN || since <= last_until))
 		rc = -EINVAL;
@@ -322,172 +315,4 @@ int store_period_each(struct store *st, store_period_fn *fn, void *ud)
 
 	return store_rows_each(st, store_stmt(st, S_PERIOD_ALL), read_period,
 			       &p, emit_period, &c, "period list");
-}
-
-/* ---- prints ---- */
-
-int store_print_add(struct store *st, const struct print_rec *r,
-		    const uint8_t *blob, size_t len, const struct actor *by,
-		    int64_t now_utc, int64_t *key_out)
-{
-	char name[PD_NAME_MAX], jab[PD_JABATAN_MAX], detail[160];
-	pd_day_t since, until;
-	int64_t pid, key = 0;
-	uint8_t *box;
-	size_t box_len = len + CRYPTO_SEAL_OVERHEAD;
-	sqlite3_stmt *s;
-	int rc;
-
-	if (st->rdonly)
-		return -EROFS;
-	if (!st->has_key || !store_id_ok(r->person) ||
-	    !store_fits(r->finger, PD_FINGER_MAX) || !*r->finger ||
-	    !store_printable(r->finger) ||
-	    !store_fits(r->model, PD_READER_MAX) ||
-	    !store_printable(r->model) || len == 0 || len > PRINT_MAX ||
-	    !store_actor_ok(by))
-		return -EINVAL;
-	box = calloc(1, box_len);
-	if (!box)
-		return -ENOMEM;
-	rc = crypto_seal(st->key, blob, len, box, box_len);
-	if (rc != 0)
-		goto out;
-	rc = store_tx_begin(st);
-	if (rc != 0)
-		goto out;
-	rc = store_person_names(st, r->person, name, jab, NULL);
-	if (rc == 0)
-		rc = last_period(st, r->person, &pid, &since, &until);
-	if (rc == 0 && until != PD_DAY_OPEN)
-		rc = -EINVAL; /* only active people enrol */
-	if (rc == 0) {
-		s = store_stmt(st, S_PRINT_INS);
-		store_bind_text(s, 1, r->person);
-		store_bind_text(s, 2, r->finger);
-		store_bind_text(s, 3, r->model);
-		sqlite3_bind_int64(s, 4,
-				   r->created_utc ? r->created_utc : now_utc);
-		sqlite3_bind_blob(s, 5, box, (int)box_len, SQLITE_TRANSIENT);
-		rc = store_exec(st, s, "print insert");
-		key = sqlite3_last_insert_rowid(st->db);
-	}
-	/* Consent record: who enrolled which finger, when. */
-	snprintf(detail, sizeof(detail), "finger=%s;model=%s", r->finger,
-		 r->model);
-	if (rc == 0)
-		rc = store_audit_insert(st, now_utc, by, "print.add", r->person,
-					detail);
-	rc = store_tx_end(st, rc);
-	if (rc == 0 && key_out)
-		*key_out = key;
-out:
-	free(box);
-	return rc;
-}
-
-/* Reads columns 0-4 (id, person, finger, model, created_utc). */
-static int read_print_meta(sqlite3_stmt *s, void *rec)
-{
-	struct print_rec *r = rec;
-	int rc;
-
-	memset(r, 0, sizeof(*r));
-	r->key = sqlite3_column_int64(s, 0);
-	if ((rc = store_col_text(s, 1, r->person, sizeof(r->person))) ||
-	    (rc = store_col_text(s, 2, r->finger, sizeof(r->finger))) ||
-	    (rc = store_col_text(s, 3, r->model, sizeof(r->model))))
-		return rc;
-	r->created_utc = sqlite3_column_int64(s, 4);
-	return 0;
-}
-
-/* An S_PRINT_ACTIVE row: the metadata and the sealed blob, which points
- * into the statement's row and is valid until the next step. */
-struct print_row {
-	struct print_rec r;
-	const uint8_t *box;
-	size_t box_len;
-};
-
-static int read_print(sqlite3_stmt *s, void *rec)
-{
-	struct print_row *p = rec;
-
-	p->box = sqlite3_column_blob(s, 5);
-	p->box_len = (size_t)sqlite3_column_bytes(s, 5);
-	return read_print_meta(s, &p->r);
-}
-
-struct print_each {
-	const uint8_t *key; /* the store's template key */
-	store_print_fn *fn;
-	void *ud;
-};
-
-/* Unseals the row's blob into a buffer wiped after fn has seen it. */
-static int emit_print(void *ctx, const void *rec)
-{
-	const struct print_each *c = ctx;
-	const struct print_row *p = rec;
-	uint8_t *plain;
-	size_t len = 0;
-	int rc;
-
-	if (!p->box || p->box_len <= CRYPTO_SEAL_OVERHEAD) {
-		rc = -EBADMSG;
-	} else {
-		plain = calloc(1, p->box_len - CRYPTO_SEAL_OVERHEAD);
-		if (!plain)
-			return -ENOMEM;
-		rc = crypto_unseal(c->key, p->box, p->box_len, plain,
-				   p->box_len - CRYPTO_SEAL_OVERHEAD, &len);
-		if (rc == 0)
-			rc = c->fn(c->ud, &p->r, plain, len);
-		explicit_bzero(plain, p->box_len - CRYPTO_SEAL_OVERHEAD);
-		free(plain);
-	}
-	if (rc == -EBADMSG)
-		log_warnx("store: print %" PRId64 " of %s does not "
-			  "decrypt: altered, or another key",
-			  p->r.key, p->r.person);
-	return rc;
-}
-
-int store_print_each(struct store *st, store_print_fn *fn, void *ud)
-{
-	struct print_each c = {st->key, fn, ud};
-	struct print_row p;
-	sqlite3_stmt *s;
-
-	if (!st->has_key)
-		return -EINVAL;
-	s = store_stmt(st, S_PRINT_ACTIVE);
-	sqlite3_bind_int(s, 1, PD_DAY_OPEN);
-	return store_rows_each(st, s, read_print, &p, emit_print, &c,
-			       "print list");
-}
-
-struct print_meta_each {
-	int (*fn)(void *ud, const struct print_rec *r);
-	void *ud;
-};
-
-static int emit_print_meta(void *ctx, const void *rec)
-{
-	const struct print_meta_each *c = ctx;
-
-	return c->fn(c->ud, rec);
-}
-
-int store_print_meta_each(struct store *st,
-			  int (*fn)(void *ud, const struct print_rec *r),
-			  void *ud)
-{
-	struct print_meta_each c = {fn, ud};
-	struct print_rec r;
-
-	return store_rows_each(st, store_stmt(st, S_PRINT_META),
-			       read_print_meta, &r, emit_print_meta, &c,
-			       "print meta list");
 }

@@ -3,7 +3,8 @@
  * store_verify.c: store_chain_verify.  Walks the whole ledger in one read
  * snapshot, recomputing every hash and re-encoding each row from its
  * side-table row with the row's own format version, then looks for side
- * rows that no ledger row owns.  Names the first broken row and why.
+ * rows that no ledger row owns, and holds every stored print against its
+ * "print enrol" row.  Names the first broken row and why.
  */
 #include "store_int.h"
 
@@ -249,6 +250,33 @@ static int expect_checkpoint(struct store *st, const struct ledger_row *r,
 	return lookup(st, S_CKPT_BY_SEQ, r->seq, read_checkpoint_side, x);
 }
 
+/* S_PRINT_FACT_BY_SEQ: print, person, action, finger, model, consent,
+ * reason, by, uid. */
+static int read_print_side(sqlite3_stmt *s, void *rec)
+{
+	const struct side *c = rec;
+	const char *action = store_col_str(s, 2);
+	int rc;
+
+	rc = store_col_text(s, 1, c->x->person, sizeof(c->x->person));
+	if (rc != 0)
+		return rc;
+	return ledger_print_data(
+		c->x->fmt, action, sqlite3_column_int64(s, 0),
+		store_col_str(s, 3), store_col_str(s, 4),
+		store_col_str(s, strcmp(action, "enrol") == 0 ? 5 : 6),
+		ACTOR(store_col_str(s, 7), store_col_uid(s, 8)), c->x->data);
+}
+
+static int expect_print(struct store *st, int64_t seq, struct expect *x,
+			char *why, size_t cap)
+{
+	struct side c = {x, why, cap};
+
+	x->at_utc = 0;
+	return lookup(st, S_PRINT_FACT_BY_SEQ, seq, read_print_side, &c);
+}
+
 /* Checks one row against its side table.  0, -EBADMSG (why filled), or a
  * database error. */
 static int verify_side(struct store *st, const struct ledger_row *r, char *why,
@@ -278,6 +306,8 @@ static int verify_side(struct store *st, const struct ledger_row *r, char *why,
 	else if (strcmp(r->kind, LEDGER_EXCUSE) == 0 ||
 		 strcmp(r->kind, LEDGER_REVOKE) == 0)
 		rc = expect_excuse(st, r, &x);
+	else if (strcmp(r->kind, LEDGER_PRINT) == 0)
+		rc = expect_print(st, r->seq, &x, why, cap);
 	else if (strcmp(r->kind, LEDGER_CHECKPOINT) == 0)
 		rc = expect_checkpoint(st, r, &x);
 	else {
@@ -421,6 +451,59 @@ static int verify_orphans(struct store *st, int64_t *bad_seq, char *why,
 			     "verify side tables");
 }
 
+/* The first prints row that its "print enrol" row does not vouch for. */
+static int read_unbound(sqlite3_stmt *s, void *rec)
+{
+	const struct orphan *o = rec;
+	int64_t id = sqlite3_column_int64(s, 0);
+	const char *person = store_col_str(s, 1);
+
+	if (sqlite3_column_type(s, 2) == SQLITE_NULL) {
+		*o->bad_seq = 0;
+		snprintf(o->why, o->cap,
+			 "print %" PRId64 " (person %s) has no print enrol "
+			 "row in the ledger",
+			 id, person);
+		return -EBADMSG;
+	}
+	*o->bad_seq = sqlite3_column_int64(s, 2);
+	if (!sqlite3_column_int(s, 4)) {
+		snprintf(o->why, o->cap,
+			 "print %" PRId64 ": the prints row (person %s) "
+			 "differs from its print enrol row (person %s)",
+			 id, person, store_col_str(s, 3));
+		return -EBADMSG;
+	}
+	if (sqlite3_column_int64(s, 5)) {
+		*o->bad_seq = sqlite3_column_int64(s, 5);
+		snprintf(o->why, o->cap,
+			 "print %" PRId64 " (person %s) was deleted in the "
+			 "ledger but is still stored",
+			 id, person);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+static int no_emit(void *ctx, const void *rec)
+{
+	(void)ctx;
+	(void)rec;
+	return 0;
+}
+
+/* Every prints row against its latest "print enrol" row: person, finger
+ * and model the same, and no later "print delete". */
+static int verify_prints(struct store *st, int64_t *bad_seq, char *why,
+			 size_t cap)
+{
+	struct orphan o = {bad_seq, why, cap};
+
+	return store_rows_each(st, store_stmt(st, S_PRINT_UNBOUND),
+			       read_unbound, &o, no_emit, NULL,
+			       "verify prints");
+}
+
 int store_chain_verify(struct store *st, int64_t *rows, int64_t *bad_seq,
 		       char *why, size_t why_cap)
 {
@@ -436,6 +519,8 @@ int store_chain_verify(struct store *st, int64_t *rows, int64_t *bad_seq,
 	rc = verify_walk(st, &n, &bad, reason, sizeof(reason));
 	if (rc == 0)
 		rc = verify_orphans(st, &bad, reason, sizeof(reason));
+	if (rc == 0)
+		rc = verify_prints(st, &bad, reason, sizeof(reason));
 	{
 		sqlite3_stmt *s = store_stmt(st, S_COMMIT);
 

@@ -304,6 +304,47 @@ static void test_attend_weekend_is_not_judged_green(void **state)
 	assert_int_equal(out.result, ATTEND_OK);
 }
 
+/* After a disk-full, only a punch that is stored again clears the fault:
+ * an unknown finger or a punch refused for its untrusted clock proves
+ * nothing about storage, and a stored one (a duplicate tap included)
+ * does. */
+static void test_attend_fault_clears_only_when_a_punch_is_stored(void **state)
+{
+	struct fx *f = *state;
+	struct attend_outcome out;
+
+	f->deps.refuse_untrusted = true;
+	assert_int_equal(scan_at(f, "2026-11-23 07:25:00", SCAN_MATCH).result,
+			 ATTEND_OK);
+	faultvfs_arm(FAULTVFS_FULL, 0);
+	out = scan_at(f, "2026-11-23 07:30:00", SCAN_MATCH);
+	faultvfs_disarm();
+	assert_int_equal(out.result, ATTEND_FAULT);
+	assert_int_equal(lights_base(f->lights), LIGHT_FAULT);
+	/* nothing stored: the fault stays */
+	out = scan_at(f, "2026-11-23 07:30:30", SCAN_NO_MATCH);
+	assert_int_equal(lights_base(f->lights), LIGHT_FAULT);
+	out = scan_at(f, "2026-11-20 07:30:00", SCAN_MATCH); /* clock back */
+	assert_int_equal(out.result, ATTEND_REFUSED);
+	assert_int_equal(out.punch.seq, 0);
+	assert_int_equal(lights_base(f->lights), LIGHT_FAULT);
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM punches"), 1);
+	/* stored again, even as a suppressed repeat: the fault clears */
+	out = scan_at(f, "2026-11-23 07:40:00", SCAN_MATCH);
+	assert_int_equal(out.result, ATTEND_OK);
+	out = scan_at(f, "2026-11-23 07:40:30", SCAN_MATCH);
+	assert_int_equal(out.result, ATTEND_DUPLICATE);
+	faultvfs_arm(FAULTVFS_FULL, 0);
+	out = scan_at(f, "2026-11-23 07:41:00", SCAN_MATCH);
+	faultvfs_disarm();
+	assert_int_equal(lights_base(f->lights), LIGHT_FAULT);
+	out = scan_at(f, "2026-11-23 07:41:30", SCAN_MATCH);
+	assert_int_equal(out.result, ATTEND_DUPLICATE);
+	assert_true(out.punch.seq > 0);
+	assert_int_equal(lights_base(f->lights), LIGHT_READY);
+	assert_int_equal(lights_current(f->lights), LIGHT_FLAGGED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +358,7 @@ int main(void)
 		T(test_attend_clock_behind_last_row_is_flagged),
 		T(test_attend_disk_full_lights_fault_and_keeps_chain),
 		T(test_attend_refuse_untrusted_when_configured),
+		T(test_attend_fault_clears_only_when_a_punch_is_stored),
 		T(test_attend_weekend_is_not_judged_green),
 #undef T
 	};

@@ -36,6 +36,9 @@ static const char full[] =
 	"[control]\n"
 	"socket = /run/presensi/control.sock\n"
 	"group = presensi-admin\n"
+	"max_clients = 16\n"
+	"[daemon]\n"
+	"user = presensi\n"
 	"[lights]\n"
 	"backend = gpiod\n"
 	"sim_log = lights.log\n"
@@ -156,6 +159,9 @@ static void test_conf_full_file_sets_every_key(void **state)
 	assert_string_equal(c->key_path, "/etc/presensi/keys/device.key");
 	assert_string_equal(c->socket_path, "/run/presensi/control.sock");
 	assert_string_equal(c->socket_group, "presensi-admin");
+	assert_int_equal(c->max_clients, 16);
+	assert_string_equal(c->daemon_user, "presensi");
+	assert_string_equal(c->daemon_group, "");
 	assert_int_equal(c->lights, LIGHTS_GPIOD);
 	assert_string_equal(c->sim_log, "/etc/presensi/lights.log");
 	assert_string_equal(c->gpio.chip, "gpiochip0");
@@ -187,6 +193,9 @@ static void test_conf_minimal_file_gets_defaults(void **state)
 	assert_int_equal(c->offset_min, 420);
 	assert_string_equal(c->key_path, "/var/lib/presensi/presensi.db.key");
 	assert_string_equal(c->socket_group, "");
+	assert_int_equal(c->max_clients, 64);
+	assert_string_equal(c->daemon_user, "");
+	assert_string_equal(c->daemon_group, "");
 	assert_int_equal(c->lights, LIGHTS_NONE);
 	assert_int_equal(c->gpio.green, -1);
 	assert_int_equal(c->gpio.amber, -1);
@@ -268,6 +277,11 @@ static void test_conf_bad_values_report_their_line(void **state)
 		{"path", "path =", "[store] path: empty path"},
 		{"group", "group = presensi admin",
 		 "[control] group: \"presensi admin\" is not a group name"},
+		{"user", "user = pre sensi",
+		 "[daemon] user: \"pre sensi\" is not a user name"},
+		{"max_clients", "max_clients = 0",
+		 "[control] max_clients: \"0\" is not a whole number in "
+		 "1..1024"},
 		{"backend", "backend = led",
 		 "[lights] backend: \"led\" is not sim, gpiod or none"},
 		{"green", "green = x",
@@ -349,7 +363,7 @@ static void test_conf_unknown_section_reported_once(void **state)
 	assert_int_equal(parse(text), -EINVAL);
 	assert_string_equal(errbuf, FNAME ":9: unknown section [network] "
 					  "(known: bundle, clock, control, "
-					  "desa, lights, punch, rules, "
+					  "daemon, desa, lights, punch, rules, "
 					  "store, wake)\n");
 }
 
@@ -801,6 +815,81 @@ static void test_conf_wake_backend_needs_its_keys(void **state)
 	assert_int_equal(parse(text), 0);
 }
 
+/* The control socket's path must fit a sockaddr_un and must not be a
+ * file the daemon keeps: starting would replace it with the socket. */
+static void test_conf_socket_path_fits_and_is_no_other_file(void **state)
+{
+	static const struct {
+		const char *extra;
+		const char *socket;
+		const char *want;
+	} cases[] = {
+		{"", "/var/lib/presensi/presensi.db",
+		 "[control] socket: the same file as [store] path"},
+		{"", "/var/lib/presensi/presensi.db-wal",
+		 "[control] socket: the same file as [store] path's WAL"},
+		{"", "/var/lib/presensi/presensi.db.key",
+		 "[control] socket: the same file as [store] key"},
+		{"[lights]\nbackend = sim\nsim_log = /run/l.log\n",
+		 "/run/l.log",
+		 "[control] socket: the same file as [lights] sim_log"},
+		{"[rules]\nprofile = /run/p.ini\n", "/run/p.ini",
+		 "[control] socket: the same file as [rules] profile"},
+	};
+	char text[2048], want[512], longpath[200];
+	int line;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "[desa]\nid = 1\nname = n\ntimezone = Asia/Jakarta\n"
+			 "[store]\npath = /var/lib/presensi/presensi.db\n"
+			 "[control]\nsocket = %s\n%s",
+			 cases[i].socket, cases[i].extra);
+		assert_int_equal(parse(text), -EINVAL);
+		snprintf(want, sizeof(want), FNAME ":8: %s (%s)\n",
+			 cases[i].want, cases[i].socket);
+		assert_string_equal(errbuf, want);
+	}
+	/* 107 bytes fit sun_path with its NUL; 108 do not */
+	memset(longpath, 'a', sizeof(longpath));
+	longpath[0] = '/';
+	longpath[107] = '\0';
+	assert_int_equal(parse(full_with("socket", "socket = x", &line)), 0);
+	snprintf(text, sizeof(text), "socket = %s", longpath);
+	assert_int_equal(parse(full_with("socket", text, &line)), 0);
+	longpath[107] = 'a';
+	longpath[108] = '\0';
+	snprintf(text, sizeof(text), "socket = %s", longpath);
+	assert_int_equal(parse(full_with("socket", text, &line)), -EINVAL);
+	snprintf(want, sizeof(want),
+		 FNAME ":%d: [control] socket: 108 bytes, a socket path has "
+		       "at most 107\n",
+		 line);
+	assert_string_equal(errbuf, want);
+}
+
+/* [daemon] user and group: whom to become when started as root. */
+static void test_conf_daemon_user_and_group(void **state)
+{
+	char text[1024];
+
+	(void)state;
+	snprintf(text, sizeof(text),
+		 "%s[daemon]\nuser = presensi\n"
+		 "group = presensi-admin\n",
+		 minimal);
+	assert_int_equal(parse(text), 0);
+	assert_string_equal(conf_buf.daemon_user, "presensi");
+	assert_string_equal(conf_buf.daemon_group, "presensi-admin");
+	snprintf(text, sizeof(text), "%s[daemon]\ngroup = -x\n", minimal);
+	assert_int_equal(parse(text), -EINVAL);
+	assert_string_equal(errbuf,
+			    FNAME ":10: [daemon] group: \"-x\" is not a group "
+				  "name\n" FNAME ":10: [daemon] group: needs "
+				  "[daemon] user\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -824,8 +913,11 @@ int main(void)
 		cmocka_unit_test(
 			test_conf_relative_paths_resolve_against_file_dir),
 		cmocka_unit_test(test_conf_path_too_long_is_an_error),
+		cmocka_unit_test(
+			test_conf_socket_path_fits_and_is_no_other_file),
 		cmocka_unit_test(test_conf_small_errbuf_is_not_overrun),
 		cmocka_unit_test(test_conf_nul_byte_is_an_error_not_a_line_end),
+		cmocka_unit_test(test_conf_daemon_user_and_group),
 		cmocka_unit_test(test_conf_load_reads_file_and_reports_missing),
 		cmocka_unit_test(test_conf_wake_every_key),
 		cmocka_unit_test(test_conf_wake_defaults_are_the_duty_cycle),

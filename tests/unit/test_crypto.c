@@ -171,6 +171,64 @@ static void test_crypto_seal_small_buffers_are_einval(void **state)
 			 -EINVAL);
 }
 
+static void test_crypto_aead_binds_its_associated_data(void **state)
+{
+	static const uint8_t plain[] = "FPRINT-TEMPLATE-BYTES-0123456789";
+	static const char ad[] = "print=7;person=101";
+	uint8_t box[sizeof(plain) + CRYPTO_AEAD_OVERHEAD];
+	uint8_t out[sizeof(plain)];
+	size_t n = 99;
+
+	(void)state;
+	assert_int_equal(crypto_aead_seal(key_a, ad, strlen(ad), plain,
+					  sizeof(plain), box, sizeof(box)),
+			 0);
+	assert_null(memmem(box, sizeof(box), "TEMPLATE", 8));
+	assert_int_equal(crypto_aead_open(key_a, ad, strlen(ad), box,
+					  sizeof(box), out, sizeof(out), &n),
+			 0);
+	assert_int_equal(n, sizeof(plain));
+	assert_memory_equal(out, plain, sizeof(plain));
+	/* the same blob claimed by another person, or as another print */
+	n = 99;
+	assert_int_equal(crypto_aead_open(key_a, "print=7;person=102", 18, box,
+					  sizeof(box), out, sizeof(out), &n),
+			 -EBADMSG);
+	assert_int_equal(crypto_aead_open(key_a, "print=8;person=101", 18, box,
+					  sizeof(box), out, sizeof(out), &n),
+			 -EBADMSG);
+	assert_int_equal(n, 99);
+	/* another key; every byte altered; short blobs; small buffers */
+	assert_int_equal(crypto_aead_open(key_b, ad, strlen(ad), box,
+					  sizeof(box), out, sizeof(out), &n),
+			 -EBADMSG);
+	for (size_t i = 0; i < sizeof(box); i++) {
+		box[i] ^= 0x01;
+		assert_int_equal(crypto_aead_open(key_a, ad, strlen(ad), box,
+						  sizeof(box), out, sizeof(out),
+						  &n),
+				 -EBADMSG);
+		box[i] ^= 0x01;
+	}
+	assert_int_equal(crypto_aead_open(key_a, ad, strlen(ad), box,
+					  CRYPTO_AEAD_OVERHEAD - 1, out,
+					  sizeof(out), &n),
+			 -EBADMSG);
+	assert_int_equal(crypto_aead_open(key_a, ad, strlen(ad), box,
+					  sizeof(box), out, sizeof(out) - 1,
+					  &n),
+			 -EINVAL);
+	assert_int_equal(crypto_aead_seal(key_a, ad, strlen(ad), plain,
+					  sizeof(plain), box, sizeof(box) - 1),
+			 -EINVAL);
+	/* a secretbox blob is no AEAD blob */
+	assert_int_equal(
+		crypto_seal(key_a, plain, sizeof(plain), box, sizeof(box)), 0);
+	assert_int_equal(crypto_aead_open(key_a, ad, strlen(ad), box,
+					  sizeof(box), out, sizeof(out), &n),
+			 -EBADMSG);
+}
+
 static int count_entries(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -349,6 +407,7 @@ int main(void)
 			test_crypto_seal_round_trips_and_hides_plaintext),
 		cmocka_unit_test(test_crypto_unseal_tampered_is_ebadmsg),
 		cmocka_unit_test(test_crypto_seal_small_buffers_are_einval),
+		cmocka_unit_test(test_crypto_aead_binds_its_associated_data),
 		cmocka_unit_test(
 			test_crypto_key_file_created_0600_and_reloaded),
 		cmocka_unit_test(test_crypto_key_file_refused_when_bad),

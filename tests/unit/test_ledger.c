@@ -480,6 +480,34 @@ static void test_ledger_iso_parse_reverses_iso_utc(void **state)
 	assert_int_equal(ledger_iso_parse("2026-12-03 16:59:00Z", &t), -EINVAL);
 }
 
+static void test_ledger_print_data_keys_in_order(void **state)
+{
+	char d[LEDGER_DATA_MAX];
+
+	(void)state;
+	assert_int_equal(ledger_print_data(2, "enrol", 7, "right-index",
+					   "virtual_image/0", "2026.1",
+					   ACTOR("sekdes", 1001), d),
+			 0);
+	assert_string_equal(d, "v=2;action=enrol;print=7;finger=right-index;"
+			       "model=virtual_image/0;consent=2026.1;"
+			       "by=sekdes;uid=1001");
+	assert_int_equal(ledger_print_data(2, "delete", 7, "right-index", "m",
+					   "person deactivated; left",
+					   ACTOR("root", 0), d),
+			 0);
+	assert_string_equal(d, "v=2;action=delete;print=7;finger=right-index;"
+			       "model=m;reason=person deactivated%3B left;"
+			       "by=root;uid=0");
+	/* format 1 had no print rows; only the two actions exist */
+	assert_int_equal(ledger_print_data(1, "enrol", 7, "f", "m", "c",
+					   ACTOR("root", 0), d),
+			 -EINVAL);
+	assert_int_equal(ledger_print_data(2, "move", 7, "f", "m", "c",
+					   ACTOR("root", 0), d),
+			 -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -507,6 +535,7 @@ int main(void)
 		cmocka_unit_test(
 			test_ledger_checkpoint_parse_reads_back_and_refuses_damage),
 		cmocka_unit_test(test_ledger_iso_parse_reverses_iso_utc),
+		cmocka_unit_test(test_ledger_print_data_keys_in_order),
 	};
 
 	if (crypto_init() != 0)

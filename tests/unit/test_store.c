@@ -148,22 +148,20 @@ static void version_of(const char *text, char out[PD_HASH_HEX])
 #define PROFILE_TEXT  "[profile]\nname = PPU 24/2018, 5 hari\n"
 #define CALENDAR_TEXT "[2026-01-01]\nkind = libur\nname = Tahun Baru\n"
 
-/* One row of every kind: person, print, punches, profile, calendar, day,
- * excuse, revoke, deactivate, reactivate.  Returns the ledger rows. */
+/* One row of every kind: person, punches, profile, calendar, day,
+ * excuse, revoke, deactivate, reactivate, print.  Returns the ledger
+ * rows. */
 static int64_t populate(struct store *st)
 {
 	static const uint8_t blob[] = "template-bytes";
 	struct print_rec pr = {
 		.person = "P001", .finger = "right-index", .model = "virtual"};
 	struct excuse e = mkexcuse("P002", DAY0, DAY0 + 1, "sakit");
-	char v[PD_HASH_HEX];
-	int64_t seq;
+	char v[PD_HASH_HEX], head[PD_HASH_HEX];
+	int64_t seq, t;
 
-	add_person(st, "P001", DAY0 - 30); /* 1 */
-	add_person(st, "P002", DAY0 - 30); /* 2 */
-	assert_int_equal(store_print_add(st, &pr, blob, sizeof(blob),
-					 ACTOR(ADMIN, 0), NOW, NULL),
-			 0);
+	add_person(st, "P001", DAY0 - 30);		    /* 1 */
+	add_person(st, "P002", DAY0 - 30);		    /* 2 */
 	add_punch(st, "P001", T0 + 30, 0);		    /* 3 */
 	add_punch(st, "P001", T0 + 60, PUNCH_F_SUPPRESSED); /* 4 */
 	version_of(PROFILE_TEXT, v);
@@ -188,8 +186,12 @@ static int64_t populate(struct store *st)
 	assert_int_equal(store_person_reactivate(st, "P002", DAY0 + 10, NOW,
 						 ACTOR(ADMIN, 0)),
 			 0); /* 11 */
-	seq = add_punch(st, "P001", T0 + 86400 + 30,
-			PUNCH_F_MANUAL | PUNCH_F_UNTRUSTED); /* 12 */
+	add_punch(st, "P001", T0 + 86400 + 30,
+		  PUNCH_F_MANUAL | PUNCH_F_UNTRUSTED); /* 12 */
+	assert_int_equal(store_print_add(st, &pr, blob, sizeof(blob),
+					 ACTOR(ADMIN, 0), NOW, NULL),
+			 0); /* 13 */
+	assert_int_equal(store_ledger_head(st, &seq, &t, head), 0);
 	return seq;
 }
 
@@ -233,6 +235,10 @@ static void test_store_reopen_keeps_rows_and_version(void **state)
 	assert_int_equal(q(f, "SELECT count(*) FROM ledger"), 1);
 }
 
+/* What schema 5 adds, dropped to make an older database. */
+#define DROP_V7                                                                \
+	"DROP TABLE print_facts;"                                              \
+	"ALTER TABLE prints DROP COLUMN seal;"
 /* The columns schema 4 adds, dropped to make an older database. */
 #define DROP_V4_COLUMNS                                                        \
 	"ALTER TABLE periods DROP COLUMN open_uid;"                            \
@@ -263,14 +269,14 @@ static void test_store_open_migrates_schema_1_database(void **state)
 	store_close(f->st);
 	f->st = NULL;
 	/* Back to what a schema-1 program left behind. */
-	assert_int_equal(faultvfs_exec_sql(f->path,
-					   DROP_V6_TABLES DROP_V4_COLUMNS
-					   "DROP TABLE profiles;"
-					   "DROP TABLE calendars;"
-					   "DROP TABLE calendar_days;"
-					   "DROP TABLE excuses;"
-					   "DROP INDEX punches_scan;"
-					   "PRAGMA user_version = 1;"),
+	assert_int_equal(faultvfs_exec_sql(
+				 f->path, DROP_V7 DROP_V6_TABLES DROP_V4_COLUMNS
+				 "DROP TABLE profiles;"
+				 "DROP TABLE calendars;"
+				 "DROP TABLE calendar_days;"
+				 "DROP TABLE excuses;"
+				 "DROP INDEX punches_scan;"
+				 "PRAGMA user_version = 1;"),
 			 0);
 	assert_int_equal(store_open(f->path, NULL, 0, key1, &f->st), 0);
 	assert_int_equal(q(f, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
@@ -317,8 +323,8 @@ static void test_store_open_migrates_schema_2_database(void **state)
 	/* Back to what a schema-2 program left behind. */
 	assert_int_equal(
 		faultvfs_exec_sql(f->path,
-				  DROP_V6_TABLES DROP_V5_COLUMNS DROP_V4_COLUMNS
-					  DROP_V4_FACT_COLUMNS
+				  DROP_V7 DROP_V6_TABLES DROP_V5_COLUMNS
+					  DROP_V4_COLUMNS DROP_V4_FACT_COLUMNS
 				  "DROP INDEX punches_scan;"
 				  "PRAGMA user_version = 2;"),
 		0);
@@ -350,7 +356,7 @@ static void test_store_open_newer_schema_is_eio(void **state)
 
 	store_close(f->st);
 	f->st = NULL;
-	assert_int_equal(faultvfs_exec_sql(f->path, "PRAGMA user_version = 9"),
+	assert_int_equal(faultvfs_exec_sql(f->path, "PRAGMA user_version = 99"),
 			 0);
 	assert_int_equal(store_open(f->path, NULL, 0, key1, &st), -EIO);
 	assert_ptr_equal(st, (struct store *)0x1); /* not set on failure */
@@ -626,6 +632,212 @@ static void test_store_print_tampered_or_wrong_key_is_ebadmsg(void **state)
 	assert_int_equal(n, 1);
 	reopen(f, STORE_RDONLY, NULL);
 	assert_int_equal(store_print_each(f->st, collect_blob, &b), -EINVAL);
+}
+
+/* ---- prints bound to their person (AEAD, print facts) ---- */
+
+struct bad_prints {
+	int n;
+	int64_t key[8];
+	char person[8][PD_ID_MAX];
+};
+
+static int note_bad(void *ud, const struct print_rec *r)
+{
+	struct bad_prints *b = ud;
+
+	assert_true(b->n < 8);
+	b->key[b->n] = r->key;
+	strcpy(b->person[b->n], r->person);
+	b->n++;
+	return 0;
+}
+
+struct good_and_bad {
+	struct blobs good;
+	struct bad_prints bad;
+};
+
+static int gb_good(void *ud, const struct print_rec *r, const uint8_t *blob,
+		   size_t len)
+{
+	return collect_blob(&((struct good_and_bad *)ud)->good, r, blob, len);
+}
+
+static int gb_bad(void *ud, const struct print_rec *r)
+{
+	return note_bad(&((struct good_and_bad *)ud)->bad, r);
+}
+
+/* "UPDATE prints SET person = ..." made one finger punch as another, and
+ * chain verify said OK.  The template is sealed to its person and print:
+ * moved, it does not open (skipped and reported, the others still load),
+ * and chain verify names the print. */
+static void test_store_print_moved_to_another_person_is_caught(void **state)
+{
+	struct fx *f = *state;
+	struct print_rec r = {
+		.person = "P001", .finger = "right-index", .model = "m"};
+	struct good_and_bad gb = {0};
+	int64_t k1 = 0, k2 = 0, bad = -1;
+	char why[200] = "";
+
+	add_person(f->st, "P001", DAY0);
+	add_person(f->st, "P002", DAY0);
+	assert_int_equal(store_print_add(f->st, &r, (const uint8_t *)SECRET,
+					 strlen(SECRET), ACTOR(ADMIN, 0), NOW,
+					 &k1),
+			 0);
+	strcpy(r.person, "P002");
+	assert_int_equal(store_print_add(f->st, &r, (const uint8_t *)"other", 5,
+					 ACTOR(ADMIN, 0), NOW, &k2),
+			 0);
+	/* each enrolment is a ledger fact, in the same transaction */
+	assert_int_equal(
+		q(f, "SELECT count(*) FROM ledger WHERE kind = 'print' AND "
+		     "person = 'P001' AND data = 'v=2;action=enrol;print=1;"
+		     "finger=right-index;model=m;consent=" PD_CONSENT_VERSION
+		     ";by=" ADMIN ";uid=0'"),
+		1);
+	assert_int_equal(store_chain_verify(f->st, NULL, NULL, NULL, 0), 0);
+	assert_int_equal(faultvfs_exec_sql(f->path, "UPDATE prints SET person "
+						    "= 'P002' WHERE id = 1"),
+			 0);
+	assert_int_equal(store_print_open_each(f->st, gb_good, gb_bad, &gb), 0);
+	assert_int_equal(gb.good.n, 1);
+	assert_int_equal(gb.good.key, k2);
+	assert_string_equal(gb.good.last, "other");
+	assert_int_equal(gb.bad.n, 1);
+	assert_int_equal(gb.bad.key[0], k1);
+	assert_string_equal(gb.bad.person[0], "P002");
+	/* strict: the first that does not open stops the walk */
+	memset(&gb, 0, sizeof(gb));
+	assert_int_equal(store_print_each(f->st, gb_good, &gb), -EBADMSG);
+	assert_int_equal(
+		store_chain_verify(f->st, NULL, &bad, why, sizeof(why)),
+		-EBADMSG);
+	assert_int_equal(bad, 3); /* print 1's enrol row */
+	assert_string_equal(why, "print 1: the prints row (person P002) "
+				 "differs from its print enrol row (person "
+				 "P001)");
+}
+
+/* Deleting prints (a person deactivated, a print replaced by a new
+ * enrolment) is a ledger fact per print; ids are never reused. */
+static void test_store_print_deletions_are_ledger_facts(void **state)
+{
+	struct fx *f = *state;
+	struct print_rec r = {
+		.person = "P001", .finger = "right-index", .model = "m"};
+	struct blobs b = {0};
+	int64_t k1 = 0, k2 = 0, k3 = 0;
+
+	add_person(f->st, "P001", DAY0);
+	add_person(f->st, "P002", DAY0);
+	assert_int_equal(store_print_add(f->st, &r, (const uint8_t *)"one", 3,
+					 ACTOR(ADMIN, 0), NOW, &k1),
+			 0);
+	/* a replacement: the same person's only */
+	r.replaces = k1;
+	strcpy(r.person, "P002");
+	assert_int_equal(store_print_add(f->st, &r, (const uint8_t *)"x", 1,
+					 ACTOR(ADMIN, 0), NOW, NULL),
+			 -EINVAL);
+	strcpy(r.person, "P001");
+	assert_int_equal(store_print_add(f->st, &r, (const uint8_t *)"two", 3,
+					 ACTOR(ADMIN, 0), NOW, &k2),
+			 0);
+	assert_true(k2 > k1);
+	assert_int_equal(store_print_each(f->st, collect_blob, &b), 0);
+	assert_int_equal(b.n, 1);
+	assert_string_equal(b.last, "two");
+	assert_int_equal(q(f, "SELECT count(*) FROM ledger WHERE kind = "
+			      "'print' AND data LIKE 'v=2;action=delete;"
+			      "print=1;%;reason=replaced by print 2;%'"),
+			 1);
+	/* the last print deleted: its id is not given again */
+	r.replaces = 0;
+	assert_int_equal(store_person_deactivate(f->st, "P001", DAY0 + 3, NOW,
+						 ACTOR(ADMIN, 0)),
+			 0);
+	assert_int_equal(q(f, "SELECT count(*) FROM ledger WHERE kind = "
+			      "'print' AND data LIKE 'v=2;action=delete;"
+			      "print=2;%;reason=person deactivated;%'"),
+			 1);
+	strcpy(r.person, "P002");
+	assert_int_equal(store_print_add(f->st, &r, (const uint8_t *)"three", 5,
+					 ACTOR(ADMIN, 0), NOW, &k3),
+			 0);
+	assert_int_equal(k3, 3);
+	assert_int_equal(store_chain_verify(f->st, NULL, NULL, NULL, 0), 0);
+}
+
+/* A store of schema 4 holds templates sealed with secretbox and no print
+ * facts.  The first open migrates it: each print gets its "print enrol"
+ * row (consent "migrated", by presensid), and the templates the key opens
+ * are re-sealed with AEAD; those it does not open stay, reported, until
+ * the right key comes. */
+static void test_store_open_migrates_schema_4_prints(void **state)
+{
+	struct fx *f = *state;
+	uint8_t box[sizeof(SECRET) - 1 + CRYPTO_SEAL_OVERHEAD];
+	char hex[2 * sizeof(box) + 1], sql[1024];
+	struct good_and_bad gb = {0};
+
+	add_person(f->st, "P001", DAY0);
+	store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(crypto_seal(key1, (const uint8_t *)SECRET,
+				     strlen(SECRET), box, sizeof(box)),
+			 0);
+	crypto_hex_encode(box, sizeof(box), hex);
+	snprintf(sql, sizeof(sql),
+		 DROP_V7 "INSERT INTO prints(id, person, finger, model,"
+			 " created_utc, blob) VALUES(4, 'P001', 'left-index',"
+			 " 'virtual_image/0', 0, x'%s');"
+			 "PRAGMA user_version = 6;",
+		 hex);
+	assert_int_equal(faultvfs_exec_sql(f->path, sql), 0);
+	/* opened first with another key: the facts, but no re-seal */
+	assert_int_equal(store_open(f->path, NULL, 0, key2, &f->st), 0);
+	assert_int_equal(q(f, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(
+		q(f, "SELECT count(*) FROM ledger WHERE kind = 'print' AND "
+		     "person = 'P001' AND data LIKE 'v=2;action=enrol;print=4;"
+		     "finger=left-index;model=virtual_image/0;"
+		     "consent=migrated;by=presensid;uid=%'"),
+		1);
+	assert_int_equal(q(f, "SELECT seal FROM prints WHERE id = 4"), 1);
+	assert_int_equal(store_print_open_each(f->st, gb_good, gb_bad, &gb), 0);
+	assert_int_equal(gb.good.n, 0);
+	assert_int_equal(gb.bad.n, 1);
+	assert_int_equal(store_chain_verify(f->st, NULL, NULL, NULL, 0), 0);
+	/* the right key: re-sealed, bound, and it opens */
+	reopen(f, 0, key1);
+	assert_int_equal(q(f, "SELECT seal FROM prints WHERE id = 4"), 2);
+	memset(&gb, 0, sizeof(gb));
+	assert_int_equal(store_print_open_each(f->st, gb_good, gb_bad, &gb), 0);
+	assert_int_equal(gb.good.n, 1);
+	assert_string_equal(gb.good.last, SECRET);
+	assert_int_equal(gb.bad.n, 0);
+	/* one migration only: no second row at the next open */
+	reopen(f, 0, key1);
+	assert_int_equal(q(f, "SELECT count(*) FROM ledger WHERE kind = "
+			      "'print'"),
+			 1);
+	assert_int_equal(store_chain_verify(f->st, NULL, NULL, NULL, 0), 0);
+	/* and a new print gets the next id, never a migrated one's */
+	{
+		struct print_rec r = {
+			.person = "P001", .finger = "left-thumb", .model = "m"};
+		int64_t k = 0;
+
+		assert_int_equal(store_print_add(f->st, &r,
+						 (const uint8_t *)"t", 1,
+						 ACTOR(ADMIN, 0), NOW, &k),
+				 0);
+		assert_int_equal(k, 5);
+	}
 }
 
 static void test_store_print_add_bad_input_is_rejected(void **state)
@@ -1212,20 +1424,31 @@ static void test_store_open_migrates_schema_4_database(void **state)
 {
 	struct fx *f = *state;
 	struct texts t = {0};
+	char v[PD_HASH_HEX];
 
-	populate(f->st);
+	/* what a schema-4 program could write: no prints, whose facts came
+	 * with schema 7 and cannot be taken back out of the ledger */
+	add_person(f->st, "P001", DAY0 - 30); /* 1 */
+	version_of(CALENDAR_TEXT, v);
+	assert_int_equal(store_calendar_add(f->st, v, "SKB 2026", CALENDAR_TEXT,
+					    NOW, ACTOR(ADMIN, 0)),
+			 0); /* 2 */
+	assert_int_equal(store_calendar_day_add(
+				 f->st, DAY0 + 2, STORE_DAY_LOKAL,
+				 "Hari Jadi Kabupaten", NOW, ACTOR(ADMIN, 0)),
+			 0); /* 3 */
 	store_close(f->st);
 	f->st = NULL;
-	assert_int_equal(faultvfs_exec_sql(f->path,
-					   DROP_V6_TABLES DROP_V5_COLUMNS
-					   "PRAGMA user_version = 4;"),
+	assert_int_equal(faultvfs_exec_sql(
+				 f->path, DROP_V7 DROP_V6_TABLES DROP_V5_COLUMNS
+				 "PRAGMA user_version = 4;"),
 			 0);
 	assert_int_equal(store_open(f->path, NULL, 0, key1, &f->st), 0);
 	assert_int_equal(q(f, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_int_equal(store_calendar_each(f->st, NULL, collect_cal_day, &t),
 			 0);
 	assert_int_equal(t.n, 1);
-	assert_string_equal(t.line[0], "7 day 2 lokal Hari Jadi Kabupaten");
+	assert_string_equal(t.line[0], "3 day 2 lokal Hari Jadi Kabupaten");
 	assert_int_equal(store_chain_verify(f->st, NULL, NULL, NULL, 0), 0);
 }
 
@@ -1509,13 +1732,13 @@ static void test_store_ledger_head_and_each(void **state)
 	assert_int_equal(seq, 0);
 	assert_string_equal(h, LEDGER_HASH_ZERO);
 	last = populate(f->st);
-	assert_int_equal(last, 12);
+	assert_int_equal(last, 13);
 	assert_int_equal(store_ledger_head(f->st, &seq, &t, h), 0);
-	assert_int_equal(seq, 12);
+	assert_int_equal(seq, 13);
 	assert_int_equal(t, NOW);
 	assert_int_equal(store_ledger_each(f->st, 1, INT64_MAX, check_row, &x),
 			 0);
-	assert_int_equal(x.n, 12);
+	assert_int_equal(x.n, 13);
 	assert_true(x.linked);
 	assert_string_equal(x.prev, h);
 	memset(&x, 0, sizeof(x));
@@ -1703,7 +1926,7 @@ static void test_store_chain_verify_intact_counts_rows(void **state)
 	reopen(f, 0, key1);
 	assert_int_equal(
 		store_chain_verify(f->st, &rows, &bad, why, sizeof(why)), 0);
-	assert_int_equal(rows, 12);
+	assert_int_equal(rows, 13);
 	assert_int_equal(bad, -1); /* untouched when intact */
 }
 
@@ -1756,6 +1979,21 @@ static void test_store_chain_verify_names_altered_row(void **state)
 		 " local_sec, flags, source, reader, clock, boot_id, mono_ms,"
 		 " reason, by, by_uid FROM punches WHERE seq = 3",
 		 11, "punch side-table row has no ledger row"},
+		/* a print moved to another person */
+		{"UPDATE prints SET person = 'P002'", 13,
+		 "print 1: the prints row (person P002) differs from its "
+		 "print enrol row (person P001)"},
+		{"UPDATE prints SET finger = 'left-thumb'", 13,
+		 "print 1: the prints row (person P001) differs"},
+		{"DROP TRIGGER print_facts_no_update;"
+		 "UPDATE print_facts SET person = 'P002'",
+		 13, "print side-table row differs"},
+		{"INSERT INTO prints(person, finger, model, created_utc, blob,"
+		 " seal) VALUES('P002', 'left-index', 'm', 0, x'00', 2)",
+		 0, "print 2 (person P002) has no print enrol row"},
+		{"DROP TRIGGER print_facts_no_delete;"
+		 "DELETE FROM print_facts",
+		 13, "print row has no matching side-table row"},
 	};
 	struct fx *f = *state;
 
@@ -1900,7 +2138,7 @@ static void fault_case(struct fx *f, enum faultvfs_fault fault, int want)
 			store_chain_verify(f->st, &rows, NULL, NULL, 0), 0);
 		assert_int_equal(rows, before + (rc == 0));
 		assert_int_equal(q(f, "SELECT count(*) FROM punches"),
-				 rows - 9); /* populate: 12 rows, 3 punches */
+				 rows - 10); /* populate: 13 rows, 3 punches */
 		store_close(f->st);
 		f->st = NULL;
 		assert_int_equal(
@@ -1929,6 +2167,42 @@ static void test_store_punch_add_disk_full_is_enospc_and_atomic(void **state)
 	fault_case(*state, FAULTVFS_FULL, -ENOSPC);
 }
 
+/* The database deleted, or replaced by another file, under an open store:
+ * every later write is refused (-ESTALE) before it reaches the orphaned
+ * file, where it would have been acknowledged and lost. */
+static void test_store_writes_refused_once_the_file_is_gone(void **state)
+{
+	struct fx *f = *state;
+	struct punch p = mkpunch("P001", T0 + 60, 0);
+	char moved[600], other[600];
+	struct store *o = NULL;
+
+	add_person(f->st, "P001", DAY0);
+	assert_int_equal(store_path_check(f->st), 0);
+	snprintf(moved, sizeof(moved), "%s/moved.db", f->dir);
+	assert_int_equal(rename(f->path, moved), 0);
+	assert_int_equal(store_path_check(f->st), -ESTALE);
+	assert_int_equal(store_punch_add(f->st, &p, NOW), -ESTALE);
+	assert_int_equal(store_counter_add(f->st, "unknown_finger", 1),
+			 -ESTALE);
+	/* back in place: the same file, so writes go on */
+	assert_int_equal(rename(moved, f->path), 0);
+	assert_int_equal(store_path_check(f->st), 0);
+	assert_int_equal(store_punch_add(f->st, &p, NOW), 0);
+	/* another database at the path (a restore under a running
+	 * daemon): not the file this store holds open */
+	snprintf(other, sizeof(other), "%s/other.db", f->dir);
+	assert_int_equal(store_open(other, NULL, 0, key1, &o), 0);
+	store_close(o);
+	assert_int_equal(rename(other, f->path), 0);
+	p = mkpunch("P001", T0 + 600, 0);
+	assert_int_equal(store_punch_add(f->st, &p, NOW), -ESTALE);
+	/* a store opened on a :memory: database never says so */
+	assert_int_equal(store_open(":memory:", NULL, 0, key1, &o), 0);
+	assert_int_equal(store_path_check(o), 0);
+	store_close(o);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
@@ -1948,6 +2222,9 @@ int main(void)
 		T(test_store_print_encrypted_at_rest),
 		T(test_store_print_tampered_or_wrong_key_is_ebadmsg),
 		T(test_store_print_add_bad_input_is_rejected),
+		T(test_store_print_moved_to_another_person_is_caught),
+		T(test_store_print_deletions_are_ledger_facts),
+		T(test_store_open_migrates_schema_4_prints),
 		T(test_store_deactivate_deletes_prints_with_audit),
 		T(test_store_punch_each_orders_by_person_time_seq),
 		T(test_store_punch_scan_orders_by_person_day_sec_seq),
@@ -1972,6 +2249,7 @@ int main(void)
 		T(test_store_ledger_rejects_update_through_sql),
 		T(test_store_punch_add_io_error_is_eio_and_atomic),
 		T(test_store_punch_add_disk_full_is_enospc_and_atomic),
+		T(test_store_writes_refused_once_the_file_is_gone),
 	};
 #undef T
 
