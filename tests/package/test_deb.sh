@@ -5,7 +5,8 @@
 # (the maintainer scripts run on this machine with DPKG_ROOT=ROOT, as
 # mmdebstrap's chrootless mode does; the libraries it depends on are not
 # in the root, hence --force-depends) and checks:
-#   - the users and groups of its sysusers.d file, made by the postinst;
+#   - the users and groups of its sysusers.d file, made by the postinst,
+#     presensi a member of gpio;
 #   - every file's owner and mode: programs, units (the daemon's, the USB
 #     stick's), udev rules, tmpfiles and sysusers entries, man pages,
 #     profiles, the config 0640
@@ -129,6 +130,11 @@ if grep -q '^presensi:x:[0-9]*:[0-9]*:[^:]*:/var/lib/presensi:/usr/sbin/nologin$
 	ok "user presensi, home /var/lib/presensi, no login shell"
 else
 	fail "user presensi: $(grep '^presensi:' "$root/etc/passwd")"
+fi
+if grep -q '^gpio:[^:]*:[0-9]*:\(.*,\)\{0,1\}presensi\(,.*\)\{0,1\}$' "$root/etc/group"; then
+	ok "presensi is a member of gpio"
+else
+	fail "presensi is not a member of gpio: $(grep '^gpio:' "$root/etc/group")"
 fi
 pgid=$(awk -F: '$1 == "presensi" { print $4 }' "$root/etc/passwd")
 [ "$(name_of group "$pgid")" = presensi ] || fail "presensi's primary group is not presensi"
