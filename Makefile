@@ -266,14 +266,63 @@ $(O)/tests/bench/%: $(O)/tests/bench/%.o $(SCANNER_OBJ) $(TLIB) $(LIBS_OURS)
 		$(call GROUP,$(TLIB) $(LIBS_OURS)) $(LIBS_FP) $(LIBS_CORE) \
 		-lpthread $(LDLIBS)
 
-tests-build: $(PROGS) $(UNIT_BINS) $(INTEG_BINS) $(TOOL_BINS) $(STANDIN2_REAL)
+# ---- the kecamatan side: presensi-kecamatan, its store and its tests ----
+# A separate program over the same core.  Its store has two backends behind
+# one table of functions (docs/kecamatan.md): kec_store_sqlite.c includes
+# sqlite3.h, kec_store_pg.c libpq-fe.h, and only this block links libpq,
+# so the box's daemon and CLI never do.  Its tests (tests/kecamatan/) run
+# every case on SQLite and on a private PostgreSQL (tests/fakes/pgtest.c).
+PKGS_KEC   := libpq
+KEC_SRCS   := $(filter-out %/main.c,$(wildcard daemon/kecamatan/*.c))
+LIB_KEC    := $(O)/libpdkec.a
+LIBS_KEC    = $(call pc_libs,$(PKGS_KEC))
+KEC_PROG   := $(O)/presensi-kecamatan
+KEC_TEST_SRCS := $(wildcard tests/kecamatan/test_*.c)
+KEC_TEST_BINS := $(KEC_TEST_SRCS:%.c=$(O)/%)
+KEC_BENCH_SRCS := $(wildcard tests/kecamatan/bench_*.c)
+KEC_BENCH_BINS := $(KEC_BENCH_SRCS:%.c=$(O)/%)
+BENCH_BINS += $(KEC_BENCH_BINS)
+
+all: $(KEC_PROG)
+$(O)/.pkgcheck-kec: FORCE
+	$(call pkgcheck,$(PKGS_KEC))
+$(call objs,$(wildcard daemon/kecamatan/*.c)): | $(O)/.pkgcheck-kec
+$(O)/daemon/kecamatan/kec_store_pg.o: ALL_CFLAGS += $(call pc_cflags,$(PKGS_KEC))
+$(O)/tests/kecamatan/%.o: ALL_CFLAGS += $(call pc_cflags,$(PKGS_TEST)) -Itests
+$(O)/tests/kecamatan/%.o: | $(O)/.pkgcheck-test
+$(LIB_KEC): $(call objs,$(KEC_SRCS))
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+$(KEC_PROG): $(O)/daemon/kecamatan/main.o $(LIB_KEC) $(LIB_COMMON) $(LIB_CORE)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< \
+		$(call GROUP,$(LIB_KEC) $(LIB_COMMON) $(LIB_CORE)) \
+		$(LIBS_KEC) $(LIBS_CORE) $(LDLIBS)
+# Tests link the device store too: they build real box ledgers; the
+# end-to-end test drives the real daemon's virtual reader (pdfeed).
+$(O)/tests/kecamatan/%: $(O)/tests/kecamatan/%.o $(LIB_KEC) $(TLIB) $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< \
+		$(call GROUP,$(LIB_KEC) $(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) \
+		$(LIBS_KEC) $(LIBS_FP) $(LIBS_CORE) -lpthread $(LDLIBS)
+
+# The kecamatan's program installs beside the box's CLI; a box needs
+# neither it nor libpq.
+.PHONY: install-kecamatan uninstall-kecamatan
+install: install-kecamatan
+install-kecamatan: $(KEC_PROG)
+	install -Dm755 $(KEC_PROG) $(DESTDIR)$(BINDIR)/presensi-kecamatan
+uninstall: uninstall-kecamatan
+uninstall-kecamatan:
+	rm -f $(DESTDIR)$(BINDIR)/presensi-kecamatan
+
+tests-build: $(PROGS) $(KEC_PROG) $(UNIT_BINS) $(INTEG_BINS) $(TOOL_BINS) \
+	$(STANDIN2_REAL) $(KEC_TEST_BINS)
 
 # Runs every unit test, then the integration tests that need no hardware,
 # then the shell tests; ends with one "N passed, N failed, N skipped" line
 # and fails on any failure.
 test check: deps
 	$(Q)$(MAKE) --no-print-directory tests-build
-	$(Q)O=$(O) sh tests/run-tests.sh $(UNIT_BINS) $(INTEG_BINS) $(SHELL_TESTS)
+	$(Q)O=$(O) sh tests/run-tests.sh $(UNIT_BINS) $(INTEG_BINS) \
+		$(KEC_TEST_BINS) $(SHELL_TESTS)
 
 sanitize:
 	$(Q)$(MAKE) --no-print-directory test O=build-san HARDEN= HARDEN_LD= \
@@ -283,7 +332,8 @@ sanitize:
 # bench-build builds the benchmarks without running them (CI does, so
 # they keep compiling); bench runs them.
 bench-build: deps
-	$(Q)$(MAKE) --no-print-directory $(PROGS) $(BENCH_BINS) $(TOOL_BINS)
+	$(Q)$(MAKE) --no-print-directory $(PROGS) $(KEC_PROG) $(BENCH_BINS) \
+		$(TOOL_BINS)
 bench: bench-build
 	$(Q)for b in $(BENCH_BINS); do echo "== $$b"; O=$(O) $$b || exit 1; done
 

@@ -36,7 +36,6 @@ int facts_add_calendar(struct facts *f, const char *version, const char *name,
 /* Adds one day of kind ("libur", "cuti_bersama", "lokal"); as above. */
 int facts_add_day(struct facts *f, pd_day_t day, const char *kind,
 		  const char *name, int64_t seq, char *err, size_t cap);
-
 /* Removes one listed day (calendar action "remove"); as facts_add_day,
  * -ENOENT when the day is not listed. */
 int facts_remove_day(struct facts *f, pd_day_t day, int64_t seq, char *err,

@@ -18,6 +18,7 @@
 #include "civil.h"
 #include "export_int.h"
 #include "log.h"
+#include "xlsx_table.h"
 
 #define HDR_ROW	    9	/* Rekap: the table's header row (0-based) */
 #define FIRST_COL   4	/* Rekap: first counter column (after No ID Nama Jab) */
@@ -518,6 +519,87 @@ int export_xlsx(const char *path, const struct report *r,
 	rc = atomicfile_commit(af);
 	if (rc < 0) {
 		snprintf(err, errcap, "%s: %s", path, strerror(-rc));
+		return -EIO;
+	}
+	return 0;
+}
+
+/* ---- plain tables (xlsx_table.h): the kecamatan's rekap ---- */
+
+static void table_sheet(lxw_workbook *wb, const struct xlsx_sheet *s,
+			const struct xfmt *f)
+{
+	lxw_worksheet *ws = workbook_add_worksheet(wb, s->name);
+	lxw_row_t hdr = (lxw_row_t)s->ntitle + 1;
+
+	for (size_t i = 0; i < s->ntitle; i++)
+		worksheet_write_string(ws, (lxw_row_t)i, 0, s->title[i],
+				       i ? NULL : f->title);
+	for (size_t c = 0; c < s->ncols; c++) {
+		worksheet_write_string(ws, hdr, (lxw_col_t)c, s->header[c],
+				       f->head);
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
+				     c < 2 ? 18 : 9, NULL);
+	}
+	worksheet_freeze_panes(ws, hdr + 1, 2);
+	for (size_t r = 0; r < s->nrows; r++)
+		for (size_t c = 0; c < s->ncols; c++) {
+			const struct xlsx_cell *x = &s->cells[r * s->ncols + c];
+			lxw_row_t row = hdr + 1 + (lxw_row_t)r;
+
+			if (x->kind == XLSX_CELL_INT)
+				worksheet_write_number(
+					ws, row, (lxw_col_t)c, (double)x->num,
+					x->bold ? f->total : f->num);
+			else if (x->kind == XLSX_CELL_PCT && x->den)
+				worksheet_write_number(
+					ws, row, (lxw_col_t)c,
+					(double)x->num / (double)x->den,
+					x->bold ? f->total_pct : f->pct);
+			else if (x->kind == XLSX_CELL_TEXT && x->text)
+				worksheet_write_string(
+					ws, row, (lxw_col_t)c, x->text,
+					x->bold ? f->total : f->text);
+		}
+}
+
+int xlsx_tables_write(const char *path, const struct xlsx_sheet *sheets,
+		      size_t n, char *err, size_t cap)
+{
+	struct atomicfile *af;
+	lxw_workbook *wb;
+	lxw_error lerr;
+	struct xfmt f;
+	int rc;
+
+	if (!path || !*path || !n) {
+		snprintf(err, cap, "xlsx: bad arguments");
+		return -EINVAL;
+	}
+	rc = atomicfile_open(path, 0666, 0, &af);
+	if (rc < 0) {
+		snprintf(err, cap, "%s: cannot create temporary file: %s", path,
+			 strerror(-rc));
+		return rc == -ENOMEM ? rc : -EIO;
+	}
+	wb = workbook_new(atomicfile_tmp_path(af));
+	if (!wb) {
+		snprintf(err, cap, "%s: cannot start workbook", path);
+		atomicfile_abort(af);
+		return -EIO;
+	}
+	formats_make(wb, &f);
+	for (size_t i = 0; i < n; i++)
+		table_sheet(wb, &sheets[i], &f);
+	lerr = workbook_close(wb);
+	if (lerr != LXW_NO_ERROR) {
+		snprintf(err, cap, "%s: %s", path, lxw_strerror(lerr));
+		atomicfile_abort(af);
+		return lerr == LXW_ERROR_MEMORY_MALLOC_FAILED ? -ENOMEM : -EIO;
+	}
+	rc = atomicfile_commit(af);
+	if (rc < 0) {
+		snprintf(err, cap, "%s: %s", path, strerror(-rc));
 		return -EIO;
 	}
 	return 0;

@@ -348,6 +348,40 @@ static void test_calendar_kind_words_match_store(void **state)
 	assert_null(calendar_kind_section(CALENDAR_NONE));
 }
 
+static void test_calendar_remove_day_drops_file_or_added_day(void **state)
+{
+	static struct calendar cal;
+	static struct calendar_set cs;
+	char err[512];
+	enum calendar_kind k;
+
+	(void)state;
+	assert_int_equal(parse_2026(&cal, err, sizeof(err)), 0);
+	calendar_set_init(&cs);
+	assert_int_equal(calendar_set_add(&cs, &cal), 0);
+	assert_int_equal(calendar_set_add_day(&cs, D("2026-10-09"),
+					      CALENDAR_LOKAL, "Hari Jadi"),
+			 0);
+	/* an Islamic day moved after sidang isbat: a file day goes */
+	assert_int_equal(calendar_set_remove_day(&cs, D("2026-03-20")), 0);
+	assert_int_equal(calendar_day(&cs, D("2026-03-20"), &k, NULL), -ENOENT);
+	assert_int_equal(calendar_day(&cs, D("2026-03-21"), &k, NULL), 0);
+	assert_int_equal(calendar_set_remove_day(&cs, D("2026-10-09")), 0);
+	assert_int_equal(calendar_day(&cs, D("2026-10-09"), &k, NULL), -ENOENT);
+	assert_int_equal(calendar_set_remove_day(&cs, D("2026-10-09")),
+			 -ENOENT);
+	/* a later add of the same day makes it a holiday again */
+	assert_int_equal(calendar_set_add_day(&cs, D("2026-03-20"),
+					      CALENDAR_CUTI_BERSAMA, "Idul"),
+			 0);
+	assert_int_equal(calendar_day(&cs, D("2026-03-20"), &k, NULL), 0);
+	assert_int_equal(k, CALENDAR_CUTI_BERSAMA);
+	/* re-importing the year's file brings its days back */
+	assert_int_equal(calendar_set_remove_day(&cs, D("2026-01-01")), 0);
+	assert_int_equal(calendar_set_add(&cs, &cal), 0);
+	assert_int_equal(calendar_day(&cs, D("2026-01-01"), &k, NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -363,6 +397,8 @@ int main(void)
 		cmocka_unit_test(
 			test_calendar_facts_version_covers_added_and_removed),
 		cmocka_unit_test(test_calendar_kind_words_match_store),
+		cmocka_unit_test(
+			test_calendar_remove_day_drops_file_or_added_day),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
