@@ -503,7 +503,8 @@ check-arm64:
 #                  installs it), with lintian, into DEB_O: for
 #                  the host by default; ARCH=arm64 SUITE=bookworm|trixie
 #                  cross-builds against build-arm64-sysroot-$(SUITE), made
-#                  first if missing, as check-arm64 does.
+#                  first if missing or older than tests/cross/sysroot.sh
+#                  (its package list; the .debs it has are kept).
 #   check-package  deb for the host, then tests/package/test_deb.sh installs
 #                  it into a scratch root and checks files, owners, modes,
 #                  users, the unit and its conffile across upgrades.
@@ -528,7 +529,8 @@ deb:
 ifneq ($(ARCH),$(HOST_ARCH))
 	$(if $(filter arm64,$(ARCH)),,$(error ARCH=$(ARCH): only the host's \
 		architecture ($(HOST_ARCH)) or arm64))
-	$(Q)sh tests/cross/tools.sh && { test -e $(DEB_SYSROOT)/.complete || \
+	$(Q)sh tests/cross/tools.sh && \
+	{ test $(DEB_SYSROOT)/.complete -nt tests/cross/sysroot.sh || \
 		sh tests/cross/sysroot.sh $(DEB_SYSROOT) $(DEB_SUITE); }
 	$(Q)JOBS=$(JOBS) sh firmware/mkdeb.sh $(DEB_O) $(ARCH) $(DEB_SUITE) \
 		$(CURDIR)/$(DEB_SYSROOT)
