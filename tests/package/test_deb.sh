@@ -20,6 +20,7 @@
 #     kept as it is (owner and mode too), also when the package's own
 #     changes (--force-confold, what an unattended upgrade uses; the new
 #     one lands beside it as .dpkg-dist);
+#   - presensi-kecamatan, when built: installed, its program runs;
 #   - purge removes the config and the unit's link, and keeps the
 #     attendance database and the users.
 # Nothing outside the root is touched: a systemctl stand-in on PATH and a
@@ -242,6 +243,26 @@ fi
 expect /etc/presensi/presensi.conf f 640 root presensi-admin
 expect /var/lib/presensi d 750 presensi presensi-admin
 expect /etc/systemd/system/multi-user.target.wants/presensid.service l
+
+# ---- presensi-kecamatan, when it was built ----
+kdeb=$(find "$dir" -maxdepth 1 -name "presensi-kecamatan_*_$(dpkg --print-architecture).deb" |
+	head -n 1)
+if [ -n "$kdeb" ]; then
+	if dpkg_root -i "$kdeb"; then
+		expect /usr/bin/presensi-kecamatan f 755 root root
+		expect /usr/share/doc/presensi-kecamatan/copyright f 644 root root
+		if "$root/usr/bin/presensi-kecamatan" --help >"$tmp/kec.out" 2>&1; then
+			ok "presensi-kecamatan --help: $(head -n 1 "$tmp/kec.out")"
+		else
+			fail "presensi-kecamatan --help"
+		fi
+	else
+		fail "dpkg -i ${kdeb##*/}"
+		show_log
+	fi
+else
+	echo "skip: no presensi-kecamatan package (its program is not in this tree)"
+fi
 
 # ---- purge ----
 echo "ledger" >"$root/var/lib/presensi/presensi.db"
