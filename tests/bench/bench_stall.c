@@ -2,8 +2,8 @@
 /*
  * How long the daemon's main loop stalls while libfprint identifies: a
  * client thread sends a ping every B_PING_MS to an echo served on the main
- * loop (as presensid serves its control socket) and times each round trip,
- * while unknown fingers are identified against a 200-print gallery on the
+ * loop (as presensid serves its control socket) and times each round trip
+ * from the moment it was due (open loop), while unknown fingers are identified against a 200-print gallery on the
  * virtual_image reader.  Two cases, side by side in one run:
  *   main-loop  libfprint driven on the main loop itself (bare libfprint on
  *              the main context: how scanner.c ran it before it had its
@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <fprint.h>
@@ -125,15 +124,19 @@ static gboolean b_echo_cb(gint fd, GIOCondition cond, gpointer ud)
 	return G_SOURCE_CONTINUE;
 }
 
+/*
+ * Open loop: ping k is due at start + k * B_PING_MS and its latency counts
+ * from then, so a stall of 1 s counts as the 100 pings it held up (from
+ * 1 s down to 0), not as one slow ping (no coordinated omission).
+ */
 static void *b_ping_main(void *ud)
 {
 	struct pinger *p = ud;
-	struct timespec tick;
+	uint64_t due = b_now_us();
 
-	clock_gettime(CLOCK_MONOTONIC, &tick);
 	for (;;) {
 		struct pollfd pfd = {.fd = p->fd, .events = POLLIN};
-		uint64_t t0;
+		uint64_t now = b_now_us();
 		char c = 'p';
 		int stop;
 
@@ -142,20 +145,16 @@ static void *b_ping_main(void *ud)
 		pthread_mutex_unlock(&p->mu);
 		if (stop)
 			break;
-		t0 = b_now_us();
-		if (write(p->fd, &c, 1) != 1 || poll(&pfd, 1, B_WAIT_MS) != 1 ||
-		    read(p->fd, &c, 1) != 1) {
+		if (now < due)
+			g_usleep((gulong)(due - now));
+		if (write(p->fd, &c, 1) != 1 ||
+		    poll(&pfd, 1, B_WAIT_MS) != 1 || read(p->fd, &c, 1) != 1) {
 			p->err = -EIO;
 			break;
 		}
 		if (p->n < B_PINGS_MAX)
-			p->ms[p->n++] = (double)(b_now_us() - t0) / 1000.0;
-		tick.tv_nsec += B_PING_MS * 1000000L;
-		while (tick.tv_nsec >= 1000000000L) {
-			tick.tv_nsec -= 1000000000L;
-			tick.tv_sec++;
-		}
-		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &tick, NULL);
+			p->ms[p->n++] = (double)(b_now_us() - due) / 1000.0;
+		due += B_PING_MS * 1000;
 	}
 	return NULL;
 }
