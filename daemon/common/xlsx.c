@@ -296,14 +296,15 @@ static void sheet_rekap(lxw_worksheet *ws, const struct report *r,
 		worksheet_write_string(ws, 8, 0, buf, f->note);
 	}
 
-	worksheet_set_column(ws, 0, 0, 5, NULL);
-	worksheet_set_column(ws, 1, 1, 12, NULL);
-	worksheet_set_column(ws, 2, 2, 26, NULL);
-	worksheet_set_column(ws, 3, 3, 18, NULL);
-	worksheet_set_column(ws, FIRST_COL, (lxw_col_t)(pct0 - 1), 7.5, NULL);
+	/* narrow: one page wide on A4 prints as large as it can */
+	worksheet_set_column(ws, 0, 0, 4, NULL);
+	worksheet_set_column(ws, 1, 1, 9, NULL);
+	worksheet_set_column(ws, 2, 2, 22, NULL);
+	worksheet_set_column(ws, 3, 3, 14, NULL);
+	worksheet_set_column(ws, FIRST_COL, (lxw_col_t)(pct0 - 1), 6.5, NULL);
 	worksheet_set_column(ws, (lxw_col_t)pct0,
-			     (lxw_col_t)(pct0 + REKAP_INDICATORS), 11, NULL);
-	worksheet_set_row(ws, HDR_ROW, 48, NULL);
+			     (lxw_col_t)(pct0 + REKAP_INDICATORS), 9, NULL);
+	worksheet_set_row(ws, HDR_ROW, 84, NULL);
 
 	worksheet_write_string(ws, HDR_ROW, 0, "No", f->head);
 	worksheet_write_string(ws, HDR_ROW, 1, "ID", f->head);
