@@ -904,6 +904,7 @@ static void forward(struct scanner *s, FpDevice *dev, enum fwd_kind kind)
 	f->kind = kind;
 	g_main_context_invoke_full(s->fctx, G_PRIORITY_DEFAULT, fwd_run, f,
 				   fwd_free);
+	// cppcheck-suppress memleak ; the source owns f now (fwd_free)
 }
 
 /* The device says it is gone; the context drops it after close. */
@@ -1068,6 +1069,8 @@ static void snap_publish(struct scanner *s)
 	struct shared *sh = s->sh;
 	struct snap_reader snap[SCANNER_READERS_SNAP];
 	size_t n = 0;
+
+	memset(snap, 0, sizeof(snap));
 
 	for (guint k = 0; k < s->readers->len && n < SCANNER_READERS_SNAP;
 	     k++) {

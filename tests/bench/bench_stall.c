@@ -3,15 +3,14 @@
  * How long the daemon's main loop stalls while libfprint identifies: a
  * client thread sends a ping every B_PING_MS to an echo served on the main
  * loop (as presensid serves its control socket) and times each round trip
- * from the moment it was due (open loop), while unknown fingers are identified against a 200-print gallery on the
- * virtual_image reader.  Two cases, side by side in one run:
- *   main-loop  libfprint driven on the main loop itself (bare libfprint on
- *              the main context: how scanner.c ran it before it had its
- *              own thread; libfprint matches inside its callbacks);
- *   scanner    through hw/scanner.c, which runs libfprint on its own
- *              thread and only hands events to the main loop.
- * Prints ping median, p95 and max (ms) and the identify time per scan.
- * PD_BENCH_STALL_PRINTS overrides the gallery size (default 200).
+ * from the moment it was due (open loop), while unknown fingers are identified
+ * against a 200-print gallery on the virtual_image reader.  Two cases, side by
+ * side in one run: main-loop  libfprint driven on the main loop itself (bare
+ * libfprint on the main context: how scanner.c ran it before it had its own
+ * thread; libfprint matches inside its callbacks); scanner    through
+ * hw/scanner.c, which runs libfprint on its own thread and only hands events to
+ * the main loop. Prints ping median, p95 and max (ms) and the identify time per
+ * scan. PD_BENCH_STALL_PRINTS overrides the gallery size (default 200).
  */
 #include <errno.h>
 #include <poll.h>
@@ -147,8 +146,8 @@ static void *b_ping_main(void *ud)
 			break;
 		if (now < due)
 			g_usleep((gulong)(due - now));
-		if (write(p->fd, &c, 1) != 1 ||
-		    poll(&pfd, 1, B_WAIT_MS) != 1 || read(p->fd, &c, 1) != 1) {
+		if (write(p->fd, &c, 1) != 1 || poll(&pfd, 1, B_WAIT_MS) != 1 ||
+		    read(p->fd, &c, 1) != 1) {
 			p->err = -EIO;
 			break;
 		}
