@@ -47,6 +47,7 @@ struct pinger {
 	int stop;
 	size_t n;
 	double ms[B_PINGS_MAX];
+	double wake_max_ms; /* the client's own lateness waking up: noise */
 	int err;
 };
 
@@ -144,8 +145,15 @@ static void *b_ping_main(void *ud)
 		pthread_mutex_unlock(&p->mu);
 		if (stop)
 			break;
-		if (now < due)
+		if (now < due) {
+			double late;
+
 			g_usleep((gulong)(due - now));
+			/* the scheduler's share of a slow round trip */
+			late = (double)(b_now_us() - due) / 1000.0;
+			if (late > p->wake_max_ms)
+				p->wake_max_ms = late;
+		}
 		if (write(p->fd, &c, 1) != 1 || poll(&pfd, 1, B_WAIT_MS) != 1 ||
 		    read(p->fd, &c, 1) != 1) {
 			p->err = -EIO;
@@ -208,8 +216,8 @@ static void b_report(const char *path, int n, struct pinger *p, double *id_ms,
 	med = p->n ? p->ms[p->n / 2] : 0;
 	p95 = p->n ? p->ms[(p->n * 95 + 99) / 100 - 1] : 0;
 	max = p->n ? p->ms[p->n - 1] : 0;
-	printf("%-10s %7d %6zu %8.2f %8.2f %8.1f %9.1f  %s\n", path, n, p->n,
-	       med, p95, max, id_ms[nid / 2],
+	printf("%-10s %7d %6zu %8.2f %8.2f %8.1f %9.1f %8.1f  %s\n", path, n,
+	       p->n, med, p95, max, id_ms[nid / 2], p->wake_max_ms,
 	       max <= B_GOAL_MS ? "goal met" : "over the goal");
 }
 
@@ -499,8 +507,10 @@ int main(void)
 	printf("main-loop stall: ping round trips (one every %d ms) during "
 	       "%d unknown-finger identifies (goal: max <= %.0f ms)\n",
 	       B_PING_MS, B_SCANS, B_GOAL_MS);
-	printf("%-10s %7s %6s %8s %8s %8s %9s\n", "libfprint", "gallery",
-	       "pings", "med ms", "p95 ms", "max ms", "scan ms");
+	printf("(wake ms: the pinging client's own worst lateness waking up, "
+	       "the machine's scheduling noise)\n");
+	printf("%-10s %7s %6s %8s %8s %8s %9s %8s\n", "libfprint", "gallery",
+	       "pings", "med ms", "p95 ms", "max ms", "scan ms", "wake ms");
 	if (!rc)
 		rc = b_bare(&b);
 	b_bare_close(&b);
