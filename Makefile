@@ -62,7 +62,7 @@ GPIO_SRC  := hw/lights_nogpio.c hw/wake_nogpio.c
 LIBS_GPIO :=
 PKGS_NEED := $(PKGS_CORE) $(PKGS_FP)
 else ifeq ($(GPIOD_API),2)
-GPIO_SRC  := hw/lights_gpiod2.c hw/wake_gpiod2.c
+GPIO_SRC  := hw/lights_gpiod2.c hw/wake_gpiod2.c hw/gpiod2_chip.c
 LIBS_GPIO  = $(call pc_libs,$(PKGS_GPIO))
 PKGS_NEED := $(PKGS_CORE) $(PKGS_FP) $(PKGS_GPIO)
 else
@@ -90,7 +90,8 @@ STORE_SRCS  := $(wildcard daemon/store/*.c)
 # simulated twins; the scanner and the GPIO backends are linked by
 # presensid only.
 HW_ONLY     := hw/scanner.c hw/lights_gpiod.c hw/lights_gpiod2.c \
-	hw/lights_nogpio.c hw/wake_gpiod.c hw/wake_gpiod2.c hw/wake_nogpio.c
+	hw/lights_nogpio.c hw/wake_gpiod.c hw/wake_gpiod2.c hw/wake_nogpio.c \
+	hw/gpiod2_chip.c
 HW_SRCS     := $(filter-out $(HW_ONLY),$(wildcard hw/*.c))
 # the programs: everything but main.c is a library the tests link too.
 PRESENSID_SRCS := $(filter-out %/main.c,$(wildcard daemon/presensid/*.c))
@@ -190,7 +191,8 @@ $(O)/tests/unit/test_lights_gpiod.o $(O)/tests/unit/test_wake_gpiod.o: \
 # path), into $(O)/tests/standin/, apart from the real build's $(O)/hw/.
 STANDIN2_INC  := -Itests/fakes/standin/v2
 STANDIN2_OBJ  := $(O)/tests/standin/gpiod2_standin.o
-STANDIN2_HW   := $(O)/tests/standin/lights_gpiod2.o $(O)/tests/standin/wake_gpiod2.o
+STANDIN2_HW   := $(O)/tests/standin/lights_gpiod2.o $(O)/tests/standin/wake_gpiod2.o \
+		 $(O)/tests/standin/gpiod2_chip.o
 $(STANDIN2_HW): $(O)/tests/standin/%.o: hw/%.c | $(O)/.pkgcheck-$(LIGHTS)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $< (v2 stand-in)")
@@ -244,11 +246,13 @@ $(O)/tests/unit/test_wake_gpiod: $(O)/tests/unit/test_wake_gpiod.o \
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) \
 		$(call GROUP,$(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) $(LIBS_CORE) $(LDLIBS)
 $(O)/tests/unit/test_lights_gpiod2: $(O)/tests/unit/test_lights_gpiod2.o \
-	$(O)/tests/standin/lights_gpiod2.o $(STANDIN2_OBJ) $(TLIB) $(LIBS_OURS)
+	$(O)/tests/standin/lights_gpiod2.o $(O)/tests/standin/gpiod2_chip.o \
+	$(STANDIN2_OBJ) $(TLIB) $(LIBS_OURS)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) \
 		$(call GROUP,$(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) $(LIBS_CORE) $(LDLIBS)
 $(O)/tests/unit/test_wake_gpiod2: $(O)/tests/unit/test_wake_gpiod2.o \
-	$(O)/tests/standin/wake_gpiod2.o $(STANDIN2_OBJ) $(TLIB) $(LIBS_OURS)
+	$(O)/tests/standin/wake_gpiod2.o $(O)/tests/standin/gpiod2_chip.o \
+	$(STANDIN2_OBJ) $(TLIB) $(LIBS_OURS)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) \
 		$(call GROUP,$(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) $(LIBS_CORE) $(LDLIBS)
 $(O)/tests/unit/%: $(O)/tests/unit/%.o $(TLIB) $(LIBS_OURS)
