@@ -685,6 +685,11 @@ static void reader_enroll_cb(GObject *o, GAsyncResult *res, gpointer ud)
 		snap_publish(s);
 		return;
 	}
+	/*
+	 * The enrolment is over before anyone hears of it: the snapshot
+	 * published with the event must not still say "enroll".
+	 */
+	r->state = READER_IDLE;
 	if (print && fp_print_serialize(print, &blob, &len, &err)) {
 		struct scanner_event ev = {
 			.kind = SCANNER_EV_ENROLL_DONE,
