@@ -207,10 +207,14 @@ int control_buf_end(struct control_buf *b)
 	}
 
 static const struct control_arg args_none[] = {END};
+/* consent: "yes" once the person agreed to the text of consent_version
+ * (PD_CONSENT_VERSION when absent); presensid refuses anything else. */
 static const struct control_arg args_enroll[] = {
 	ARG("id", ID, 0),
 	ARG("finger", TEXT, PD_FINGER_MAX - 1),
 	ARG("reader", UINT, INT_MAX),
+	ARG("consent", TEXT, 3),
+	ARG("consent_version", TEXT, PD_CONSENT_MAX - 1),
 	END,
 };
 static const struct control_arg args_wait[] = {

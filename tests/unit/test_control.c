@@ -147,6 +147,15 @@ static void test_control_check_table_bounds_every_field(void **state)
 	} rows[] = {
 		{"ping", 0, ""},
 		{"enroll\tid=101\tfinger=right-index\treader=0", 0, ""},
+		/* consent is a field of its own (DOMAIN §6.5): its word and
+		 * the version of the text shown */
+		{"enroll\tid=101\tfinger=right-index\tconsent=yes"
+		 "\tconsent_version=2026.2",
+		 0, ""},
+		{"enroll\tid=101\tconsent=perhaps", -EINVAL,
+		 "consent: longer than 3 bytes"},
+		{"enroll\tid=101\tconsent_version=a\\nb", -EINVAL,
+		 "consent_version: control characters are not allowed"},
 		/* the crash: a reader index past any array, refused here */
 		{"enroll\tid=101\tfinger=right-index\treader=4294967296",
 		 -EINVAL,
