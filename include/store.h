@@ -101,6 +101,20 @@ int store_print_open_each(struct store *st, store_print_fn *fn,
 			  store_print_bad_fn *bad, void *ud);
 /* store_print_open_each with bad NULL. */
 int store_print_each(struct store *st, store_print_fn *fn, void *ud);
+/*
+ * A person's request to forget their fingerprints (UU 27/2022, DOMAIN
+ * §6.5): deletes every print of person id at once, each with a "print
+ * delete" ledger row giving reason, and one audit record "print.forget"
+ * (count and reason, never the bytes), in one transaction.  Their
+ * periods, punches and excuses stay: official records.  *n gets how many
+ * (0 when there were none: the request is on record all the same).
+ * -ENOENT unknown person; -EINVAL a reason that is empty, too long
+ * (PD_TEXT_MAX) or not printable, or a bad actor; -EROFS; or a database
+ * error.
+ */
+int store_person_forget_prints(struct store *st, const char *id,
+			       const char *reason, int64_t now_utc,
+			       const struct actor *by, int *n);
 /* Prints rows, whatever their person's state.  0 or a database error. */
 int store_print_count(struct store *st, int64_t *n);
 /* Metadata only (no decryption): for status and person list. */

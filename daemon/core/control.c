@@ -236,6 +236,11 @@ static const struct control_arg args_person_deactivate[] = {
 	ARG("on", DATE, 0),
 	END,
 };
+static const struct control_arg args_person_forget_prints[] = {
+	ARG("id", ID, 0),
+	ARG("reason", TEXT, PD_TEXT_MAX - 1),
+	END,
+};
 static const struct control_arg args_person_reactivate[] = {
 	ARG("id", ID, 0),
 	ARG("since", DATE, 0),
@@ -315,6 +320,8 @@ static const struct control_cmd cmds[] = {
 	{"export-lights", CONTROL_ACCESS_ADMIN, args_export_lights},
 	{"person-add", CONTROL_ACCESS_ADMIN, args_person_add},
 	{"person-deactivate", CONTROL_ACCESS_ADMIN, args_person_deactivate},
+	{"person-forget-prints", CONTROL_ACCESS_ADMIN,
+	 args_person_forget_prints},
 	{"person-reactivate", CONTROL_ACCESS_ADMIN, args_person_reactivate},
 	{"ping", CONTROL_ACCESS_READ, args_none},
 	{"profile-import", CONTROL_ACCESS_ADMIN, args_profile_import},

@@ -190,6 +190,10 @@ void monthly_auto_close(struct daemon *d);
 /* Runs the automatic close now and arms its timer; stop removes it. */
 void monthly_start(struct daemon *d);
 void monthly_stop(struct daemon *d);
+/* ---- rights.c: a person's data rights (DOMAIN §6.5) ---- */
+/* Serves person-forget-prints; -ENOENT for any other request. */
+int rights_dispatch(struct daemon *d, struct client *c,
+		    const struct control_msg *m);
 /* ---- arming.c ---- */
 /* Opens the wake input of [wake] (one that fails is logged and the box
  * runs as without one) and makes the first decision; after scanner_new. */

@@ -321,6 +321,8 @@ static void handle_line(struct daemon *d, struct client *c, char *line)
 		readers_cmd_wait(d, c, &m);
 	} else if (monthly_dispatch(d, c, &m) == 0) {
 		/* close, export, device-key, export-lights: monthly.c */
+	} else if (rights_dispatch(d, c, &m) == 0) {
+		/* person-forget-prints: rights.c */
 	} else if (admin_dispatch(&a, &m) == -ENOENT) {
 		/* in the table but served by no handler: a programming
 		 * error, answered rather than left hanging */

@@ -152,6 +152,40 @@ int store_prints_delete_of(struct store *st, const char *person,
 	return rc;
 }
 
+int store_person_forget_prints(struct store *st, const char *id,
+			       const char *reason, int64_t now_utc,
+			       const struct actor *by, int *n)
+{
+	char name[PD_NAME_MAX], jab[PD_JABATAN_MAX];
+	char detail[PD_TEXT_MAX + 32];
+	int rc, count = 0;
+
+	if (st->rdonly)
+		return -EROFS;
+	if (!store_id_ok(id) || !store_fits(reason, PD_TEXT_MAX) || !*reason ||
+	    !store_printable(reason) || !store_actor_ok(by))
+		return -EINVAL;
+	rc = store_tx_begin(st);
+	if (rc != 0)
+		return rc;
+	rc = store_person_names(st, id, name, jab, NULL);
+	if (rc == 0)
+		rc = store_prints_delete_of(st, id, reason, now_utc, by,
+					    &count);
+	/* the request itself, with the count: never the templates */
+	snprintf(detail, sizeof(detail), "count=%d;reason=%s", count, reason);
+	if (rc == 0)
+		rc = store_audit_insert(st, now_utc, by, "print.forget", id,
+					detail);
+	rc = store_tx_end(st, rc);
+	if (rc == 0) {
+		*n = count;
+		log_info("store: person %s: %d prints forgotten on request", id,
+			 count);
+	}
+	return rc;
+}
+
 /* ---- enrolment ---- */
 
 /* Seals plain for print key of person into a new buffer (free it). */

@@ -152,6 +152,10 @@ static void test_control_check_table_bounds_every_field(void **state)
 		{"enroll\tid=101\tfinger=right-index\tconsent=yes"
 		 "\tconsent_version=2026.2",
 		 0, ""},
+		{"person-forget-prints\tid=103\treason=permintaan sendiri", 0,
+		 ""},
+		{"person-forget-prints\tid=103\treason=a\\tb", -EINVAL,
+		 "reason: control characters are not allowed"},
 		{"enroll\tid=101\tconsent=perhaps", -EINVAL,
 		 "consent: longer than 3 bytes"},
 		{"enroll\tid=101\tconsent_version=a\\nb", -EINVAL,
@@ -256,6 +260,7 @@ static void test_control_table_is_sorted_and_findable(void **state)
 		"excuse-revoke",
 		"person-add",
 		"person-deactivate",
+		"person-forget-prints",
 		"person-reactivate",
 		"ping",
 		"profile-import",
