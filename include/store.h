@@ -122,6 +122,57 @@ int store_print_meta_each(struct store *st,
 			  int (*fn)(void *ud, const struct print_rec *r),
 			  void *ud);
 
+/* ---- everything the store holds about one person (UU 27/2022) ---- */
+/* A "print" ledger fact of the person: an enrolment with its consent, or
+ * a deletion with its reason. */
+struct store_print_fact {
+	int64_t seq;		      /* its ledger row */
+	int64_t recorded_utc;	      /* when it was recorded */
+	int64_t print;		      /* the print's id */
+	char action[8];		      /* "enrol" or "delete" */
+	char finger[PD_FINGER_MAX];   /* which finger */
+	char model[PD_READER_MAX];    /* reader model */
+	char consent[PD_CONSENT_MAX]; /* enrol: the consent text's version */
+	char reason[PD_TEXT_MAX];     /* delete: why */
+	char by[PD_NAME_MAX];	      /* who: the socket's peer, or presensid */
+	int64_t uid;		      /* their uid, or ACTOR_UID_NONE */
+};
+#define STORE_AUDIT_ACTION_MAX 32
+#define STORE_AUDIT_DETAIL_MAX 1024
+/* An audit record whose subject is the person. */
+struct store_audit_rec {
+	int64_t at_utc;
+	char actor[PD_NAME_MAX];
+	int64_t uid;			     /* or ACTOR_UID_NONE */
+	char action[STORE_AUDIT_ACTION_MAX]; /* "print.add", "print.forget" */
+	char detail[STORE_AUDIT_DETAIL_MAX]; /* never a template */
+};
+/* The callbacks of store_subject_each; NULL skips that kind. */
+struct store_subject_fns {
+	/* active periods, by since */
+	int (*period)(void *ud, const struct period *p);
+	/* prints enrolled now, by id: their metadata, never the template */
+	int (*print)(void *ud, const struct print_rec *r);
+	/* consent and enrolment records ("print" facts), by seq */
+	int (*print_fact)(void *ud, const struct store_print_fact *f);
+	/* punches, by time */
+	int (*punch)(void *ud, const struct punch *p);
+	/* excuses, revoked ones flagged, by first day */
+	int (*excuse)(void *ud, const struct excuse *e);
+	/* audit records about the person, in the order written */
+	int (*audit)(void *ud, const struct store_audit_rec *a);
+};
+/*
+ * Everything the store holds about person id (a data subject's access,
+ * DOMAIN §6.5), in one read snapshot: *who gets the person, then fns are
+ * called kind by kind in the order of struct store_subject_fns.  Never a
+ * template.  Works on a read-only store.  Stops on a callback's non-zero
+ * value and returns it; -ENOENT for an unknown person, or a database
+ * error.
+ */
+int store_subject_each(struct store *st, const char *id, struct person *who,
+		       const struct store_subject_fns *fns, void *ud);
+
 /* ---- punches (ledger kind "punch") ---- */
 /* Appends the punch (ledger + punches) and commits durably before return. */
 int store_punch_add(struct store *st, struct punch *p, int64_t now_utc);

@@ -55,6 +55,13 @@ static const struct cli_cmd cmds[] = {
 	 {{"id", true, true, "person id", CLI_TEXT},
 	  {"since", true, false, "first active day (default today)", CLI_DATE}},
 	 false},
+	{"person report",
+	 NULL,
+	 "everything the box holds about one person (never a template)",
+	 cli_run_person_report,
+	 {{"id", true, true, "person id", CLI_TEXT},
+	  {"format", true, false, "text|csv", CLI_TEXT}},
+	 false},
 	{"person forget-prints",
 	 NULL,
 	 "delete a person's fingerprints now, at their request (attendance "

@@ -34,6 +34,7 @@ cli_run_fn cli_run_chain_verify;
 cli_run_fn cli_run_clock_set;
 cli_run_fn cli_run_wait_armed;
 /* rights_cmds.c: a person's data rights (DOMAIN §6.5) */
+cli_run_fn cli_run_person_report;
 cli_run_fn cli_run_person_forget_prints;
 /*
  * Sends one request line to presensid (with pass_fd, when >= 0, passed

@@ -273,8 +273,15 @@ static const char *const stmt_sql[S_COUNT] = {
 		" (SELECT max(seq) FROM print_facts"
 		"  WHERE print = p.id AND action = 'enrol')"
 		" ORDER BY p.id",
+	[S_PRINT_FACT_OF_PERSON] = "SELECT f.seq, l.recorded_utc, f.print,"
+				   " f.action, f.finger, f.model, f.consent,"
+				   " f.reason, f.by, f.uid FROM print_facts f"
+				   " JOIN ledger l ON l.seq = f.seq"
+				   " WHERE f.person = ? ORDER BY f.seq",
 	[S_AUDIT_INS] = "INSERT INTO audit(at_utc, actor, action, subject,"
 			" detail, uid) VALUES(?, ?, ?, ?, ?, ?)",
+	[S_AUDIT_OF_SUBJECT] = "SELECT at_utc, actor, uid, action, detail"
+			       " FROM audit WHERE subject = ? ORDER BY id",
 	[S_PUNCH_INS] = "INSERT INTO punches(" PUNCH_COLS ")"
 			" VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[S_PUNCH_LAST] = "SELECT at_utc FROM punches"

@@ -448,6 +448,10 @@ static void test_e2e_enroll_needs_consent(void **state)
 	assert_int_equal(cli(&out, "status", NULL), 0);
 	assert_non_null(strstr(out, "prints_loaded    5"));
 	free(out);
+	/* the enrolments before recorded the version of the text shown */
+	assert_int_equal(cli(&out, "person", "report", "--id", "101", NULL), 0);
+	assert_non_null(strstr(out, "persetujuan " PD_CONSENT_VERSION));
+	free(out);
 }
 
 static void test_e2e_duplicate_finger_enrolment_is_refused(void **state)

@@ -288,7 +288,7 @@ static void test_rights_e2e_people_enrol_and_punch(void **state)
 	   "2026-11-25", "--kind", "sakit", "--reason", "demam", "--document",
 	   "SKD/12/2026", NULL);
 	ok("excuse", "add", "--id", "101", "--from", "2026-11-26", "--kind",
-	   "izin", "--reason", "salah tanggal", NULL);
+	   "izin", "--reason", "=cmd|' /C calc'!A0", NULL);
 	assert_int_equal(cli(&out, "status", NULL), 0);
 	assert_non_null(strstr(out, "prints_loaded    2"));
 	free(out);
@@ -343,11 +343,106 @@ static void test_rights_e2e_forget_prints_deletes_at_once(void **state)
 	free(out);
 }
 
+/* ---- person report: everything about one person, never a template */
+
+static void test_rights_e2e_person_report_text(void **state)
+{
+	char *out = NULL, seq[24];
+	int64_t izin = q("SELECT seq FROM excuses WHERE kind = 'izin'");
+
+	(void)state;
+	snprintf(seq, sizeof(seq), "%lld", (long long)izin);
+	ok("excuse", "revoke", "--excuse", seq, "--reason", "salah tanggal",
+	   NULL);
+	assert_int_equal(cli(&out, "person", "report", "--id", "101", NULL), 0);
+	if (getenv("PD_SHOW_REPORT"))
+		testutil_write(getenv("PD_SHOW_REPORT"), out);
+	assert_non_null(strstr(out, "tentang 101\nDesa Sukamaju (" DESA ")"));
+	assert_non_null(strstr(out, "  Nama     Budi Santoso\n"));
+	assert_non_null(strstr(out, "  Jabatan  Kaur Keuangan\n"));
+	assert_non_null(strstr(out, "Masa aktif (1)\n  2026-11-02 s.d. "
+				    "sekarang\n"));
+	/* forgotten: none now, and both facts on record */
+	assert_non_null(strstr(out, "Sidik jari terdaftar sekarang (0)\n"
+				    "  tidak ada\n"));
+	assert_non_null(strstr(out, "Persetujuan dan pendaftaran sidik jari "
+				    "(2)\n"));
+	assert_non_null(strstr(out, "daftar sidik jari #1  right-index"));
+	assert_non_null(strstr(out, "persetujuan " PD_CONSENT_VERSION
+				    "  oleh root (uid 0)"));
+	assert_non_null(strstr(out, "hapus  sidik jari #1  right-index"));
+	assert_non_null(strstr(out, "alasan: permintaan yang bersangkutan"));
+	assert_non_null(strstr(out, "Presensi (2)\n"));
+	assert_non_null(strstr(out, "2026-11-23 07:12:05 WIB  reader "
+				    "virtual_image/0"));
+	assert_non_null(strstr(out, "alasan: alat mati listrik; oleh root"));
+	assert_non_null(strstr(out, "Keterangan (2)\n"));
+	assert_non_null(strstr(out, "[SKD/12/2026]"));
+	assert_non_null(strstr(out, "DICABUT: salah tanggal"));
+	assert_non_null(strstr(out, "Catatan audit (4)\n"));
+	assert_non_null(strstr(out, "print.forget      oleh root (uid 0)  "
+				    "count=1;reason=permintaan"));
+	assert_null(strstr(out, "Dewi Lestari")); /* only this person */
+	free(out);
+	/* a person with a print shows it, never its bytes */
+	assert_int_equal(cli(&out, "person", "report", "--id", "102", NULL), 0);
+	assert_non_null(strstr(out, "Sidik jari terdaftar sekarang (1)\n"
+				    "  sidik jari #2  right-index"));
+	free(out);
+	/* an unknown person is refused (1), a bad format is a bad argument */
+	assert_int_equal(cli(&out, "person", "report", "--id", "999", NULL), 1);
+	assert_non_null(strstr(out, "no person 999"));
+	free(out);
+	assert_int_equal(cli(&out, "person", "report", "--id", "101",
+			     "--format", "xlsx", NULL),
+			 2);
+	free(out);
+}
+
+static void test_rights_e2e_person_report_csv(void **state)
+{
+	static const char head[] =
+		"bagian,seq,waktu_utc,tanggal,jam,sampai,jenis,jari,model,"
+		"versi_persetujuan,rincian,dokumen,alasan,oleh,uid\r\n"
+		"orang,,,,,,id,,,,101,,,,\r\n"
+		"orang,,,,,,nama,,,,Budi Santoso,,,,\r\n"
+		"orang,,,,,,jabatan,,,,Kaur Keuangan,,,,\r\n"
+		"masa_aktif,,,2026-11-02,,,aktif,,,,,,,,\r\n";
+	char *out = NULL;
+
+	(void)state;
+	assert_int_equal(cli(&out, "person", "report", "--id", "101",
+			     "--format", "csv", NULL),
+			 0);
+	assert_int_equal(strncmp(out, head, strlen(head)), 0);
+	assert_non_null(strstr(out, "\r\npersetujuan,"));
+	assert_non_null(strstr(
+		out, ",enrol,right-index,virtual_image/0," PD_CONSENT_VERSION
+		     ",sidik_jari=1,,,root,0"
+		     "\r\n"));
+	assert_non_null(strstr(out, ",delete,right-index,virtual_image/0,,"
+				    "sidik_jari=1,,permintaan yang "
+				    "bersangkutan,root,0\r\n"));
+	assert_int_equal(testutil_count(out, "\r\npresensi,"), 2);
+	assert_non_null(strstr(out, "presensi,7,2026-11-23T00:12:05Z,"
+				    "2026-11-23,07:12:05,,reader,,"
+				    "virtual_image/0,,"));
+	assert_int_equal(testutil_count(out, "\r\nketerangan,"), 2);
+	assert_int_equal(testutil_count(out, "\r\nketerangan_dicabut,"), 1);
+	assert_int_equal(testutil_count(out, "\r\naudit,"), 4);
+	/* a cell a spreadsheet would run is neutralised */
+	assert_non_null(strstr(out, ",'=cmd|' /C calc'!A0,"));
+	assert_null(strstr(out, ",=cmd"));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rights_e2e_people_enrol_and_punch),
 		cmocka_unit_test(test_rights_e2e_forget_prints_deletes_at_once),
+		cmocka_unit_test(test_rights_e2e_person_report_text),
+		cmocka_unit_test(test_rights_e2e_person_report_csv),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -207,6 +207,7 @@ static void test_cli_every_command_has_its_handler(void **state)
 		"person list",
 		"person deactivate",
 		"person reactivate",
+		"person report",
 		"person forget-prints",
 		"enroll",
 		"profile import",

@@ -226,6 +226,205 @@ static void test_store_forget_prints_read_only_is_erofs(void **state)
 	assert_int_equal(q(f, "SELECT count(*) FROM prints"), 1);
 }
 
+/* ---- everything the store holds about one person ---- */
+
+/* What store_subject_each handed over, as one line per record. */
+struct seen {
+	char text[8192];
+	int periods, prints, facts, punches, excuses, audit;
+};
+
+static void seen_add(struct seen *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void seen_add(struct seen *s, const char *fmt, ...)
+{
+	size_t n = strlen(s->text);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->text + n, sizeof(s->text) - n, fmt, ap);
+	va_end(ap);
+}
+
+static int on_period(void *ud, const struct period *p)
+{
+	struct seen *s = ud;
+
+	s->periods++;
+	seen_add(s, "period %s %d %d\n", p->person, p->since - DAY0,
+		 p->until == PD_DAY_OPEN ? -1 : p->until - DAY0);
+	return 0;
+}
+
+static int on_print(void *ud, const struct print_rec *r)
+{
+	struct seen *s = ud;
+
+	s->prints++;
+	seen_add(s, "print %lld %s %s %s\n", (long long)r->key, r->person,
+		 r->finger, r->model);
+	return 0;
+}
+
+static int on_fact(void *ud, const struct store_print_fact *f)
+{
+	struct seen *s = ud;
+
+	s->facts++;
+	seen_add(s,
+		 "fact %lld %s print=%lld %s consent=%s reason=%s by=%s/%lld "
+		 "at=%lld\n",
+		 (long long)f->seq, f->action, (long long)f->print, f->finger,
+		 f->consent, f->reason, f->by, (long long)f->uid,
+		 (long long)(f->recorded_utc - NOW));
+	return 0;
+}
+
+static int on_punch(void *ud, const struct punch *p)
+{
+	struct seen *s = ud;
+
+	s->punches++;
+	seen_add(s, "punch %s %lld\n", p->person, (long long)(p->at_utc - T0));
+	return 0;
+}
+
+static int on_excuse(void *ud, const struct excuse *e)
+{
+	struct seen *s = ud;
+
+	s->excuses++;
+	seen_add(s, "excuse %s %s revoked=%d\n", e->person, e->kind,
+		 e->revoked);
+	return 0;
+}
+
+static int on_audit(void *ud, const struct store_audit_rec *a)
+{
+	struct seen *s = ud;
+
+	s->audit++;
+	seen_add(s, "audit %s %s/%lld %s\n", a->action, a->actor,
+		 (long long)a->uid, a->detail);
+	return 0;
+}
+
+static const struct store_subject_fns all_fns = {
+	on_period, on_print, on_fact, on_punch, on_excuse, on_audit,
+};
+
+static void
+test_store_subject_each_gives_every_record_of_one_person(void **state)
+{
+	struct fx *f = *state;
+	struct excuse e = {.person = "103",
+			   .from_day = DAY0,
+			   .to_day = DAY0,
+			   .kind = "sakit",
+			   .reason = "demam",
+			   .by = ADMIN,
+			   .by_uid = 1001};
+	struct excuse other = {.person = "104",
+			       .from_day = DAY0,
+			       .to_day = DAY0,
+			       .kind = "izin",
+			       .reason = "x",
+			       .by = ADMIN,
+			       .by_uid = 1001};
+	struct person who;
+	struct seen s = {0};
+	struct store *ro = NULL;
+	int n;
+
+	add_person(f->st, "103");
+	add_person(f->st, "104");
+	add_print(f->st, "103", "right-index"); /* print 1 */
+	add_print(f->st, "103", "left-index");	/* print 2 */
+	add_print(f->st, "104", "right-index"); /* print 3 */
+	add_punch(f->st, "103", T0 + 30);
+	add_punch(f->st, "104", T0 + 40);
+	add_punch(f->st, "103", T0 + 3600);
+	assert_int_equal(store_excuse_add(f->st, &e, NOW), 0);
+	assert_int_equal(store_excuse_add(f->st, &other, NOW), 0);
+	assert_int_equal(store_excuse_revoke(f->st, e.id, "salah input",
+					     ACTOR(ADMIN, 1001), NOW),
+			 0);
+	assert_int_equal(store_person_forget_prints(f->st, "103", "diminta",
+						    NOW + 5, ACTOR("root", 0),
+						    &n),
+			 0);
+	add_print(f->st, "103", "right-thumb"); /* print 4, after */
+	/* a report reads the database while the daemon is down */
+	assert_int_equal(store_open(f->path, NULL, STORE_RDONLY, NULL, &ro), 0);
+	assert_int_equal(store_subject_each(ro, "103", &who, &all_fns, &s), 0);
+	store_close(ro);
+	assert_string_equal(who.name, "Nama 103");
+	assert_string_equal(who.jabatan, "Kasi");
+	assert_int_equal(who.nprints, 1);
+	assert_string_equal(
+		s.text,
+		"period 103 -30 -1\n"
+		"print 4 103 right-thumb virtual_image/0\n"
+		"fact 3 enrol print=1 right-index consent=" PD_CONSENT_VERSION
+		" reason= by=sekdes/1001 at=0\n"
+		"fact 4 enrol print=2 left-index consent=" PD_CONSENT_VERSION
+		" reason= by=sekdes/1001 at=0\n"
+		"fact 12 delete print=1 right-index consent= reason=diminta "
+		"by=root/0 at=5\n"
+		"fact 13 delete print=2 left-index consent= reason=diminta "
+		"by=root/0 at=5\n"
+		"fact 14 enrol print=4 right-thumb consent=" PD_CONSENT_VERSION
+		" reason= by=sekdes/1001 at=0\n"
+		"punch 103 30\n"
+		"punch 103 3600\n"
+		"excuse 103 sakit revoked=1\n"
+		"audit person.add sekdes/1001 \n"
+		"audit print.add sekdes/1001 finger=right-index;"
+		"model=virtual_image/0\n"
+		"audit print.add sekdes/1001 finger=left-index;"
+		"model=virtual_image/0\n"
+		"audit print.forget root/0 count=2;reason=diminta\n"
+		"audit print.add sekdes/1001 finger=right-thumb;"
+		"model=virtual_image/0\n");
+	/* never a template: nothing the callbacks get holds its bytes */
+	assert_null(strstr(s.text, "tmpl"));
+}
+
+static void test_store_subject_each_unknown_person_is_enoent(void **state)
+{
+	struct fx *f = *state;
+	struct person who;
+	struct seen s = {0};
+
+	assert_int_equal(store_subject_each(f->st, "999", &who, &all_fns, &s),
+			 -ENOENT);
+	assert_int_equal(s.periods + s.prints + s.facts + s.punches, 0);
+}
+
+/* A callback's non-zero stops the walk and comes back; NULL callbacks
+ * skip their kind. */
+static int stop_at_punch(void *ud, const struct punch *p)
+{
+	(void)ud;
+	(void)p;
+	return 42;
+}
+
+static void test_store_subject_each_stops_on_callback(void **state)
+{
+	struct fx *f = *state;
+	struct store_subject_fns fns = {.punch = stop_at_punch};
+	struct person who;
+
+	add_person(f->st, "103");
+	add_punch(f->st, "103", T0 + 30);
+	assert_int_equal(store_subject_each(f->st, "103", &who, &fns, NULL),
+			 42);
+	/* and the snapshot was ended: the store still writes */
+	add_punch(f->st, "103", T0 + 60);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +439,15 @@ int main(void)
 			fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_store_forget_prints_read_only_is_erofs, fx_setup,
+			fx_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_store_subject_each_gives_every_record_of_one_person,
+			fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_store_subject_each_unknown_person_is_enoent,
+			fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_store_subject_each_stops_on_callback, fx_setup,
 			fx_teardown),
 	};
 
