@@ -414,6 +414,50 @@ int store_check(struct store *st, char *why, size_t cap);
  */
 int store_path_check(struct store *st);
 
+/* ---- backup and restore (DOMAIN §6.8) ---- */
+/* What a backup image holds, for the file's META. */
+struct store_backup_info {
+	int schema;		       /* PRAGMA user_version */
+	int64_t ledger_rows;	       /* the ledger's last seq */
+	char ledger_head[PD_HASH_HEX]; /* and its hash */
+	int64_t prints_dropped;	       /* templates left out */
+};
+/* Gets the image (len bytes, valid during the call only: copy what is
+ * kept) and what it holds; its non-zero return comes back. */
+typedef int store_image_fn(void *ud, const void *img, size_t len,
+			   const struct store_backup_info *info);
+/*
+ * A consistent copy of the whole database while the daemon writes
+ * (SQLite's backup API, one snapshot), in memory: every prints row is
+ * deleted from the copy (secure_delete, then VACUUM: no byte of a
+ * template is left; print ids are still never given again), the copy is
+ * marked so that the store restored from it settles the missing prints
+ * (store_restore_settle), and fn gets its bytes: a database file in
+ * rollback journal mode.  Holds the database in memory twice, briefly.
+ * 0, fn's non-zero, -ENOMEM, or a database error.
+ */
+int store_backup_image(struct store *st, store_image_fn *fn, void *ud);
+/*
+ * Opens a database image (a backup's, len bytes; copied) in memory and
+ * read-only, migrated there if it is older than this program, so that a
+ * restore can check it (store_check, store_chain_verify) before anything
+ * is installed.  Free with store_close().  0, -EIO (not a database, or a
+ * newer schema), -ENOMEM.
+ */
+int store_image_open(const void *img, size_t len, struct store **out);
+/* The reason of the "print delete" rows store_restore_settle writes. */
+#define STORE_RESTORE_REASON "not in the backup: templates are never backed up"
+/*
+ * On a store restored from a backup image (its mark says so), once: a
+ * "print delete" row, with STORE_RESTORE_REASON, for every print the
+ * ledger still has enrolled and the store holds no template of, and an
+ * audit record "print.restore" per person; then the mark goes.  *n gets
+ * how many (0 for a store that was not restored, whatever it lacks).  In
+ * one transaction.  0, -EROFS, or a database error.
+ */
+int store_restore_settle(struct store *st, int64_t now_utc,
+			 const struct actor *by, int *n);
+
 /* ---- schema ---- */
 #define STORE_SCHEMA_VERSION 7 /* PRAGMA user_version after migrations */
 int store_schema_version(struct store *st, int *out);
