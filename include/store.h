@@ -415,6 +415,10 @@ int store_check(struct store *st, char *why, size_t cap);
 int store_path_check(struct store *st);
 
 /* ---- backup and restore (DOMAIN §6.8) ---- */
+/* The marker presensid writes beside its first store, and a restore
+ * beside the one it installs: this directory held a store, so a store
+ * missing from it later is a fault (DOMAIN §6.6), never a new ledger. */
+#define STORE_MARKER_NAME ".presensi-store"
 /* What a backup image holds, for the file's META. */
 struct store_backup_info {
 	int schema;		       /* PRAGMA user_version */

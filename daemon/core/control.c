@@ -207,6 +207,11 @@ int control_buf_end(struct control_buf *b)
 	}
 
 static const struct control_arg args_none[] = {END};
+/* the file comes with the request (SCM_RIGHTS) */
+static const struct control_arg args_backup[] = {
+	ARG("passphrase", TEXT, CONTROL_PASS_MAX),
+	END,
+};
 /* consent: "yes" once the person agreed to the text of consent_version
  * (PD_CONSENT_VERSION when absent); presensid refuses anything else. */
 static const struct control_arg args_enroll[] = {
@@ -307,6 +312,7 @@ static const struct control_arg args_export_lights[] = {
 
 /* Sorted by name (bsearch). */
 static const struct control_cmd cmds[] = {
+	{"backup", CONTROL_ACCESS_ADMIN, args_backup},
 	{"calendar-add", CONTROL_ACCESS_ADMIN, args_calendar_add},
 	{"calendar-import", CONTROL_ACCESS_ADMIN, args_calendar_import},
 	{"calendar-remove", CONTROL_ACCESS_ADMIN, args_calendar_remove},

@@ -152,6 +152,9 @@ static void test_control_check_table_bounds_every_field(void **state)
 		{"enroll\tid=101\tfinger=right-index\tconsent=yes"
 		 "\tconsent_version=2026.2",
 		 0, ""},
+		{"backup\tpassphrase=kata sandi yang panjang", 0, ""},
+		{"backup\tpassphrase=a\\nb", -EINVAL,
+		 "passphrase: control characters are not allowed"},
 		{"person-forget-prints\tid=103\treason=permintaan sendiri", 0,
 		 ""},
 		{"person-forget-prints\tid=103\treason=a\\tb", -EINVAL,
@@ -251,6 +254,7 @@ static void test_control_get_uint_reads_checked_values(void **state)
 static void test_control_table_is_sorted_and_findable(void **state)
 {
 	static const char *const names[] = {
+		"backup",
 		"calendar-add",
 		"calendar-import",
 		"calendar-remove",

@@ -320,6 +320,35 @@ static void test_crypto_key_file_missing_dir_is_enoent(void **state)
 			 -ENOENT);
 }
 
+/* The backup reads the key file, never making one; the restore installs
+ * one, never over another. */
+static void test_crypto_key_file_load_and_install(void **state)
+{
+	char *dir = testutil_tmpdir("crypto");
+	char path[512];
+	uint8_t k[CRYPTO_KEY_BYTES], back[CRYPTO_KEY_BYTES] = {0};
+	struct stat sb;
+
+	(void)state;
+	assert_non_null(dir);
+	snprintf(path, sizeof(path), "%s/device.key", dir);
+	assert_int_equal(keyfile_load(path, back), -ENOENT);
+	assert_int_equal(count_entries(dir), 0); /* nothing made */
+	memset(k, 0x5a, sizeof(k));
+	assert_int_equal(keyfile_install(path, k), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	assert_int_equal(keyfile_load(path, back), 0);
+	assert_memory_equal(k, back, sizeof(k));
+	memset(k, 0x11, sizeof(k));
+	assert_int_equal(keyfile_install(path, k), -EEXIST);
+	assert_int_equal(keyfile_load(path, back), 0);
+	assert_int_equal(back[0], 0x5a); /* the first one stays */
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(keyfile_load(path, back), -EPERM);
+	testutil_rmtree_free(dir);
+}
+
 static void test_crypto_key_derive_is_deterministic_and_separated(void **state)
 {
 	uint8_t a1[CRYPTO_KEY_BYTES], a2[CRYPTO_KEY_BYTES];
@@ -503,6 +532,7 @@ int main(void)
 			test_crypto_key_file_created_0600_and_reloaded),
 		cmocka_unit_test(test_crypto_key_file_refused_when_bad),
 		cmocka_unit_test(test_crypto_key_file_missing_dir_is_enoent),
+		cmocka_unit_test(test_crypto_key_file_load_and_install),
 		cmocka_unit_test(
 			test_crypto_key_derive_is_deterministic_and_separated),
 		cmocka_unit_test(test_crypto_devkey_matches_rfc8032),
