@@ -46,6 +46,9 @@ cli_run_fn cli_run_person_forget_prints;
  */
 int cli_ask(const struct conf *c, const char *line, int pass_fd, char *ok,
 	    size_t ok_cap);
+/* backup_cmds.c: the box's backup (DOMAIN §6.8) */
+cli_run_fn cli_run_backup;
+cli_run_fn cli_run_restore;
 /* bundle_cmds.c: the month's end */
 cli_run_fn cli_run_close;
 cli_run_fn cli_run_export;

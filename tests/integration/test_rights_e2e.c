@@ -106,6 +106,40 @@ static void ok(const char *first, ...)
 	free(out);
 }
 
+/* The CLI with config and argv's words (NULL-ended), its stdin the
+ * text input (the passphrase lines): exit code, output in *out. */
+static int cli_input(const char *config, const char *input, char **out,
+		     const char *const *words)
+{
+	char inp[600], outp[600], *argv[24];
+	int n = 0, status = -1;
+	pid_t pid;
+
+	snprintf(inp, sizeof(inp), "%s/stdin.txt", dir);
+	snprintf(outp, sizeof(outp), "%s/cli.out", dir);
+	assert_int_equal(testutil_write(inp, input), 0);
+	argv[n++] = bin_c;
+	if (config) {
+		argv[n++] = "--config";
+		argv[n++] = (char *)(uintptr_t)config;
+	}
+	while (*words && n < 23)
+		argv[n++] = (char *)(uintptr_t)*words++;
+	argv[n] = NULL;
+	pid = fork();
+	if (pid == 0) {
+		if (!freopen(inp, "r", stdin) || !freopen(outp, "w", stdout) ||
+		    !freopen(outp, "a", stderr))
+			_exit(126);
+		execv(bin_c, argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	*out = testutil_slurp(outp, NULL);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 static int feed(uint32_t finger, uint32_t impression)
 {
 	struct pdfeed f = {.ctl = ctl,
@@ -128,6 +162,7 @@ static int enroll(const char *id, uint32_t seed)
 	int status = -1, fed = 0;
 
 	snprintf(outp, sizeof(outp), "%s/enroll-%s.out", dir, id);
+	(void)unlink(outp); /* an earlier enrolment's asked already */
 	pid = fork();
 	if (pid == 0) {
 		if (!freopen(outp, "w", stdout) || !freopen(outp, "a", stderr))
@@ -162,6 +197,16 @@ static int enroll(const char *id, uint32_t seed)
 	}
 	if (waitpid(pid, &status, 0) < 0 && errno != ECHILD)
 		return -1;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		char *t = testutil_slurp(outp, NULL);
+
+		size_t n = t ? strlen(t) : 0;
+
+		/* the end says why; the consent text comes first */
+		print_message("enroll %s: %s\n", id,
+			      t ? t + (n > 300 ? n - 300 : 0) : "");
+		free(t);
+	}
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -253,7 +298,10 @@ static int group_teardown(void **state)
 		print_message("%s", log);
 		free(log);
 	}
-	testutil_rmtree_free(dir);
+	if (getenv("PD_KEEP")) /* to look at after a failure */
+		print_message("kept %s\n", dir);
+	else
+		testutil_rmtree_free(dir);
 	return 0;
 }
 
@@ -436,6 +484,267 @@ static void test_rights_e2e_person_report_csv(void **state)
 	free(out);
 }
 
+/* ---- backup and restore: a dead SD card (DOMAIN §6.8) ---- */
+
+#define PASS	   "kartu SD boleh mati, data tidak"
+#define PASS_TWICE PASS "\n" PASS "\n"
+
+static char stick[600], backup_file[800], pubkey_before[80];
+static int64_t rows_before; /* the ledger's rows in the backup */
+
+/* "public_key       <hex>" from "presensi device key". */
+static void device_key(const char *config, char out[80])
+{
+	char *txt = NULL, *p;
+	const char *const words[] = {"device", "key", NULL};
+
+	assert_int_equal(
+		cli_input(config ? config : conf_path, "", &txt, words), 0);
+	p = strstr(txt, "public_key");
+	assert_non_null(p);
+	p += strlen("public_key");
+	while (*p == ' ')
+		p++;
+	snprintf(out, 80, "%.64s", p);
+	free(txt);
+}
+
+static int count_files(const char *d)
+{
+	char cmd[700], *out = NULL;
+	char *const argv[] = {"/bin/sh", "-c", cmd, NULL};
+	int n;
+
+	snprintf(cmd, sizeof(cmd), "ls -A '%s' | wc -l", d);
+	assert_int_equal(testutil_run(argv, &out), 0);
+	n = atoi(out);
+	free(out);
+	return n;
+}
+
+static void test_rights_e2e_backup_from_the_running_daemon(void **state)
+{
+	const char *words[4] = {"backup", "--out", NULL, NULL};
+	char *out = NULL, *p;
+	struct stat sb;
+	uint8_t *f;
+	size_t len = 0;
+
+	(void)state;
+	snprintf(stick, sizeof(stick), "%s/stick", dir);
+	assert_int_equal(mkdir(stick, 0755), 0);
+	words[2] = stick;
+	device_key(NULL, pubkey_before);
+	rows_before = q("SELECT max(seq) FROM ledger");
+	/* passphrases that differ, or are short: nothing is written */
+	assert_int_equal(
+		cli_input(conf_path, PASS "\nanother one here\n", &out, words),
+		2);
+	assert_non_null(strstr(out, "differ"));
+	free(out);
+	assert_int_equal(cli_input(conf_path, "pendek\npendek\n", &out, words),
+			 2);
+	assert_non_null(strstr(out, "at least 12"));
+	free(out);
+	assert_int_equal(count_files(stick), 0);
+	/* the backup, while the daemon runs */
+	assert_int_equal(cli_input(conf_path, PASS_TWICE, &out, words), 0);
+	p = strstr(out, "written ");
+	assert_non_null(p);
+	snprintf(backup_file, sizeof(backup_file), "%.*s",
+		 (int)strcspn(p + 8, "\n"), p + 8);
+	assert_non_null(strstr(backup_file, "/presensi-" DESA
+					    "-backup-20261123-152000.pdbak"));
+	assert_non_null(strstr(out, "templates_out    1"));
+	free(out);
+	assert_int_equal(count_files(stick), 1); /* no temp file left */
+	assert_int_equal(stat(backup_file, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	f = (uint8_t *)testutil_slurp(backup_file, &len);
+	assert_non_null(f);
+	assert_memory_equal(f, "PDBACKUP", 8);
+	/* nothing of the contents shows: not the desa, not the ledger */
+	assert_null(memmem(f, len, "Sukamaju", 8));
+	assert_null(memmem(f, len, "SQLite format 3", 15));
+	free(f);
+	/* the daemon went on: a punch after it is stored */
+	ok("clock", "set", "--at", "2026-11-23 15:30:00", NULL);
+	assert_int_equal(feed(SEED102, 23), 0);
+	assert_int_equal(q("SELECT max(seq) FROM ledger"), rows_before + 1);
+	{
+		char *txt = NULL;
+		const char *const chain[] = {"chain", "verify", NULL};
+
+		assert_int_equal(cli_input(conf_path, "", &txt, chain), 0);
+		free(txt);
+	}
+}
+
+/* Refusals write nothing: a running daemon's directory, a wrong
+ * passphrase, a truncated or altered file, another directory. */
+static void test_rights_e2e_restore_refuses_and_writes_nothing(void **state)
+{
+	char out_conf[600], dead[600], cut[800], alt[800], other[600];
+	const char *words[] = {"restore",     "--from",	 backup_file,
+			       "--state-dir", state_dir, "--config-out",
+			       out_conf,      NULL};
+	char *out = NULL, *f;
+	size_t len = 0;
+
+	(void)state;
+	snprintf(out_conf, sizeof(out_conf), "%s/restored.conf", dir);
+	/* onto the live store: refused (its daemon holds the directory) */
+	assert_int_equal(cli_input(NULL, PASS "\n", &out, words), 1);
+	assert_non_null(strstr(out, "nothing was written"));
+	free(out);
+	/* the card dies: the daemon stops, the state directory is gone; a
+	 * report still reads what it read (the daemon is down) */
+	stop_daemon();
+	{
+		const char *const rep[] = {"person", "report", "--id", "102",
+					   NULL};
+
+		assert_int_equal(cli_input(conf_path, "", &out, rep), 0);
+		assert_non_null(strstr(out, "Dewi Lestari"));
+		free(out);
+	}
+	snprintf(dead, sizeof(dead), "%s/state.dead", dir);
+	assert_int_equal(rename(state_dir, dead), 0);
+	assert_int_equal(mkdir(state_dir, 0750), 0);
+	/* a wrong passphrase */
+	assert_int_equal(cli_input(NULL, "kartu SD boleh mati, data juga\n",
+				   &out, words),
+			 1);
+	assert_non_null(strstr(out, "wrong passphrase, or the file was "
+				    "altered; nothing was written"));
+	free(out);
+	/* truncated, and altered in the middle */
+	f = testutil_slurp(backup_file, &len);
+	assert_non_null(f);
+	snprintf(cut, sizeof(cut), "%s/cut.pdbak", dir);
+	{
+		FILE *fp = fopen(cut, "wb");
+
+		assert_non_null(fp);
+		assert_int_equal(fwrite(f, 1, len - 100, fp), len - 100);
+		fclose(fp);
+	}
+	snprintf(alt, sizeof(alt), "%s/altered.pdbak", dir);
+	f[len / 2] ^= 0x20;
+	{
+		FILE *fp = fopen(alt, "wb");
+
+		assert_non_null(fp);
+		assert_int_equal(fwrite(f, 1, len, fp), len);
+		fclose(fp);
+	}
+	free(f);
+	words[2] = cut;
+	assert_int_equal(cli_input(NULL, PASS "\n", &out, words), 1);
+	assert_non_null(strstr(out, "truncated"));
+	free(out);
+	words[2] = alt;
+	assert_int_equal(cli_input(NULL, PASS "\n", &out, words), 1);
+	assert_non_null(strstr(out, "wrong passphrase, or the file was "
+				    "altered"));
+	free(out);
+	/* a directory the configuration does not keep its store in */
+	words[2] = backup_file;
+	snprintf(other, sizeof(other), "%s/elsewhere", dir);
+	assert_int_equal(mkdir(other, 0750), 0);
+	words[4] = other;
+	assert_int_equal(cli_input(NULL, PASS "\n", &out, words), 1);
+	assert_non_null(strstr(out, "restore with --state-dir set to"));
+	free(out);
+	/* nothing anywhere */
+	assert_int_equal(count_files(state_dir), 0);
+	assert_int_equal(count_files(other), 0);
+	assert_int_equal(access(out_conf, F_OK), -1);
+}
+
+static void test_rights_e2e_restore_round_trip(void **state)
+{
+	char out_conf[600], old_key[700], new_key[700], marker[700];
+	char pubkey_after[80];
+	const char *words[] = {"restore",     "--from",	 backup_file,
+			       "--state-dir", state_dir, "--config-out",
+			       out_conf,      NULL};
+	char *out = NULL, *a, *b;
+	size_t la = 0, lb = 0;
+	struct stat sb;
+	int64_t rows;
+
+	(void)state;
+	snprintf(out_conf, sizeof(out_conf), "%s/restored.conf", dir);
+	assert_int_equal(cli_input(NULL, PASS "\n", &out, words), 0);
+	assert_non_null(strstr(out, "restored desa " DESA " (Sukamaju)"));
+	assert_non_null(strstr(out, pubkey_before));
+	assert_non_null(strstr(out, "(1 left out)"));
+	free(out);
+	/* the key file, byte for byte, mode 0600; the marker; the config */
+	snprintf(old_key, sizeof(old_key), "%s/state.dead/presensi.db.key",
+		 dir);
+	snprintf(new_key, sizeof(new_key), "%s/presensi.db.key", state_dir);
+	a = testutil_slurp(old_key, &la);
+	b = testutil_slurp(new_key, &lb);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(la, 32);
+	assert_int_equal(lb, 32);
+	assert_memory_equal(a, b, 32);
+	free(a);
+	free(b);
+	assert_int_equal(stat(new_key, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(stat(db, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0640);
+	snprintf(marker, sizeof(marker), "%s/.presensi-store", state_dir);
+	assert_int_equal(access(marker, F_OK), 0);
+	a = testutil_slurp(conf_path, &la);
+	b = testutil_slurp(out_conf, &lb);
+	assert_int_equal(la, lb);
+	assert_memory_equal(a, b, la);
+	free(a);
+	free(b);
+	/* restored again over it: refused, it holds a store now */
+	assert_int_equal(cli_input(NULL, PASS "\n", &out, words), 1);
+	assert_non_null(strstr(out, "holds a store already"));
+	free(out);
+	/* presensid on the restored card */
+	assert_int_equal(start_daemon(out_conf), 0);
+	device_key(out_conf, pubkey_after);
+	assert_string_equal(pubkey_after, pubkey_before);
+	/* the ledger verifies, and says the template is not there */
+	rows = q("SELECT max(seq) FROM ledger");
+	assert_true(rows == rows_before + 1);
+	assert_int_equal(
+		q("SELECT count(*) FROM ledger WHERE seq = (SELECT max(seq) "
+		  "FROM ledger) AND kind = 'print' AND person = '102' AND "
+		  "data LIKE '%action=delete;%reason=not in the backup: "
+		  "templates are never backed up;by=%'"),
+		1);
+	assert_int_equal(q("SELECT count(*) FROM prints"), 0);
+	assert_int_equal(cli(&out, "status", NULL), 0);
+	assert_non_null(strstr(out, "prints_loaded    0"));
+	free(out);
+	/* people re-enrol, and a new punch chains on */
+	assert_int_equal(enroll("102", SEED102), 0);
+	assert_true(q("SELECT max(id) FROM prints") == 3);
+	ok("clock", "set", "--at", "2026-11-24 07:05:00", NULL);
+	assert_int_equal(feed(SEED102, 24), 0);
+	assert_int_equal(q("SELECT count(*) FROM punches WHERE person = '102' "
+			   "AND local_day = 20781"),
+			 1);
+	assert_true(q("SELECT max(seq) FROM ledger") == rows + 2);
+	{
+		const char *const chain[] = {"chain", "verify", NULL};
+
+		assert_int_equal(cli_input(out_conf, "", &out, chain), 0);
+		assert_non_null(strstr(out, "chain OK"));
+		free(out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -443,6 +752,11 @@ int main(void)
 		cmocka_unit_test(test_rights_e2e_forget_prints_deletes_at_once),
 		cmocka_unit_test(test_rights_e2e_person_report_text),
 		cmocka_unit_test(test_rights_e2e_person_report_csv),
+		cmocka_unit_test(
+			test_rights_e2e_backup_from_the_running_daemon),
+		cmocka_unit_test(
+			test_rights_e2e_restore_refuses_and_writes_nothing),
+		cmocka_unit_test(test_rights_e2e_restore_round_trip),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -227,6 +227,8 @@ static void test_cli_every_command_has_its_handler(void **state)
 		"ringkas",
 		"chain verify",
 		"clock set",
+		"backup",
+		"restore",
 		"wait-armed",
 	};
 	const void *seen[sizeof(words) / sizeof(words[0])];
