@@ -867,15 +867,55 @@ int cli_run_person_list(const struct conf *c, const struct cli_args *a)
 	return cmd_person_list(a);
 }
 
+/* The enrolment request, with the consent given and its text's version. */
+static int send_enroll(const struct conf *c, const struct cli_args *a)
+{
+	static const char *const names[] = {"id",      "id",	  "finger",
+					    "finger",  "reader",  "reader",
+					    "consent", "consent", NULL};
+	struct req *r = calloc(1, sizeof(*r));
+	char ok[256] = "";
+	int rc;
+
+	if (!r)
+		return CLI_EXIT_REFUSED;
+	cf = c;
+	req_start(r, "enroll");
+	req_opts(r, a, names);
+	control_buf_addkv(&r->b, "consent_version", PD_CONSENT_VERSION);
+	rc = req_send(r, ok, sizeof(ok));
+	if (rc == 0)
+		printf("enrolled (%s)\n", ok);
+	free(r);
+	return rc;
+}
+
+/* UU 27/2022 (DOMAIN §6.5): the consent text first, every time; the
+ * scan starts only with --consent yes, and the request names the text's
+ * version, which the "print enrol" row records. */
 int cli_run_enroll(const struct conf *c, const struct cli_args *a)
 {
-	printf("Enrolling %s, %s. The person agrees that the "
-	       "fingerprint is stored on this device only "
-	       "(UU 27/2022).\n",
-	       cli_get(a, "id"), cli_get(a, "finger"));
+	const char *consent = cli_get(a, "consent");
+
+	printf("Teks persetujuan (versi %s), untuk %s, jari %s:\n\n%s\n",
+	       PD_CONSENT_VERSION, cli_get(a, "id"), cli_get(a, "finger"),
+	       PD_CONSENT_TEXT);
 	fflush(stdout);
-	SEND(c, a, "enroll", SHOW_OK, "enrolled", "id", "id", "finger",
-	     "finger", "reader", "reader");
+	if (!consent) {
+		fprintf(stderr,
+			"presensi: enroll: read this text to the person; if "
+			"they agree, run the command again with --consent yes "
+			"(nothing was scanned)\n");
+		return CLI_EXIT_USAGE;
+	}
+	if (strcmp(consent, "no") == 0) {
+		fprintf(stderr, "presensi: enroll: no consent: nothing was "
+				"enrolled\n");
+		return CLI_EXIT_REFUSED;
+	}
+	if (strcmp(consent, "yes") != 0)
+		die_usage("enroll: --consent must be yes (or no)");
+	return send_enroll(c, a);
 }
 
 int cli_run_profile_import(const struct conf *c, const struct cli_args *a)

@@ -33,6 +33,7 @@
 #define ENROLL_TIMEOUT_S 90 /* a whole enrolment, all stages */
 
 struct client;
+struct backup_job;
 
 struct latency {
 	int reader;
@@ -128,6 +129,7 @@ struct daemon {
 	enum fault_kind fault_kind;
 	char fault_msg[FAULT_MSG_MAX]; /* "" when no fault */
 	int lock_fd; /* the store directory's lock, held for life */
+	struct backup_job *backup; /* backup.c: the one being written */
 };
 
 /* ---- main.c ---- */
@@ -190,6 +192,20 @@ void monthly_auto_close(struct daemon *d);
 /* Runs the automatic close now and arms its timer; stop removes it. */
 void monthly_start(struct daemon *d);
 void monthly_stop(struct daemon *d);
+/* ---- rights.c: a person's data rights (DOMAIN §6.5) ---- */
+/* Serves person-forget-prints; -ENOENT for any other request. */
+int rights_dispatch(struct daemon *d, struct client *c,
+		    const struct control_msg *m);
+/* ---- backup.c: the box's backup (DOMAIN §6.8) ---- */
+/* Serves backup; -ENOENT for any other request. */
+int backup_dispatch(struct daemon *d, struct client *c,
+		    const struct control_msg *m);
+/* The client of the running backup left: it is written, unanswered. */
+void backup_client_gone(struct daemon *d, struct client *c);
+/* Waits for a running backup's thread and drops the job (stopping). */
+void backup_stop(struct daemon *d);
+/* A store restored from a backup: records the prints it left out. */
+void backup_after_restore(struct daemon *d);
 /* ---- arming.c ---- */
 /* Opens the wake input of [wake] (one that fails is logged and the box
  * runs as without one) and makes the first decision; after scanner_new. */
