@@ -39,8 +39,11 @@ HARDEN_LD ?= -pie
 pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pc_libs   = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
+# xlsxwriter's include flags reach its one includer, xlsx.c, alone: on
+# trixie they name minizip's directory, whose zip.h hides libzip's from
+# bundle.c.
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Iinclude -MMD -MP $(WARN) $(HARDEN) \
-	$(call pc_cflags,$(PKGS_CORE)) $(CPPFLAGS) $(CFLAGS)
+	$(call pc_cflags,$(filter-out xlsxwriter,$(PKGS_CORE))) $(CPPFLAGS) $(CFLAGS)
 FP_CFLAGS  = $(call pc_cflags,$(PKGS_FP))
 LIBS_CORE  = $(call pc_libs,$(PKGS_CORE)) -lm
 LIBS_FP    = $(call pc_libs,$(PKGS_FP))
@@ -59,7 +62,7 @@ GPIO_SRC  := hw/lights_nogpio.c hw/wake_nogpio.c
 LIBS_GPIO :=
 PKGS_NEED := $(PKGS_CORE) $(PKGS_FP)
 else ifeq ($(GPIOD_API),2)
-GPIO_SRC  := hw/lights_gpiod2.c hw/wake_gpiod2.c
+GPIO_SRC  := hw/lights_gpiod2.c hw/wake_gpiod2.c hw/gpiod2_chip.c
 LIBS_GPIO  = $(call pc_libs,$(PKGS_GPIO))
 PKGS_NEED := $(PKGS_CORE) $(PKGS_FP) $(PKGS_GPIO)
 else
@@ -87,7 +90,8 @@ STORE_SRCS  := $(wildcard daemon/store/*.c)
 # simulated twins; the scanner and the GPIO backends are linked by
 # presensid only.
 HW_ONLY     := hw/scanner.c hw/lights_gpiod.c hw/lights_gpiod2.c \
-	hw/lights_nogpio.c hw/wake_gpiod.c hw/wake_gpiod2.c hw/wake_nogpio.c
+	hw/lights_nogpio.c hw/wake_gpiod.c hw/wake_gpiod2.c hw/wake_nogpio.c \
+	hw/gpiod2_chip.c
 HW_SRCS     := $(filter-out $(HW_ONLY),$(wildcard hw/*.c))
 # the programs: everything but main.c is a library the tests link too.
 PRESENSID_SRCS := $(filter-out %/main.c,$(wildcard daemon/presensid/*.c))
@@ -170,6 +174,7 @@ $(O)/hw/scanner.o $(call objs,$(wildcard daemon/presensid/*.c)) \
 $(O)/tests/integration/%.o $(O)/tests/tools/%.o $(O)/tests/tools/lib/%.o \
 $(O)/tests/bench/%.o: ALL_CFLAGS += $(FP_CFLAGS)
 $(GPIO_OBJ): ALL_CFLAGS += $(call pc_cflags,$(PKGS_GPIO))
+$(O)/daemon/common/xlsx.o: ALL_CFLAGS += $(call pc_cflags,xlsxwriter)
 $(O)/tests/unit/%.o $(O)/tests/integration/%.o $(O)/tests/fakes/%.o: \
 	ALL_CFLAGS += $(call pc_cflags,$(PKGS_TEST)) -Itests
 $(O)/tests/tools/%.o $(O)/tests/bench/%.o $(O)/tests/tools/lib/%.o: \
@@ -186,7 +191,8 @@ $(O)/tests/unit/test_lights_gpiod.o $(O)/tests/unit/test_wake_gpiod.o: \
 # path), into $(O)/tests/standin/, apart from the real build's $(O)/hw/.
 STANDIN2_INC  := -Itests/fakes/standin/v2
 STANDIN2_OBJ  := $(O)/tests/standin/gpiod2_standin.o
-STANDIN2_HW   := $(O)/tests/standin/lights_gpiod2.o $(O)/tests/standin/wake_gpiod2.o
+STANDIN2_HW   := $(O)/tests/standin/lights_gpiod2.o $(O)/tests/standin/wake_gpiod2.o \
+		 $(O)/tests/standin/gpiod2_chip.o
 $(STANDIN2_HW): $(O)/tests/standin/%.o: hw/%.c | $(O)/.pkgcheck-$(LIGHTS)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $< (v2 stand-in)")
@@ -240,11 +246,13 @@ $(O)/tests/unit/test_wake_gpiod: $(O)/tests/unit/test_wake_gpiod.o \
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) \
 		$(call GROUP,$(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) $(LIBS_CORE) $(LDLIBS)
 $(O)/tests/unit/test_lights_gpiod2: $(O)/tests/unit/test_lights_gpiod2.o \
-	$(O)/tests/standin/lights_gpiod2.o $(STANDIN2_OBJ) $(TLIB) $(LIBS_OURS)
+	$(O)/tests/standin/lights_gpiod2.o $(O)/tests/standin/gpiod2_chip.o \
+	$(STANDIN2_OBJ) $(TLIB) $(LIBS_OURS)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) \
 		$(call GROUP,$(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) $(LIBS_CORE) $(LDLIBS)
 $(O)/tests/unit/test_wake_gpiod2: $(O)/tests/unit/test_wake_gpiod2.o \
-	$(O)/tests/standin/wake_gpiod2.o $(STANDIN2_OBJ) $(TLIB) $(LIBS_OURS)
+	$(O)/tests/standin/wake_gpiod2.o $(O)/tests/standin/gpiod2_chip.o \
+	$(STANDIN2_OBJ) $(TLIB) $(LIBS_OURS)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) \
 		$(call GROUP,$(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) $(LIBS_CORE) $(LDLIBS)
 $(O)/tests/unit/%: $(O)/tests/unit/%.o $(TLIB) $(LIBS_OURS)
@@ -364,7 +372,8 @@ SUBST := sed $(foreach v,$(PATH_VARS),-e 's|@$(v)@|$($(v))|g')
 GEN_IN    := $(addprefix $(O)/firmware/,systemd/presensid.service \
 	systemd/presensi-usb-export@.service \
 	tmpfiles/presensi.conf man/presensid.8 man/presensi.conf.5)
-GENERATED := $(O)/firmware/presensi.conf $(GEN_IN)
+GENERATED := $(O)/firmware/presensi.conf $(GEN_IN) \
+	$(O)/firmware/udev/60-presensi.rules
 define from_template
 	@mkdir -p $(@D)
 	$(Q)$(SUBST) $< >$@.tmp
@@ -381,6 +390,26 @@ $(GEN_IN): $(O)/firmware/%: firmware/%.in $(O)/.paths
 	$(from_template)
 $(O)/firmware/presensi.conf: firmware/presensi.conf $(O)/.paths
 	$(from_template)
+# The udev rule names the readers the libfprint we build against supports,
+# from its own hwdb (under pkg-config's sysroot in a cross build);
+# FPRINT_HWDB= names another.  tests/shell/test_udev_readers.sh checks it.
+FPRINT_ROOT  = $(patsubst %/,%,$(shell $(PKG_CONFIG) --variable=pc_sysrootdir libfprint-2 2>/dev/null))
+FPRINT_HWDB ?= $(firstword $(wildcard $(addprefix $(FPRINT_ROOT),\
+	/usr/lib/udev/hwdb.d/60-autosuspend-libfprint-2.hwdb \
+	/lib/udev/hwdb.d/60-autosuspend-libfprint-2.hwdb)))
+$(O)/firmware/udev/60-presensi.rules: firmware/udev/60-presensi.rules.in \
+	firmware/udev/readers-from-hwdb.sh $(FPRINT_HWDB) $(O)/.paths
+	@test -n "$(FPRINT_HWDB)" || { echo "no 60-autosuspend-libfprint-2.hwdb" \
+		"under $(or $(FPRINT_ROOT),/): is libfprint-2 installed?" \
+		"(FPRINT_HWDB= names one)" >&2; exit 1; }
+	@mkdir -p $(@D)
+	$(Q)sh firmware/udev/readers-from-hwdb.sh $(FPRINT_HWDB) \
+		"$$($(PKG_CONFIG) --modversion libfprint-2)" <$< >$@.gen
+	$(Q)$(SUBST) $@.gen >$@.tmp && rm -f $@.gen
+	@if grep -n '@[A-Z_]*@' $@.tmp; then \
+		echo "$<: unknown @VARIABLE@ (known: $(PATH_VARS))" >&2; \
+		rm -f $@.tmp; exit 1; fi
+	@mv $@.tmp $@
 
 # Never overwrites an existing presensi.conf: it is the admin's.
 install: $(PROGS) $(GENERATED)
@@ -393,11 +422,12 @@ install: $(PROGS) $(GENERATED)
 	test -e $(DESTDIR)$(SYSCONFDIR)/presensi/presensi.conf || \
 		install -Dm640 $(O)/firmware/presensi.conf $(DESTDIR)$(SYSCONFDIR)/presensi/presensi.conf
 	install -Dm644 $(O)/firmware/systemd/presensid.service $(DESTDIR)$(UNITDIR)/presensid.service
-	install -Dm644 firmware/udev/60-presensi.rules $(DESTDIR)$(UDEVDIR)/60-presensi.rules
+	install -Dm644 $(O)/firmware/udev/60-presensi.rules $(DESTDIR)$(UDEVDIR)/60-presensi.rules
 	install -Dm644 $(O)/firmware/systemd/presensi-usb-export@.service \
 		$(DESTDIR)$(UNITDIR)/presensi-usb-export@.service
 	install -Dm644 firmware/udev/70-presensi-usb.rules $(DESTDIR)$(UDEVDIR)/70-presensi-usb.rules
 	install -Dm644 $(O)/firmware/tmpfiles/presensi.conf $(DESTDIR)$(TMPFILESDIR)/presensi.conf
+	install -Dm644 firmware/sysusers/presensi.conf $(DESTDIR)$(SYSUSERSDIR)/presensi.conf
 	install -Dm644 $(O)/firmware/man/presensid.8 $(DESTDIR)$(MANDIR)/man8/presensid.8
 	install -Dm644 $(O)/firmware/man/presensi.conf.5 $(DESTDIR)$(MANDIR)/man5/presensi.conf.5
 
@@ -407,7 +437,7 @@ uninstall:
 	rm -f $(DESTDIR)$(UNITDIR)/presensid.service $(DESTDIR)$(UDEVDIR)/60-presensi.rules
 	rm -f $(DESTDIR)$(UNITDIR)/presensi-usb-export@.service \
 		$(DESTDIR)$(UDEVDIR)/70-presensi-usb.rules
-	rm -f $(DESTDIR)$(TMPFILESDIR)/presensi.conf
+	rm -f $(DESTDIR)$(TMPFILESDIR)/presensi.conf $(DESTDIR)$(SYSUSERSDIR)/presensi.conf
 	rm -f $(DESTDIR)$(MANDIR)/man8/presensid.8 $(DESTDIR)$(MANDIR)/man5/presensi.conf.5
 
 # Cross build for the Pi (arm64), against the Debian suite SUITE: bookworm
@@ -473,6 +503,56 @@ check-arm64:
 	$(MAKE) --no-print-directory cross-test SUITE=$(SUITE) \
 		CROSS_SYSROOT=$(CURDIR)/$(CROSS_SYSROOT_DIR) EXPECT_GPIOD=$$api && \
 	echo "check-arm64 SUITE=$(SUITE): ok in $$(( $$(date +%s) - t0 )) s"
+
+# ---- Debian packages and the Pi image (firmware/debian, firmware/image;
+# README "Packages and the Pi image") ----
+#   deb            the packages presensi and presensi-kecamatan (when its
+#                  program is in the tree: its block's install-kecamatan
+#                  installs it), with lintian, into DEB_O: for
+#                  the host by default; ARCH=arm64 SUITE=bookworm|trixie
+#                  cross-builds against build-arm64-sysroot-$(SUITE), made
+#                  first if missing or older than tests/cross/sysroot.sh
+#                  (its package list; the .debs it has are kept).
+#   check-package  deb for the host, then tests/package/test_deb.sh installs
+#                  it into a scratch root and checks files, owners, modes,
+#                  users, the unit and its conffile across upgrades.
+#   check-image    deb ARCH=arm64 SUITE=trixie, then tests/package/
+#                  test_image.sh: a trixie arm64 root from mmdebstrap, the
+#                  Pi image recipe run on it, and what it changed.
+# tests/package/tools.sh installs debhelper, lintian, mmdebstrap and the
+# missing build dependencies (as root; else it names them).
+HOST_ARCH  := $(shell dpkg --print-architecture 2>/dev/null)
+HOST_SUITE := $(shell . /etc/os-release 2>/dev/null && echo $$VERSION_CODENAME)
+ARCH       ?= $(HOST_ARCH)
+JOBS       ?= 2
+# The host's own suite for a native build (SUITE on the command line must
+# agree: mkdeb.sh checks), SUITE for a cross build.
+DEB_SUITE   = $(if $(filter $(HOST_ARCH),$(ARCH)),$(if $(filter command \
+	line,$(origin SUITE)),$(SUITE),$(HOST_SUITE)),$(SUITE))
+DEB_SYSROOT = build-arm64-sysroot-$(DEB_SUITE)
+DEB_O       = $(O)/deb/$(DEB_SUITE)-$(ARCH)
+.PHONY: deb check-package check-image
+deb:
+	$(Q)sh tests/package/tools.sh
+ifneq ($(ARCH),$(HOST_ARCH))
+	$(if $(filter arm64,$(ARCH)),,$(error ARCH=$(ARCH): only the host's \
+		architecture ($(HOST_ARCH)) or arm64))
+	$(Q)sh tests/cross/tools.sh && \
+	{ test $(DEB_SYSROOT)/.complete -nt tests/cross/sysroot.sh || \
+		sh tests/cross/sysroot.sh $(DEB_SYSROOT) $(DEB_SUITE); }
+	$(Q)JOBS=$(JOBS) sh firmware/mkdeb.sh $(DEB_O) $(ARCH) $(DEB_SUITE) \
+		$(CURDIR)/$(DEB_SYSROOT)
+else
+	$(Q)JOBS=$(JOBS) sh firmware/mkdeb.sh $(DEB_O) $(ARCH) $(DEB_SUITE)
+endif
+check-package: deb
+	$(Q)t0=$$(date +%s); sh tests/package/test_deb.sh $(DEB_O) && \
+	echo "check-package: ok in $$(( $$(date +%s) - t0 )) s"
+check-image:
+	$(Q)$(MAKE) --no-print-directory deb ARCH=arm64 SUITE=trixie
+	$(Q)t0=$$(date +%s); sh tests/package/test_image.sh $(O)/deb/trixie-arm64 && \
+	echo "check-image: ok in $$(( $$(date +%s) - t0 )) s"
+# ---- end of the Debian packages and the Pi image ----
 
 SOURCES = $(wildcard include/*.h daemon/*/*.c daemon/*/*.h hw/*.c hw/*.h \
 	tests/*/*.c tests/*/*.h tests/*/*/*.c tests/*/*/*.h tests/*/*/*/*.h)

@@ -9,7 +9,6 @@
  */
 #include "lights.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <gpiod.h>
 #include <stdbool.h>
@@ -17,12 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gpiod2_chip.h"
 #include "log.h"
 
 #define GPIOD_CONSUMER "presensid" /* shown by gpioinfo */
 #define GPIOD_OUTPUTS  4	   /* green, amber, red, buzzer */
-#define GPIOD_DEV_DIR  "/dev"	   /* where the chips' device files are */
-#define GPIOD_PATH_MAX 300	   /* GPIOD_DEV_DIR, '/', a d_name */
 
 static const unsigned int output_bit[GPIOD_OUTPUTS] = {LIGHT_GREEN, LIGHT_AMBER,
 						       LIGHT_RED, LIGHT_BUZZER};
@@ -37,80 +35,6 @@ struct lights_gpiod2 {
 	enum gpiod_line_value v[GPIOD_OUTPUTS]; /* scratch for set_values */
 };
 
-/* errno after a failed libgpiod call; never 0, so never "success". */
-static int gpiod_err(void)
-{
-	return errno ? -errno : -EIO;
-}
-
-/* The chip whose label is label, found among the chips in GPIOD_DEV_DIR
- * (as gpiodetect finds them); NULL and errno ENOENT when none has it, or
- * the error of a chip that could not be opened to read its label (EACCES:
- * not in group gpio), which may be the one. */
-static struct gpiod_chip *chip_open_label(const char *label)
-{
-	char path[GPIOD_PATH_MAX];
-	struct dirent *de;
-	int err = ENOENT;
-	DIR *dir;
-
-	dir = opendir(GPIOD_DEV_DIR);
-	if (!dir)
-		return NULL;
-	/* readdir_r is deprecated in glibc; one thread reads this dir. */
-	// cppcheck-suppress readdirCalled ; see above
-	while ((de = readdir(dir)) != NULL) {
-		struct gpiod_chip_info *info;
-		struct gpiod_chip *chip;
-		bool match;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", GPIOD_DEV_DIR,
-			 de->d_name);
-		if (!gpiod_is_gpiochip_device(path))
-			continue;
-		chip = gpiod_chip_open(path);
-		if (!chip) {
-			err = errno ? errno : EIO;
-			continue;
-		}
-		info = gpiod_chip_get_info(chip);
-		match = info &&
-			strcmp(gpiod_chip_info_get_label(info), label) == 0;
-		gpiod_chip_info_free(info);
-		if (match) {
-			closedir(dir);
-			return chip;
-		}
-		gpiod_chip_close(chip);
-	}
-	closedir(dir);
-	errno = err;
-	return NULL;
-}
-
-/*
- * libgpiod v2 opens a chip by path only; the config names it as v1's
- * gpiod_chip_open_lookup() took it: a path, a number ("0"), a name
- * ("gpiochip0") or a label ("pinctrl-rp1").  NULL and errno on failure.
- */
-static struct gpiod_chip *chip_open_lookup(const char *descr)
-{
-	char path[GPIOD_PATH_MAX];
-
-	if (strchr(descr, '/'))
-		return gpiod_chip_open(descr);
-	if (strspn(descr, "0123456789") == strlen(descr))
-		snprintf(path, sizeof(path), "%s/gpiochip%s", GPIOD_DEV_DIR,
-			 descr);
-	else
-		snprintf(path, sizeof(path), "%s/%s", GPIOD_DEV_DIR, descr);
-	if (gpiod_is_gpiochip_device(path))
-		return gpiod_chip_open(path);
-	return chip_open_label(descr);
-}
-
 static int gpiod2_set(struct lights_backend *be, unsigned int on_mask)
 {
 	struct lights_gpiod2 *g = (struct lights_gpiod2 *)be;
@@ -122,7 +46,7 @@ static int gpiod2_set(struct lights_backend *be, unsigned int on_mask)
 	/* One ioctl for all lines: they change together or not at all. */
 	errno = 0;
 	if (gpiod_line_request_set_values(g->req, g->v) < 0)
-		return gpiod_err();
+		return gpiod2_err();
 	return 0;
 }
 
@@ -170,7 +94,7 @@ static struct gpiod_line_request *request_outputs(struct gpiod_chip *chip,
 	req = gpiod_chip_request_lines(chip, rq, lc);
 err:
 	if (!req)
-		*rc = gpiod_err();
+		*rc = gpiod2_err();
 	gpiod_request_config_free(rq);
 	gpiod_line_config_free(lc);
 	gpiod_line_settings_free(ls);
@@ -222,7 +146,7 @@ int lights_gpiod_new(const struct lights_gpio_conf *gc,
 	g->base.destroy = gpiod2_destroy;
 
 	errno = 0;
-	chip = chip_open_lookup(gc->chip);
+	chip = gpiod2_chip_open(gc->chip);
 	if (!chip) {
 		rc = errno ? -errno : -ENODEV;
 		log_errno(rc, "lights: cannot open GPIO chip %s", gc->chip);

@@ -1,9 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * scanner.c: every fingerprint reader libfprint finds, through its async
- * API on one GMainContext.  Each reader loops identify over the gallery
- * prints compatible with it; results, retries, removal and the heat model
- * become scanner.h events.  The only file that includes <fprint.h>.
+ * API, on a thread of its own with its own GMainContext (STYLE §10):
+ * libfprint matches the gallery inside its callbacks, and that must not
+ * stall the daemon's main loop.  Each reader loops identify over the
+ * gallery prints compatible with it; results, retries, removal and the
+ * heat model become scanner.h events, queued to the caller's context.
+ * The only file that includes <fprint.h>.
+ *
+ * Threads: the public functions run on the caller's thread (the one whose
+ * thread-default context was current at scanner_new()).  They copy what
+ * they are given into a request and hand it to the scanner thread with
+ * g_main_context_invoke_full(); nothing there calls libfprint.  Everything
+ * from "readers" to "public API" below runs on the scanner thread only.
+ * What crosses the other way: events (struct ev_msg, copied, queued under
+ * sh->mu, dispatched by a GSource on the caller's context) and a snapshot
+ * of the readers (sh->snap, written by the scanner thread under sh->mu,
+ * read by scanner_reader_count/_info).
  */
 #include "scanner.h"
 
@@ -15,6 +28,7 @@
 #include <time.h>
 
 #include <fprint.h>
+#include <glib.h>
 
 #include "log.h"
 
@@ -49,6 +63,7 @@
 #define SCANNER_BACKOFF_MIN_MS 500   /* after a device error, first */
 #define SCANNER_BACKOFF_MAX_MS 30000 /* ... doubling up to this */
 #define SCANNER_FREE_WAIT_US   (5 * G_USEC_PER_SEC) /* shutdown bound */
+#define SCANNER_READERS_SNAP   16 /* readers shown in the snapshot, at most */
 
 enum reader_state {
 	READER_OPENING = 0,
@@ -94,10 +109,57 @@ struct reader {
 	int stages; /* enrol: stages of this device */
 };
 
+/* A reader as the caller's thread sees it (scanner_reader_info). */
+struct snap_reader {
+	struct scanner_reader_info info;
+	int usable; /* open, not closing or removed: enrol may start */
+};
+
+/*
+ * What both threads touch, always under mu.  Separate from struct scanner
+ * so that a const struct scanner * still reaches a lockable mutex.
+ */
+struct shared {
+	GMutex mu;
+	GCond cv; /* started, sync requests done */
+	struct snap_reader snap[SCANNER_READERS_SNAP];
+	size_t nsnap;
+	GQueue events;	      /* struct ev_msg *, oldest first */
+	uint64_t disarms;     /* requests posted that end the current arm */
+	uint64_t disarmed;    /* ... of which the scanner thread has run */
+	int started;	      /* the scanner thread runs its loop */
+	struct scanner *self; /* for the scanner_gallery_keys() request */
+};
+
+/* One event on its way to the caller's thread; owns its copies. */
+struct ev_msg {
+	struct scanner_event ev;
+	char model[PD_READER_MAX];
+	char *message; /* g_strdup */
+	uint8_t *blob; /* ENROLL_DONE: a copy, wiped after the callback */
+};
+
+/* The GSource on the caller's context that hands events over. */
+struct ev_source {
+	GSource base; /* must be first */
+	struct scanner *s;
+};
+
 struct scanner {
+	/* set by scanner_new(), read-only after */
 	scanner_event_fn *fn;
 	void *ud;
-	GMainContext *mctx; /* thread-default at scanner_new() */
+	GMainContext *mctx; /* caller's thread-default at scanner_new() */
+	GMainContext *fctx; /* the scanner thread's own context */
+	GThread *thread;
+	struct shared *sh;
+	GSource *evsrc; /* struct ev_source, attached to mctx */
+	/* the caller's thread only */
+	int armed_main;	    /* last scanner_set_armed() */
+	int enrolling_main; /* enrolment started, its end not delivered */
+	int enroll_reader_main;
+	/* the scanner thread only, from here on */
+	GMainLoop *loop;
 	FpContext *ctx;
 	GPtrArray *readers; /* struct reader * */
 	struct gal_print *gal;
@@ -110,6 +172,7 @@ struct scanner {
 };
 
 static void reader_arm(struct reader *r);
+static void snap_publish(struct scanner *s);
 
 static uint64_t now_us(void)
 {
@@ -161,11 +224,33 @@ static GLogWriterOutput scanner_log_writer(GLogLevelFlags level,
 
 /* ---- events ----------------------------------------------------------- */
 
+/* Scanner thread: queues ev (copied) for the caller's thread. */
+static void post_event(struct scanner *s, const struct scanner_event *ev,
+		       const char *model)
+{
+	struct ev_msg *m = g_new0(struct ev_msg, 1);
+
+	m->ev = *ev;
+	snprintf(m->model, sizeof(m->model), "%s", model ? model : "");
+	m->message = g_strdup(ev->message);
+	if (ev->blob && ev->blob_len)
+		m->blob = g_memdup2(ev->blob, ev->blob_len);
+	m->ev.model = NULL;
+	m->ev.message = NULL;
+	m->ev.blob = NULL;
+	g_mutex_lock(&s->sh->mu);
+	g_queue_push_tail(&s->sh->events, m);
+	g_mutex_unlock(&s->sh->mu);
+	/* thread-safe: wakes the caller's context */
+	g_source_set_ready_time(s->evsrc, 0);
+}
+
+/* The snapshot first: a caller that sees the event sees its state. */
 static void emit(struct reader *r, struct scanner_event *ev)
 {
 	ev->reader = r->index;
-	ev->model = r->model;
-	r->s->fn(r->s->ud, ev);
+	snap_publish(r->s);
+	post_event(r->s, ev, r->model);
 }
 
 static void emit_kind(struct reader *r, enum scanner_event_kind kind)
@@ -232,7 +317,7 @@ static void reader_stop_timer(struct reader *r)
 {
 	if (r->timer) {
 		GSource *src =
-			g_main_context_find_source_by_id(r->s->mctx, r->timer);
+			g_main_context_find_source_by_id(r->s->fctx, r->timer);
 
 		if (src)
 			g_source_destroy(src);
@@ -246,7 +331,7 @@ static guint reader_add_timer(struct reader *r, guint ms, GSourceFunc fn)
 	guint id;
 
 	g_source_set_callback(src, fn, r, NULL);
-	id = g_source_attach(src, r->s->mctx);
+	id = g_source_attach(src, r->s->fctx);
 	g_source_unref(src);
 	return id;
 }
@@ -314,6 +399,7 @@ static int64_t reader_key_of(struct reader *r, FpPrint *match)
 static void reader_close_cb(GObject *o, GAsyncResult *res, gpointer ud)
 {
 	struct reader *r = ud;
+	struct scanner *s = r->s;
 	g_autoptr(GError) err = NULL;
 
 	if (!fp_device_close_finish(FP_DEVICE(o), res, &err) && !r->removed)
@@ -321,6 +407,7 @@ static void reader_close_cb(GObject *o, GAsyncResult *res, gpointer ud)
 			     err->message);
 	r->ops--;
 	reader_maybe_free(r);
+	snap_publish(s);
 }
 
 static void reader_close(struct reader *r)
@@ -363,6 +450,7 @@ static gboolean reader_timer_cb(gpointer ud)
 		r->state = READER_IDLE;
 	}
 	reader_arm(r);
+	snap_publish(r->s);
 	return G_SOURCE_REMOVE;
 }
 
@@ -512,17 +600,20 @@ static void reader_identify_end(struct reader *r, gboolean ok, FpPrint *match,
 static void reader_identify_cb(GObject *o, GAsyncResult *res, gpointer ud)
 {
 	struct reader *r = ud;
+	struct scanner *s = r->s;
 	g_autoptr(GError) err = NULL;
 	g_autoptr(FpPrint) match = NULL;
 	gboolean ok;
 
 	ok = fp_device_identify_finish(FP_DEVICE(o), res, &match, NULL, &err);
 	reader_identify_end(r, ok, match, err);
+	snap_publish(s); /* r may be freed by now */
 }
 
 static void reader_capture_cb(GObject *o, GAsyncResult *res, gpointer ud)
 {
 	struct reader *r = ud;
+	struct scanner *s = r->s;
 	g_autoptr(GError) err = NULL;
 	g_autoptr(FpImage) img = NULL;
 
@@ -530,6 +621,7 @@ static void reader_capture_cb(GObject *o, GAsyncResult *res, gpointer ud)
 	if (img)
 		r->t_decision_us = now_us();
 	reader_identify_end(r, img != NULL, NULL, err);
+	snap_publish(s); /* r may be freed by now */
 }
 
 static void reader_start_identify(struct reader *r, enum reader_state st)
@@ -579,6 +671,7 @@ static void reader_enroll_progress(FpDevice *dev, gint stage, FpPrint *print,
 static void reader_enroll_cb(GObject *o, GAsyncResult *res, gpointer ud)
 {
 	struct reader *r = ud;
+	struct scanner *s = r->s;
 	g_autoptr(GError) err = NULL;
 	g_autoptr(FpPrint) print = NULL;
 	guchar *blob = NULL;
@@ -589,8 +682,14 @@ static void reader_enroll_cb(GObject *o, GAsyncResult *res, gpointer ud)
 	r->s->enrolling = NULL;
 	if (r->gone) {
 		reader_maybe_free(r);
+		snap_publish(s);
 		return;
 	}
+	/*
+	 * The enrolment is over before anyone hears of it: the snapshot
+	 * published with the event must not still say "enroll".
+	 */
+	r->state = READER_IDLE;
 	if (print && fp_print_serialize(print, &blob, &len, &err)) {
 		struct scanner_event ev = {
 			.kind = SCANNER_EV_ENROLL_DONE,
@@ -620,11 +719,13 @@ static void reader_enroll_cb(GObject *o, GAsyncResult *res, gpointer ud)
 				    FP_DEVICE_ERROR_TOO_HOT)) {
 			g_clear_object(&r->cancel);
 			reader_cooling(r);
+			snap_publish(s);
 			return;
 		}
 	}
 	r->enroll_cancel = 0;
 	reader_next(r);
+	snap_publish(s);
 }
 
 static void reader_start_enroll(struct reader *r)
@@ -686,8 +787,10 @@ static int reader_stop_identify(struct reader *r)
 {
 	if (!r->cancel || r->state != READER_IDENTIFY)
 		return 0;
-	if (!r->t_image_us)
+	if (!r->t_image_us) {
 		g_cancellable_cancel(r->cancel);
+		r->armed_now = 0; /* this arm is over */
+	}
 	return 1;
 }
 
@@ -717,7 +820,9 @@ static void reader_on_status(GObject *o, GParamSpec *ps, gpointer ud)
 
 		ev.armed_gen = ++r->armed_gen;
 		emit(r, &ev);
+		return;
 	}
+	snap_publish(r->s);
 }
 
 static void reader_on_temperature(GObject *o, GParamSpec *ps, gpointer ud)
@@ -736,14 +841,80 @@ static void reader_on_temperature(GObject *o, GParamSpec *ps, gpointer ud)
 	 */
 	if (r->state == READER_COOLING && t != FP_TEMPERATURE_HOT && !r->timer)
 		r->timer = reader_add_timer(r, 0, reader_timer_cb);
+	snap_publish(r->s);
+}
+
+/*
+ * libfprint's context and device signals normally come on the scanner
+ * thread.  USB hot-plug does not: gusb 0.3 dispatches it on the process's
+ * global default context (g_idle_add), which is the daemon's main loop,
+ * and libfprint then emits device-added, device-removed and a device's
+ * "removed" there.  Those are sent on to the scanner thread, untouched.
+ */
+enum fwd_kind { FWD_ADDED = 0, FWD_CTX_REMOVED, FWD_DEV_REMOVED };
+
+struct fwd {
+	struct scanner *s;
+	FpDevice *dev; /* owned ref */
+	enum fwd_kind kind;
+};
+
+static int on_scanner_thread(const struct scanner *s)
+{
+	return g_main_context_is_owner(s->fctx);
+}
+
+static void scanner_add_device(struct scanner *s, FpDevice *dev);
+static void scanner_drop_device(struct scanner *s, FpDevice *dev);
+static void reader_removed(struct reader *r);
+
+static gboolean fwd_run(gpointer ud)
+{
+	struct fwd *f = ud;
+	struct reader *r;
+
+	if (f->s->freeing)
+		return G_SOURCE_REMOVE;
+	switch (f->kind) {
+	case FWD_ADDED:
+		scanner_add_device(f->s, f->dev);
+		break;
+	case FWD_CTX_REMOVED:
+		scanner_drop_device(f->s, f->dev);
+		break;
+	case FWD_DEV_REMOVED:
+		r = reader_of_dev(f->s, f->dev);
+		if (r && !r->removed)
+			reader_removed(r);
+		break;
+	}
+	snap_publish(f->s);
+	return G_SOURCE_REMOVE;
+}
+
+static void fwd_free(gpointer ud)
+{
+	struct fwd *f = ud;
+
+	g_object_unref(f->dev);
+	g_free(f);
+}
+
+static void forward(struct scanner *s, FpDevice *dev, enum fwd_kind kind)
+{
+	struct fwd *f = g_new0(struct fwd, 1);
+
+	f->s = s;
+	f->dev = g_object_ref(dev);
+	f->kind = kind;
+	g_main_context_invoke_full(s->fctx, G_PRIORITY_DEFAULT, fwd_run, f,
+				   fwd_free);
+	// cppcheck-suppress memleak ; the source owns f now (fwd_free)
 }
 
 /* The device says it is gone; the context drops it after close. */
-static void reader_on_removed(FpDevice *dev, gpointer ud)
+static void reader_removed(struct reader *r)
 {
-	struct reader *r = ud;
-
-	(void)dev;
 	scanner_logf(6, "scanner: %s: removed", r->model);
 	r->removed = 1;
 	reader_stop_timer(r);
@@ -753,9 +924,22 @@ static void reader_on_removed(FpDevice *dev, gpointer ud)
 		reader_close(r);
 }
 
+static void reader_on_removed(FpDevice *dev, gpointer ud)
+{
+	struct reader *r = ud;
+
+	if (!on_scanner_thread(r->s)) {
+		forward(r->s, dev, FWD_DEV_REMOVED);
+		return;
+	}
+	reader_removed(r);
+	snap_publish(r->s);
+}
+
 static void reader_open_cb(GObject *o, GAsyncResult *res, gpointer ud)
 {
 	struct reader *r = ud;
+	struct scanner *s = r->s;
 	g_autoptr(GError) err = NULL;
 
 	r->ops--;
@@ -764,17 +948,20 @@ static void reader_open_cb(GObject *o, GAsyncResult *res, gpointer ud)
 			     err->message);
 		r->state = READER_ERROR;
 		reader_maybe_free(r);
+		snap_publish(s);
 		return;
 	}
 	r->state = READER_IDLE;
-	if (r->gone || r->removed || r->s->freeing) {
+	if (r->gone || r->removed || s->freeing) {
 		reader_close(r);
+		snap_publish(s);
 		return;
 	}
 	scanner_logf(6, "scanner: reader %d opened: %s (%s)", r->index,
 		     r->model, r->name);
 	emit_kind(r, SCANNER_EV_ADDED);
 	reader_arm(r);
+	snap_publish(s);
 }
 
 static void scanner_add_device(struct scanner *s, FpDevice *dev)
@@ -802,18 +989,10 @@ static void scanner_add_device(struct scanner *s, FpDevice *dev)
 	fp_device_open(dev, NULL, reader_open_cb, r);
 }
 
-static void scanner_on_added(FpContext *ctx, FpDevice *dev, gpointer ud)
+static void scanner_drop_device(struct scanner *s, FpDevice *dev)
 {
-	(void)ctx;
-	scanner_add_device(ud, dev);
-}
-
-static void scanner_on_removed(FpContext *ctx, FpDevice *dev, gpointer ud)
-{
-	struct scanner *s = ud;
 	struct reader *r = reader_of_dev(s, dev);
 
-	(void)ctx;
 	if (!r || r->gone)
 		return;
 	r->gone = 1;
@@ -826,42 +1005,151 @@ static void scanner_on_removed(FpContext *ctx, FpDevice *dev, gpointer ud)
 	reader_maybe_free(r);
 }
 
-/* ---- public API --------------------------------------------------------- */
-
-int scanner_new(scanner_event_fn *fn, void *ud, struct scanner **out)
+static void scanner_on_added(FpContext *ctx, FpDevice *dev, gpointer ud)
 {
-	static gsize log_routed;
-	struct scanner *s;
-	GPtrArray *devs;
+	struct scanner *s = ud;
 
-	if (!fn || !out)
-		return -EINVAL;
-	if (g_once_init_enter(&log_routed)) {
-		/* Once per process: GLib refuses a second writer. */
-		g_log_set_writer_func(scanner_log_writer, NULL, NULL);
-		g_once_init_leave(&log_routed, 1);
+	(void)ctx;
+	if (!on_scanner_thread(s)) {
+		forward(s, dev, FWD_ADDED);
+		return;
 	}
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	s->fn = fn;
-	s->ud = ud;
-	s->armed = 1;
-	s->mctx = g_main_context_ref_thread_default();
-	s->readers = g_ptr_array_new();
-	s->ctx = fp_context_new();
-	g_signal_connect(s->ctx, "device-added", G_CALLBACK(scanner_on_added),
-			 s);
-	g_signal_connect(s->ctx, "device-removed",
-			 G_CALLBACK(scanner_on_removed), s);
-	/* Enumerates (USB and virtual), then hot-plug via the signals. */
-	devs = fp_context_get_devices(s->ctx);
-	for (guint i = 0; devs && i < devs->len; i++)
-		scanner_add_device(s, g_ptr_array_index(devs, i));
-	if (!s->readers->len)
-		scanner_logf(4, "scanner: no fingerprint reader found");
-	*out = s;
-	return 0;
+	scanner_add_device(s, dev);
+	snap_publish(s);
+}
+
+static void scanner_on_removed(FpContext *ctx, FpDevice *dev, gpointer ud)
+{
+	struct scanner *s = ud;
+
+	(void)ctx;
+	if (!on_scanner_thread(s)) {
+		forward(s, dev, FWD_CTX_REMOVED);
+		return;
+	}
+	scanner_drop_device(s, dev);
+	snap_publish(s);
+}
+
+/* ---- the snapshot (scanner thread writes, any thread reads) ------------- */
+
+static const char *reader_state_name(const struct reader *r)
+{
+	switch (r->state) {
+	case READER_IDENTIFY:
+		return "identify";
+	case READER_CHECK:
+	case READER_ENROLL:
+		return "enroll";
+	case READER_COOLING:
+		return "cooling";
+	case READER_ERROR:
+	case READER_BACKOFF:
+		return "error";
+	default:
+		return "idle";
+	}
+}
+
+static const char *reader_temperature_name(struct reader *r)
+{
+	switch (fp_device_get_temperature(r->dev)) {
+	case FP_TEMPERATURE_HOT:
+		return "hot";
+	case FP_TEMPERATURE_WARM:
+		return "warm";
+	default:
+		return "cold";
+	}
+}
+
+/*
+ * Scanner thread: copies every connected reader's state for the caller's
+ * thread.  A reader shows as armed only while no request that ends its
+ * arm (gallery set, disarm, enrolment) is still on its way here, so a
+ * caller never acts on an arm it has already asked to end.
+ */
+static void snap_publish(struct scanner *s)
+{
+	struct shared *sh = s->sh;
+	struct snap_reader snap[SCANNER_READERS_SNAP];
+	size_t n = 0;
+
+	memset(snap, 0, sizeof(snap));
+
+	for (guint k = 0; k < s->readers->len && n < SCANNER_READERS_SNAP;
+	     k++) {
+		struct reader *r = g_ptr_array_index(s->readers, k);
+		struct snap_reader *v = &snap[n];
+
+		if (r->gone)
+			continue;
+		memset(v, 0, sizeof(*v));
+		v->info.reader = r->index;
+		snprintf(v->info.model, sizeof(v->info.model), "%s", r->model);
+		snprintf(v->info.name, sizeof(v->info.name), "%s", r->name);
+		v->info.state = reader_state_name(r);
+		v->info.temperature = reader_temperature_name(r);
+		v->info.heats = !fp_device_has_feature(
+			r->dev, FP_DEVICE_FEATURE_ALWAYS_ON);
+		v->info.armed_gen = r->armed_gen;
+		v->info.armed = r->armed_now;
+		v->info.gallery = r->gal->len;
+		v->usable = !r->removed && r->state != READER_OPENING &&
+			    r->state != READER_ERROR &&
+			    r->state != READER_CLOSING;
+		n++;
+	}
+	g_mutex_lock(&sh->mu);
+	memcpy(sh->snap, snap, n * sizeof(snap[0]));
+	sh->nsnap = n;
+	for (size_t i = 0; i < n && sh->disarmed != sh->disarms; i++)
+		sh->snap[i].info.armed = 0;
+	g_mutex_unlock(&sh->mu);
+}
+
+/* ---- requests from the caller's thread ----------------------------------- */
+
+enum req_kind {
+	REQ_GALLERY_SET = 0,
+	REQ_GALLERY_ORDER,
+	REQ_GALLERY_KEYS, /* synchronous */
+	REQ_ENROLL_START,
+	REQ_ENROLL_CANCEL,
+	REQ_ARMED,
+	REQ_QUIT,
+};
+
+struct req {
+	struct scanner *s;
+	enum req_kind kind;
+	uint64_t disarm; /* sh->disarms when posted, or 0 */
+	/* GALLERY_SET: copies, wiped and freed here */
+	struct scanner_print *prints;
+	size_t n;
+	/* GALLERY_ORDER: a copy of the keys (n) */
+	int64_t *keys;
+	/* GALLERY_KEYS: the caller's buffers, answered under sh->mu */
+	size_t index, max, count;
+	int64_t *out;
+	int rc, done;
+	/* ENROLL_START, ARMED */
+	int arg;
+};
+
+static void req_free(gpointer ud)
+{
+	struct req *q = ud;
+
+	for (size_t i = 0; q->prints && i < q->n; i++) {
+		/* our copy of a template: wipe it */
+		explicit_bzero((void *)(uintptr_t)q->prints[i].blob,
+			       q->prints[i].blob_len);
+		g_free((void *)(uintptr_t)q->prints[i].blob);
+	}
+	g_free(q->prints);
+	g_free(q->keys);
+	g_free(q);
 }
 
 static void scanner_clear_gallery(struct scanner *s)
@@ -873,67 +1161,21 @@ static void scanner_clear_gallery(struct scanner *s)
 	s->n_gal = 0;
 }
 
-void scanner_free(struct scanner *s)
-{
-	gint64 deadline;
-
-	if (!s)
-		return;
-	s->freeing = 1;
-	g_signal_handlers_disconnect_by_data(s->ctx, s);
-	for (guint i = 0; i < s->readers->len; i++) {
-		struct reader *r = g_ptr_array_index(s->readers, i);
-
-		reader_stop_timer(r);
-		if (r->cancel)
-			g_cancellable_cancel(r->cancel);
-		else
-			reader_close(r);
-	}
-	/* Let cancellations and closes finish, bounded. */
-	deadline = g_get_monotonic_time() + SCANNER_FREE_WAIT_US;
-	for (;;) {
-		int busy = 0;
-
-		for (guint i = 0; i < s->readers->len; i++) {
-			struct reader *r = g_ptr_array_index(s->readers, i);
-
-			busy += r->ops;
-		}
-		if (!busy || g_get_monotonic_time() > deadline)
-			break;
-		g_main_context_iteration(s->mctx, TRUE);
-	}
-	while (s->readers->len) {
-		struct reader *r = g_ptr_array_index(s->readers, 0);
-
-		if (r->ops)
-			scanner_logf(4, "scanner: %s: still busy at exit",
-				     r->model);
-		g_ptr_array_remove_index(s->readers, 0);
-		if (!r->ops)
-			reader_destroy(r); /* else leaked, never dangling */
-	}
-	g_ptr_array_unref(s->readers);
-	scanner_clear_gallery(s);
-	g_object_unref(s->ctx);
-	g_main_context_unref(s->mctx);
-	free(s);
-}
-
-int scanner_gallery_set(struct scanner *s, const struct scanner_print *p,
-			size_t n)
+static void do_gallery_set(struct scanner *s, const struct scanner_print *p,
+			   size_t n)
 {
 	struct gal_print *gal = NULL;
 	size_t k = 0;
-	int rc = 0;
 
-	if (!s || (n && !p))
-		return -EINVAL;
 	if (n) {
 		gal = calloc(n, sizeof(*gal));
-		if (!gal)
-			return -ENOMEM;
+		if (!gal) {
+			scanner_logf(3,
+				     "scanner: gallery of %zu prints: out "
+				     "of memory; the old one stays",
+				     n);
+			return;
+		}
 	}
 	for (size_t i = 0; i < n; i++) {
 		g_autoptr(GError) err = NULL;
@@ -944,7 +1186,6 @@ int scanner_gallery_set(struct scanner *s, const struct scanner_print *p,
 			scanner_logf(4, "scanner: print %lld: %s",
 				     (long long)p[i].key,
 				     err ? err->message : "bad blob");
-			rc = -EINVAL;
 			continue;
 		}
 		gal[k].key = p[i].key;
@@ -964,7 +1205,6 @@ int scanner_gallery_set(struct scanner *s, const struct scanner_print *p,
 		if (!r->gone)
 			reader_restart(r);
 	}
-	return rc;
 }
 
 struct gal_rank {
@@ -998,16 +1238,14 @@ static int rank_by_place(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
-int scanner_gallery_order(struct scanner *s, const int64_t *keys, size_t n)
+static void do_gallery_order(struct scanner *s, const int64_t *keys, size_t n)
 {
 	struct gal_rank *want = NULL, *slot;
 	struct gal_print *gal;
 	size_t nwant = 0;
 
-	if (!s || (n && !keys))
-		return -EINVAL;
 	if (!s->n_gal)
-		return 0;
+		return;
 	slot = calloc(s->n_gal, sizeof(*slot));
 	gal = calloc(s->n_gal, sizeof(*gal));
 	if (n)
@@ -1016,7 +1254,8 @@ int scanner_gallery_order(struct scanner *s, const int64_t *keys, size_t n)
 		free(slot);
 		free(gal);
 		free(want);
-		return -ENOMEM;
+		scanner_logf(4, "scanner: gallery order: out of memory");
+		return;
 	}
 	/* The caller's keys by value, each once, at its first place. */
 	for (size_t i = 0; i < n; i++) {
@@ -1057,17 +1296,14 @@ int scanner_gallery_order(struct scanner *s, const int64_t *keys, size_t n)
 		if (!r->gone)
 			reader_load_gallery(r);
 	}
-	return 0;
 }
 
-int scanner_gallery_keys(const struct scanner *s, size_t i, int64_t *keys,
-			 size_t max, size_t *count)
+static int do_gallery_keys(struct scanner *s, size_t i, int64_t *keys,
+			   size_t max, size_t *count)
 {
 	size_t n = 0;
 
-	if (!count || (max && !keys))
-		return -EINVAL;
-	for (guint k = 0; s && k < s->readers->len; k++) {
+	for (guint k = 0; k < s->readers->len; k++) {
 		const struct reader *r = g_ptr_array_index(s->readers, k);
 
 		if (r->gone || n++ != i)
@@ -1080,35 +1316,54 @@ int scanner_gallery_keys(const struct scanner *s, size_t i, int64_t *keys,
 	return -ENOENT;
 }
 
-int scanner_enroll_start(struct scanner *s, int reader)
+/* An enrolment that cannot start ends as every enrolment does. */
+static void enroll_refused(struct scanner *s, int reader, const char *why)
 {
-	struct reader *r = s ? reader_of_index(s, reader) : NULL;
+	struct scanner_event ev = {
+		.kind = SCANNER_EV_ENROLL_FAILED,
+		.reader = reader,
+		.outcome = SCAN_GONE,
+		.print_key = -1,
+		.message = why,
+	};
+
+	snap_publish(s);
+	post_event(s, &ev, NULL);
+}
+
+static void do_enroll_start(struct scanner *s, int reader)
+{
+	struct reader *r = reader_of_index(s, reader);
 
 	if (!r || r->removed || r->state == READER_OPENING ||
-	    r->state == READER_ERROR || r->state == READER_CLOSING)
-		return -ENODEV;
-	if (s->enrolling)
-		return -EBUSY;
+	    r->state == READER_ERROR || r->state == READER_CLOSING) {
+		enroll_refused(s, reader, "reader not connected");
+		return;
+	}
+	if (s->enrolling) {
+		/* the caller's thread allows one at a time: cannot happen */
+		enroll_refused(s, reader, "another enrolment is running");
+		return;
+	}
 	s->enrolling = r;
 	r->enroll_cancel = 0;
 	r->want_enroll = 1;
 	if (r->state == READER_COOLING || r->state == READER_BACKOFF) {
 		/* Starts when the pause ends (reader_arm). */
-		return 0;
+		return;
 	}
 	if (!r->cancel)
 		reader_arm(r);
 	else
 		reader_stop_identify(r); /* its end calls reader_arm */
-	return 0;
 }
 
-int scanner_enroll_cancel(struct scanner *s)
+static void do_enroll_cancel(struct scanner *s)
 {
-	struct reader *r = s ? s->enrolling : NULL;
+	struct reader *r = s->enrolling;
 
 	if (!r)
-		return -ENOENT;
+		return; /* it ended already: its event is on its way */
 	r->enroll_cancel = 1;
 	if (r->want_enroll) {
 		/* Not started yet. */
@@ -1116,18 +1371,17 @@ int scanner_enroll_cancel(struct scanner *s)
 		r->enroll_cancel = 0;
 		s->enrolling = NULL;
 		emit_enroll_failed(r, SCAN_FAILED, -1, "cancelled");
-		return 0;
+		return;
 	}
 	if (r->cancel)
 		g_cancellable_cancel(r->cancel);
-	return 0;
 }
 
-void scanner_set_armed(struct scanner *s, int armed)
+static void do_set_armed(struct scanner *s, int armed)
 {
-	if (!s || s->armed == !!armed)
+	if (s->armed == armed)
 		return;
-	s->armed = !!armed;
+	s->armed = armed;
 	for (guint i = 0; i < s->readers->len; i++) {
 		struct reader *r = g_ptr_array_index(s->readers, i);
 
@@ -1140,68 +1394,506 @@ void scanner_set_armed(struct scanner *s, int armed)
 	}
 }
 
-size_t scanner_reader_count(const struct scanner *s)
+/* Shutdown, first half: cancel and close everything, stop the loop. */
+static void do_quit(struct scanner *s)
 {
-	size_t n = 0;
+	s->freeing = 1;
+	g_signal_handlers_disconnect_by_data(s->ctx, s);
+	for (guint i = 0; i < s->readers->len; i++) {
+		struct reader *r = g_ptr_array_index(s->readers, i);
 
-	for (guint i = 0; s && i < s->readers->len; i++)
-		n += !((struct reader *)g_ptr_array_index(s->readers, i))->gone;
-	return n;
+		reader_stop_timer(r);
+		if (r->cancel)
+			g_cancellable_cancel(r->cancel);
+		else
+			reader_close(r);
+	}
+	g_main_loop_quit(s->loop);
 }
 
-static const char *reader_state_name(const struct reader *r)
+/* Scanner thread: one request from the caller's thread. */
+static gboolean req_run(gpointer ud)
 {
-	switch (r->state) {
-	case READER_IDENTIFY:
-		return "identify";
-	case READER_CHECK:
-	case READER_ENROLL:
-		return "enroll";
-	case READER_COOLING:
-		return "cooling";
-	case READER_ERROR:
-	case READER_BACKOFF:
-		return "error";
-	default:
-		return "idle";
+	struct req *q = ud;
+	struct scanner *s = q->s;
+
+	if (q->disarm) {
+		/* from here on, an arm is a new one (it may come at once,
+		 * from inside the libfprint call below) */
+		g_mutex_lock(&s->sh->mu);
+		s->sh->disarmed = q->disarm;
+		g_mutex_unlock(&s->sh->mu);
 	}
+	if (s->freeing && q->kind != REQ_GALLERY_KEYS)
+		return G_SOURCE_REMOVE;
+	switch (q->kind) {
+	case REQ_GALLERY_SET:
+		do_gallery_set(s, q->prints, q->n);
+		break;
+	case REQ_GALLERY_ORDER:
+		do_gallery_order(s, q->keys, q->n);
+		break;
+	case REQ_GALLERY_KEYS:
+		q->rc = do_gallery_keys(s, q->index, q->out, q->max, &q->count);
+		g_mutex_lock(&s->sh->mu);
+		q->done = 1;
+		g_cond_broadcast(&s->sh->cv);
+		g_mutex_unlock(&s->sh->mu);
+		return G_SOURCE_REMOVE; /* the caller frees q */
+	case REQ_ENROLL_START:
+		do_enroll_start(s, q->arg);
+		break;
+	case REQ_ENROLL_CANCEL:
+		do_enroll_cancel(s);
+		break;
+	case REQ_ARMED:
+		do_set_armed(s, q->arg);
+		break;
+	case REQ_QUIT:
+		do_quit(s);
+		return G_SOURCE_REMOVE;
+	}
+	snap_publish(s);
+	return G_SOURCE_REMOVE;
+}
+
+/*
+ * Caller's thread: hands q to the scanner thread, which runs and frees it
+ * in posting order.  disarm: q ends the readers' current arm, so the
+ * snapshot shows them unarmed from now until it has run.
+ */
+static void post_req(struct scanner *s, struct req *q, int disarm)
+{
+	q->s = s;
+	if (disarm) {
+		g_mutex_lock(&s->sh->mu);
+		q->disarm = ++s->sh->disarms;
+		for (size_t i = 0; i < s->sh->nsnap; i++)
+			s->sh->snap[i].info.armed = 0;
+		g_mutex_unlock(&s->sh->mu);
+	}
+	g_main_context_invoke_full(s->fctx, G_PRIORITY_DEFAULT, req_run, q,
+				   req_free);
+}
+
+/* ---- events to the caller's thread ----------------------------------------
+ */
+
+static void ev_msg_free(struct ev_msg *m)
+{
+	if (m->blob) {
+		explicit_bzero(m->blob, m->ev.blob_len);
+		g_free(m->blob);
+	}
+	g_free(m->message);
+	g_free(m);
+}
+
+/* Caller's thread: delivers the queued events in order. */
+static gboolean ev_dispatch(GSource *src, GSourceFunc cb, gpointer ud)
+{
+	struct scanner *s = ((struct ev_source *)src)->s;
+
+	(void)cb;
+	(void)ud;
+	g_source_set_ready_time(src, -1);
+	for (;;) {
+		struct ev_msg *m;
+
+		g_mutex_lock(&s->sh->mu);
+		m = g_queue_pop_head(&s->sh->events);
+		g_mutex_unlock(&s->sh->mu);
+		if (!m)
+			break;
+		m->ev.model = m->model;
+		m->ev.message = m->message;
+		m->ev.blob = m->blob;
+		if (s->enrolling_main &&
+		    m->ev.reader == s->enroll_reader_main &&
+		    (m->ev.kind == SCANNER_EV_ENROLL_DONE ||
+		     m->ev.kind == SCANNER_EV_ENROLL_FAILED ||
+		     m->ev.kind == SCANNER_EV_REMOVED))
+			s->enrolling_main = 0; /* the callback may start one */
+		s->fn(s->ud, &m->ev);
+		ev_msg_free(m);
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs ev_funcs = {
+	.dispatch = ev_dispatch,
+};
+
+/* ---- the scanner thread ----------------------------------------------------
+ */
+
+static void scanner_started(struct scanner *s)
+{
+	g_mutex_lock(&s->sh->mu);
+	s->sh->started = 1;
+	g_cond_broadcast(&s->sh->cv);
+	g_mutex_unlock(&s->sh->mu);
+}
+
+/* Shutdown, second half: let cancellations and closes finish, bounded. */
+static void scanner_thread_finish(struct scanner *s)
+{
+	gint64 deadline = g_get_monotonic_time() + SCANNER_FREE_WAIT_US;
+
+	for (;;) {
+		int busy = 0;
+
+		for (guint i = 0; i < s->readers->len; i++) {
+			struct reader *r = g_ptr_array_index(s->readers, i);
+
+			busy += r->ops;
+		}
+		if (!busy || g_get_monotonic_time() > deadline)
+			break;
+		g_main_context_iteration(s->fctx, TRUE);
+	}
+	while (s->readers->len) {
+		struct reader *r = g_ptr_array_index(s->readers, 0);
+
+		if (r->ops)
+			scanner_logf(4, "scanner: %s: still busy at exit",
+				     r->model);
+		g_ptr_array_remove_index(s->readers, 0);
+		if (!r->ops)
+			reader_destroy(r); /* else leaked, never dangling */
+	}
+	g_ptr_array_unref(s->readers);
+	scanner_clear_gallery(s);
+	g_object_unref(s->ctx);
+	/* what libfprint left queued for itself, dispatched, not leaked */
+	while (g_main_context_iteration(s->fctx, FALSE))
+		;
+}
+
+/*
+ * libfprint 1.94.5's enumeration (fp_context_get_devices ->
+ * fp_context_enumerate) spins the process's global default context,
+ * g_main_context_iteration(NULL), until every device's init has finished,
+ * and those inits finish on the thread-default context they were started
+ * from.  So the enumeration runs here, on the scanner thread, before
+ * fctx is pushed: the inits start and finish on the global default
+ * context that the spin iterates.  The caller's thread is blocked in
+ * scanner_new() meanwhile, and does not own that context (checked there),
+ * so the spin can acquire it; whatever else it dispatches there runs while
+ * the caller's thread waits, never beside it.  Devices are opened only
+ * after fctx is pushed, so everything after the enumeration is on fctx.
+ */
+static gpointer scanner_thread(gpointer ud)
+{
+	struct scanner *s = ud;
+	GPtrArray *devs;
+
+	s->readers = g_ptr_array_new();
+	s->ctx = fp_context_new();
+	g_signal_connect(s->ctx, "device-added", G_CALLBACK(scanner_on_added),
+			 s);
+	g_signal_connect(s->ctx, "device-removed",
+			 G_CALLBACK(scanner_on_removed), s);
+	/* Enumerates (USB and virtual), then hot-plug via the signals;
+	 * device-added during the spin is forwarded to fctx (the reader is
+	 * in devs as well: added once). */
+	devs = fp_context_get_devices(s->ctx);
+	g_main_context_push_thread_default(s->fctx);
+	s->loop = g_main_loop_new(s->fctx, FALSE);
+	for (guint i = 0; devs && i < devs->len; i++)
+		scanner_add_device(s, g_ptr_array_index(devs, i));
+	if (!s->readers->len)
+		scanner_logf(4, "scanner: no fingerprint reader found");
+	snap_publish(s);
+	scanner_started(s);
+	g_main_loop_run(s->loop);
+	scanner_thread_finish(s);
+	g_main_loop_unref(s->loop);
+	g_main_context_pop_thread_default(s->fctx);
+	return NULL;
+}
+
+/* ---- public API (the caller's thread) --------------------------------------
+ */
+
+int scanner_new(scanner_event_fn *fn, void *ud, struct scanner **out)
+{
+	static gsize log_routed;
+	struct scanner *s;
+	GError *err = NULL;
+
+	if (!fn || !out)
+		return -EINVAL;
+	if (g_main_context_is_owner(g_main_context_default())) {
+		/* the enumeration would wait for this thread, which waits
+		 * for it (see scanner_thread) */
+		scanner_logf(3, "scanner: scanner_new() called while running "
+				"the default main context");
+		return -EDEADLK;
+	}
+	if (g_once_init_enter(&log_routed)) {
+		/* Once per process: GLib refuses a second writer. */
+		g_log_set_writer_func(scanner_log_writer, NULL, NULL);
+		g_once_init_leave(&log_routed, 1);
+	}
+	s = calloc(1, sizeof(*s));
+	if (s)
+		s->sh = calloc(1, sizeof(*s->sh));
+	if (!s || !s->sh) {
+		free(s);
+		return -ENOMEM;
+	}
+	s->fn = fn;
+	s->ud = ud;
+	s->armed = 1;
+	s->armed_main = 1;
+	s->sh->self = s;
+	g_mutex_init(&s->sh->mu);
+	g_cond_init(&s->sh->cv);
+	g_queue_init(&s->sh->events);
+	s->mctx = g_main_context_ref_thread_default();
+	s->fctx = g_main_context_new();
+	s->evsrc = g_source_new(&ev_funcs, sizeof(struct ev_source));
+	((struct ev_source *)s->evsrc)->s = s;
+	g_source_set_name(s->evsrc, "scanner events");
+	g_source_attach(s->evsrc, s->mctx);
+	s->thread = g_thread_try_new("scanner", scanner_thread, s, &err);
+	if (!s->thread) {
+		scanner_logf(3, "scanner: cannot start its thread: %s",
+			     err->message);
+		g_error_free(err);
+		g_source_destroy(s->evsrc);
+		g_source_unref(s->evsrc);
+		g_main_context_unref(s->fctx);
+		g_main_context_unref(s->mctx);
+		g_mutex_clear(&s->sh->mu);
+		g_cond_clear(&s->sh->cv);
+		free(s->sh);
+		free(s);
+		return -ENOMEM;
+	}
+	/* The readers found at start are in the snapshot when we return. */
+	g_mutex_lock(&s->sh->mu);
+	while (!s->sh->started)
+		g_cond_wait(&s->sh->cv, &s->sh->mu);
+	g_mutex_unlock(&s->sh->mu);
+	*out = s;
+	return 0;
+}
+
+void scanner_free(struct scanner *s)
+{
+	struct req *q;
+	struct ev_msg *m;
+
+	if (!s)
+		return;
+	q = g_new0(struct req, 1);
+	q->kind = REQ_QUIT;
+	post_req(s, q, 0);
+	g_thread_join(s->thread);
+	/* Events not yet delivered are dropped: the caller is going. */
+	g_source_destroy(s->evsrc);
+	g_source_unref(s->evsrc);
+	while ((m = g_queue_pop_head(&s->sh->events)))
+		ev_msg_free(m);
+	/* requests left on the scanner context are freed with it */
+	g_main_context_unref(s->fctx);
+	g_main_context_unref(s->mctx);
+	g_mutex_clear(&s->sh->mu);
+	g_cond_clear(&s->sh->cv);
+	free(s->sh);
+	free(s);
+}
+
+int scanner_gallery_set(struct scanner *s, const struct scanner_print *p,
+			size_t n)
+{
+	struct req *q;
+
+	if (!s || (n && !p))
+		return -EINVAL;
+	q = g_try_new0(struct req, 1);
+	if (!q)
+		return -ENOMEM;
+	q->kind = REQ_GALLERY_SET;
+	if (n) {
+		q->prints = g_try_new0(struct scanner_print, n);
+		if (!q->prints) {
+			g_free(q);
+			return -ENOMEM;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint8_t *copy = g_try_malloc(p[i].blob_len ? p[i].blob_len : 1);
+
+		if (!copy) {
+			req_free(q);
+			return -ENOMEM;
+		}
+		if (p[i].blob_len)
+			memcpy(copy, p[i].blob, p[i].blob_len);
+		q->prints[i].key = p[i].key;
+		q->prints[i].blob = copy;
+		q->prints[i].blob_len = p[i].blob_len;
+		q->n = i + 1;
+	}
+	post_req(s, q, 1);
+	return 0;
+}
+
+int scanner_gallery_order(struct scanner *s, const int64_t *keys, size_t n)
+{
+	struct req *q;
+
+	if (!s || (n && !keys))
+		return -EINVAL;
+	q = g_try_new0(struct req, 1);
+	if (!q)
+		return -ENOMEM;
+	q->kind = REQ_GALLERY_ORDER;
+	if (n) {
+		q->keys = g_try_new(int64_t, n);
+		if (!q->keys) {
+			g_free(q);
+			return -ENOMEM;
+		}
+		memcpy(q->keys, keys, n * sizeof(*keys));
+	}
+	q->n = n;
+	post_req(s, q, 0);
+	return 0;
+}
+
+int scanner_gallery_keys(const struct scanner *s, size_t i, int64_t *keys,
+			 size_t max, size_t *count)
+{
+	struct req q = {0};
+	struct shared *sh;
+
+	if (!count || (max && !keys))
+		return -EINVAL;
+	if (!s)
+		return -ENOENT;
+	/* never from the scanner thread: it would wait for itself */
+	g_return_val_if_fail(!on_scanner_thread(s), -EINVAL);
+	sh = s->sh;
+	q.s = sh->self; /* s itself, not const: the thread reads it */
+	q.kind = REQ_GALLERY_KEYS;
+	q.index = i;
+	q.out = keys;
+	q.max = max;
+	/* no destroy notify: q lives on this stack until done */
+	g_main_context_invoke_full(s->fctx, G_PRIORITY_DEFAULT, req_run, &q,
+				   NULL);
+	g_mutex_lock(&sh->mu);
+	while (!q.done)
+		g_cond_wait(&sh->cv, &sh->mu);
+	g_mutex_unlock(&sh->mu);
+	if (q.rc == 0)
+		*count = q.count;
+	return q.rc;
+}
+
+/* The snapshot entry of reader number reader, under sh->mu, or NULL. */
+static const struct snap_reader *snap_find(const struct shared *sh, int reader)
+{
+	for (size_t i = 0; i < sh->nsnap; i++)
+		if (sh->snap[i].info.reader == reader)
+			return &sh->snap[i];
+	return NULL;
+}
+
+int scanner_enroll_start(struct scanner *s, int reader)
+{
+	const struct snap_reader *v;
+	struct req *q;
+	int usable;
+
+	if (!s)
+		return -ENODEV;
+	g_mutex_lock(&s->sh->mu);
+	v = snap_find(s->sh, reader);
+	usable = v && v->usable;
+	g_mutex_unlock(&s->sh->mu);
+	if (!usable)
+		return -ENODEV;
+	if (s->enrolling_main)
+		return -EBUSY;
+	q = g_try_new0(struct req, 1);
+	if (!q)
+		return -ENOMEM;
+	q->kind = REQ_ENROLL_START;
+	q->arg = reader;
+	s->enrolling_main = 1;
+	s->enroll_reader_main = reader;
+	post_req(s, q, 1);
+	return 0;
+}
+
+int scanner_enroll_cancel(struct scanner *s)
+{
+	struct req *q;
+
+	if (!s || !s->enrolling_main)
+		return -ENOENT;
+	q = g_try_new0(struct req, 1);
+	if (!q)
+		return -ENOMEM;
+	q->kind = REQ_ENROLL_CANCEL;
+	post_req(s, q, 0);
+	return 0;
+}
+
+void scanner_set_armed(struct scanner *s, int armed)
+{
+	struct req *q;
+
+	if (!s || s->armed_main == !!armed)
+		return;
+	q = g_try_new0(struct req, 1);
+	if (!q) {
+		scanner_logf(3, "scanner: set armed: out of memory");
+		return;
+	}
+	s->armed_main = !!armed;
+	q->kind = REQ_ARMED;
+	q->arg = !!armed;
+	post_req(s, q, !armed);
+}
+
+size_t scanner_reader_count(const struct scanner *s)
+{
+	size_t n;
+
+	if (!s)
+		return 0;
+	g_mutex_lock(&s->sh->mu);
+	n = s->sh->nsnap;
+	g_mutex_unlock(&s->sh->mu);
+	return n;
 }
 
 int scanner_reader_info(const struct scanner *s, size_t i,
 			struct scanner_reader_info *info)
 {
-	size_t n = 0;
+	int rc = -ENOENT;
 
-	for (guint k = 0; s && k < s->readers->len; k++) {
-		const struct reader *r = g_ptr_array_index(s->readers, k);
-
-		if (r->gone || n++ != i)
-			continue;
-		memset(info, 0, sizeof(*info));
-		info->reader = r->index;
-		snprintf(info->model, sizeof(info->model), "%s", r->model);
-		snprintf(info->name, sizeof(info->name), "%s", r->name);
-		info->state = reader_state_name(r);
-		switch (fp_device_get_temperature(r->dev)) {
-		case FP_TEMPERATURE_HOT:
-			info->temperature = "hot";
-			break;
-		case FP_TEMPERATURE_WARM:
-			info->temperature = "warm";
-			break;
-		default:
-			info->temperature = "cold";
-		}
-		info->heats = !fp_device_has_feature(
-			r->dev, FP_DEVICE_FEATURE_ALWAYS_ON);
-		info->armed_gen = r->armed_gen;
-		info->armed = r->armed_now;
-		info->gallery = r->gal->len;
-		return 0;
+	if (!s || !info)
+		return -ENOENT;
+	g_mutex_lock(&s->sh->mu);
+	if (i < s->sh->nsnap) {
+		*info = s->sh->snap[i].info;
+		rc = 0;
 	}
-	return -ENOENT;
+	g_mutex_unlock(&s->sh->mu);
+	return rc;
 }
 
+/*
+ * Parses the blob only (a GVariant): no context, no device, no main
+ * context, so it is the one libfprint call made on the caller's thread.
+ */
 int scanner_print_model(const uint8_t *blob, size_t len, char *model,
 			size_t model_len)
 {

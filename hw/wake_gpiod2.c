@@ -12,18 +12,16 @@
  */
 #include "wake.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <gpiod.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gpiod2_chip.h"
 #include "log.h"
 
 #define GPIOD_CONSUMER "presensid" /* shown by gpioinfo */
-#define GPIOD_DEV_DIR  "/dev"	   /* where the chips' device files are */
-#define GPIOD_PATH_MAX 300	   /* GPIOD_DEV_DIR, '/', a d_name */
 #define NS_PER_MS      1000000ULL
 /*
  * The kernel's debounce: a level must hold this long before its edge is
@@ -39,80 +37,6 @@ struct wake_gpiod2 {
 	struct gpiod_line_request *req;	     /* owned: the one line */
 	struct gpiod_edge_event_buffer *buf; /* owned: WAKE_EDGES_MAX */
 };
-
-/* errno after a failed libgpiod call; never 0, so never "success". */
-static int gpiod_err(void)
-{
-	return errno ? -errno : -EIO;
-}
-
-/* The chip whose label is label, found among the chips in GPIOD_DEV_DIR
- * (as gpiodetect finds them); NULL and errno ENOENT when none has it, or
- * the error of a chip that could not be opened to read its label (EACCES:
- * not in group gpio), which may be the one. */
-static struct gpiod_chip *chip_open_label(const char *label)
-{
-	char path[GPIOD_PATH_MAX];
-	struct dirent *de;
-	int err = ENOENT;
-	DIR *dir;
-
-	dir = opendir(GPIOD_DEV_DIR);
-	if (!dir)
-		return NULL;
-	/* readdir_r is deprecated in glibc; one thread reads this dir. */
-	// cppcheck-suppress readdirCalled ; see above
-	while ((de = readdir(dir)) != NULL) {
-		struct gpiod_chip_info *info;
-		struct gpiod_chip *chip;
-		bool match;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", GPIOD_DEV_DIR,
-			 de->d_name);
-		if (!gpiod_is_gpiochip_device(path))
-			continue;
-		chip = gpiod_chip_open(path);
-		if (!chip) {
-			err = errno ? errno : EIO;
-			continue;
-		}
-		info = gpiod_chip_get_info(chip);
-		match = info &&
-			strcmp(gpiod_chip_info_get_label(info), label) == 0;
-		gpiod_chip_info_free(info);
-		if (match) {
-			closedir(dir);
-			return chip;
-		}
-		gpiod_chip_close(chip);
-	}
-	closedir(dir);
-	errno = err;
-	return NULL;
-}
-
-/*
- * libgpiod v2 opens a chip by path only; the config names it as v1's
- * gpiod_chip_open_lookup() took it: a path, a number ("0"), a name
- * ("gpiochip0") or a label ("pinctrl-rp1").  NULL and errno on failure.
- */
-static struct gpiod_chip *chip_open_lookup(const char *descr)
-{
-	char path[GPIOD_PATH_MAX];
-
-	if (strchr(descr, '/'))
-		return gpiod_chip_open(descr);
-	if (strspn(descr, "0123456789") == strlen(descr))
-		snprintf(path, sizeof(path), "%s/gpiochip%s", GPIOD_DEV_DIR,
-			 descr);
-	else
-		snprintf(path, sizeof(path), "%s/%s", GPIOD_DEV_DIR, descr);
-	if (gpiod_is_gpiochip_device(path))
-		return gpiod_chip_open(path);
-	return chip_open_label(descr);
-}
 
 static int gpiod2_read(struct wake_backend *be, uint64_t now_ms,
 		       struct wake_edge *e, size_t max, size_t *n)
@@ -130,13 +54,13 @@ static int gpiod2_read(struct wake_backend *be, uint64_t now_ms,
 	errno = 0;
 	rc = gpiod_line_request_wait_edge_events(g->req, 0);
 	if (rc < 0)
-		return gpiod_err();
+		return gpiod2_err();
 	if (rc == 0)
 		return 0;
 	errno = 0;
 	got = gpiod_line_request_read_edge_events(g->req, g->buf, max);
 	if (got < 0)
-		return gpiod_err();
+		return gpiod2_err();
 	for (int i = 0; i < got; i++) {
 		struct gpiod_edge_event *ev = gpiod_edge_event_buffer_get_event(
 			g->buf, (unsigned long)i);
@@ -215,7 +139,7 @@ request_input(struct gpiod_chip *chip, const struct wake_gpio_conf *gc, int *rc)
 	req = gpiod_chip_request_lines(chip, rq, lc);
 err:
 	if (!req)
-		*rc = gpiod_err();
+		*rc = gpiod2_err();
 	gpiod_request_config_free(rq);
 	gpiod_line_config_free(lc);
 	gpiod_line_settings_free(ls);
@@ -242,11 +166,11 @@ int wake_gpiod_new(const struct wake_gpio_conf *gc, struct wake_backend **out)
 	errno = 0;
 	g->buf = gpiod_edge_event_buffer_new(WAKE_EDGES_MAX);
 	if (!g->buf) {
-		rc = gpiod_err();
+		rc = gpiod2_err();
 		goto err_free;
 	}
 	errno = 0;
-	chip = chip_open_lookup(gc->chip);
+	chip = gpiod2_chip_open(gc->chip);
 	if (!chip) {
 		rc = errno ? -errno : -ENODEV;
 		log_errno(rc, "wake: cannot open GPIO chip %s", gc->chip);
@@ -266,7 +190,7 @@ int wake_gpiod_new(const struct wake_gpio_conf *gc, struct wake_backend **out)
 	errno = 0;
 	now = gpiod_line_request_get_value(g->req, (unsigned int)gc->line);
 	if (now == GPIOD_LINE_VALUE_ERROR) {
-		rc = gpiod_err();
+		rc = gpiod2_err();
 		log_errno(rc, "wake: %s: cannot read line %d", gc->chip,
 			  gc->line);
 		goto err_release;

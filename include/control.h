@@ -23,6 +23,7 @@
 #define CONTROL_TEXT_MAX    256	   /* a reason, a name, a document number */
 #define CONTROL_PATH_MAX    4096   /* a file name sent along with its text */
 #define CONTROL_WAIT_MAX_MS 600000 /* longest wait-armed a client may ask */
+#define CONTROL_PASS_MAX    1024   /* a backup's passphrase, bytes */
 
 struct control_msg {
 	int nfields;

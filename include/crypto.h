@@ -3,7 +3,8 @@
  * Cryptography of Presensi Desa over libsodium (crypto.c is its only user):
  * SHA-256 for the ledger chain and file versions, AEAD for fingerprint
  * templates at rest (secretbox for those of older stores), key derivation,
- * and the device's Ed25519 key that signs the monthly bundle.  Names avoid
+ * the device's Ed25519 key that signs the monthly bundle, and Argon2id
+ * keys from a passphrase, which seal a backup with secretbox.  Names avoid
  * libsodium's own (crypto_sign, crypto_verify).
  */
 #ifndef PRESENSI_CRYPTO_H
@@ -74,13 +75,16 @@ int crypto_hex_decode(const char *hex, uint8_t *bin, size_t len);
 /*
  * Encrypts plain (len bytes) with key into out, which must hold
  * len + CRYPTO_SEAL_OVERHEAD bytes: a fresh random nonce, then the MAC and
- * ciphertext.  Returns 0, or -EINVAL if out_cap is too small.
+ * ciphertext.  plain may lie in out, at out + CRYPTO_SEAL_OVERHEAD (sealed
+ * in place, as a backup is).  Returns 0, or -EINVAL if out_cap is too
+ * small.
  */
 int crypto_seal(const uint8_t key[CRYPTO_KEY_BYTES], const uint8_t *plain,
 		size_t len, uint8_t *out, size_t out_cap);
 /*
  * Decrypts a blob made by crypto_seal into out (out_cap >= blob_len -
- * CRYPTO_SEAL_OVERHEAD) and sets *out_len.  Returns 0, -EBADMSG when the
+ * CRYPTO_SEAL_OVERHEAD) and sets *out_len; out may be blob +
+ * CRYPTO_SEAL_OVERHEAD (opened in place).  Returns 0, -EBADMSG when the
  * blob was altered, truncated or sealed with another key, -EINVAL when
  * out_cap is too small.  On error out is wiped.
  */
@@ -112,6 +116,36 @@ int crypto_aead_seal(const uint8_t key[CRYPTO_KEY_BYTES], const void *ad,
 int crypto_aead_open(const uint8_t key[CRYPTO_KEY_BYTES], const void *ad,
 		     size_t ad_len, const uint8_t *blob, size_t blob_len,
 		     uint8_t *out, size_t out_cap, size_t *out_len);
+
+/* ---- passphrase keys (the backup file, include/backupfile.h) ---- */
+#define CRYPTO_PW_SALT_BYTES 16 /* Argon2id salt, random per file */
+/* What one derivation costs; a backup file records the cost it was made
+ * with, so a later program with other defaults still opens it. */
+struct crypto_pw_cost {
+	uint64_t ops;	    /* passes over the memory (opslimit) */
+	uint64_t mem_bytes; /* memory used (memlimit), bytes */
+};
+/* libsodium's "moderate" Argon2id cost: 3 passes over 256 MiB, about a
+ * second on a desktop, a few on a Raspberry Pi. */
+void crypto_pw_cost_moderate(struct crypto_pw_cost *c);
+/*
+ * 0 when c is a cost Argon2id accepts and this program will spend: at
+ * least 1 pass and 8 KiB, at most libsodium's "sensitive" 4 passes and
+ * 1 GiB, so that a file naming more is refused before any work; else
+ * -EINVAL.
+ */
+int crypto_pw_cost_check(const struct crypto_pw_cost *c);
+/*
+ * Derives a key from the passphrase pass (len bytes) and salt with
+ * Argon2id v1.3 (one lane) at cost c.  May take seconds and
+ * c->mem_bytes of memory: never on the daemon's main loop.  0; -EINVAL
+ * for a cost out of bounds or an empty passphrase; -ENOMEM when the
+ * memory could not be had.  Wipe key when done.
+ */
+int crypto_pw_key(const void *pass, size_t len,
+		  const uint8_t salt[CRYPTO_PW_SALT_BYTES],
+		  const struct crypto_pw_cost *c,
+		  uint8_t key[CRYPTO_KEY_BYTES]);
 
 /* Fills buf with len random bytes from the kernel's CSPRNG. */
 void crypto_random(void *buf, size_t len);

@@ -22,6 +22,16 @@
  * errand, shorter than the shortest working day (Friday, 6 h 30).
  */
 #define EXPECT_STAY_MIN_S 7200
+/*
+ * A repeat tap (the finger put down again, or a tap to check) comes within
+ * this long after a punch: longer than the default duplicate window
+ * (120 s).  Until then the person ranks at the seconds since that punch
+ * times EXPECT_REPEAT_WEIGHT: about one arrival in five is tapped again,
+ * so a just-punched person goes ahead of those due a little later, not of
+ * all the people due now (tests/bench/bench_expect.c chose 4 and 180 s).
+ */
+#define EXPECT_REPEAT_S	     180
+#define EXPECT_REPEAT_WEIGHT 4
 /* Where people with nothing to go on rank: as if due this far from now. */
 #define EXPECT_UNKNOWN_S 7200
 #define EXPECT_NONE	 (-1) /* no punch (today_first_sec, today_last_sec) */
@@ -61,7 +71,11 @@ int expect_person_add(struct expect_person *p, pd_day_t today, pd_day_t day,
  *     EXPECT_UNKNOWN_S, so they sit between the people due soon and those
  *     due much later or earlier;
  *   - gone today (first and last punch today EXPECT_STAY_MIN_S apart):
- *     after everyone else.
+ *     after everyone else;
+ *   - whoever punched today less than EXPECT_REPEAT_S ago (arrival or
+ *     leave): at most EXPECT_REPEAT_WEIGHT times the seconds since that
+ *     punch, so a repeat tap right after arriving or leaving finds them
+ *     near the front instead of after everyone due today.
  * Smaller distance first; ties by id (strcmp), then by index.
  * 0, -EINVAL (p or order NULL with n > 0, now_sec outside 0..86399, days
  * over EXPECT_DAYS_MAX).

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "rekap.h"
@@ -44,6 +45,8 @@ struct export_days {
  */
 int export_days_collect(void *ud, const struct report_day *d);
 void export_days_free(struct export_days *days); /* NULL-safe; reusable */
+/* One day row copied out of a report_day (texts cut to their fields). */
+void export_day_from(struct export_day *row, const struct report_day *d);
 
 struct export_opts {
 	const struct export_days *days; /* per-day rows, or NULL */
@@ -98,6 +101,26 @@ int export_csv_daily(FILE *fp, const struct report *r,
 		     const struct export_opts *o);
 
 /*
+ * The same daily CSV, streamed: rows are written from report_build's day
+ * callback as the person-days are judged, so no day is held in memory (a
+ * kabupaten's year is 1.8 M rows).  export_csv_daily_begin() writes the
+ * header; set report_opts.day_fn = export_csv_daily_day and .day_ud = c;
+ * export_csv_daily_end() flushes.  The bytes equal export_csv_daily()'s
+ * for the same report.  Each returns 0, -EINVAL, or -EIO (writing fp
+ * failed: the day callback then stops the build).
+ */
+struct export_daily_csv {
+	FILE *fp;	     /* borrowed */
+	const char *desa_id; /* borrowed: report_opts.desa_id */
+	int32_t offset_min;
+	uint64_t rows; /* day rows written */
+};
+int export_csv_daily_begin(struct export_daily_csv *c, FILE *fp,
+			   const char *desa_id, int32_t offset_min);
+int export_csv_daily_day(void *ud, const struct report_day *d);
+int export_csv_daily_end(struct export_daily_csv *c);
+
+/*
  * XLSX at path, written to a temporary file in the same directory, synced,
  * then renamed over path.  Sheets: "Rekap" (header block, frozen header
  * row, bands coloured, totals and percentages as formulas carrying their
@@ -107,6 +130,29 @@ int export_csv_daily(FILE *fp, const struct report *r,
  */
 int export_xlsx(const char *path, const struct report *r,
 		const struct export_opts *o, char *err, size_t errcap);
+
+/*
+ * The same workbook, streamed (libxlsxwriter's constant_memory mode: each
+ * sheet's rows go to disk in order as they are written).  The day rows
+ * come from report_build's day callback, so no person-day is held in
+ * memory; "Harian" continues in "Harian 2", "Harian 3", ... before Excel's
+ * EXPORT_XLSX_ROWS rows per sheet, and Rekap says so.  Rekap and
+ * Indikator are written at export_xlsx_finish(), from the built report.
+ *   export_xlsx_begin(path, o, &x, err, cap);
+ *   report_opts.day_fn = export_xlsx_day, .day_ud = x; store_report_build;
+ *   export_xlsx_finish(x, r, err, cap)   (or export_xlsx_abort(x)).
+ * o is borrowed until finish.  begin and finish return 0, -EIO (message in
+ * err), -ENOMEM, -EINVAL; export_xlsx_day returns 0 or -EIO (the build
+ * stops).  finish and abort free x; abort leaves path as it was.
+ */
+#define EXPORT_XLSX_ROWS 1048576 /* rows per sheet (Excel's limit) */
+struct export_xlsx;
+int export_xlsx_begin(const char *path, const struct export_opts *o,
+		      struct export_xlsx **out, char *err, size_t errcap);
+int export_xlsx_day(void *ud, const struct report_day *d);
+int export_xlsx_finish(struct export_xlsx *x, const struct report *r, char *err,
+		       size_t errcap);
+void export_xlsx_abort(struct export_xlsx *x); /* NULL-safe */
 
 /*
  * One self-contained printable document (CSS @page A4 landscape; no

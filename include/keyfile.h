@@ -21,6 +21,13 @@
  * explicit_bzero when done.
  */
 int keyfile_load_or_create(const char *path, uint8_t key[CRYPTO_KEY_BYTES]);
+/* Loads the key at path under the same rules, never creating one
+ * (a backup reads it): -ENOENT when there is none. */
+int keyfile_load(const char *path, uint8_t key[CRYPTO_KEY_BYTES]);
+/* Writes key as a new key file at path (a restore): mode 0600, through
+ * the atomic writer, never replacing one: -EEXIST when path exists.
+ * Other failures: -errno. */
+int keyfile_install(const char *path, const uint8_t key[CRYPTO_KEY_BYTES]);
 /* Seed file at path under the rules of keyfile_load_or_create, then
  * crypto_devkey_from_seed.  Same return codes. */
 int keyfile_devkey_load_or_create(const char *path, struct crypto_devkey *out);

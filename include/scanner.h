@@ -7,9 +7,27 @@
  * retry and disconnect are outcomes, not errors.  The heat model (TOO_HOT)
  * pauses a reader until it has cooled, then identify is re-armed.
  *
- * Only hw/scanner.c includes <fprint.h>; no GLib type appears here.  All
- * calls and callbacks run in the thread of the GMainContext that was the
- * thread-default when scanner_new() was called.
+ * Only hw/scanner.c includes <fprint.h>; no GLib type appears here.
+ *
+ * Threads (STYLE §10).  libfprint runs on a thread that the scanner owns,
+ * with its own GMainContext pushed as thread-default there; every
+ * libfprint call but scanner_print_model() is made on it, so its matching
+ * (bozorth3 over the gallery, inside libfprint's callbacks) never stalls
+ * the caller's main loop.
+ *   - The functions below are called from one thread, the caller's: the
+ *     one whose thread-default context was current at scanner_new().
+ *     None of them waits for the scanner thread except scanner_new(),
+ *     scanner_free() and scanner_gallery_keys().
+ *   - Requests (gallery set and order, enrol start and cancel, armed) are
+ *     copied and queued to the scanner thread, which applies them in the
+ *     order they were made; they return at once.  Their return codes come
+ *     from the arguments and from the snapshot below.
+ *   - Events are copied on the scanner thread and delivered, in order, by
+ *     a source on the caller's context: scanner_event_fn always runs on
+ *     the caller's thread, from its main loop.
+ *   - scanner_reader_count() and scanner_reader_info() read a snapshot
+ *     that the scanner thread updates under a mutex before it queues each
+ *     event, so a caller that has seen an event sees at least its state.
  */
 #ifndef PRESENSI_SCANNER_H
 #define PRESENSI_SCANNER_H
@@ -82,20 +100,31 @@ struct scanner_reader_info {
 struct scanner;
 
 /*
- * Creates the libfprint context, opens every reader found, and watches
- * hot-plug.  Identify starts on each reader once a gallery is set (an
- * empty gallery is valid: scans then yield SCAN_NO_MATCH).  Free with
- * scanner_free().  Returns 0, -ENOMEM.
+ * Starts the scanner thread, which creates the libfprint context, opens
+ * every reader found, and watches hot-plug.  Returns once the readers
+ * found are in the snapshot (scanner_reader_count(); still opening: an
+ * ADDED event follows each).  Identify starts on each reader once a
+ * gallery is set (an empty gallery is valid: scans then yield
+ * SCAN_NO_MATCH).  Events go to fn(ud, ...) on the calling thread's
+ * thread-default context.  Not from inside a running loop of the global
+ * default context: libfprint's enumeration spins that context.  Free with
+ * scanner_free().  Returns 0, -EINVAL, -ENOMEM, -EDEADLK (the calling
+ * thread runs the global default context).
  */
 int scanner_new(scanner_event_fn *fn, void *ud, struct scanner **out);
-/* Cancels everything and closes the readers.  NULL-safe. */
+/* Cancels everything, closes the readers (bounded wait) and joins the
+ * scanner thread; events not yet delivered are dropped.  Not from inside
+ * fn.  NULL-safe. */
 void scanner_free(struct scanner *s);
 
 /*
- * Replaces the gallery (deserialised here once; each reader keeps only the
- * prints compatible with it, in the order given: put the people expected
- * now first).  Running identifies are restarted.  0, -EINVAL (a blob that
- * does not deserialise: its key is logged, the rest are used), -ENOMEM.
+ * Replaces the gallery: the prints are copied (the copies are wiped once
+ * deserialised) and applied on the scanner thread, where each reader keeps
+ * only the prints compatible with it, in the order given (put the people
+ * expected now first).  Running identifies are restarted; until they are,
+ * scanner_reader_info() shows the readers unarmed.  A blob that does not
+ * deserialise is logged there with its key and left out.  0, -EINVAL (s
+ * NULL, or p NULL with n > 0), -ENOMEM.
  */
 int scanner_gallery_set(struct scanner *s, const struct scanner_print *p,
 			size_t n);
@@ -108,17 +137,20 @@ int scanner_gallery_set(struct scanner *s, const struct scanner_print *p,
  * plugged in later.  A running identify is not cancelled: it finishes over
  * the list it was given, and the new order applies from the next identify
  * (libfprint tries the prints in order and stops at the first match, so
- * the people expected now go first).  keys is borrowed for the call.
+ * the people expected now go first).  keys is copied; the order is
+ * applied on the scanner thread, after the requests made before it.
  * 0, -EINVAL (s NULL, or keys NULL with n > 0), -ENOMEM.
  */
 int scanner_gallery_order(struct scanner *s, const int64_t *keys, size_t n);
 
 /*
- * For tests and status: the keys of the i-th connected reader's
- * compatible prints, in the order its next identify will try them.  Fills
- * keys[0 .. min(max, count)) and sets *count to the full number.
- * 0, -ENOENT (no such reader), -EINVAL (count NULL, or keys NULL with
- * max > 0).
+ * For tests: the keys of the i-th connected reader's compatible prints, in
+ * the order its next identify will try them, after every request made
+ * before this call.  Fills keys[0 .. min(max, count)) and sets *count to
+ * the full number.  Synchronous: waits for the scanner thread, which may
+ * be matching (the length of one identify), so never from the daemon's
+ * main loop.  0, -ENOENT (no such reader), -EINVAL (count NULL, or keys
+ * NULL with max > 0).
  */
 int scanner_gallery_keys(const struct scanner *s, size_t i, int64_t *keys,
 			 size_t max, size_t *count);
@@ -128,21 +160,36 @@ int scanner_gallery_keys(const struct scanner *s, size_t i, int64_t *keys,
  * finger against the whole gallery (a match ends with ENROLL_FAILED,
  * outcome SCAN_MATCH and the print_key of the owner), then runs the
  * enrol stages (ENROLL_STAGE events) and ends with ENROLL_DONE or
- * ENROLL_FAILED; identify resumes after.  0, -ENODEV (no such reader),
- * -EBUSY (an enrolment is running).
+ * ENROLL_FAILED (SCAN_GONE if the reader went away before the request
+ * reached the scanner thread); identify resumes after.  An enrolment runs
+ * from this call until its ENROLL_DONE or ENROLL_FAILED is delivered, or
+ * its reader's REMOVED.  0, -ENODEV (no such reader in the snapshot, or
+ * not open), -EBUSY (an enrolment is running), -ENOMEM.
  */
 int scanner_enroll_start(struct scanner *s, int reader);
+/*
+ * Asks the running enrolment to stop: it ends with ENROLL_FAILED
+ * "cancelled" (unless it ended already: its own end event is on its way).
+ * 0, -ENOENT (none running), -ENOMEM.
+ */
 int scanner_enroll_cancel(struct scanner *s);
 
-/* Pause or resume identify on every reader (a wake input arms it). */
+/* Pause or resume identify on every reader (a wake input arms it).  A
+ * pause shows in scanner_reader_info() at once. */
 void scanner_set_armed(struct scanner *s, int armed);
 
+/* From the snapshot (never waits for the scanner thread). */
 size_t scanner_reader_count(const struct scanner *s);
-/* Fills info for the i-th connected reader; 0 or -ENOENT. */
+/* Fills info for the i-th connected reader from the snapshot; armed is
+ * 0 while a request that ends the arm is on its way.  0 or -ENOENT. */
 int scanner_reader_info(const struct scanner *s, size_t i,
 			struct scanner_reader_info *info);
 
-/* Model of a serialised print ("<driver>/<device id>"); 0 or -EINVAL. */
+/*
+ * Model of a serialised print ("<driver>/<device id>"); 0 or -EINVAL.
+ * Parses the blob only (no context, no device), so it is the one call
+ * that runs libfprint on the caller's thread; any thread may call it.
+ */
 int scanner_print_model(const uint8_t *blob, size_t len, char *model,
 			size_t model_len);
 

@@ -101,12 +101,77 @@ int store_print_open_each(struct store *st, store_print_fn *fn,
 			  store_print_bad_fn *bad, void *ud);
 /* store_print_open_each with bad NULL. */
 int store_print_each(struct store *st, store_print_fn *fn, void *ud);
+/*
+ * A person's request to forget their fingerprints (UU 27/2022, DOMAIN
+ * §6.5): deletes every print of person id at once, each with a "print
+ * delete" ledger row giving reason, and one audit record "print.forget"
+ * (count and reason, never the bytes), in one transaction.  Their
+ * periods, punches and excuses stay: official records.  *n gets how many
+ * (0 when there were none: the request is on record all the same).
+ * -ENOENT unknown person; -EINVAL a reason that is empty, too long
+ * (PD_TEXT_MAX) or not printable, or a bad actor; -EROFS; or a database
+ * error.
+ */
+int store_person_forget_prints(struct store *st, const char *id,
+			       const char *reason, int64_t now_utc,
+			       const struct actor *by, int *n);
 /* Prints rows, whatever their person's state.  0 or a database error. */
 int store_print_count(struct store *st, int64_t *n);
 /* Metadata only (no decryption): for status and person list. */
 int store_print_meta_each(struct store *st,
 			  int (*fn)(void *ud, const struct print_rec *r),
 			  void *ud);
+
+/* ---- everything the store holds about one person (UU 27/2022) ---- */
+/* A "print" ledger fact of the person: an enrolment with its consent, or
+ * a deletion with its reason. */
+struct store_print_fact {
+	int64_t seq;		      /* its ledger row */
+	int64_t recorded_utc;	      /* when it was recorded */
+	int64_t print;		      /* the print's id */
+	char action[8];		      /* "enrol" or "delete" */
+	char finger[PD_FINGER_MAX];   /* which finger */
+	char model[PD_READER_MAX];    /* reader model */
+	char consent[PD_CONSENT_MAX]; /* enrol: the consent text's version */
+	char reason[PD_TEXT_MAX];     /* delete: why */
+	char by[PD_NAME_MAX];	      /* who: the socket's peer, or presensid */
+	int64_t uid;		      /* their uid, or ACTOR_UID_NONE */
+};
+#define STORE_AUDIT_ACTION_MAX 32
+#define STORE_AUDIT_DETAIL_MAX 1024
+/* An audit record whose subject is the person. */
+struct store_audit_rec {
+	int64_t at_utc;
+	char actor[PD_NAME_MAX];
+	int64_t uid;			     /* or ACTOR_UID_NONE */
+	char action[STORE_AUDIT_ACTION_MAX]; /* "print.add", "print.forget" */
+	char detail[STORE_AUDIT_DETAIL_MAX]; /* never a template */
+};
+/* The callbacks of store_subject_each; NULL skips that kind. */
+struct store_subject_fns {
+	/* active periods, by since */
+	int (*period)(void *ud, const struct period *p);
+	/* prints enrolled now, by id: their metadata, never the template */
+	int (*print)(void *ud, const struct print_rec *r);
+	/* consent and enrolment records ("print" facts), by seq */
+	int (*print_fact)(void *ud, const struct store_print_fact *f);
+	/* punches, by time */
+	int (*punch)(void *ud, const struct punch *p);
+	/* excuses, revoked ones flagged, by first day */
+	int (*excuse)(void *ud, const struct excuse *e);
+	/* audit records about the person, in the order written */
+	int (*audit)(void *ud, const struct store_audit_rec *a);
+};
+/*
+ * Everything the store holds about person id (a data subject's access,
+ * DOMAIN §6.5), in one read snapshot: *who gets the person, then fns are
+ * called kind by kind in the order of struct store_subject_fns.  Never a
+ * template.  Works on a read-only store.  Stops on a callback's non-zero
+ * value and returns it; -ENOENT for an unknown person, or a database
+ * error.
+ */
+int store_subject_each(struct store *st, const char *id, struct person *who,
+		       const struct store_subject_fns *fns, void *ud);
 
 /* ---- punches (ledger kind "punch") ---- */
 /* Appends the punch (ledger + punches) and commits durably before return. */
@@ -348,6 +413,54 @@ int store_check(struct store *st, char *why, size_t cap);
  * (EACCES: no proof it is gone).
  */
 int store_path_check(struct store *st);
+
+/* ---- backup and restore (DOMAIN §6.8) ---- */
+/* The marker presensid writes beside its first store, and a restore
+ * beside the one it installs: this directory held a store, so a store
+ * missing from it later is a fault (DOMAIN §6.6), never a new ledger. */
+#define STORE_MARKER_NAME ".presensi-store"
+/* What a backup image holds, for the file's META. */
+struct store_backup_info {
+	int schema;		       /* PRAGMA user_version */
+	int64_t ledger_rows;	       /* the ledger's last seq */
+	char ledger_head[PD_HASH_HEX]; /* and its hash */
+	int64_t prints_dropped;	       /* templates left out */
+};
+/* Gets the image (len bytes, valid during the call only: copy what is
+ * kept) and what it holds; its non-zero return comes back. */
+typedef int store_image_fn(void *ud, const void *img, size_t len,
+			   const struct store_backup_info *info);
+/*
+ * A consistent copy of the whole database while the daemon writes
+ * (SQLite's backup API, one snapshot), in memory: every prints row is
+ * deleted from the copy (secure_delete, then VACUUM: no byte of a
+ * template is left; print ids are still never given again), the copy is
+ * marked so that the store restored from it settles the missing prints
+ * (store_restore_settle), and fn gets its bytes: a database file in
+ * rollback journal mode.  Holds the database in memory twice, briefly.
+ * 0, fn's non-zero, -ENOMEM, or a database error.
+ */
+int store_backup_image(struct store *st, store_image_fn *fn, void *ud);
+/*
+ * Opens a database image (a backup's, len bytes; copied) in memory and
+ * read-only, migrated there if it is older than this program, so that a
+ * restore can check it (store_check, store_chain_verify) before anything
+ * is installed.  Free with store_close().  0, -EIO (not a database, or a
+ * newer schema), -ENOMEM.
+ */
+int store_image_open(const void *img, size_t len, struct store **out);
+/* The reason of the "print delete" rows store_restore_settle writes. */
+#define STORE_RESTORE_REASON "not in the backup: templates are never backed up"
+/*
+ * On a store restored from a backup image (its mark says so), once: a
+ * "print delete" row, with STORE_RESTORE_REASON, for every print the
+ * ledger still has enrolled and the store holds no template of, and an
+ * audit record "print.restore" per person; then the mark goes.  *n gets
+ * how many (0 for a store that was not restored, whatever it lacks).  In
+ * one transaction.  0, -EROFS, or a database error.
+ */
+int store_restore_settle(struct store *st, int64_t now_utc,
+			 const struct actor *by, int *n);
 
 /* ---- schema ---- */
 #define STORE_SCHEMA_VERSION 7 /* PRAGMA user_version after migrations */

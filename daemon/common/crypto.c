@@ -2,8 +2,9 @@
 /*
  * crypto.c: the only libsodium user.  SHA-256 for the ledger chain and file
  * versions, XChaCha20-Poly1305 (AEAD) for templates at rest, sealed to
- * their person and print, secretbox for templates of older stores, key
- * derivation, and the Ed25519 device key that signs bundles.
+ * their person and print, secretbox for templates of older stores and for
+ * backups, key derivation, the Ed25519 device key that signs bundles, and
+ * Argon2id keys from a backup's passphrase.
  */
 #include "crypto.h"
 
@@ -233,6 +234,48 @@ int crypto_aead_open(const uint8_t key[CRYPTO_KEY_BYTES], const void *ad,
 		return -EBADMSG;
 	}
 	*out_len = (size_t)mlen;
+	return 0;
+}
+
+/* What crypto_pw_cost_check allows: Argon2id's floor, and no more than
+ * libsodium's "sensitive" cost, whatever a file asks. */
+#define PW_OPS_MIN crypto_pwhash_argon2id_OPSLIMIT_MIN
+#define PW_OPS_MAX crypto_pwhash_argon2id_OPSLIMIT_SENSITIVE
+#define PW_MEM_MIN crypto_pwhash_argon2id_MEMLIMIT_MIN
+#define PW_MEM_MAX crypto_pwhash_argon2id_MEMLIMIT_SENSITIVE
+
+_Static_assert(crypto_pwhash_argon2id_SALTBYTES == CRYPTO_PW_SALT_BYTES,
+	       "pwhash salt");
+
+void crypto_pw_cost_moderate(struct crypto_pw_cost *c)
+{
+	c->ops = crypto_pwhash_argon2id_OPSLIMIT_MODERATE;
+	c->mem_bytes = crypto_pwhash_argon2id_MEMLIMIT_MODERATE;
+}
+
+int crypto_pw_cost_check(const struct crypto_pw_cost *c)
+{
+	if (c->ops < PW_OPS_MIN || c->ops > PW_OPS_MAX ||
+	    c->mem_bytes < PW_MEM_MIN || c->mem_bytes > PW_MEM_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+int crypto_pw_key(const void *pass, size_t len,
+		  const uint8_t salt[CRYPTO_PW_SALT_BYTES],
+		  const struct crypto_pw_cost *c, uint8_t key[CRYPTO_KEY_BYTES])
+{
+	if (crypto_pw_cost_check(c) != 0 || len == 0 ||
+	    len > crypto_pwhash_argon2id_PASSWD_MAX)
+		return -EINVAL;
+	/* fails only when the memory cannot be allocated */
+	if (crypto_pwhash_argon2id(
+		    key, CRYPTO_KEY_BYTES, pass, (unsigned long long)len, salt,
+		    (unsigned long long)c->ops, (size_t)c->mem_bytes,
+		    crypto_pwhash_argon2id_ALG_ARGON2ID13) != 0) {
+		sodium_memzero(key, CRYPTO_KEY_BYTES);
+		return -ENOMEM;
+	}
 	return 0;
 }
 

@@ -2,8 +2,9 @@
 /*
  * keyfile.c: the device's secret key files.  Created once with fresh
  * random bytes through the atomic writer (mode 0600, never replacing a key
- * that appeared meanwhile), and refused when they are not what a key file
- * must be: a regular file of the right size that only its owner reads.
+ * that appeared meanwhile), or installed so by a restore, and refused when
+ * they are not what a key file must be: a regular file of the right size
+ * that only its owner reads.
  */
 #include "keyfile.h"
 
@@ -106,6 +107,27 @@ int keyfile_load_or_create(const char *path, uint8_t key[CRYPTO_KEY_BYTES])
 	rc = key_load(path, fd, key);
 	close(fd);
 	return rc;
+}
+
+int keyfile_load(const char *path, uint8_t key[CRYPTO_KEY_BYTES])
+{
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		rc = -errno;
+		log_errno(rc, "%s: cannot open key file", path);
+		return rc;
+	}
+	rc = key_load(path, fd, key);
+	close(fd);
+	return rc;
+}
+
+int keyfile_install(const char *path, const uint8_t key[CRYPTO_KEY_BYTES])
+{
+	return atomicfile_write(path, KEY_MODE, ATOMICFILE_NOREPLACE, key,
+				CRYPTO_KEY_BYTES);
 }
 
 int keyfile_devkey_load_or_create(const char *path, struct crypto_devkey *out)

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * xlsx.c: the rekap as an Excel workbook (sheets Rekap, Harian, Indikator)
- * for the kecamatan.  Totals and percentages are formulas that carry their
- * computed values, so readers that never recalculate still show the right
- * figures.  The only file that includes xlsxwriter.h.
+ * xlsx.c: the rekap as an Excel workbook (sheets Rekap, Harian [, Harian 2
+ * ...], Indikator) for the kecamatan.  Totals and percentages are formulas
+ * that carry their computed values, so readers that never recalculate
+ * still show the right figures.  Written in constant_memory mode, day rows
+ * straight from report_build's callback; every sheet is set up to print on
+ * A4.  The only file that includes xlsxwriter.h.
  */
 #include "export.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +28,11 @@
 #define FIRST_COL   4	/* Rekap: first counter column (after No ID Nama Jab) */
 #define CELL_REF    32	/* "Rekap!$AB$1234" + NUL, generous */
 #define FORMULA_MAX 160 /* one formula */
+#define PAPER_A4    9	/* libxlsxwriter's paper index for A4 */
+#define MARGIN_LR   0.4 /* inches: narrow side margins, more columns */
+#define MARGIN_TB   0.5 /* inches */
+#define HARIAN_COLS 14	/* columns of a Harian sheet */
+#define SHEET_NAME  32	/* "Harian 123" + NUL, generous */
 
 /* Band fills, light to dark: TL/PSW 1..4. */
 static const lxw_color_t band_rgb[VERDICT_BAND_MAX + 1] = {
@@ -34,6 +43,20 @@ struct xfmt {
 	lxw_format *title, *bold, *head, *num, *pct, *text, *total, *total_pct,
 		*wrap, *note;
 	lxw_format *band[VERDICT_BAND_MAX + 1];
+};
+
+struct export_xlsx {
+	struct atomicfile *af;
+	lxw_workbook *wb;
+	const struct export_opts *o;
+	struct xfmt f;
+	lxw_worksheet *rekap;
+	lxw_worksheet *harian; /* the one being filled */
+	int nharian;	       /* Harian sheets so far */
+	lxw_row_t row;	       /* next row in harian */
+	uint64_t days;	       /* day rows written, all sheets */
+	int rc;		       /* first error of a day row */
+	char path[PATH_MAX];
 };
 
 static void formats_make(lxw_workbook *wb, struct xfmt *f)
@@ -202,19 +225,43 @@ static void join_calendars(const struct report *r, char *buf, size_t cap)
 		snprintf(buf, cap, "tidak ada kalender libur");
 }
 
-static void sheet_rekap(lxw_workbook *wb, const struct report *r,
-			const struct export_opts *o, const struct xfmt *f)
+/*
+ * Print setup shared by every sheet: A4, narrow margins, centred, page
+ * "n / N" in the footer, the area to print, and title rows repeated on
+ * every page.  wide: one page wide, as many tall as needed; else the
+ * whole area on one page.
+ */
+static void print_setup(lxw_worksheet *ws, bool landscape, lxw_row_t last_row,
+			lxw_col_t last_col, lxw_row_t repeat_first,
+			lxw_row_t repeat_last, bool one_page)
 {
-	lxw_worksheet *ws = workbook_add_worksheet(wb, "Rekap");
+	if (landscape)
+		worksheet_set_landscape(ws);
+	else
+		worksheet_set_portrait(ws);
+	worksheet_set_paper(ws, PAPER_A4);
+	worksheet_set_margins(ws, MARGIN_LR, MARGIN_LR, MARGIN_TB, MARGIN_TB);
+	worksheet_center_horizontally(ws);
+	worksheet_set_footer(ws, "&L&A&RHalaman &P / &N");
+	worksheet_print_area(ws, 0, 0, last_row, last_col);
+	if (repeat_last >= repeat_first)
+		worksheet_repeat_rows(ws, repeat_first, repeat_last);
+	worksheet_fit_to_pages(ws, 1, one_page ? 1 : 0);
+}
+
+static void sheet_rekap(lxw_worksheet *ws, const struct report *r,
+			const struct export_opts *o, const struct xfmt *f,
+			int nharian, uint64_t days)
+{
 	char buf[4096], d1[CIVIL_DATE_LEN], d2[CIVIL_DATE_LEN];
 	char stamp[EXPORT_STAMP_MAX];
 	const int pct0 = FIRST_COL + (int)export_ncols;
 	const int ded = pct0 + REKAP_INDICATORS;
 	const lxw_row_t total = HDR_ROW + 1 + (lxw_row_t)r->npeople;
+	const int last_col = export_deduction_on(o) ? ded : ded - 1;
 
-	worksheet_set_landscape(ws);
-	worksheet_set_paper(ws, 9); /* A4 */
-	worksheet_fit_to_pages(ws, 1, 0);
+	print_setup(ws, true, total + (export_deduction_on(o) ? 2 : 0),
+		    (lxw_col_t)last_col, HDR_ROW, HDR_ROW, false);
 	worksheet_write_string(ws, 0, 0, export_title, f->title);
 	worksheet_write_string(ws, 1, 0, "Desa", f->bold);
 	snprintf(buf, sizeof(buf), "%s (%s)", r->desa_name, r->desa_id);
@@ -241,15 +288,24 @@ static void sheet_rekap(lxw_workbook *wb, const struct report *r,
 			       "Persentase dihitung dengan rumus Excel; TL/PSW "
 			       "berwarna menurut tingkat (1 muda .. 4 tua).",
 			       f->note);
+	if (nharian > 1) {
+		/* never a silent cut: say where the day rows are */
+		snprintf(buf, sizeof(buf),
+			 "Data harian: %" PRIu64 " baris di %d lembar (Harian "
+			 "s.d. Harian %d); batas Excel %d baris per lembar.",
+			 days, nharian, nharian, EXPORT_XLSX_ROWS);
+		worksheet_write_string(ws, 8, 0, buf, f->note);
+	}
 
-	worksheet_set_column(ws, 0, 0, 5, NULL);
-	worksheet_set_column(ws, 1, 1, 12, NULL);
-	worksheet_set_column(ws, 2, 2, 26, NULL);
-	worksheet_set_column(ws, 3, 3, 18, NULL);
-	worksheet_set_column(ws, FIRST_COL, (lxw_col_t)(pct0 - 1), 7.5, NULL);
+	/* narrow: one page wide on A4 prints as large as it can */
+	worksheet_set_column(ws, 0, 0, 4, NULL);
+	worksheet_set_column(ws, 1, 1, 9, NULL);
+	worksheet_set_column(ws, 2, 2, 22, NULL);
+	worksheet_set_column(ws, 3, 3, 14, NULL);
+	worksheet_set_column(ws, FIRST_COL, (lxw_col_t)(pct0 - 1), 6.5, NULL);
 	worksheet_set_column(ws, (lxw_col_t)pct0,
-			     (lxw_col_t)(pct0 + REKAP_INDICATORS), 11, NULL);
-	worksheet_set_row(ws, HDR_ROW, 48, NULL);
+			     (lxw_col_t)(pct0 + REKAP_INDICATORS), 9, NULL);
+	worksheet_set_row(ws, HDR_ROW, 84, NULL);
 
 	worksheet_write_string(ws, HDR_ROW, 0, "No", f->head);
 	worksheet_write_string(ws, HDR_ROW, 1, "ID", f->head);
@@ -331,33 +387,58 @@ static void sheet_rekap(lxw_workbook *wb, const struct report *r,
 	}
 }
 
-static void sheet_harian(lxw_workbook *wb, const struct export_opts *o,
-			 const struct xfmt *f)
-{
-	static const char *const head[] = {
-		"Tanggal",
-		"Hari",
-		"ID",
-		"Nama",
-		"Status",
-		"Keterangan",
-		"Masuk",
-		"Pulang",
-		"Terlambat (menit)",
-		"TL",
-		"Pulang cepat (menit)",
-		"PSW",
-		"Tanda",
-		"Profil",
-	};
-	lxw_worksheet *ws = workbook_add_worksheet(wb, "Harian");
-	const size_t nh = sizeof(head) / sizeof(head[0]);
+static const char *const harian_head[HARIAN_COLS] = {
+	"Tanggal",
+	"Hari",
+	"ID",
+	"Nama",
+	"Status",
+	"Keterangan",
+	"Masuk",
+	"Pulang",
+	"Terlambat (menit)",
+	"TL",
+	"Pulang cepat (menit)",
+	"PSW",
+	"Tanda",
+	"Profil",
+};
 
-	worksheet_set_landscape(ws);
-	worksheet_set_paper(ws, 9);
+/* Ends the Harian sheet being filled: filter and print area. */
+static void harian_close(struct export_xlsx *x)
+{
+	lxw_row_t last = x->row ? x->row - 1 : 0;
+
+	if (!x->harian)
+		return;
+	if (x->row > 1)
+		worksheet_autofilter(x->harian, 0, 0, last,
+				     (lxw_col_t)(HARIAN_COLS - 1));
+	print_setup(x->harian, true, last, (lxw_col_t)(HARIAN_COLS - 1), 0, 0,
+		    false);
+	x->harian = NULL;
+}
+
+/* Starts "Harian" (the first) or "Harian N": head row, widths, panes. */
+static int harian_open(struct export_xlsx *x)
+{
+	char name[SHEET_NAME];
+	lxw_worksheet *ws;
+
+	if (x->nharian)
+		snprintf(name, sizeof(name), "Harian %d", x->nharian + 1);
+	else
+		snprintf(name, sizeof(name), "Harian");
+	ws = workbook_add_worksheet(x->wb, name);
+	if (!ws)
+		return -ENOMEM;
+	x->nharian++;
+	x->harian = ws;
+	x->row = 1;
 	worksheet_set_row(ws, 0, 32, NULL);
-	for (size_t i = 0; i < nh; i++)
-		worksheet_write_string(ws, 0, (lxw_col_t)i, head[i], f->head);
+	for (size_t i = 0; i < HARIAN_COLS; i++)
+		worksheet_write_string(ws, 0, (lxw_col_t)i, harian_head[i],
+				       x->f.head);
 	worksheet_set_column(ws, 0, 0, 11, NULL);
 	worksheet_set_column(ws, 1, 1, 8, NULL);
 	worksheet_set_column(ws, 2, 2, 12, NULL);
@@ -367,55 +448,67 @@ static void sheet_harian(lxw_workbook *wb, const struct export_opts *o,
 	worksheet_set_column(ws, 6, 11, 10, NULL);
 	worksheet_set_column(ws, 12, 13, 20, NULL);
 	worksheet_freeze_panes(ws, 1, 0);
-	if (!o || !o->days)
-		return;
-	for (size_t i = 0; i < o->days->n; i++) {
-		const struct export_day *d = &o->days->d[i];
-		const struct verdict *v = &d->v;
-		lxw_row_t row = (lxw_row_t)i + 1;
-		char date[CIVIL_DATE_LEN], hms[CIVIL_TIME_LEN];
-		char st[EXPORT_STATUS_MAX], fl[2 * RECORDS_FLAGS_MAX + 24];
-		char fin[RECORDS_FLAGS_MAX], fout[RECORDS_FLAGS_MAX];
-		const char *wd = civil_weekday_name_id(civil_weekday(v->day));
+	return 0;
+}
 
-		civil_date_format(v->day, date);
-		worksheet_write_string(ws, row, 0, date, f->text);
-		worksheet_write_string(ws, row, 1, wd ? wd : "", f->text);
-		worksheet_write_string(ws, row, 2, d->person, f->text);
-		worksheet_write_string(ws, row, 3, d->name, f->text);
-		worksheet_write_string(
-			ws, row, 4, verdict_status_label(v->status), f->text);
-		export_day_status(d, st);
-		worksheet_write_string(ws, row, 5, st, f->text);
-		export_hms(v->masuk_sec, hms);
-		worksheet_write_string(ws, row, 6, hms, f->text);
-		export_hms(v->pulang_sec, hms);
-		worksheet_write_string(ws, row, 7, hms, f->text);
-		worksheet_write_number(ws, row, 8, v->late_min, f->num);
-		worksheet_write_number(ws, row, 9, v->tl,
-				       v->tl > 0 && v->tl <= VERDICT_BAND_MAX
-					       ? f->band[v->tl]
-					       : f->num);
-		worksheet_write_number(ws, row, 10, v->early_min, f->num);
-		worksheet_write_number(ws, row, 11, v->psw,
-				       v->psw > 0 && v->psw <= VERDICT_BAND_MAX
-					       ? f->band[v->psw]
-					       : f->num);
-		records_flags_format(
-			v->masuk_sec != VERDICT_NONE_SEC ? v->masuk_flags : 0,
-			RECORDS_FLAG_WORD, ' ', fin);
-		records_flags_format(
-			v->pulang_sec != VERDICT_NONE_SEC ? v->pulang_flags : 0,
-			RECORDS_FLAG_WORD, ' ', fout);
-		snprintf(fl, sizeof(fl), "%s%s%s%s%s", fin[0] ? "masuk: " : "",
-			 fin, fin[0] && fout[0] ? "; " : "",
-			 fout[0] ? "pulang: " : "", fout);
-		worksheet_write_string(ws, row, 12, fl, f->text);
-		worksheet_write_string(ws, row, 13, d->profile, f->text);
+/* One day row, in the order they come; a new sheet before the limit. */
+static int harian_row(struct export_xlsx *x, const struct export_day *d)
+{
+	const struct verdict *v = &d->v;
+	const struct xfmt *f = &x->f;
+	char date[CIVIL_DATE_LEN], hms[CIVIL_TIME_LEN];
+	char st[EXPORT_STATUS_MAX], fl[2 * RECORDS_FLAGS_MAX + 24];
+	char fin[RECORDS_FLAGS_MAX], fout[RECORDS_FLAGS_MAX];
+	const char *wd = civil_weekday_name_id(civil_weekday(v->day));
+	lxw_worksheet *ws;
+	lxw_row_t row;
+	lxw_error e;
+
+	if (x->row >= EXPORT_XLSX_ROWS) {
+		harian_close(x);
+		if (harian_open(x) < 0)
+			return -ENOMEM;
 	}
-	if (o->days->n)
-		worksheet_autofilter(ws, 0, 0, (lxw_row_t)o->days->n,
-				     (lxw_col_t)(nh - 1));
+	ws = x->harian;
+	row = x->row++;
+	civil_date_format(v->day, date);
+	e = worksheet_write_string(ws, row, 0, date, f->text);
+	worksheet_write_string(ws, row, 1, wd ? wd : "", f->text);
+	worksheet_write_string(ws, row, 2, d->person, f->text);
+	worksheet_write_string(ws, row, 3, d->name, f->text);
+	worksheet_write_string(ws, row, 4, verdict_status_label(v->status),
+			       f->text);
+	export_day_status(d, st);
+	worksheet_write_string(ws, row, 5, st, f->text);
+	export_hms(v->masuk_sec, hms);
+	worksheet_write_string(ws, row, 6, hms, f->text);
+	export_hms(v->pulang_sec, hms);
+	worksheet_write_string(ws, row, 7, hms, f->text);
+	worksheet_write_number(ws, row, 8, v->late_min, f->num);
+	worksheet_write_number(ws, row, 9, v->tl,
+			       v->tl > 0 && v->tl <= VERDICT_BAND_MAX
+				       ? f->band[v->tl]
+				       : f->num);
+	worksheet_write_number(ws, row, 10, v->early_min, f->num);
+	worksheet_write_number(ws, row, 11, v->psw,
+			       v->psw > 0 && v->psw <= VERDICT_BAND_MAX
+				       ? f->band[v->psw]
+				       : f->num);
+	records_flags_format(v->masuk_sec != VERDICT_NONE_SEC ? v->masuk_flags
+							      : 0,
+			     RECORDS_FLAG_WORD, ' ', fin);
+	records_flags_format(v->pulang_sec != VERDICT_NONE_SEC ? v->pulang_flags
+							       : 0,
+			     RECORDS_FLAG_WORD, ' ', fout);
+	snprintf(fl, sizeof(fl), "%s%s%s%s%s", fin[0] ? "masuk: " : "", fin,
+		 fin[0] && fout[0] ? "; " : "", fout[0] ? "pulang: " : "",
+		 fout);
+	worksheet_write_string(ws, row, 12, fl, f->text);
+	worksheet_write_string(ws, row, 13, d->profile, f->text);
+	x->days++;
+	/* constant_memory writes rows to a temporary file: a full disk
+	 * shows here, and stops the build */
+	return e == LXW_NO_ERROR ? 0 : -EIO;
 }
 
 static void sheet_indikator(lxw_workbook *wb, const struct report *r,
@@ -428,6 +521,8 @@ static void sheet_indikator(lxw_workbook *wb, const struct report *r,
 	const lxw_row_t total = HDR_ROW + 1 + (lxw_row_t)r->npeople;
 	char stamp[EXPORT_STAMP_MAX], buf[256];
 
+	/* the summary: everything on one page */
+	print_setup(ws, true, 10, 4, 1, 0, true);
 	worksheet_set_column(ws, 0, 0, 28, NULL);
 	worksheet_set_column(ws, 1, 3, 12, NULL);
 	worksheet_set_column(ws, 4, 4, 70, NULL);
@@ -478,50 +573,127 @@ static void sheet_indikator(lxw_workbook *wb, const struct report *r,
 	worksheet_write_string(ws, 10, 0, buf, f->note);
 }
 
+int export_xlsx_begin(const char *path, const struct export_opts *o,
+		      struct export_xlsx **out, char *err, size_t errcap)
+{
+	lxw_workbook_options opt = {.constant_memory = LXW_TRUE};
+	struct export_xlsx *x;
+	int rc;
+
+	if (!path || !*path || !out) {
+		snprintf(err, errcap, "export_xlsx: bad arguments");
+		return -EINVAL;
+	}
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return -ENOMEM;
+	x->o = o;
+	snprintf(x->path, sizeof(x->path), "%s", path);
+	/* mode 0666: the umask decides, as for any file the user makes */
+	rc = atomicfile_open(path, 0666, 0, &x->af);
+	if (rc < 0) {
+		snprintf(err, errcap, "%s: cannot create temporary file: %s",
+			 path, strerror(-rc));
+		free(x);
+		return rc == -ENOMEM ? rc : -EIO;
+	}
+	/* libxlsxwriter writes the temporary file by name (same inode);
+	 * the atomic writer then syncs and renames it */
+	x->wb = workbook_new_opt(atomicfile_tmp_path(x->af), &opt);
+	if (!x->wb) {
+		snprintf(err, errcap, "%s: cannot start workbook", path);
+		atomicfile_abort(x->af);
+		free(x);
+		return -EIO;
+	}
+	formats_make(x->wb, &x->f);
+	/* sheets appear in the order they are added: Rekap first, filled
+	 * at finish (each sheet streams to its own temporary file) */
+	x->rekap = workbook_add_worksheet(x->wb, "Rekap");
+	rc = x->rekap ? harian_open(x) : -ENOMEM;
+	if (rc < 0) {
+		snprintf(err, errcap, "%s: cannot add the sheets", path);
+		export_xlsx_abort(x);
+		return rc;
+	}
+	*out = x;
+	return 0;
+}
+
+int export_xlsx_day(void *ud, const struct report_day *d)
+{
+	struct export_xlsx *x = ud;
+	struct export_day row;
+
+	if (x->rc)
+		return x->rc;
+	export_day_from(&row, d);
+	x->rc = harian_row(x, &row);
+	return x->rc;
+}
+
+void export_xlsx_abort(struct export_xlsx *x)
+{
+	if (!x)
+		return;
+	if (x->wb) {
+		/* nothing of it is kept: close only to free it */
+		(void)workbook_close(x->wb);
+	}
+	atomicfile_abort(x->af);
+	free(x);
+}
+
+int export_xlsx_finish(struct export_xlsx *x, const struct report *r, char *err,
+		       size_t errcap)
+{
+	lxw_error lerr;
+	int rc;
+
+	if (!x)
+		return -EINVAL;
+	rc = export_check(r);
+	if (rc || x->rc) {
+		snprintf(err, errcap, "%s: %s", x->path,
+			 rc ? "export_xlsx: bad arguments"
+			    : "cannot write the day rows");
+		rc = rc ? rc : x->rc;
+		export_xlsx_abort(x);
+		return rc;
+	}
+	harian_close(x);
+	sheet_rekap(x->rekap, r, x->o, &x->f, x->nharian, x->days);
+	sheet_indikator(x->wb, r, &x->f);
+	lerr = workbook_close(x->wb);
+	x->wb = NULL;
+	if (lerr != LXW_NO_ERROR) {
+		snprintf(err, errcap, "%s: %s", x->path, lxw_strerror(lerr));
+		export_xlsx_abort(x);
+		return lerr == LXW_ERROR_MEMORY_MALLOC_FAILED ? -ENOMEM : -EIO;
+	}
+	rc = atomicfile_commit(x->af);
+	if (rc < 0)
+		snprintf(err, errcap, "%s: %s", x->path, strerror(-rc));
+	free(x);
+	return rc < 0 ? -EIO : 0;
+}
+
 int export_xlsx(const char *path, const struct report *r,
 		const struct export_opts *o, char *err, size_t errcap)
 {
-	struct atomicfile *af;
-	lxw_workbook *wb;
-	lxw_error lerr;
-	struct xfmt f;
+	struct export_xlsx *x;
 	int rc = export_check(r);
 
 	if (rc || !path || !*path) {
 		snprintf(err, errcap, "export_xlsx: bad arguments");
 		return -EINVAL;
 	}
-	/* mode 0666: the umask decides, as for any file the user makes */
-	rc = atomicfile_open(path, 0666, 0, &af);
-	if (rc < 0) {
-		snprintf(err, errcap, "%s: cannot create temporary file: %s",
-			 path, strerror(-rc));
-		return rc == -ENOMEM ? rc : -EIO;
-	}
-	/* libxlsxwriter writes the temporary file by name (same inode);
-	 * the atomic writer then syncs and renames it */
-	wb = workbook_new(atomicfile_tmp_path(af));
-	if (!wb) {
-		snprintf(err, errcap, "%s: cannot start workbook", path);
-		atomicfile_abort(af);
-		return -EIO;
-	}
-	formats_make(wb, &f);
-	sheet_rekap(wb, r, o, &f);
-	sheet_harian(wb, o, &f);
-	sheet_indikator(wb, r, &f);
-	lerr = workbook_close(wb);
-	if (lerr != LXW_NO_ERROR) {
-		snprintf(err, errcap, "%s: %s", path, lxw_strerror(lerr));
-		atomicfile_abort(af);
-		return lerr == LXW_ERROR_MEMORY_MALLOC_FAILED ? -ENOMEM : -EIO;
-	}
-	rc = atomicfile_commit(af);
-	if (rc < 0) {
-		snprintf(err, errcap, "%s: %s", path, strerror(-rc));
-		return -EIO;
-	}
-	return 0;
+	rc = export_xlsx_begin(path, o, &x, err, errcap);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; o && o->days && i < o->days->n && !x->rc; i++)
+		x->rc = harian_row(x, &o->days->d[i]);
+	return export_xlsx_finish(x, r, err, errcap);
 }
 
 /* ---- plain tables (xlsx_table.h): the kecamatan's rekap ---- */

@@ -207,10 +207,19 @@ int control_buf_end(struct control_buf *b)
 	}
 
 static const struct control_arg args_none[] = {END};
+/* the file comes with the request (SCM_RIGHTS) */
+static const struct control_arg args_backup[] = {
+	ARG("passphrase", TEXT, CONTROL_PASS_MAX),
+	END,
+};
+/* consent: "yes" once the person agreed to the text of consent_version
+ * (PD_CONSENT_VERSION when absent); presensid refuses anything else. */
 static const struct control_arg args_enroll[] = {
 	ARG("id", ID, 0),
 	ARG("finger", TEXT, PD_FINGER_MAX - 1),
 	ARG("reader", UINT, INT_MAX),
+	ARG("consent", TEXT, 3),
+	ARG("consent_version", TEXT, PD_CONSENT_MAX - 1),
 	END,
 };
 static const struct control_arg args_wait[] = {
@@ -230,6 +239,11 @@ static const struct control_arg args_person_add[] = {
 static const struct control_arg args_person_deactivate[] = {
 	ARG("id", ID, 0),
 	ARG("on", DATE, 0),
+	END,
+};
+static const struct control_arg args_person_forget_prints[] = {
+	ARG("id", ID, 0),
+	ARG("reason", TEXT, PD_TEXT_MAX - 1),
 	END,
 };
 static const struct control_arg args_person_reactivate[] = {
@@ -336,6 +350,7 @@ static const struct control_arg args_export_lights[] = {
 
 /* Sorted by name (bsearch). */
 static const struct control_cmd cmds[] = {
+	{"backup", CONTROL_ACCESS_ADMIN, args_backup},
 	{"calendar-add", CONTROL_ACCESS_ADMIN, args_calendar_add},
 	{"calendar-import", CONTROL_ACCESS_ADMIN, args_calendar_import},
 	{"calendar-remove", CONTROL_ACCESS_ADMIN, args_calendar_remove},
@@ -350,6 +365,8 @@ static const struct control_cmd cmds[] = {
 	{"export-lights", CONTROL_ACCESS_ADMIN, args_export_lights},
 	{"person-add", CONTROL_ACCESS_ADMIN, args_person_add},
 	{"person-deactivate", CONTROL_ACCESS_ADMIN, args_person_deactivate},
+	{"person-forget-prints", CONTROL_ACCESS_ADMIN,
+	 args_person_forget_prints},
 	{"person-reactivate", CONTROL_ACCESS_ADMIN, args_person_reactivate},
 	{"ping", CONTROL_ACCESS_READ, args_none},
 	{"profile-import", CONTROL_ACCESS_ADMIN, args_profile_import},

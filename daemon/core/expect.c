@@ -101,19 +101,28 @@ static int32_t usual_leave(const struct expect_person *p)
 /* Seconds from now to the person's next expected punch (see expect.h). */
 static int32_t distance(const struct expect_person *p, int32_t now_sec)
 {
-	int32_t usual;
+	int32_t usual, d;
+	int32_t since = p->today_last_sec == EXPECT_NONE
+				? -1
+				: now_sec - p->today_last_sec;
+	/* a repeat tap comes right after a punch: as near as it is recent */
+	int32_t repeat = since >= 0 && since < EXPECT_REPEAT_S
+				 ? since * EXPECT_REPEAT_WEIGHT
+				 : -1;
 
 	if (p->today_first_sec == EXPECT_NONE) {
 		usual = usual_arrival(p);
 	} else if (p->today_last_sec - p->today_first_sec >=
 		   EXPECT_STAY_MIN_S) {
-		return EXPECT_GONE_S;
+		return repeat >= 0 ? repeat : EXPECT_GONE_S;
 	} else {
 		usual = usual_leave(p);
 	}
 	if (usual == EXPECT_NO_TIME)
-		return EXPECT_UNKNOWN_S;
-	return usual > now_sec ? usual - now_sec : now_sec - usual;
+		d = EXPECT_UNKNOWN_S;
+	else
+		d = usual > now_sec ? usual - now_sec : now_sec - usual;
+	return repeat >= 0 && repeat < d ? repeat : d;
 }
 
 struct order_ctx {

@@ -272,6 +272,12 @@ int export_days_collect(void *ud, const struct report_day *d)
 		days->cap = cap;
 	}
 	row = &days->d[days->n++];
+	export_day_from(row, d);
+	return 0;
+}
+
+void export_day_from(struct export_day *row, const struct report_day *d)
+{
 	memset(row, 0, sizeof(*row));
 	if (d->person) {
 		copy_str(row->person, sizeof(row->person), d->person->id);
@@ -283,7 +289,6 @@ int export_days_collect(void *ud, const struct report_day *d)
 		row->v = *d->v;
 	copy_str(row->holiday, sizeof(row->holiday), d->holiday_name);
 	copy_str(row->profile, sizeof(row->profile), d->profile_name);
-	return 0;
 }
 
 void export_days_free(struct export_days *days)
@@ -467,6 +472,64 @@ int export_csv(FILE *fp, const struct report *r, const struct export_opts *o)
 	return stream_result(fp);
 }
 
+static void csv_daily_head(FILE *fp)
+{
+	fputs("tanggal,desa,id,nama,status,keterangan,libur,masuk,pulang,"
+	      "masuk_utc,pulang_utc,terlambat_menit,tl,tidak_absen_masuk,"
+	      "izin_terlambat,pulang_cepat_menit,psw,tidak_absen_pulang,"
+	      "izin_pulang_cepat,presensi,tak_tepercaya,manual,ganda,"
+	      "luar_jendela,tanda_masuk,tanda_pulang,profil",
+	      fp);
+	csv_end(fp);
+}
+
+static void csv_daily_row(FILE *fp, const char *desa_id, int32_t offset_min,
+			  const struct export_day *d)
+{
+	const struct verdict *v = &d->v;
+	char date[CIVIL_DATE_LEN], in[CIVIL_TIME_LEN], out[CIVIL_TIME_LEN];
+	char in_utc[EXPORT_ISO_MAX], out_utc[EXPORT_ISO_MAX];
+	char fin[RECORDS_FLAGS_MAX], fout[RECORDS_FLAGS_MAX];
+	bool has_in = v->masuk_sec != VERDICT_NONE_SEC;
+	bool has_out = v->pulang_sec != VERDICT_NONE_SEC;
+
+	civil_date_format(v->day, date);
+	if (has_in)
+		civil_time_format(v->masuk_sec, in);
+	else
+		in[0] = '\0';
+	if (has_out)
+		civil_time_format(v->pulang_sec, out);
+	else
+		out[0] = '\0';
+	export_utc_iso(v->day, v->masuk_sec, offset_min, in_utc);
+	export_utc_iso(v->day, v->pulang_sec, offset_min, out_utc);
+	records_flags_format(has_in ? v->masuk_flags : 0, RECORDS_FLAG_WORD,
+			     '|', fin);
+	records_flags_format(has_out ? v->pulang_flags : 0, RECORDS_FLAG_WORD,
+			     '|', fout);
+	export_csv_field(fp, date, true);
+	export_csv_field(fp, desa_id, false);
+	export_csv_field(fp, d->person, false);
+	export_csv_field(fp, d->name, false);
+	export_csv_field(fp, verdict_status_code(v->status), false);
+	export_csv_field(fp, verdict_excuse_code(v->excuse), false);
+	export_csv_field(fp, d->holiday, false);
+	export_csv_field(fp, in, false);
+	export_csv_field(fp, out, false);
+	export_csv_field(fp, in_utc, false);
+	export_csv_field(fp, out_utc, false);
+	fprintf(fp, ",%" PRId32 ",%d,%d,%d,%" PRId32 ",%d,%d,%d", v->late_min,
+		v->tl, v->no_masuk, v->late_excused, v->early_min, v->psw,
+		v->no_pulang, v->early_excused);
+	fprintf(fp, ",%u,%u,%u,%u,%u", v->n_accepted, v->n_untrusted,
+		v->n_manual, v->n_suppressed, v->n_outside);
+	export_csv_field(fp, fin, false);
+	export_csv_field(fp, fout, false);
+	export_csv_field(fp, d->profile, false);
+	csv_end(fp);
+}
+
 int export_csv_daily(FILE *fp, const struct report *r,
 		     const struct export_opts *o)
 {
@@ -476,60 +539,40 @@ int export_csv_daily(FILE *fp, const struct report *r,
 		return rc;
 	if (!o || !o->days)
 		return -EINVAL;
-	fputs("tanggal,desa,id,nama,status,keterangan,libur,masuk,pulang,"
-	      "masuk_utc,pulang_utc,terlambat_menit,tl,tidak_absen_masuk,"
-	      "izin_terlambat,pulang_cepat_menit,psw,tidak_absen_pulang,"
-	      "izin_pulang_cepat,presensi,tak_tepercaya,manual,ganda,"
-	      "luar_jendela,tanda_masuk,tanda_pulang,profil",
-	      fp);
-	csv_end(fp);
-	for (size_t i = 0; i < o->days->n; i++) {
-		const struct export_day *d = &o->days->d[i];
-		const struct verdict *v = &d->v;
-		char date[CIVIL_DATE_LEN], in[CIVIL_TIME_LEN],
-			out[CIVIL_TIME_LEN];
-		char in_utc[EXPORT_ISO_MAX], out_utc[EXPORT_ISO_MAX];
-		char fin[RECORDS_FLAGS_MAX], fout[RECORDS_FLAGS_MAX];
-		bool has_in = v->masuk_sec != VERDICT_NONE_SEC;
-		bool has_out = v->pulang_sec != VERDICT_NONE_SEC;
-
-		civil_date_format(v->day, date);
-		if (has_in)
-			civil_time_format(v->masuk_sec, in);
-		else
-			in[0] = '\0';
-		if (has_out)
-			civil_time_format(v->pulang_sec, out);
-		else
-			out[0] = '\0';
-		export_utc_iso(v->day, v->masuk_sec, r->offset_min, in_utc);
-		export_utc_iso(v->day, v->pulang_sec, r->offset_min, out_utc);
-		records_flags_format(has_in ? v->masuk_flags : 0,
-				     RECORDS_FLAG_WORD, '|', fin);
-		records_flags_format(has_out ? v->pulang_flags : 0,
-				     RECORDS_FLAG_WORD, '|', fout);
-		export_csv_field(fp, date, true);
-		export_csv_field(fp, r->desa_id, false);
-		export_csv_field(fp, d->person, false);
-		export_csv_field(fp, d->name, false);
-		export_csv_field(fp, verdict_status_code(v->status), false);
-		export_csv_field(fp, verdict_excuse_code(v->excuse), false);
-		export_csv_field(fp, d->holiday, false);
-		export_csv_field(fp, in, false);
-		export_csv_field(fp, out, false);
-		export_csv_field(fp, in_utc, false);
-		export_csv_field(fp, out_utc, false);
-		fprintf(fp, ",%" PRId32 ",%d,%d,%d,%" PRId32 ",%d,%d,%d",
-			v->late_min, v->tl, v->no_masuk, v->late_excused,
-			v->early_min, v->psw, v->no_pulang, v->early_excused);
-		fprintf(fp, ",%u,%u,%u,%u,%u", v->n_accepted, v->n_untrusted,
-			v->n_manual, v->n_suppressed, v->n_outside);
-		export_csv_field(fp, fin, false);
-		export_csv_field(fp, fout, false);
-		export_csv_field(fp, d->profile, false);
-		csv_end(fp);
-	}
+	csv_daily_head(fp);
+	for (size_t i = 0; i < o->days->n; i++)
+		csv_daily_row(fp, r->desa_id, r->offset_min, &o->days->d[i]);
 	return stream_result(fp);
+}
+
+int export_csv_daily_begin(struct export_daily_csv *c, FILE *fp,
+			   const char *desa_id, int32_t offset_min)
+{
+	if (!c || !fp || !desa_id)
+		return -EINVAL;
+	memset(c, 0, sizeof(*c));
+	c->fp = fp;
+	c->desa_id = desa_id;
+	c->offset_min = offset_min;
+	csv_daily_head(fp);
+	return ferror(fp) ? -EIO : 0;
+}
+
+int export_csv_daily_day(void *ud, const struct report_day *d)
+{
+	struct export_daily_csv *c = ud;
+	struct export_day row;
+
+	export_day_from(&row, d);
+	csv_daily_row(c->fp, c->desa_id, c->offset_min, &row);
+	c->rows++;
+	/* a full disk stops the build at once, not a year later */
+	return ferror(c->fp) ? -EIO : 0;
+}
+
+int export_csv_daily_end(struct export_daily_csv *c)
+{
+	return c ? stream_result(c->fp) : -EINVAL;
 }
 
 /* ---- text ---- */

@@ -8,6 +8,7 @@
  * escaped here (HTML and, in the page margins, CSS strings).
  */
 #include "export.h"
+#include "htmlesc.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -34,32 +35,6 @@ static const char *const band_css[VERDICT_BAND_MAX + 1] = {
 static const char *const psw_css[VERDICT_BAND_MAX + 1] = {
 	"", "#a9c8ec", "#6a9fd8", "#3465a4", "#1c3d6e",
 };
-
-/* Writes s with & < > " ' escaped. */
-static void esc(FILE *fp, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", fp);
-			break;
-		case '<':
-			fputs("&lt;", fp);
-			break;
-		case '>':
-			fputs("&gt;", fp);
-			break;
-		case '"':
-			fputs("&quot;", fp);
-			break;
-		case '\'':
-			fputs("&#39;", fp);
-			break;
-		default:
-			fputc(*s, fp);
-		}
-	}
-}
 
 /*
  * Print layout (A4 landscape, 277 x 190 mm inside the margins): the
@@ -172,9 +147,9 @@ static void date_id(pd_day_t day, char *buf, size_t cap)
 static void meta_row(FILE *fp, const char *label, const char *text)
 {
 	fputs("<tr><td>", fp);
-	esc(fp, label);
+	htmlesc_put(fp, label);
 	fputs("</td><td>", fp);
-	esc(fp, text);
+	htmlesc_put(fp, text);
 	fputs("</td></tr>\n", fp);
 }
 
@@ -184,11 +159,11 @@ static void html_header(FILE *fp, const struct report *r)
 	char stamp[EXPORT_STAMP_MAX];
 
 	fputs("<header><h1>", fp);
-	esc(fp, export_title);
+	htmlesc_put(fp, export_title);
 	fputs("</h1><div class=\"sub\">Desa ", fp);
-	esc(fp, r->desa_name);
+	htmlesc_put(fp, r->desa_name);
 	fputs(" &middot; ", fp);
-	esc(fp, r->label);
+	htmlesc_put(fp, r->label);
 	/* two columns: the short facts, then the long ones */
 	fputs("</div></header>\n<div class=\"meta\"><table>\n", fp);
 	snprintf(buf, sizeof(buf), "%s (kode %s)", r->desa_name, r->desa_id);
@@ -259,11 +234,11 @@ static void table_row(FILE *fp, const char *cls, const char *no,
 		pswm += k->psw[b].minutes;
 	}
 	fprintf(fp, "<tr%s><td class=\"n\">", cls);
-	esc(fp, no);
+	htmlesc_put(fp, no);
 	fputs("</td><td>", fp);
-	esc(fp, name);
+	htmlesc_put(fp, name);
 	fputs("</td><td>", fp);
-	esc(fp, jabatan);
+	htmlesc_put(fp, jabatan);
 	fputs("</td>", fp);
 	td_num(fp, k->hari_kerja_efektif, 0);
 	td_num(fp, k->hadir, 0);
@@ -403,7 +378,7 @@ static void chart_label(FILE *fp, size_t no, const char *name)
 	fputs(num, fp);
 	room = CHART_LABEL_COLS - strlen(num);
 	if (textwidth_measure(name) <= room) {
-		esc(fp, name);
+		htmlesc_put(fp, name);
 		return;
 	}
 	keep = textwidth_cut(name, room - 1, NULL);
@@ -411,7 +386,7 @@ static void chart_label(FILE *fp, size_t no, const char *name)
 		keep = sizeof(part) - 1;
 	memcpy(part, name, keep);
 	part[keep] = '\0';
-	esc(fp, part);
+	htmlesc_put(fp, part);
 	fputs("\u2026", fp);
 }
 
@@ -541,7 +516,7 @@ static void html_indicators(FILE *fp, const struct report *r)
 	fputs("<div class=\"ind\"><h2>Indikator desa</h2>\n"
 	      "<div class=\"ev\">",
 	      fp);
-	esc(fp, export_evidence);
+	htmlesc_put(fp, export_evidence);
 	fputs("</div>\n<table class=\"grid\"><thead><tr>"
 	      "<th>Indikator</th><th>Pembilang</th><th>Penyebut</th>"
 	      "<th>Persen</th><th>Rumus</th></tr></thead><tbody>\n",
@@ -554,13 +529,14 @@ static void html_indicators(FILE *fp, const struct report *r)
 		if (rekap_percent_format(&q, ',', pct, sizeof(pct)) < 0)
 			pct[0] = '\0';
 		fputs("<tr><td>", fp);
-		esc(fp, rekap_indicator_label((enum rekap_indicator)i));
+		htmlesc_put(fp, rekap_indicator_label((enum rekap_indicator)i));
 		fprintf(fp,
 			"</td><td class=\"n\">%" PRIu64
 			"</td><td class=\"n\">%" PRIu64
 			"</td><td class=\"n\">%s%s</td><td>",
 			q.num, q.den, pct, q.den ? " %" : "");
-		esc(fp, rekap_indicator_formula((enum rekap_indicator)i));
+		htmlesc_put(fp,
+			    rekap_indicator_formula((enum rekap_indicator)i));
 		fputs("</td></tr>\n", fp);
 	}
 	fputs("</tbody></table></div>\n", fp);
@@ -585,14 +561,14 @@ static void html_days(FILE *fp, const struct report *r,
 		export_hms(d->v.pulang_sec, out);
 		export_day_status(d, st);
 		fputs("<tr><td>", fp);
-		esc(fp, d->name);
+		htmlesc_put(fp, d->name);
 		fputs("</td><td>", fp);
-		esc(fp, d->jabatan);
+		htmlesc_put(fp, d->jabatan);
 		fprintf(fp,
 			"</td><td class=\"n\">%s</td><td class=\"n\">%s"
 			"</td><td>",
 			in, out);
-		esc(fp, st);
+		htmlesc_put(fp, st);
 		fputs("</td></tr>\n", fp);
 	}
 	fputs("</tbody></table>\n", fp);
@@ -607,13 +583,13 @@ static void html_sign(FILE *fp, const struct report *r)
 	civil_local_from_utc(r->built_utc, r->offset_min, &day, &sec);
 	date_id(day, date, sizeof(date));
 	fputs("<div class=\"sign\"><div>Mengetahui,<br>Kepala Desa ", fp);
-	esc(fp, r->desa_name);
+	htmlesc_put(fp, r->desa_name);
 	fputs("<div class=\"space\"></div><div class=\"line\">"
 	      "Nama &amp; tanda tangan</div></div>\n<div>",
 	      fp);
-	esc(fp, r->desa_name);
+	htmlesc_put(fp, r->desa_name);
 	fputs(", ", fp);
-	esc(fp, date);
+	htmlesc_put(fp, date);
 	fputs("<br>Sekretaris Desa<div class=\"space\"></div>"
 	      "<div class=\"line\">Nama &amp; tanda tangan</div></div></div>\n",
 	      fp);
@@ -629,11 +605,11 @@ int export_html(FILE *fp, const struct report *r, const struct export_opts *o)
 	      "charset=\"utf-8\">"
 	      "\n<title>",
 	      fp);
-	esc(fp, export_title);
+	htmlesc_put(fp, export_title);
 	fputs(" \u2014 ", fp);
-	esc(fp, r->desa_name);
+	htmlesc_put(fp, r->desa_name);
 	fputs(" \u2014 ", fp);
-	esc(fp, r->label);
+	htmlesc_put(fp, r->label);
 	fprintf(fp, "</title>\n<style>\n%s", style);
 	page_margins(fp, r);
 	fputs("</style></head>\n<body>\n", fp);

@@ -7,6 +7,7 @@
  * signature block.  No scripts, fonts or images; every text escaped here.
  */
 #include "kecrekap.h"
+#include "htmlesc.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -15,35 +16,10 @@
 
 #include "kecrekap_int.h"
 
-static void esc(FILE *fp, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", fp);
-			break;
-		case '<':
-			fputs("&lt;", fp);
-			break;
-		case '>':
-			fputs("&gt;", fp);
-			break;
-		case '"':
-			fputs("&quot;", fp);
-			break;
-		case '\'':
-			fputs("&#39;", fp);
-			break;
-		default:
-			fputc(*s, fp);
-		}
-	}
-}
-
 static void td(FILE *fp, const char *s)
 {
 	fputs("<td>", fp);
-	esc(fp, s);
+	htmlesc_put(fp, s);
 	fputs("</td>", fp);
 }
 
@@ -130,7 +106,7 @@ static void rank_table(FILE *fp, const struct kecrekap *k, const size_t *ord)
 	      fp);
 	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++) {
 		fputs("<th>", fp);
-		esc(fp, head[i]);
+		htmlesc_put(fp, head[i]);
 		fputs("</th>", fp);
 	}
 	fputs("</tr></thead><tbody>\n", fp);
@@ -151,7 +127,7 @@ static void rank_table(FILE *fp, const struct kecrekap *k, const size_t *ord)
 		snprintf(buf, sizeof(buf), "%" PRIu64 " / %" PRIu64, q.num,
 			 q.den);
 		fputs("<td class=\"n\">", fp);
-		esc(fp, buf);
+		htmlesc_put(fp, buf);
 		fputs("</td>", fp);
 		tdpct(fp, &q);
 		rekap_indicator(r, REKAP_KEHADIRAN, &q);
@@ -241,9 +217,9 @@ static void pelaporan(FILE *fp, const struct kecrekap *k)
 				      sizeof(label));
 		civil_date_format(k->deadline[m], due);
 		fputs("<th>", fp);
-		esc(fp, label);
+		htmlesc_put(fp, label);
 		fputs(" (batas ", fp);
-		esc(fp, due);
+		htmlesc_put(fp, due);
 		fputs(")</th>", fp);
 	}
 	fputs("</tr></thead><tbody>\n", fp);
@@ -259,11 +235,11 @@ static void pelaporan(FILE *fp, const struct kecrekap *k)
 				: d->pel[m] == PELAPORAN_BELUM
 					? " class=\"missing\""
 					: "");
-			esc(fp, pelaporan_label(d->pel[m]));
+			htmlesc_put(fp, pelaporan_label(d->pel[m]));
 			if (d->received_utc[m]) {
 				kecrekap_stamp(k, d->received_utc[m], stamp);
 				fputs("<br>", fp);
-				esc(fp, stamp);
+				htmlesc_put(fp, stamp);
 			}
 			fputs("</td>", fp);
 		}
@@ -296,9 +272,9 @@ static void anomalies(FILE *fp, const struct kecrekap *k)
 			any = true;
 			kecrekap_anomaly_text(d, bit, line, sizeof(line));
 			fputs("<li><b>", fp);
-			esc(fp, d->name);
+			htmlesc_put(fp, d->name);
 			fputs("</b>: ", fp);
-			esc(fp, line);
+			htmlesc_put(fp, line);
 			fputs("</li>\n", fp);
 		}
 	}
@@ -327,30 +303,30 @@ int kecrekap_html(FILE *fp, const struct kecrekap *k)
 	      "charset=\"utf-8\">"
 	      "<title>Rekap presensi Kecamatan ",
 	      fp);
-	esc(fp, k->kecamatan);
+	htmlesc_put(fp, k->kecamatan);
 	fputs(" ", fp);
-	esc(fp, k->label_id);
+	htmlesc_put(fp, k->label_id);
 	fputs("</title>\n<style>\n", fp);
 	fputs(style, fp);
 	fputs("</style></head><body>\n<header><h1>Rekap presensi perangkat "
 	      "desa</h1>\n<div class=\"sub\">Kecamatan ",
 	      fp);
-	esc(fp, k->kecamatan);
+	htmlesc_put(fp, k->kecamatan);
 	if (k->kabupaten[0]) {
 		fputs(" &mdash; Kabupaten ", fp);
-		esc(fp, k->kabupaten);
+		htmlesc_put(fp, k->kabupaten);
 	}
 	fputs("</div></header>\n<table class=\"meta\">\n<tr><td>Periode</td>"
 	      "<td>",
 	      fp);
-	esc(fp, k->label);
+	htmlesc_put(fp, k->label);
 	fprintf(fp, " (%s s.d. %s)</td></tr>\n", first, last);
 	snprintf(buf, sizeof(buf), "%zu desa, %u perangkat", k->ndesa,
 		 k->people);
 	fputs("<tr><td>Cakupan</td><td>", fp);
-	esc(fp, buf);
+	htmlesc_put(fp, buf);
 	fputs("</td></tr>\n<tr><td>Dibuat pada</td><td>", fp);
-	esc(fp, stamp);
+	htmlesc_put(fp, stamp);
 	fputs("</td></tr>\n</table>\n<p class=\"note\">Dihitung ulang di "
 	      "kecamatan dari baris ledger bertanda tangan tiap desa, dengan "
 	      "aturan yang sama dengan alat di desa.</p>\n",
@@ -364,13 +340,13 @@ int kecrekap_html(FILE *fp, const struct kecrekap *k)
 	      "pemerintahan desa; bukan IKU resmi.</p>\n",
 	      fp);
 	fputs("<div class=\"sign\"><div>Mengetahui,<br>Camat ", fp);
-	esc(fp, k->kecamatan);
+	htmlesc_put(fp, k->kecamatan);
 	fputs("<div class=\"space\"></div><div class=\"line\">NIP.</div>"
 	      "</div><div>Kasi Pemerintahan<div class=\"space\"></div>"
 	      "<div class=\"line\">NIP.</div></div></div>\n<footer>Dibuat "
 	      "pada ",
 	      fp);
-	esc(fp, stamp);
+	htmlesc_put(fp, stamp);
 	fputs(" oleh presensi-kecamatan.</footer>\n</body></html>\n", fp);
 	free(ord);
 	return kecrekap_stream_result(fp);

@@ -33,6 +33,22 @@ cli_run_fn cli_run_ringkas;
 cli_run_fn cli_run_chain_verify;
 cli_run_fn cli_run_clock_set;
 cli_run_fn cli_run_wait_armed;
+/* rights_cmds.c: a person's data rights (DOMAIN §6.5) */
+cli_run_fn cli_run_person_report;
+cli_run_fn cli_run_person_forget_prints;
+/*
+ * Sends one request line to presensid (with pass_fd, when >= 0, passed
+ * along: SCM_RIGHTS) and reads to its final line: progress and kv lines
+ * are printed as they come, an "err" line's message goes to stderr.
+ * Returns the exit code: CLI_EXIT_OK, cli_exit_for_error() of the error's
+ * name, or CLI_EXIT_REFUSED when the daemon cannot be reached.  ok (may
+ * be NULL) gets the ok line's first field.
+ */
+int cli_ask(const struct conf *c, const char *line, int pass_fd, char *ok,
+	    size_t ok_cap);
+/* backup_cmds.c: the box's backup (DOMAIN §6.8) */
+cli_run_fn cli_run_backup;
+cli_run_fn cli_run_restore;
 /* bundle_cmds.c: the month's end */
 cli_run_fn cli_run_close;
 cli_run_fn cli_run_export;

@@ -691,6 +691,8 @@ static int cmd_rekap(const struct cli_args *a, int ringkas)
 	struct report *r = NULL;
 	struct export_days days = {0};
 	struct export_opts eo = {0};
+	struct export_xlsx *xw = NULL;
+	struct export_daily_csv dcsv;
 	struct rekap_deduction ded;
 	const char *fmt = ringkas ? "ringkas" : cli_get(a, "format");
 	const char *out = ringkas ? NULL : cli_get(a, "out");
@@ -717,17 +719,13 @@ static int cmd_rekap(const struct cli_args *a, int ringkas)
 	o.desa_name = cf->desa_name;
 	o.offset_min = cf->offset_min;
 	o.person = ringkas ? NULL : cli_get(a, "id");
-	o.day_fn = export_days_collect;
-	o.day_ud = &days;
-	st = open_ro();
-	if (!st)
-		return 1;
-	rc = store_report_build(st, &o, &r, err, sizeof(err));
-	store_close(st);
-	if (rc < 0) {
-		fprintf(stderr, "presensi: %s\n", err);
-		export_days_free(&days);
-		return 1;
+	/* Day rows: the XLSX and the daily CSV write them as they are
+	 * judged (a year of a kabupaten is 1.8 M); the text and HTML of one
+	 * date collect them; nothing else needs them. */
+	if (o.kind == CIVIL_PERIOD_DATE &&
+	    (!strcmp(fmt, "text") || !strcmp(fmt, "html"))) {
+		o.day_fn = export_days_collect;
+		o.day_ud = &days;
 	}
 	eo.days = &days;
 	rekap_deduction_off(&ded);
@@ -742,21 +740,46 @@ static int cmd_rekap(const struct cli_args *a, int ringkas)
 		if (rc < 0) {
 			fprintf(stderr, "presensi: %s: %s\n", out,
 				strerror(-rc));
-			goto done;
+			return 1;
 		}
 		fp = atomicfile_stream(af);
+	}
+	if (strcmp(fmt, "xlsx") == 0) {
+		rc = export_xlsx_begin(out, &eo, &xw, err, sizeof(err));
+		o.day_fn = export_xlsx_day;
+		o.day_ud = xw;
+	} else if (daily && strcmp(fmt, "csv") == 0) {
+		rc = export_csv_daily_begin(&dcsv, fp, o.desa_id, o.offset_min);
+		o.day_fn = export_csv_daily_day;
+		o.day_ud = &dcsv;
+	}
+	st = rc < 0 ? NULL : open_ro();
+	if (rc < 0)
+		fprintf(stderr, "presensi: %s\n", err);
+	if (st) {
+		rc = store_report_build(st, &o, &r, err, sizeof(err));
+		store_close(st);
+		if (rc < 0)
+			fprintf(stderr, "presensi: %s\n", err);
+	}
+	if (!st || rc < 0) {
+		export_xlsx_abort(xw);
+		if (af)
+			atomicfile_abort(af);
+		export_days_free(&days);
+		return 1;
 	}
 	if (strcmp(fmt, "text") == 0)
 		rc = export_text(fp, r, &eo);
 	else if (strcmp(fmt, "csv") == 0)
-		rc = daily ? export_csv_daily(fp, r, &eo)
+		rc = daily ? export_csv_daily_end(&dcsv)
 			   : export_csv(fp, r, &eo);
 	else if (strcmp(fmt, "html") == 0)
 		rc = export_html(fp, r, &eo);
 	else if (strcmp(fmt, "ringkas") == 0)
 		rc = export_ringkas(fp, r);
 	else {
-		rc = export_xlsx(out, r, &eo, err, sizeof(err));
+		rc = export_xlsx_finish(xw, r, err, sizeof(err));
 		if (rc < 0)
 			fprintf(stderr, "presensi: %s\n", err);
 		else
@@ -771,7 +794,6 @@ static int cmd_rekap(const struct cli_args *a, int ringkas)
 	if (rc < 0 && strcmp(fmt, "xlsx"))
 		fprintf(stderr, "presensi: cannot write the report: %s\n",
 			strerror(-rc));
-done:
 	report_free(r);
 	export_days_free(&days);
 	return rc < 0 ? 1 : 0;
@@ -845,15 +867,55 @@ int cli_run_person_list(const struct conf *c, const struct cli_args *a)
 	return cmd_person_list(a);
 }
 
+/* The enrolment request, with the consent given and its text's version. */
+static int send_enroll(const struct conf *c, const struct cli_args *a)
+{
+	static const char *const names[] = {"id",      "id",	  "finger",
+					    "finger",  "reader",  "reader",
+					    "consent", "consent", NULL};
+	struct req *r = calloc(1, sizeof(*r));
+	char ok[256] = "";
+	int rc;
+
+	if (!r)
+		return CLI_EXIT_REFUSED;
+	cf = c;
+	req_start(r, "enroll");
+	req_opts(r, a, names);
+	control_buf_addkv(&r->b, "consent_version", PD_CONSENT_VERSION);
+	rc = req_send(r, ok, sizeof(ok));
+	if (rc == 0)
+		printf("enrolled (%s)\n", ok);
+	free(r);
+	return rc;
+}
+
+/* UU 27/2022 (DOMAIN §6.5): the consent text first, every time; the
+ * scan starts only with --consent yes, and the request names the text's
+ * version, which the "print enrol" row records. */
 int cli_run_enroll(const struct conf *c, const struct cli_args *a)
 {
-	printf("Enrolling %s, %s. The person agrees that the "
-	       "fingerprint is stored on this device only "
-	       "(UU 27/2022).\n",
-	       cli_get(a, "id"), cli_get(a, "finger"));
+	const char *consent = cli_get(a, "consent");
+
+	printf("Teks persetujuan (versi %s), untuk %s, jari %s:\n\n%s\n",
+	       PD_CONSENT_VERSION, cli_get(a, "id"), cli_get(a, "finger"),
+	       PD_CONSENT_TEXT);
 	fflush(stdout);
-	SEND(c, a, "enroll", SHOW_OK, "enrolled", "id", "id", "finger",
-	     "finger", "reader", "reader");
+	if (!consent) {
+		fprintf(stderr,
+			"presensi: enroll: read this text to the person; if "
+			"they agree, run the command again with --consent yes "
+			"(nothing was scanned)\n");
+		return CLI_EXIT_USAGE;
+	}
+	if (strcmp(consent, "no") == 0) {
+		fprintf(stderr, "presensi: enroll: no consent: nothing was "
+				"enrolled\n");
+		return CLI_EXIT_REFUSED;
+	}
+	if (strcmp(consent, "yes") != 0)
+		die_usage("enroll: --consent must be yes (or no)");
+	return send_enroll(c, a);
 }
 
 int cli_run_profile_import(const struct conf *c, const struct cli_args *a)

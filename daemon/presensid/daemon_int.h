@@ -33,6 +33,7 @@
 #define ENROLL_TIMEOUT_S 90 /* a whole enrolment, all stages */
 
 struct client;
+struct backup_job;
 
 struct latency {
 	int reader;
@@ -151,6 +152,7 @@ struct daemon {
 	int64_t push_gid;		      /* [push] group, or -1 */
 	struct ledger_waiter *ledger_waiters; /* open "wait-ledger"s */
 	struct push_report push_report;
+	struct backup_job *backup; /* backup.c: the one being written */
 };
 
 /* ---- main.c ---- */
@@ -229,6 +231,20 @@ void push_client_gone(struct daemon *d, struct client *c);
 void push_stop(struct daemon *d);
 /* status's push lines (none on a box without [push] and no report). */
 void push_status_show(struct daemon *d, struct admin_ctx *a);
+/* ---- rights.c: a person's data rights (DOMAIN §6.5) ---- */
+/* Serves person-forget-prints; -ENOENT for any other request. */
+int rights_dispatch(struct daemon *d, struct client *c,
+		    const struct control_msg *m);
+/* ---- backup.c: the box's backup (DOMAIN §6.8) ---- */
+/* Serves backup; -ENOENT for any other request. */
+int backup_dispatch(struct daemon *d, struct client *c,
+		    const struct control_msg *m);
+/* The client of the running backup left: it is written, unanswered. */
+void backup_client_gone(struct daemon *d, struct client *c);
+/* Waits for a running backup's thread and drops the job (stopping). */
+void backup_stop(struct daemon *d);
+/* A store restored from a backup: records the prints it left out. */
+void backup_after_restore(struct daemon *d);
 /* ---- arming.c ---- */
 /* Opens the wake input of [wake] (one that fails is logged and the box
  * runs as without one) and makes the first decision; after scanner_new. */

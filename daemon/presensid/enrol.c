@@ -3,8 +3,10 @@
  * enrol.c: one enrolment at a time, over the control socket.  The scanner
  * first identifies the finger against everyone (a finger already enrolled
  * to someone else is refused), then takes its stages; each stage is
- * streamed to the client as a progress line and shown on the lights.  The
- * print is stored with a consent record; nothing is stored on failure.
+ * streamed to the client as a progress line and shown on the lights.  It
+ * starts only with the person's consent (consent=yes, for the text of
+ * PD_CONSENT_VERSION); the print is stored with its consent record (who,
+ * when, which finger, the text's version); nothing is stored on failure.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -55,6 +57,8 @@ void enrol_cmd(struct daemon *d, struct client *c, const struct control_msg *m)
 {
 	const char *id = control_get(m, "id");
 	const char *finger = control_get(m, "finger");
+	const char *consent = control_get(m, "consent");
+	const char *version = control_get(m, "consent_version");
 	/* in 0..INT_MAX: checked against the request table */
 	int reader = (int)control_get_uint(m, "reader", 0);
 	struct reader_slot *s;
@@ -73,6 +77,30 @@ void enrol_cmd(struct daemon *d, struct client *c, const struct control_msg *m)
 				"finger: \"%s\" is not one of left-/right-"
 				"thumb, index, middle, ring, little",
 				finger ? finger : "");
+		return;
+	}
+	/* UU 27/2022: no scan without the person's consent to the text
+	 * this box records (DOMAIN §6.5) */
+	if (!consent) {
+		admin_reply_err(
+			&a, -EINVAL,
+			"consent: required: consent=yes once the person "
+			"agreed to the consent text (version %s)",
+			PD_CONSENT_VERSION);
+		return;
+	}
+	if (strcmp(consent, "yes") != 0) {
+		admin_reply_err(&a, -EPERM,
+				"no consent given: nothing was enrolled");
+		return;
+	}
+	if (version && strcmp(version, PD_CONSENT_VERSION) != 0) {
+		admin_reply_err(&a, -EPERM,
+				"consent_version: the text shown was version "
+				"%s, this box records version %s: show the "
+				"current text (update presensi), nothing was "
+				"enrolled",
+				version, PD_CONSENT_VERSION);
 		return;
 	}
 	if (store_person_get(d->store, id, &p) < 0) {
@@ -143,6 +171,9 @@ static void enrol_done(struct daemon *d, const struct scanner_event *ev)
 	snprintf(r.person, sizeof(r.person), "%s", d->enr.person);
 	snprintf(r.finger, sizeof(r.finger), "%s", d->enr.finger);
 	snprintf(r.model, sizeof(r.model), "%s", ev->model ? ev->model : "");
+	/* the version of the text the person agreed to (checked at the
+	 * request): the "print enrol" row records it */
+	snprintf(r.consent, sizeof(r.consent), "%s", PD_CONSENT_VERSION);
 	r.created_utc = now.utc_ms / 1000;
 	/* the same finger's print that no longer opens: replaced by this */
 	for (size_t i = 0; i < gallery_bad_count(d->gallery); i++) {

@@ -409,6 +409,7 @@ static void stop(struct daemon *d)
 	/* Every store call commits before it returns, so there is no open
 	 * transaction here; cancel the reader, lights off, close. */
 	monthly_stop(d);
+	backup_stop(d);
 	server_close(d);
 	arming_stop(d);
 	scanner_free(d->scanner);
@@ -460,6 +461,7 @@ int main(int argc, char **argv)
 	start_store(d);
 	if (fault_store_usable(d)) {
 		firststart_import(d);
+		backup_after_restore(d);
 		if (daemon_reload_facts(d) < 0)
 			log_warnx("rules: none in force; punches are recorded "
 				  "but not judged");

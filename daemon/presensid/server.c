@@ -3,7 +3,8 @@
  * server.c: presensid's side of the control socket.  Listens, accepts,
  * reads request lines, holds each against the request table (control.h)
  * and hands it to its handler: admin.c for the synchronous commands,
- * enrol.c, readers.c and status.c for the rest.
+ * enrol.c, readers.c, status.c, monthly.c, rights.c and backup.c for the
+ * rest.
  */
 #include <errno.h>
 #include <glib-unix.h>
@@ -248,6 +249,7 @@ static void client_free(struct daemon *d, struct client *c)
 	readers_waits_drop(d, c);
 	enrol_client_gone(d, c);
 	push_client_gone(d, c);
+	backup_client_gone(d, c);
 	for (pp = &d->clients; *pp && *pp != c; pp = &(*pp)->next)
 		;
 	if (*pp) {
@@ -343,6 +345,10 @@ static void handle_line(struct daemon *d, struct client *c, char *line)
 		/* sign-batch, wait-ledger, rules-publish, push-status */
 	} else if (monthly_dispatch(d, c, &m) == 0) {
 		/* close, export, device-key, export-lights: monthly.c */
+	} else if (rights_dispatch(d, c, &m) == 0) {
+		/* person-forget-prints: rights.c */
+	} else if (backup_dispatch(d, c, &m) == 0) {
+		/* backup: backup.c, answered when it is written */
 	} else if (admin_dispatch(&a, &m) == -ENOENT) {
 		/* in the table but served by no handler: a programming
 		 * error, answered rather than left hanging */
@@ -409,8 +415,10 @@ static gboolean client_readable(gint fd, GIOCondition cond, gpointer ud)
 		line = g_strdup(c->buf);
 		memmove(c->buf, c->buf + used, c->len - used);
 		c->len -= used;
-		c->buf[c->len] = '\0';
+		/* a request may carry a passphrase: no copy of it stays */
+		explicit_bzero(c->buf + c->len, used);
 		handle_line(d, c, line);
+		explicit_bzero(line, used);
 		g_free(line);
 		push_ledger_changed(d); /* a request may have added rows */
 		if (c->dead) {

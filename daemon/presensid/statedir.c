@@ -19,7 +19,7 @@
 #include "daemon_int.h"
 #include "log.h"
 
-#define MARKER_NAME ".presensi-store" /* beside the database */
+#define MARKER_NAME STORE_MARKER_NAME /* beside the database (store.h) */
 #define MARKER_MODE 0640
 
 /* The directory part of the store path into dir (cap bytes). */

@@ -273,8 +273,24 @@ static const char *const stmt_sql[S_COUNT] = {
 		" (SELECT max(seq) FROM print_facts"
 		"  WHERE print = p.id AND action = 'enrol')"
 		" ORDER BY p.id",
+	[S_PRINT_FACT_OF_PERSON] = "SELECT f.seq, l.recorded_utc, f.print,"
+				   " f.action, f.finger, f.model, f.consent,"
+				   " f.reason, f.by, f.uid FROM print_facts f"
+				   " JOIN ledger l ON l.seq = f.seq"
+				   " WHERE f.person = ? ORDER BY f.seq",
+	/* prints whose latest fact is an enrolment but that the store holds
+	 * no template of: a restored store's (store_restore_settle) */
+	[S_PRINT_ENROLLED_GONE] =
+		"SELECT f.print, f.person, f.finger, f.model, 0"
+		" FROM print_facts f WHERE f.action = 'enrol'"
+		" AND f.seq = (SELECT max(seq) FROM print_facts"
+		"  WHERE print = f.print)"
+		" AND NOT EXISTS (SELECT 1 FROM prints WHERE id = f.print)"
+		" ORDER BY f.print",
 	[S_AUDIT_INS] = "INSERT INTO audit(at_utc, actor, action, subject,"
 			" detail, uid) VALUES(?, ?, ?, ?, ?, ?)",
+	[S_AUDIT_OF_SUBJECT] = "SELECT at_utc, actor, uid, action, detail"
+			       " FROM audit WHERE subject = ? ORDER BY id",
 	[S_PUNCH_INS] = "INSERT INTO punches(" PUNCH_COLS ")"
 			" VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[S_PUNCH_LAST] = "SELECT at_utc FROM punches"
@@ -301,6 +317,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_META_SET] = "INSERT INTO meta(key, value) VALUES(?1, ?2)"
 		       " ON CONFLICT(key) DO UPDATE SET value = ?2",
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?",
+	[S_META_DEL] = "DELETE FROM meta WHERE key = ?",
 	[S_PROFILE_INS] = "INSERT INTO profiles(seq, from_day, version, name,"
 			  " text, by, uid, retro_on, retro_reason)"
 			  " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -395,7 +412,7 @@ static const char *const stmt_sql[S_COUNT] = {
 
 /* ---- errors: translated here, once ---- */
 
-static int map_rc(int rc)
+int store_rc(int rc)
 {
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
@@ -414,7 +431,7 @@ int store_db_fail(struct store *st, int rc, const char *what)
 {
 	log_warnx("store: %s: %s (sqlite %d)", what, sqlite3_errmsg(st->db),
 		  rc);
-	return map_rc(rc);
+	return store_rc(rc);
 }
 
 int store_stmt_prepare(struct store *st, enum stmt_id id)
@@ -752,7 +769,7 @@ int store_open(const char *path, const char *vfs, unsigned int flags,
 		}
 		log_warnx("store: cannot open %s: %s", path,
 			  sqlite3_errmsg(st->db));
-		rc = map_rc(rc);
+		rc = store_rc(rc);
 		goto err_close;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
@@ -822,6 +839,72 @@ err_close:
 	free(st->path);
 err_free:
 	explicit_bzero(st->key, sizeof(st->key));
+	free(st);
+	return rc;
+}
+
+int store_image_open(const void *img, size_t len, struct store **out)
+{
+	struct store *st;
+	unsigned char *copy;
+	int rc, v = -1;
+
+	if (!img || len == 0 || len > (size_t)INT64_MAX)
+		return -EIO;
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	rc = sqlite3_open_v2(":memory:", &st->db,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				     SQLITE_OPEN_NOMUTEX,
+			     NULL);
+	if (rc != SQLITE_OK) {
+		rc = st->db ? store_db_fail(st, rc, "image open") : -ENOMEM;
+		goto err_close;
+	}
+	copy = sqlite3_malloc64(len);
+	if (!copy) {
+		rc = -ENOMEM;
+		goto err_close;
+	}
+	memcpy(copy, img, len);
+	/* SQLite owns the copy from here, failed or not */
+	rc = sqlite3_deserialize(
+		st->db, "main", copy, (sqlite3_int64)len, (sqlite3_int64)len,
+		SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
+	if (rc != SQLITE_OK) {
+		rc = store_db_fail(st, rc, "image load");
+		goto err_close;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	/* an older image is migrated here, in memory, as the daemon will
+	 * migrate the installed file; then nothing more is written */
+	rc = user_version(st, &v);
+	if (rc == 0 && v == 0) {
+		log_warnx("store: the image holds no presensi database");
+		rc = -EIO;
+	}
+	if (rc == 0)
+		rc = exec_sql(st, "PRAGMA foreign_keys = ON", "foreign_keys");
+	if (rc == 0)
+		rc = migrate(st);
+	if (rc == 0)
+		rc = exec_sql(st, "PRAGMA query_only = ON", "query_only");
+	if (rc != 0)
+		goto err_close;
+	st->rdonly = true;
+	for (int i = 0; i < S_COUNT; i++) {
+		rc = store_stmt_prepare(st, (enum stmt_id)i);
+		if (rc != 0)
+			goto err_close;
+	}
+	*out = st;
+	return 0;
+
+err_close:
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close(st->db);
 	free(st);
 	return rc;
 }

@@ -55,7 +55,10 @@ enum stmt_id {
 	S_PRINT_FACT_INS,
 	S_PRINT_FACT_BY_SEQ,
 	S_PRINT_UNBOUND,
+	S_PRINT_FACT_OF_PERSON,
+	S_PRINT_ENROLLED_GONE,
 	S_AUDIT_INS,
+	S_AUDIT_OF_SUBJECT,
 	S_PUNCH_INS,
 	S_PUNCH_LAST,
 	S_PUNCH_RANGE,
@@ -66,6 +69,7 @@ enum stmt_id {
 	S_COUNTER_GET,
 	S_META_SET,
 	S_META_GET,
+	S_META_DEL,
 	S_PROFILE_INS,
 	S_PROFILE_ALL,
 	S_PROFILE_BY_SEQ,
@@ -113,6 +117,13 @@ struct store {
 /* Logs what and sqlite3_errmsg() once, and translates rc: -EBUSY,
  * -ENOSPC or -EIO. */
 int store_db_fail(struct store *st, int rc, const char *what);
+/* Translates a SQLite result code, as store_db_fail does, unlogged:
+ * -EBUSY, -ENOSPC, -EROFS or -EIO. */
+int store_rc(int rc);
+
+/* The meta key a backup image carries (store_backup.c): the ledger's
+ * last seq at the copy; store_restore_settle acts on it, once. */
+#define STORE_RESTORE_MARK "restore_prints_from"
 
 /* ---- statements and columns ---- */
 

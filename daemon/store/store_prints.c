@@ -152,6 +152,101 @@ int store_prints_delete_of(struct store *st, const char *person,
 	return rc;
 }
 
+int store_person_forget_prints(struct store *st, const char *id,
+			       const char *reason, int64_t now_utc,
+			       const struct actor *by, int *n)
+{
+	char name[PD_NAME_MAX], jab[PD_JABATAN_MAX];
+	char detail[PD_TEXT_MAX + 32];
+	int rc, count = 0;
+
+	if (st->rdonly)
+		return -EROFS;
+	if (!store_id_ok(id) || !store_fits(reason, PD_TEXT_MAX) || !*reason ||
+	    !store_printable(reason) || !store_actor_ok(by))
+		return -EINVAL;
+	rc = store_tx_begin(st);
+	if (rc != 0)
+		return rc;
+	rc = store_person_names(st, id, name, jab, NULL);
+	if (rc == 0)
+		rc = store_prints_delete_of(st, id, reason, now_utc, by,
+					    &count);
+	/* the request itself, with the count: never the templates */
+	snprintf(detail, sizeof(detail), "count=%d;reason=%s", count, reason);
+	if (rc == 0)
+		rc = store_audit_insert(st, now_utc, by, "print.forget", id,
+					detail);
+	rc = store_tx_end(st, rc);
+	if (rc == 0) {
+		*n = count;
+		log_info("store: person %s: %d prints forgotten on request", id,
+			 count);
+	}
+	return rc;
+}
+
+/* ---- after a restore (DOMAIN §6.8) ---- */
+
+int store_restore_settle(struct store *st, int64_t now_utc,
+			 const struct actor *by, int *n)
+{
+	struct print_list l = {0};
+	struct print_rec r;
+	char mark[32], detail[32];
+	sqlite3_stmt *s;
+	int rc;
+
+	*n = 0;
+	rc = store_meta_get(st, STORE_RESTORE_MARK, mark, sizeof(mark));
+	if (rc == -ENOENT)
+		return 0; /* not a restored store */
+	if (rc != 0)
+		return rc;
+	if (st->rdonly)
+		return -EROFS;
+	if (!store_actor_ok(by))
+		return -EINVAL;
+	rc = store_tx_begin(st);
+	if (rc != 0)
+		return rc;
+	rc = store_rows_each(st, store_stmt(st, S_PRINT_ENROLLED_GONE),
+			     read_print_meta, &r, list_add, &l,
+			     "prints a restore left out");
+	for (size_t i = 0; rc == 0 && i < l.n; i++)
+		rc = print_fact(st, "delete", &l.r[i], STORE_RESTORE_REASON,
+				now_utc, by);
+	/* one audit record per person, with how many */
+	for (size_t i = 0; rc == 0 && i < l.n; i++) {
+		int count = 0;
+		size_t k;
+
+		for (k = 0; k < i && strcmp(l.r[k].person, l.r[i].person); k++)
+			;
+		if (k < i)
+			continue; /* counted with the first of its person */
+		for (k = i; k < l.n; k++)
+			count += strcmp(l.r[k].person, l.r[i].person) == 0;
+		snprintf(detail, sizeof(detail), "count=%d", count);
+		rc = store_audit_insert(st, now_utc, by, "print.restore",
+					l.r[i].person, detail);
+	}
+	if (rc == 0) {
+		s = store_stmt(st, S_META_DEL);
+		store_bind_text(s, 1, STORE_RESTORE_MARK);
+		rc = store_exec(st, s, "restore mark");
+	}
+	rc = store_tx_end(st, rc);
+	if (rc == 0) {
+		*n = (int)l.n;
+		log_info("store: restored from a backup made at ledger row "
+			 "%s: %zu prints had no template (people re-enrol)",
+			 mark, l.n);
+	}
+	free(l.r);
+	return rc;
+}
+
 /* ---- enrolment ---- */
 
 /* Seals plain for print key of person into a new buffer (free it). */

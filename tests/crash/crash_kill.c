@@ -588,7 +588,8 @@ static int enroll(struct crash *c, int person)
 		if (!freopen(outp, "w", stdout) || !freopen(outp, "a", stderr))
 			_exit(126);
 		execl(c->bin_c, c->bin_c, "--config", c->conf, "enroll", "--id",
-		      ids[person], "--finger", "right-index", (char *)NULL);
+		      ids[person], "--finger", "right-index", "--consent",
+		      "yes", (char *)NULL);
 		_exit(127);
 	}
 	for (int i = 0; i < 2000; i++) { /* until it asks for the finger */

@@ -113,7 +113,7 @@ echo
 echo "${B}== Enrolment (synthetic fingers, one per person) ==${N}"
 for id in 101 102 103 104 105; do
 	out="$DIR/enroll-$id.out"
-	P enroll --id "$id" --finger right-index >"$out" 2>&1 &
+	P enroll --id "$id" --finger right-index --consent yes >"$out" 2>&1 &
 	EP=$!
 	# The daemon says when it waits for the finger; then place it on the
 	# reader: one check scan, then the enrol stages, paced by the reader.

@@ -25,14 +25,15 @@ fi
 	skip "no gpio-sim module and PD_GPIO_SHOW unset"
 
 backend=lights_gpiod.c
-pkg-config --atleast-version=2 libgpiod && backend=lights_gpiod2.c
+pkg-config --atleast-version=2 libgpiod &&
+	backend="lights_gpiod2.c gpiod2_chip.c"
 label=presensi-lights
 drv="$O/tests/device/gpio_drive"
 mkdir -p "$(dirname "$drv")"
 # shellcheck disable=SC2046 # pkg-config flags split into words on purpose
 ${CC:-cc} -std=gnu11 -Wall -Wextra -Werror -I"$top/include" -o "$drv" \
 	"$top/tests/device/gpio_drive.c" "$top/hw/lights.c" \
-	"$top/hw/$backend" "$top/hw/clock.c" "$top/daemon/common/log.c" \
+	$(for f in $backend; do echo "$top/hw/$f"; done) "$top/hw/clock.c" "$top/daemon/common/log.c" \
 	$(pkg-config --cflags --libs libgpiod) || { echo "build failed"; exit 1; }
 
 fail=0

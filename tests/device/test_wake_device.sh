@@ -15,7 +15,8 @@ skip() { echo "skipped: $*"; exit 77; }
 pkg-config --exists libgpiod || skip "libgpiod development files missing"
 # The backend the Makefile picks: wake_gpiod2.c where libgpiod is v2.
 backend=wake_gpiod.c
-pkg-config --atleast-version=2 libgpiod && backend=wake_gpiod2.c
+pkg-config --atleast-version=2 libgpiod &&
+	backend="wake_gpiod2.c gpiod2_chip.c"
 
 cfs=/sys/kernel/config
 sim="$cfs/gpio-sim/presensi-wake"
@@ -30,7 +31,7 @@ mkdir -p "$(dirname "$drv")"
 # shellcheck disable=SC2046 # pkg-config flags split into words on purpose
 ${CC:-cc} -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/include" \
 	-o "$drv" "$top/tests/device/wake_drive.c" "$top/hw/wake.c" \
-	"$top/hw/$backend" "$top/hw/clock.c" "$top/daemon/common/log.c" \
+	$(for f in $backend; do echo "$top/hw/$f"; done) "$top/hw/clock.c" "$top/daemon/common/log.c" \
 	$(pkg-config --cflags --libs libgpiod) || { echo "build failed"; exit 1; }
 
 fail=0

@@ -137,7 +137,8 @@ static int enroll(const char *id, uint32_t seed)
 		if (!freopen(outp, "w", stdout) || !freopen(outp, "a", stderr))
 			_exit(126);
 		execl(bin_c, bin_c, "--config", conf_path, "enroll", "--id", id,
-		      "--finger", "right-index", (char *)NULL);
+		      "--finger", "right-index", "--consent", "yes",
+		      (char *)NULL);
 		_exit(127);
 	}
 	for (int i = 0; i < 2000; i++) {

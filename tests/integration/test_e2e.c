@@ -310,7 +310,8 @@ static int enroll(const char *id, uint32_t seed, char **out_text)
 		if (!freopen(outp, "w", stdout) || !freopen(outp, "a", stderr))
 			_exit(126);
 		execl(bin_c, bin_c, "--config", conf_path, "enroll", "--id", id,
-		      "--finger", "right-index", (char *)NULL);
+		      "--finger", "right-index", "--consent", "yes",
+		      (char *)NULL);
 		_exit(127);
 	}
 	/* wait until the daemon asks for the finger, then feed until done */
@@ -398,6 +399,58 @@ static void test_e2e_enroll_five_synthetic_fingers(void **state)
 	assert_true(count_lights("enroll-stage") >= 5 * 5);
 	assert_int_equal(cli(&out, "status", NULL), 0);
 	assert_non_null(strstr(out, "prints_loaded    5"));
+	free(out);
+}
+
+static int raw_request(const char *line, char *out, size_t cap);
+
+/* UU 27/2022: the CLI shows the consent text and enrols only with
+ * --consent yes; the daemon refuses an enrolment request without
+ * consent=yes, or for a text version it does not record.  Nothing is
+ * stored and no reader is armed for it. */
+static void test_e2e_enroll_needs_consent(void **state)
+{
+	char *out = NULL, reply[512];
+
+	(void)state;
+	assert_int_equal(cli(&out, "enroll", "--id", "101", "--finger",
+			     "left-thumb", NULL),
+			 2);
+	assert_non_null(strstr(out, "PERSETUJUAN PENDAFTARAN SIDIK JARI"));
+	assert_non_null(strstr(out, "versi " PD_CONSENT_VERSION));
+	assert_non_null(strstr(out, "--consent yes"));
+	free(out);
+	assert_int_equal(cli(&out, "enroll", "--id", "101", "--finger",
+			     "left-thumb", "--consent", "no", NULL),
+			 1);
+	assert_non_null(strstr(out, "nothing was enrolled"));
+	free(out);
+	assert_int_equal(cli(&out, "enroll", "--id", "101", "--finger",
+			     "left-thumb", "--consent", "ya", NULL),
+			 2);
+	free(out);
+	assert_int_equal(raw_request("enroll\tid=101\tfinger=left-thumb\n",
+				     reply, sizeof(reply)),
+			 0);
+	assert_non_null(strstr(reply, "err\tEINVAL\tconsent:"));
+	assert_int_equal(
+		raw_request("enroll\tid=101\tfinger=left-thumb\tconsent=no\n",
+			    reply, sizeof(reply)),
+		0);
+	assert_int_equal(strncmp(reply, "err\tEPERM\t", 10), 0);
+	assert_int_equal(
+		raw_request("enroll\tid=101\tfinger=left-thumb\tconsent=yes"
+			    "\tconsent_version=2025.9\n",
+			    reply, sizeof(reply)),
+		0);
+	assert_int_equal(strncmp(reply, "err\tEPERM\t", 10), 0);
+	assert_non_null(strstr(reply, "2025.9"));
+	assert_int_equal(cli(&out, "status", NULL), 0);
+	assert_non_null(strstr(out, "prints_loaded    5"));
+	free(out);
+	/* the enrolments before recorded the version of the text shown */
+	assert_int_equal(cli(&out, "person", "report", "--id", "101", NULL), 0);
+	assert_non_null(strstr(out, "persetujuan " PD_CONSENT_VERSION));
 	free(out);
 }
 
@@ -605,7 +658,8 @@ static void test_e2e_out_of_range_fields_are_refused_not_fatal(void **state)
 	}
 	/* a reader number no reader has: refused, daemon still up */
 	assert_int_equal(
-		raw_request("enroll\tid=101\tfinger=right-thumb\treader=9\n",
+		raw_request("enroll\tid=101\tfinger=right-thumb\treader=9"
+			    "\tconsent=yes\n",
 			    reply, sizeof(reply)),
 		0);
 	assert_string_equal(reply, "err\tENODEV\treader 9: not connected");
@@ -1035,6 +1089,7 @@ int main(void)
 		cmocka_unit_test(
 			test_e2e_tells_systemd_ready_and_pings_watchdog),
 		cmocka_unit_test(test_e2e_enroll_five_synthetic_fingers),
+		cmocka_unit_test(test_e2e_enroll_needs_consent),
 		cmocka_unit_test(
 			test_e2e_duplicate_finger_enrolment_is_refused),
 		cmocka_unit_test(test_e2e_each_finger_punches_the_right_person),

@@ -262,7 +262,8 @@ static int enroll(const char *id, uint32_t seed)
 		if (!freopen(outp, "w", stdout) || !freopen(outp, "a", stderr))
 			_exit(126);
 		execl(bin_c, bin_c, "--config", conf_path, "enroll", "--id", id,
-		      "--finger", "right-index", (char *)NULL);
+		      "--finger", "right-index", "--consent", "yes",
+		      (char *)NULL);
 		_exit(127);
 	}
 	/* wait until the daemon asks for the finger, then feed until done */

@@ -417,7 +417,8 @@ static int enroll(struct box *b, const char *id, uint32_t seed)
 		if (!freopen(outp, "w", stdout) || !freopen(outp, "a", stderr))
 			_exit(126);
 		execl(bin_c, bin_c, "--config", b->conf, "enroll", "--id", id,
-		      "--finger", "right-index", (char *)NULL);
+		      "--finger", "right-index", "--consent", "yes",
+		      (char *)NULL);
 		_exit(127);
 	}
 	for (int i = 0; i < 2000; i++) {

@@ -54,6 +54,8 @@ check_install() {
 		"$dest$prefix/bin/presensi" \
 		"$dest$prefix/share/presensi/presensi.conf.sample" \
 		"$dest/usr/lib/tmpfiles.d/presensi.conf" \
+		"$dest/usr/lib/sysusers.d/presensi.conf" \
+		"$dest/lib/udev/rules.d/60-presensi.rules" \
 		"$dest$prefix/share/man/man8/presensid.8" \
 		"$dest$prefix/share/man/man5/presensi.conf.5"; do
 		[ -f "$f" ] || fail "$label: ${f#"$dest"} not installed"
@@ -91,6 +93,7 @@ check_install() {
 		"$dest$prefix/share/man/man8/presensi-push.8" \
 		"$dest$prefix/share/presensi/presensi.conf.sample" \
 		"$dest/usr/lib/tmpfiles.d/presensi.conf" \
+		"$dest/lib/udev/rules.d/60-presensi.rules" \
 		"$dest$prefix/share/man/man8/presensid.8" \
 		"$dest$prefix/share/man/man5/presensi.conf.5"; do
 		[ -f "$f" ] || continue

@@ -207,6 +207,8 @@ static void test_cli_every_command_has_its_handler(void **state)
 		"person list",
 		"person deactivate",
 		"person reactivate",
+		"person report",
+		"person forget-prints",
 		"enroll",
 		"profile import",
 		"profile list",
@@ -225,6 +227,8 @@ static void test_cli_every_command_has_its_handler(void **state)
 		"ringkas",
 		"chain verify",
 		"clock set",
+		"backup",
+		"restore",
 		"wait-armed",
 	};
 	const void *seen[sizeof(words) / sizeof(words[0])];
@@ -262,6 +266,22 @@ static void test_cli_profile_import_takes_retroactive_and_reason(void **state)
 	assert_int_equal(cli_parse(argc, argv, &a, err, sizeof(err)), 0);
 	assert_string_equal(cli_get(&a, "retroactive"), "");
 	assert_string_equal(cli_get(&a, "reason"), "Perbup 9/2026");
+}
+
+/* Consent is an option of its own: without it the handler shows the
+ * text and says how to give it (exit 2), so the parser lets it be absent. */
+static void test_cli_enroll_takes_consent(void **state)
+{
+	ARGV("enroll", "--id", "101", "--finger", "right-index", "--consent",
+	     "yes");
+	struct cli_args a;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(cli_parse(argc, argv, &a, err, sizeof(err)), 0);
+	assert_string_equal(cli_get(&a, "consent"), "yes");
+	assert_int_equal(cli_parse(argc - 2, argv, &a, err, sizeof(err)), 0);
+	assert_null(cli_get(&a, "consent"));
 }
 
 static void test_cli_help_skips_required_checks(void **state)
@@ -324,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_cli_every_command_has_its_handler),
 		cmocka_unit_test(
 			test_cli_profile_import_takes_retroactive_and_reason),
+		cmocka_unit_test(test_cli_enroll_takes_consent),
 		cmocka_unit_test(test_cli_help_skips_required_checks),
 		cmocka_unit_test(test_cli_longest_command_words_win),
 		cmocka_unit_test(test_cli_usage_lists_every_option),

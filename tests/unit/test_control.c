@@ -147,6 +147,22 @@ static void test_control_check_table_bounds_every_field(void **state)
 	} rows[] = {
 		{"ping", 0, ""},
 		{"enroll\tid=101\tfinger=right-index\treader=0", 0, ""},
+		/* consent is a field of its own (DOMAIN §6.5): its word and
+		 * the version of the text shown */
+		{"enroll\tid=101\tfinger=right-index\tconsent=yes"
+		 "\tconsent_version=2026.2",
+		 0, ""},
+		{"backup\tpassphrase=kata sandi yang panjang", 0, ""},
+		{"backup\tpassphrase=a\\nb", -EINVAL,
+		 "passphrase: control characters are not allowed"},
+		{"person-forget-prints\tid=103\treason=permintaan sendiri", 0,
+		 ""},
+		{"person-forget-prints\tid=103\treason=a\\tb", -EINVAL,
+		 "reason: control characters are not allowed"},
+		{"enroll\tid=101\tconsent=perhaps", -EINVAL,
+		 "consent: longer than 3 bytes"},
+		{"enroll\tid=101\tconsent_version=a\\nb", -EINVAL,
+		 "consent_version: control characters are not allowed"},
 		/* the crash: a reader index past any array, refused here */
 		{"enroll\tid=101\tfinger=right-index\treader=4294967296",
 		 -EINVAL,
@@ -238,6 +254,7 @@ static void test_control_get_uint_reads_checked_values(void **state)
 static void test_control_table_is_sorted_and_findable(void **state)
 {
 	static const char *const names[] = {
+		"backup",
 		"calendar-add",
 		"calendar-import",
 		"calendar-remove",
@@ -247,6 +264,7 @@ static void test_control_table_is_sorted_and_findable(void **state)
 		"excuse-revoke",
 		"person-add",
 		"person-deactivate",
+		"person-forget-prints",
 		"person-reactivate",
 		"ping",
 		"profile-import",

@@ -320,6 +320,35 @@ static void test_crypto_key_file_missing_dir_is_enoent(void **state)
 			 -ENOENT);
 }
 
+/* The backup reads the key file, never making one; the restore installs
+ * one, never over another. */
+static void test_crypto_key_file_load_and_install(void **state)
+{
+	char *dir = testutil_tmpdir("crypto");
+	char path[512];
+	uint8_t k[CRYPTO_KEY_BYTES], back[CRYPTO_KEY_BYTES] = {0};
+	struct stat sb;
+
+	(void)state;
+	assert_non_null(dir);
+	snprintf(path, sizeof(path), "%s/device.key", dir);
+	assert_int_equal(keyfile_load(path, back), -ENOENT);
+	assert_int_equal(count_entries(dir), 0); /* nothing made */
+	memset(k, 0x5a, sizeof(k));
+	assert_int_equal(keyfile_install(path, k), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	assert_int_equal(keyfile_load(path, back), 0);
+	assert_memory_equal(k, back, sizeof(k));
+	memset(k, 0x11, sizeof(k));
+	assert_int_equal(keyfile_install(path, k), -EEXIST);
+	assert_int_equal(keyfile_load(path, back), 0);
+	assert_int_equal(back[0], 0x5a); /* the first one stays */
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(keyfile_load(path, back), -EPERM);
+	testutil_rmtree_free(dir);
+}
+
 static void test_crypto_key_derive_is_deterministic_and_separated(void **state)
 {
 	uint8_t a1[CRYPTO_KEY_BYTES], a2[CRYPTO_KEY_BYTES];
@@ -395,6 +424,97 @@ static void test_crypto_devkey_file_is_stable(void **state)
 	testutil_rmtree_free(dir);
 }
 
+/* ---- passphrase keys (backups) ---- */
+
+/* The reference implementation, argon2 (Debian's package, 2017-12-27):
+ *   echo -n "sandi rahasia desa" | argon2 "garam-enambelas!" -id -t 2 \
+ *       -m 13 -p 1 -l 32 -r
+ * libsodium's crypto_pwhash is Argon2id v1.3 with one lane, no secret. */
+static void test_crypto_pw_key_matches_the_reference_argon2id(void **state)
+{
+	static const char pass[] = "sandi rahasia desa";
+	struct crypto_pw_cost c = {.ops = 2, .mem_bytes = 8192 * 1024};
+	uint8_t key[CRYPTO_KEY_BYTES], salt[CRYPTO_PW_SALT_BYTES];
+	char hex[2 * CRYPTO_KEY_BYTES + 1];
+
+	(void)state;
+	memcpy(salt, "garam-enambelas!", sizeof(salt));
+	assert_int_equal(crypto_pw_key(pass, strlen(pass), salt, &c, key), 0);
+	crypto_hex_encode(key, sizeof(key), hex);
+	assert_string_equal(hex, "00ee4f033cf56e2706cd66ff188620955e0c1d8050"
+				 "b3c1dec51bd24500040faf");
+}
+
+static void test_crypto_pw_key_depends_on_pass_salt_and_cost(void **state)
+{
+	struct crypto_pw_cost c = {.ops = 1, .mem_bytes = 8192};
+	uint8_t k1[CRYPTO_KEY_BYTES], k2[CRYPTO_KEY_BYTES];
+	uint8_t salt[CRYPTO_PW_SALT_BYTES] = {1, 2, 3};
+
+	(void)state;
+	assert_int_equal(crypto_pw_key("abc", 3, salt, &c, k1), 0);
+	assert_int_equal(crypto_pw_key("abc", 3, salt, &c, k2), 0);
+	assert_memory_equal(k1, k2, sizeof(k1));
+	assert_int_equal(crypto_pw_key("abd", 3, salt, &c, k2), 0);
+	assert_memory_not_equal(k1, k2, sizeof(k1));
+	salt[0] = 9;
+	assert_int_equal(crypto_pw_key("abc", 3, salt, &c, k2), 0);
+	assert_memory_not_equal(k1, k2, sizeof(k1));
+	salt[0] = 1;
+	c.ops = 2;
+	assert_int_equal(crypto_pw_key("abc", 3, salt, &c, k2), 0);
+	assert_memory_not_equal(k1, k2, sizeof(k1));
+}
+
+/* A file names its own cost: one past what we spend is refused before
+ * any work (a crafted file must not take the box's memory). */
+static void test_crypto_pw_cost_bounds(void **state)
+{
+	struct crypto_pw_cost c;
+	uint8_t key[CRYPTO_KEY_BYTES], salt[CRYPTO_PW_SALT_BYTES] = {0};
+
+	(void)state;
+	crypto_pw_cost_moderate(&c);
+	assert_true(c.ops == 3);
+	assert_true(c.mem_bytes == 256ull * 1024 * 1024);
+	assert_int_equal(crypto_pw_cost_check(&c), 0);
+	c = (struct crypto_pw_cost){.ops = 0, .mem_bytes = 8192};
+	assert_int_equal(crypto_pw_cost_check(&c), -EINVAL);
+	assert_int_equal(crypto_pw_key("a", 1, salt, &c, key), -EINVAL);
+	c = (struct crypto_pw_cost){.ops = 5, .mem_bytes = 8192};
+	assert_int_equal(crypto_pw_cost_check(&c), -EINVAL);
+	c = (struct crypto_pw_cost){.ops = 1, .mem_bytes = 4096};
+	assert_int_equal(crypto_pw_cost_check(&c), -EINVAL);
+	c = (struct crypto_pw_cost){.ops = 1,
+				    .mem_bytes = 1024ull * 1024 * 1024 + 1};
+	assert_int_equal(crypto_pw_cost_check(&c), -EINVAL);
+	c.mem_bytes = 1024ull * 1024 * 1024;
+	assert_int_equal(crypto_pw_cost_check(&c), 0);
+}
+
+/* The backup seals and opens its contents where they lie: the plain
+ * text at out + CRYPTO_SEAL_OVERHEAD, the blob opened onto itself. */
+static void test_crypto_seal_and_unseal_in_place(void **state)
+{
+	static const char msg[] = "ledger, config and key";
+	uint8_t key[CRYPTO_KEY_BYTES] = {7};
+	uint8_t buf[CRYPTO_SEAL_OVERHEAD + sizeof(msg)];
+	size_t len = 0;
+
+	(void)state;
+	memcpy(buf + CRYPTO_SEAL_OVERHEAD, msg, sizeof(msg));
+	assert_int_equal(crypto_seal(key, buf + CRYPTO_SEAL_OVERHEAD,
+				     sizeof(msg), buf, sizeof(buf)),
+			 0);
+	assert_memory_not_equal(buf + CRYPTO_SEAL_OVERHEAD, msg, sizeof(msg));
+	assert_int_equal(crypto_unseal(key, buf, sizeof(buf),
+				       buf + CRYPTO_SEAL_OVERHEAD, sizeof(msg),
+				       &len),
+			 0);
+	assert_int_equal(len, sizeof(msg));
+	assert_memory_equal(buf + CRYPTO_SEAL_OVERHEAD, msg, sizeof(msg));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -412,11 +532,18 @@ int main(void)
 			test_crypto_key_file_created_0600_and_reloaded),
 		cmocka_unit_test(test_crypto_key_file_refused_when_bad),
 		cmocka_unit_test(test_crypto_key_file_missing_dir_is_enoent),
+		cmocka_unit_test(test_crypto_key_file_load_and_install),
 		cmocka_unit_test(
 			test_crypto_key_derive_is_deterministic_and_separated),
 		cmocka_unit_test(test_crypto_devkey_matches_rfc8032),
 		cmocka_unit_test(test_crypto_sig_verify_altered_is_ebadmsg),
 		cmocka_unit_test(test_crypto_devkey_file_is_stable),
+		cmocka_unit_test(
+			test_crypto_pw_key_matches_the_reference_argon2id),
+		cmocka_unit_test(
+			test_crypto_pw_key_depends_on_pass_salt_and_cost),
+		cmocka_unit_test(test_crypto_pw_cost_bounds),
+		cmocka_unit_test(test_crypto_seal_and_unseal_in_place),
 	};
 
 	log_init(LOG_TO_NONE, 0);

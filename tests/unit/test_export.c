@@ -112,6 +112,45 @@ static void test_csv_daily_matches_golden(void **state)
 	fx_free(&f);
 }
 
+/* The day rows written from the day callback, as report_build calls it:
+ * the same golden bytes as the collected rows. */
+static void test_csv_daily_streamed_matches_golden(void **state)
+{
+	struct fx f;
+	struct export_daily_csv c;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	(void)state;
+	fx_month(&f);
+	fp = open_memstream(&buf, &len);
+	assert_non_null(fp);
+	assert_int_equal(
+		export_csv_daily_begin(&c, fp, f.r.desa_id, f.r.offset_min), 0);
+	for (size_t i = 0; i < f.days.n; i++) {
+		const struct export_day *e = &f.days.d[i];
+		struct person p = {0};
+		struct report_day d = {
+			.person = &p,
+			.v = &e->v,
+			.holiday_name = e->holiday[0] ? e->holiday : NULL,
+			.profile_name = e->profile[0] ? e->profile : NULL,
+		};
+
+		snprintf(p.id, sizeof(p.id), "%s", e->person);
+		snprintf(p.name, sizeof(p.name), "%s", e->name);
+		snprintf(p.jabatan, sizeof(p.jabatan), "%s", e->jabatan);
+		assert_int_equal(export_csv_daily_day(&c, &d), 0);
+	}
+	assert_int_equal(export_csv_daily_end(&c), 0);
+	assert_int_equal(c.rows, f.days.n);
+	assert_int_equal(fclose(fp), 0);
+	check_golden("harian_2026-11.csv", buf);
+	free(buf);
+	fx_free(&f);
+}
+
 static void test_csv_deduction_on_matches_golden(void **state)
 {
 	struct fx f;
@@ -1208,6 +1247,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csv_month_matches_golden),
 		cmocka_unit_test(test_csv_daily_matches_golden),
+		cmocka_unit_test(test_csv_daily_streamed_matches_golden),
 		cmocka_unit_test(test_csv_deduction_on_matches_golden),
 		cmocka_unit_test(test_csv_deduction_off_has_no_column),
 		cmocka_unit_test(
