@@ -129,7 +129,7 @@ BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_BINS := $(BENCH_SRCS:%.c=$(O)/%)
 # Shell tests (the test runner itself, install, deps): run by `make test`
 # after the programs above, each counted as one test.
-SHELL_TESTS := $(wildcard tests/shell/test_*.sh)
+SHELL_TESTS := $(wildcard tests/shell/test_*.sh tests/browser/test_*.sh)
 
 PROGS := $(O)/presensid $(O)/presensi
 

@@ -184,8 +184,8 @@ int kecd_auth_pre_token(const struct kecd_req *req, struct kecd_resp *resp,
 {
 	char have[KECD_TOKEN_HEX + 2];
 
-	if (kecd_cookie_get(req->cookie, KECD_COOKIE_PRE, have,
-			    sizeof(have)) == 0 &&
+	if (kecd_cookie_get(req->cookie, KECD_COOKIE_PRE, have, sizeof(have)) ==
+		    0 &&
 	    token_ok(have))
 		memcpy(out, have, KECD_TOKEN_HEX);
 	else

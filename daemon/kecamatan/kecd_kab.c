@@ -125,7 +125,9 @@ int kecd_page_kab(struct kecd_ctx *x)
 	pd_day_t first, last;
 	struct rekap total;
 	uint32_t on_time = 0, due = 0, people = 0;
-	size_t ndesa = 0, attention = 0;
+	size_t ndesa = 0, attention = 0, rows_len = 0;
+	FILE *rows = NULL;
+	char *rows_buf = NULL;
 	int rc;
 
 	x->kec.offset_min = 420; /* the period's default month, in WIB */
@@ -268,11 +270,13 @@ int kecd_page_kab(struct kecd_ctx *x)
 		td_pct(p.fp, &q);
 		fputs("<td></td></tr></tfoot></table></div>", p.fp);
 	}
-	fputs("<h2>Alat yang perlu perhatian</h2><div class=\"gulir\"><table "
-	      "id=\"alat\"><thead><tr><th>Kecamatan</th><th>Desa</th>"
-	      "<th>Perangkat lunak</th><th>Profil</th><th>Kalender</th>"
-	      "<th>Laporan terakhir</th><th>Masalah</th></tr></thead><tbody>",
-	      p.fp);
+	fputs("<h2>Alat yang perlu perhatian</h2>", p.fp);
+	/* the rows first: the table is shown only when it has some */
+	rows = open_memstream(&rows_buf, &rows_len);
+	if (!rows) {
+		rc = -ENOMEM;
+		goto out;
+	}
 	for (size_t j = 0; j < boxes.n; j++) {
 		const struct kec_device_state *d = &boxes.d[j];
 		struct pub_latest pub;
@@ -286,24 +290,38 @@ int kecd_page_kab(struct kecd_ctx *x)
 		if (!issue[0])
 			continue;
 		attention++;
-		fputs("<tr><td>", p.fp);
-		kecd_h(p.fp, kec_name(&kecs, d->kec));
-		fputs("</td><td>", p.fp);
-		kecd_h(p.fp, d->desa);
-		fputs("</td><td>", p.fp);
-		kecd_h(p.fp, d->software[0] ? d->software : "–");
-		fputs("</td><td>", p.fp);
-		kecd_h(p.fp, d->profile_name[0] ? d->profile_name : "–");
-		fprintf(p.fp, " <span class=\"kecil\">%.8s</span></td><td>",
+		fputs("<tr><td>", rows);
+		kecd_h(rows, kec_name(&kecs, d->kec));
+		fputs("</td><td>", rows);
+		kecd_h(rows, d->desa);
+		fputs("</td><td>", rows);
+		kecd_h(rows, d->software[0] ? d->software : "–");
+		fputs("</td><td>", rows);
+		kecd_h(rows, d->profile_name[0] ? d->profile_name : "–");
+		fprintf(rows, " <span class=\"kecil\">%.8s</span></td><td>",
 			d->profile_version);
-		kecd_h(p.fp, d->calendar_name[0] ? d->calendar_name : "–");
-		fputs("</td><td>", p.fp);
-		kecd_box_contact(p.fp, d, x->req->now_utc, 420);
-		fputs("</td><td class=\"teks\">", p.fp);
-		kecd_h(p.fp, issue);
-		fputs("</td></tr>", p.fp);
+		kecd_h(rows, d->calendar_name[0] ? d->calendar_name : "–");
+		fputs("</td><td>", rows);
+		kecd_box_contact(rows, d, x->req->now_utc, 420);
+		fputs("</td><td class=\"teks\">", rows);
+		kecd_h(rows, issue);
+		fputs("</td></tr>", rows);
 	}
-	fputs("</tbody></table></div>", p.fp);
+	if (fclose(rows) != 0) {
+		rows = NULL;
+		rc = -ENOMEM;
+		goto out;
+	}
+	rows = NULL;
+	if (attention) {
+		fputs("<div class=\"gulir\"><table id=\"alat\"><thead><tr>"
+		      "<th>Kecamatan</th><th>Desa</th><th>Perangkat lunak</th>"
+		      "<th>Profil</th><th>Kalender</th><th>Laporan terakhir"
+		      "</th><th>Masalah</th></tr></thead><tbody>",
+		      p.fp);
+		fwrite(rows_buf, 1, rows_len, p.fp);
+		fputs("</tbody></table></div>", p.fp);
+	}
 	if (!attention)
 		kecd_msg(p.fp, "sukses",
 			 "Semua alat melapor, jamnya tepercaya, dan memakai "
@@ -314,6 +332,9 @@ int kecd_page_kab(struct kecd_ctx *x)
 		boxes.n);
 	rc = kecd_page_finish(&p, x->req, x->resp, 200);
 out:
+	if (rows)
+		fclose(rows);
+	free(rows_buf);
 	kecd_page_abort(&p);
 	free(kecs.k);
 	kecd_boxes_free(&boxes);

@@ -354,7 +354,7 @@ void kecd_page_abort(struct kecd_page *p)
 #define CW 640 /* viewBox width */
 #define CH 240
 #define ML 40 /* margins */
-#define MR 12
+#define MR 30 /* room for half of the last month label */
 #define MT 12
 #define MB 28
 

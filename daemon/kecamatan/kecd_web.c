@@ -122,6 +122,7 @@ static int desa_match(void *ud, const struct kec_desa *d)
 
 int kecd_desa_get(const struct kecd_ctx *x, struct kec_desa *out)
 {
+	// cppcheck-suppress ctuuninitvar ; out is written here, never read
 	struct desa_find f = {x->desa, out};
 	int rc = kec_store_desa_each(x->w->st, x->kec.id, desa_match, &f);
 

@@ -79,8 +79,8 @@ static void box_open(struct kecbox *b, const char *dir)
 	uint8_t s[CRYPTO_KEY_BYTES] = {0};
 	int seed;
 
-	if (!conf || sscanf(conf, "%31[^\n]\n%95[^\n]\n%d", desa, name,
-			    &seed) != 3) {
+	if (!conf ||
+	    sscanf(conf, "%31[^\n]\n%95[^\n]\n%d", desa, name, &seed) != 3) {
 		fprintf(stderr, "kecd-box: %s is not a box (init it)\n", dir);
 		exit(1);
 	}
@@ -95,8 +95,7 @@ static void box_open(struct kecbox *b, const char *dir)
 	snprintf(b->conf.desa_id, sizeof(b->conf.desa_id), "%s", desa);
 	snprintf(b->conf.desa_name, sizeof(b->conf.desa_name), "%s", name);
 	snprintf(b->conf.kecamatan, sizeof(b->conf.kecamatan), "Pucuk");
-	snprintf(b->conf.store_path, sizeof(b->conf.store_path), "%s",
-		 b->path);
+	snprintf(b->conf.store_path, sizeof(b->conf.store_path), "%s", b->path);
 	b->conf.offset_min = KECBOX_WIB;
 	s[0] = (uint8_t)seed;
 	s[1] = 0x5e;
@@ -115,14 +114,13 @@ static int cmd_init(const char *dir, int argc, char **argv)
 	if (argc < 4 || civil_date_parse(argv[3], &since))
 		return usage();
 	mkdir(dir, 0755);
-	snprintf(text, sizeof(text), "%s\n%s\n%s\n", argv[0], argv[1],
-		 argv[2]);
+	snprintf(text, sizeof(text), "%s\n%s\n%s\n", argv[0], argv[1], argv[2]);
 	if (testutil_write(file_in(dir, "box.conf"), text) != 0)
 		return 1;
 	box_open(&b, dir);
 	/* on the first day, before work: no month before it has a row */
-	kecbox_rules(&b, since, civil_utc_from_local(since, 5 * 3600,
-						     KECBOX_WIB));
+	kecbox_rules(&b, since,
+		     civil_utc_from_local(since, 5 * 3600, KECBOX_WIB));
 	for (int i = 4; i < argc; i++) {
 		char id[PD_ID_MAX];
 		const char *eq = strchr(argv[i], '=');
@@ -130,9 +128,9 @@ static int cmd_init(const char *dir, int argc, char **argv)
 		if (!eq || (size_t)(eq - argv[i]) >= sizeof(id))
 			return usage();
 		snprintf(id, sizeof(id), "%.*s", (int)(eq - argv[i]), argv[i]);
-		kecbox_person(&b, id, eq + 1, since,
-			      civil_utc_from_local(since, 6 * 3600 + i,
-						   KECBOX_WIB));
+		kecbox_person(
+			&b, id, eq + 1, since,
+			civil_utc_from_local(since, 6 * 3600 + i, KECBOX_WIB));
 	}
 	printf("%s\n", b.public_key);
 	store_close(b.st);

@@ -191,9 +191,8 @@ static void test_kecd_login_cookie_and_wrong_password(void **state)
 		{
 			char tok2[80];
 
-			assert_int_equal(kecdfix_csrf(r.body, tok2,
-						      sizeof(tok2)),
-					 0);
+			assert_int_equal(
+				kecdfix_csrf(r.body, tok2, sizeof(tok2)), 0);
 			assert_string_equal(tok2, tok);
 		}
 		kecdfix_reply_free(&r);
