@@ -300,7 +300,7 @@ int kecd_page_boxes(struct kecd_ctx *x)
 			kecd_h(p.fp, names.d[i].name);
 			fprintf(p.fp,
 				"</td><td class=\"kecil\">#%" PRId64
-				"</td><td>",
+				"</td><td class=\"teks\">",
 				d->key_id);
 			kecd_box_contact(p.fp, d, x->req->now_utc,
 					 x->kec.offset_min);
