@@ -17,9 +17,11 @@ suite=${2:-bookworm}
 # libminizip-dev: trixie's xlsxwriter.pc requires minizip, which its
 # libxlsxwriter-dev does not depend on; pkg-config fails without it.
 # libpq-dev: presensi-kecamatan, which `make all` builds (make deb ARCH=arm64).
+# libsoup-3.0-dev: presensi-push and kecamatand, which `make all` builds too.
 PKGS="libc6-dev libfprint-2-dev libglib2.0-dev libsqlite3-dev \
 libsodium-dev libxlsxwriter-dev libminizip-dev libutf8proc-dev libzip-dev \
-libjansson-dev libgpiod-dev libcmocka-dev libusb-1.0-0-dev libpq-dev"
+libjansson-dev libgpiod-dev libcmocka-dev libusb-1.0-0-dev libpq-dev \
+libsoup-3.0-dev"
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
 die() {
