@@ -5,6 +5,7 @@ PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 SBINDIR    ?= $(PREFIX)/sbin
 DATADIR    ?= $(PREFIX)/share/presensi
+KECDATADIR ?= $(PREFIX)/share/presensi-kecamatan
 MANDIR     ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 UNITDIR    ?= /lib/systemd/system
@@ -362,12 +363,12 @@ golden: tests-build
 	$(Q)O=$(O) PD_GOLDEN_UPDATE=1 sh tests/run-tests.sh $(UNIT_BINS) $(INTEG_BINS)
 
 # The files that name install paths are templates: @SBINDIR@, @BINDIR@,
-# @SYSCONFDIR@, @DATADIR@ and @UDEVDIR@ become this install's paths in
+# @SYSCONFDIR@, @DATADIR@, @KECDATADIR@ and @UDEVDIR@ become this install's paths in
 # $(O)/firmware/.  $(O)/.paths holds the values and changes only when they
 # do, so `make install PREFIX=/usr` after a /usr/local one regenerates.
 # The sample config keeps its name (the docs point to it) but is a template
 # too.  tests/shell/test_install.sh checks the installed paths exist.
-PATH_VARS := SBINDIR BINDIR SYSCONFDIR DATADIR UDEVDIR
+PATH_VARS := SBINDIR BINDIR SYSCONFDIR DATADIR KECDATADIR UDEVDIR
 SUBST := sed $(foreach v,$(PATH_VARS),-e 's|@$(v)@|$($(v))|g')
 GEN_IN    := $(addprefix $(O)/firmware/,systemd/presensid.service \
 	systemd/presensi-usb-export@.service \
@@ -686,21 +687,45 @@ demo-kecamatan: deps
 	$(Q)$(MAKE) --no-print-directory $(KECD_PROG) $(KEC_PROG) $(KECD_BOX)
 	$(Q)O=$(O) sh tests/kecamatan/demo.sh
 install: install-kecamatand
-install-kecamatand: $(KECD_PROG) $(O)/firmware/systemd/kecamatand.service
+# The sample config, the unit, the tmpfiles entry and the man page are
+# templates (their paths); the sysusers entry is not.  The shipped
+# profiles and calendars go to KECDATADIR too: [rules] dir names them, and
+# the box's package (which has its own copy) is not installed on a server.
+# Never overwrites an existing kecamatand.conf: it is the admin's.
+KECD_GEN := $(addprefix $(O)/firmware/,kecamatand.conf \
+	systemd/kecamatand.service tmpfiles/presensi-kecamatan.conf \
+	man/kecamatand.8)
+install-kecamatand: $(KECD_PROG) $(KECD_GEN)
 	install -Dm755 $(KECD_PROG) $(DESTDIR)$(SBINDIR)/kecamatand
 	install -Dm644 $(O)/firmware/systemd/kecamatand.service \
 		$(DESTDIR)$(UNITDIR)/kecamatand.service
-	install -Dm644 firmware/kecamatand.conf \
-		$(DESTDIR)$(DATADIR)/kecamatand.conf.sample
+	install -Dm644 $(O)/firmware/kecamatand.conf \
+		$(DESTDIR)$(KECDATADIR)/kecamatand.conf.sample
 	test -e $(DESTDIR)$(SYSCONFDIR)/presensi-kecamatan/kecamatand.conf || \
-		install -Dm640 firmware/kecamatand.conf \
+		install -Dm640 $(O)/firmware/kecamatand.conf \
 		$(DESTDIR)$(SYSCONFDIR)/presensi-kecamatan/kecamatand.conf
-$(O)/firmware/systemd/kecamatand.service: firmware/systemd/kecamatand.service.in \
-	$(O)/.paths
+	install -d $(DESTDIR)$(KECDATADIR)/profiles \
+		$(DESTDIR)$(KECDATADIR)/calendars
+	install -m644 firmware/profiles/*.ini $(DESTDIR)$(KECDATADIR)/profiles/
+	install -m644 firmware/calendars/*.ini $(DESTDIR)$(KECDATADIR)/calendars/
+	install -Dm644 firmware/sysusers/presensi-kecamatan.conf \
+		$(DESTDIR)$(SYSUSERSDIR)/presensi-kecamatan.conf
+	install -Dm644 $(O)/firmware/tmpfiles/presensi-kecamatan.conf \
+		$(DESTDIR)$(TMPFILESDIR)/presensi-kecamatan.conf
+	install -Dm644 $(O)/firmware/man/kecamatand.8 \
+		$(DESTDIR)$(MANDIR)/man8/kecamatand.8
+$(filter-out $(O)/firmware/kecamatand.conf,$(KECD_GEN)): $(O)/firmware/%: \
+	firmware/%.in $(O)/.paths
+	$(from_template)
+$(O)/firmware/kecamatand.conf: firmware/kecamatand.conf $(O)/.paths
 	$(from_template)
 uninstall: uninstall-kecamatand
 uninstall-kecamatand:
-	rm -f $(DESTDIR)$(SBINDIR)/kecamatand $(DESTDIR)$(UNITDIR)/kecamatand.service
+	rm -f $(DESTDIR)$(SBINDIR)/kecamatand $(DESTDIR)$(UNITDIR)/kecamatand.service \
+		$(DESTDIR)$(SYSUSERSDIR)/presensi-kecamatan.conf \
+		$(DESTDIR)$(TMPFILESDIR)/presensi-kecamatan.conf \
+		$(DESTDIR)$(MANDIR)/man8/kecamatand.8
+	rm -rf $(DESTDIR)$(KECDATADIR)
 # ---- end of the kecamatan server ----
 
 # ---- the live push: presensi-push (docs/push.md) ----
