@@ -114,6 +114,15 @@ done <"$apt/debs.txt"
 # /lib/aarch64-linux-gnu/libc.so.6) and qemu -L (the interpreter is
 # /lib/ld-linux-aarch64.so.1) need it too.
 [ -e "$dir/lib" ] || ln -s usr/lib "$dir/lib"
+# qemu -L looks every path up in the sysroot first: the empty /dev, /proc,
+# /sys, /run and /tmp that base-files ships (in trixie's closure) would hide
+# the host's, and the libgpiod stand-in's simulated chip (/dev/zero) with
+# them.
+for d in dev proc sys run tmp; do
+	[ -d "$dir/$d" ] || continue
+	rmdir "$dir/$d" 2>/dev/null ||
+		die "$dir/$d is not empty; qemu -L would hide the host's /$d"
+done
 # Absolute symlinks (libm.so -> /lib/...) would point into the host;
 # make them relative links inside the sysroot.
 find "$dir" -path "$apt" -prune -o -type l -lname '/*' -print |
