@@ -22,8 +22,10 @@
 # Environment: DEMO_DAY=YYYY-MM-DD (a weekday of a year with a shipped
 # calendar, not a holiday in it), DEMO_SECONDS=N (stop N seconds after the
 # server started; default: run until Ctrl-C), DEMO_WAIT=N (seconds between
-# the login banner and the first arrival; default 15, 2 with DEMO_SECONDS),
-# DEMO_PACE=S (seconds between arrivals; default 0.3), DEMO_SEED=N (the
+# the login banner and the first arrival; default 30, 2 with DEMO_SECONDS),
+# DEMO_PACE=S (seconds between arrivals; default 3, so that the morning
+# lasts a minute and a half and the page's own reload shows it coming in;
+# 0.3 with DEMO_SECONDS), DEMO_SEED=N (the
 # arrival times; default 1).  Everything lives in one temporary directory,
 # removed on exit.
 set -u
@@ -33,13 +35,14 @@ kec="$top/$O/presensi-kecamatan"
 box="$top/$O/tests/kecamatan/kecd-box"
 kecd="$top/$O/kecamatand"
 day=${DEMO_DAY:-2026-11-23}
-pace=${DEMO_PACE:-0.3}
 seed=${DEMO_SEED:-1}
 secs=${DEMO_SECONDS:-}
 if [ -n "$secs" ]; then
 	wait_s=${DEMO_WAIT:-2}
+	pace=${DEMO_PACE:-0.3}
 else
-	wait_s=${DEMO_WAIT:-15}
+	wait_s=${DEMO_WAIT:-30}
+	pace=${DEMO_PACE:-3}
 fi
 
 die() {
