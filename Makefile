@@ -648,6 +648,9 @@ KECD_PROG  := $(O)/kecamatand
 KECD_TLIB_SRCS := tests/kecamatan/kecdfix.c
 KECD_TLIB  := $(O)/libpdkecdtest.a
 KECD_BOX   := $(O)/tests/kecamatan/kecd-box
+# bench_kecd (kecamatand under a morning of pushes) is in BENCH_BINS through
+# the kecamatan block's bench_* wildcard, so bench and bench-build take it;
+# it links with the rule below, the server's library included.
 KECD_BENCH := $(O)/tests/kecamatan/bench_kecd
 
 all: $(KECD_PROG)
