@@ -5,6 +5,7 @@ PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 SBINDIR    ?= $(PREFIX)/sbin
 DATADIR    ?= $(PREFIX)/share/presensi
+KECDATADIR ?= $(PREFIX)/share/presensi-kecamatan
 MANDIR     ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 UNITDIR    ?= /lib/systemd/system
@@ -129,7 +130,7 @@ BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_BINS := $(BENCH_SRCS:%.c=$(O)/%)
 # Shell tests (the test runner itself, install, deps): run by `make test`
 # after the programs above, each counted as one test.
-SHELL_TESTS := $(wildcard tests/shell/test_*.sh)
+SHELL_TESTS := $(wildcard tests/shell/test_*.sh tests/browser/test_*.sh)
 
 PROGS := $(O)/presensid $(O)/presensi
 
@@ -270,6 +271,10 @@ $(O)/tests/bench/%: $(O)/tests/bench/%.o $(SCANNER_OBJ) $(TLIB) $(LIBS_OURS)
 		$(call GROUP,$(TLIB) $(LIBS_OURS)) $(LIBS_FP) $(LIBS_CORE) \
 		-lpthread $(LDLIBS)
 
+# The kecamatan server's files (its block is at the end) stay out of
+# presensi-kecamatan's library.
+KECD_GLOB  := daemon/kecamatan/kecd_%.c
+
 # ---- the kecamatan side: presensi-kecamatan, its store and its tests ----
 # A separate program over the same core.  Its store has two backends behind
 # one table of functions (docs/kecamatan.md): kec_store_sqlite.c includes
@@ -277,7 +282,7 @@ $(O)/tests/bench/%: $(O)/tests/bench/%.o $(SCANNER_OBJ) $(TLIB) $(LIBS_OURS)
 # so the box's daemon and CLI never do.  Its tests (tests/kecamatan/) run
 # every case on SQLite and on a private PostgreSQL (tests/fakes/pgtest.c).
 PKGS_KEC   := libpq
-KEC_SRCS   := $(filter-out %/main.c,$(wildcard daemon/kecamatan/*.c))
+KEC_SRCS   := $(filter-out %/main.c %/kecamatand.c $(KECD_GLOB),$(wildcard daemon/kecamatan/*.c))
 LIB_KEC    := $(O)/libpdkec.a
 LIBS_KEC    = $(call pc_libs,$(PKGS_KEC))
 KEC_PROG   := $(O)/presensi-kecamatan
@@ -326,7 +331,7 @@ tests-build: $(PROGS) $(KEC_PROG) $(UNIT_BINS) $(INTEG_BINS) $(TOOL_BINS) \
 test check: deps
 	$(Q)$(MAKE) --no-print-directory tests-build
 	$(Q)O=$(O) sh tests/run-tests.sh $(UNIT_BINS) $(INTEG_BINS) \
-		$(KEC_TEST_BINS) $(SHELL_TESTS)
+		$(KEC_TEST_BINS) $(PUSH_TEST_BINS) $(SHELL_TESTS)
 
 sanitize:
 	$(Q)$(MAKE) --no-print-directory test O=build-san HARDEN= HARDEN_LD= \
@@ -358,12 +363,12 @@ golden: tests-build
 	$(Q)O=$(O) PD_GOLDEN_UPDATE=1 sh tests/run-tests.sh $(UNIT_BINS) $(INTEG_BINS)
 
 # The files that name install paths are templates: @SBINDIR@, @BINDIR@,
-# @SYSCONFDIR@, @DATADIR@ and @UDEVDIR@ become this install's paths in
+# @SYSCONFDIR@, @DATADIR@, @KECDATADIR@ and @UDEVDIR@ become this install's paths in
 # $(O)/firmware/.  $(O)/.paths holds the values and changes only when they
 # do, so `make install PREFIX=/usr` after a /usr/local one regenerates.
 # The sample config keeps its name (the docs point to it) but is a template
 # too.  tests/shell/test_install.sh checks the installed paths exist.
-PATH_VARS := SBINDIR BINDIR SYSCONFDIR DATADIR UDEVDIR
+PATH_VARS := SBINDIR BINDIR SYSCONFDIR DATADIR KECDATADIR UDEVDIR
 SUBST := sed $(foreach v,$(PATH_VARS),-e 's|@$(v)@|$($(v))|g')
 GEN_IN    := $(addprefix $(O)/firmware/,systemd/presensid.service \
 	systemd/presensi-usb-export@.service \
@@ -625,5 +630,177 @@ crash: deps
 	$(Q)O=$(O) CRASH_ITER=$(CRASH_ITER) CRASH_SEED=$(CRASH_SEED) \
 		sh tests/crash/run.sh $(CRASH_BINS)
 # ---- end of the fuzz and crash suites ----
+
+# ---- the kecamatan server: kecamatand, its pages, its tests ----
+# A second program over presensi-kecamatan's library (docs/kecamatan.md,
+# "The server").  libsoup is included by kecd_http.c alone, GLib's main
+# loop by it and kecamatand.c; every other kecd_*.c is plain C over the
+# store, the core and the writers.  The tests (tests/kecamatan/test_kecd_*)
+# start the real program on loopback, on SQLite and on a private
+# PostgreSQL; the browser test drives headless Chromium through
+# chromium-driver and python3-selenium (tests/browser/).  The box they
+# push from is tests/kecamatan/kecd-box.c (the real store and pushbatch).
+PKGS_KECD  := libsoup-3.0 glib-2.0 gio-2.0
+KECD_SRCS  := $(wildcard daemon/kecamatan/kecd_*.c)
+LIB_KECD   := $(O)/libpdkecd.a
+LIBS_KECD   = $(call pc_libs,$(PKGS_KECD))
+KECD_PROG  := $(O)/kecamatand
+KECD_TLIB_SRCS := tests/kecamatan/kecdfix.c
+KECD_TLIB  := $(O)/libpdkecdtest.a
+KECD_BOX   := $(O)/tests/kecamatan/kecd-box
+# bench_kecd (kecamatand under a morning of pushes) is in BENCH_BINS through
+# the kecamatan block's bench_* wildcard, so bench and bench-build take it;
+# it links with the rule below, the server's library included.
+KECD_BENCH := $(O)/tests/kecamatan/bench_kecd
+
+all: $(KECD_PROG)
+tests-build: $(KECD_PROG) $(KECD_BOX)
+bench-build: $(KECD_PROG) $(KECD_BOX)
+$(O)/.pkgcheck-kecd: FORCE
+	$(call pkgcheck,$(PKGS_KECD))
+$(call objs,$(KECD_SRCS) daemon/kecamatan/kecamatand.c): | $(O)/.pkgcheck-kecd
+$(O)/daemon/kecamatan/kecd_http.o $(O)/daemon/kecamatan/kecamatand.o: \
+	ALL_CFLAGS += $(call pc_cflags,$(PKGS_KECD))
+$(LIB_KECD): $(call objs,$(KECD_SRCS))
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+$(KECD_TLIB): $(call objs,$(KECD_TLIB_SRCS))
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+$(KECD_PROG): $(O)/daemon/kecamatan/kecamatand.o $(LIB_KECD) $(LIB_KEC) \
+	$(LIB_COMMON) $(LIB_CORE)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< \
+		$(call GROUP,$(LIB_KECD) $(LIB_KEC) $(LIB_COMMON) $(LIB_CORE)) \
+		$(LIBS_KECD) $(LIBS_KEC) $(LIBS_CORE) -lpthread $(LDLIBS)
+# The server's tests, its box and its benchmark link its library too.
+$(O)/tests/kecamatan/test_kecd_%: $(O)/tests/kecamatan/test_kecd_%.o \
+	$(KECD_TLIB) $(LIB_KECD) $(LIB_KEC) $(TLIB) $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(call GROUP,$(KECD_TLIB) \
+		$(LIB_KECD) $(LIB_KEC) $(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) \
+		$(LIBS_KEC) $(LIBS_FP) $(LIBS_CORE) -lpthread $(LDLIBS)
+$(KECD_BOX) $(KECD_BENCH): $(O)/tests/kecamatan/%: $(O)/tests/kecamatan/%.o \
+	$(KECD_TLIB) $(LIB_KECD) $(LIB_KEC) $(TLIB) $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(call GROUP,$(KECD_TLIB) \
+		$(LIB_KECD) $(LIB_KEC) $(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) \
+		$(LIBS_KEC) $(LIBS_FP) $(LIBS_CORE) -lpthread $(LDLIBS)
+$(O)/tests/kecamatan/kecdfix.o: | $(O)/.pkgcheck-test
+
+.PHONY: demo-kecamatan install-kecamatand uninstall-kecamatand
+# Three simulated boxes push a morning into a fresh kecamatand; prints
+# the URL and a login (tests/kecamatan/demo.sh).
+demo-kecamatan: deps
+	$(Q)$(MAKE) --no-print-directory $(KECD_PROG) $(KEC_PROG) $(KECD_BOX)
+	$(Q)O=$(O) sh tests/kecamatan/demo.sh
+install: install-kecamatand
+# The sample config, the unit, the tmpfiles entry and the man page are
+# templates (their paths); the sysusers entry is not.  The shipped
+# profiles and calendars go to KECDATADIR too: [rules] dir names them, and
+# the box's package (which has its own copy) is not installed on a server.
+# Never overwrites an existing kecamatand.conf: it is the admin's.
+KECD_GEN := $(addprefix $(O)/firmware/,kecamatand.conf \
+	systemd/kecamatand.service tmpfiles/presensi-kecamatan.conf \
+	man/kecamatand.8)
+install-kecamatand: $(KECD_PROG) $(KECD_GEN)
+	install -Dm755 $(KECD_PROG) $(DESTDIR)$(SBINDIR)/kecamatand
+	install -Dm644 $(O)/firmware/systemd/kecamatand.service \
+		$(DESTDIR)$(UNITDIR)/kecamatand.service
+	install -Dm644 $(O)/firmware/kecamatand.conf \
+		$(DESTDIR)$(KECDATADIR)/kecamatand.conf.sample
+	test -e $(DESTDIR)$(SYSCONFDIR)/presensi-kecamatan/kecamatand.conf || \
+		install -Dm640 $(O)/firmware/kecamatand.conf \
+		$(DESTDIR)$(SYSCONFDIR)/presensi-kecamatan/kecamatand.conf
+	install -d $(DESTDIR)$(KECDATADIR)/profiles \
+		$(DESTDIR)$(KECDATADIR)/calendars
+	install -m644 firmware/profiles/*.ini $(DESTDIR)$(KECDATADIR)/profiles/
+	install -m644 firmware/calendars/*.ini $(DESTDIR)$(KECDATADIR)/calendars/
+	install -Dm644 firmware/sysusers/presensi-kecamatan.conf \
+		$(DESTDIR)$(SYSUSERSDIR)/presensi-kecamatan.conf
+	install -Dm644 $(O)/firmware/tmpfiles/presensi-kecamatan.conf \
+		$(DESTDIR)$(TMPFILESDIR)/presensi-kecamatan.conf
+	install -Dm644 $(O)/firmware/man/kecamatand.8 \
+		$(DESTDIR)$(MANDIR)/man8/kecamatand.8
+$(filter-out $(O)/firmware/kecamatand.conf,$(KECD_GEN)): $(O)/firmware/%: \
+	firmware/%.in $(O)/.paths
+	$(from_template)
+$(O)/firmware/kecamatand.conf: firmware/kecamatand.conf $(O)/.paths
+	$(from_template)
+uninstall: uninstall-kecamatand
+uninstall-kecamatand:
+	rm -f $(DESTDIR)$(SBINDIR)/kecamatand $(DESTDIR)$(UNITDIR)/kecamatand.service \
+		$(DESTDIR)$(SYSUSERSDIR)/presensi-kecamatan.conf \
+		$(DESTDIR)$(TMPFILESDIR)/presensi-kecamatan.conf \
+		$(DESTDIR)$(MANDIR)/man8/kecamatand.8
+	rm -rf $(DESTDIR)$(KECDATADIR)
+# ---- end of the kecamatan server ----
+
+# ---- the live push: presensi-push (docs/push.md) ----
+# A separate program with its own unit, in the OpenNTPD manner: it reads
+# the box's store read-only, asks presensid over the control socket to
+# sign each batch (the key never leaves presensid), and sends the batches
+# with libsoup's async client on a GLib main loop.  pushhttp.c is the only
+# includer of libsoup; only this block links it, so presensid (which never
+# talks IP) and the CLI never do.  Its unit tests of the push's own modules
+# link libpdpush.a; tests/push/ runs the real presensid, presensi-push and
+# the kecamatan's server against each other on loopback.
+PKGS_PUSH  := libsoup-3.0 glib-2.0 gio-2.0
+PUSH_SRCS  := $(filter-out %/main.c,$(wildcard daemon/push/*.c))
+LIB_PUSH   := $(O)/libpdpush.a
+LIBS_PUSH   = $(call pc_libs,$(PKGS_PUSH))
+PUSH_PROG  := $(O)/presensi-push
+PUSH_UNIT_BINS := $(filter $(addprefix $(O)/tests/unit/,test_pushstate \
+	test_pushread test_pushwire test_pushhttp),$(UNIT_BINS))
+PUSH_TEST_SRCS := $(wildcard tests/push/test_*.c)
+PUSH_TEST_BINS := $(PUSH_TEST_SRCS:%.c=$(O)/%)
+PUSH_GEN   := $(O)/firmware/systemd/presensi-push.service \
+	$(O)/firmware/man/presensi-push.8
+
+all: $(PUSH_PROG)
+$(O)/.pkgcheck-push: FORCE
+	$(call pkgcheck,$(PKGS_PUSH))
+$(call objs,$(wildcard daemon/push/*.c)): | $(O)/.pkgcheck-push
+$(call objs,$(wildcard daemon/push/*.c)) $(PUSH_UNIT_BINS:%=%.o): \
+	ALL_CFLAGS += $(call pc_cflags,$(PKGS_PUSH))
+$(O)/tests/push/%.o: ALL_CFLAGS += $(FP_CFLAGS) \
+	$(call pc_cflags,$(PKGS_TEST) $(PKGS_PUSH)) -Itests -Itests/kecamatan
+$(O)/tests/push/%.o: | $(O)/.pkgcheck-test $(O)/.pkgcheck-push
+$(LIB_PUSH): $(call objs,$(PUSH_SRCS))
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+$(PUSH_PROG): $(O)/daemon/push/main.o $(LIB_PUSH) $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< \
+		$(call GROUP,$(LIB_PUSH) $(LIBS_OURS)) $(LIBS_PUSH) \
+		$(LIBS_CORE) $(LDLIBS)
+$(PUSH_UNIT_BINS): $(O)/tests/unit/%: $(O)/tests/unit/%.o $(LIB_PUSH) \
+	$(TLIB) $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< \
+		$(call GROUP,$(LIB_PUSH) $(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) \
+		$(LIBS_PUSH) $(LIBS_CORE) $(LDLIBS)
+# The end-to-end tests drive the real daemon and start the kecamatan's
+# server with its tests' fixture: they link what the server's tests link.
+$(O)/tests/push/%: $(O)/tests/push/%.o $(LIB_PUSH) $(KECD_TLIB) $(LIB_KECD) \
+	$(LIB_KEC) $(TLIB) $(LIBS_OURS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< \
+		$(call GROUP,$(LIB_PUSH) $(KECD_TLIB) $(LIB_KECD) $(LIB_KEC) \
+		$(TLIB) $(LIBS_OURS)) $(LIBS_CMOCKA) $(LIBS_PUSH) $(LIBS_KEC) \
+		$(LIBS_FP) $(LIBS_CORE) -lpthread $(LDLIBS)
+tests-build: $(PUSH_PROG) $(PUSH_TEST_BINS)
+bench-build: $(PUSH_PROG)
+
+$(PUSH_GEN): $(O)/firmware/%: firmware/%.in $(O)/.paths
+	$(from_template)
+.PHONY: install-push uninstall-push
+install: install-push
+install-push: $(PUSH_PROG) $(PUSH_GEN)
+	install -Dm755 $(PUSH_PROG) $(DESTDIR)$(SBINDIR)/presensi-push
+	install -Dm644 $(O)/firmware/systemd/presensi-push.service \
+		$(DESTDIR)$(UNITDIR)/presensi-push.service
+	install -Dm644 firmware/sysusers/presensi-push.conf \
+		$(DESTDIR)$(SYSUSERSDIR)/presensi-push.conf
+	install -Dm644 $(O)/firmware/man/presensi-push.8 \
+		$(DESTDIR)$(MANDIR)/man8/presensi-push.8
+uninstall: uninstall-push
+uninstall-push:
+	rm -f $(DESTDIR)$(SBINDIR)/presensi-push \
+		$(DESTDIR)$(UNITDIR)/presensi-push.service \
+		$(DESTDIR)$(SYSUSERSDIR)/presensi-push.conf \
+		$(DESTDIR)$(MANDIR)/man8/presensi-push.8
+# ---- end of the live push ----
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

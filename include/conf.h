@@ -30,6 +30,24 @@ enum lights_kind {
 	LIGHTS_GPIOD,
 };
 
+/* [push]: the live push (presensi-push) and what presensid needs of it
+ * (docs/push.md). */
+#define CONF_PUSH_URL_MAX	  256 /* the server's base URL, with NUL */
+#define CONF_PUSH_PUBLISHERS_MAX  4   /* publishers' keys pinned */
+#define CONF_PUSH_TIMER_DEFAULT_S 60  /* a batch at least this often */
+#define CONF_PUSH_GROUP_DEFAULT	  "presensi-push"
+#define CONF_PUSH_STATE_DEFAULT	  "/var/lib/presensi-push/push.state"
+
+struct conf_push {
+	char server[CONF_PUSH_URL_MAX]; /* "" = no push; no trailing '/' */
+	char pin_sha256[PD_HASH_HEX]; /* certificate SHA-256, lower-case hex */
+	char state_path[CONF_PATH_MAX]; /* the push's own state file */
+	unsigned int batch_timer_s;	/* 5..3600 */
+	char group[64]; /* the push's requests: root, admins and this group */
+	int npublishers;
+	uint8_t publisher[CONF_PUSH_PUBLISHERS_MAX][32]; /* Ed25519 keys */
+};
+
 enum wake_kind {
 	WAKE_NONE = 0, /* no wake input: duty.mode WINDOWS or ALWAYS */
 	WAKE_SIM,      /* a FIFO (wake.h) */
@@ -79,6 +97,8 @@ struct conf {
 	uint32_t wake_debounce_ms;	   /* default 50 */
 	struct duty_conf duty; /* mode: WAKE with an input, else WINDOWS
 				  (duty = yes, the default) or ALWAYS */
+	/* [push] */
+	struct conf_push push;
 };
 
 /* Fills c with defaults (no required field set). */

@@ -14,6 +14,7 @@
 #ifndef PRESENSI_CONTROL_H
 #define PRESENSI_CONTROL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -78,6 +79,10 @@ enum control_arg_type {
 
 #define CONTROL_ACCESS_READ  0 /* anyone who can open the socket */
 #define CONTROL_ACCESS_ADMIN 1 /* root and the admin group (changes data) */
+/* root, the admin group, and the live push's group ([push] group, whose
+ * members are never admins): the few requests presensi-push sends
+ * (docs/push.md, "Who may ask") */
+#define CONTROL_ACCESS_PUSH 2
 
 struct control_arg {
 	const char *key;
@@ -106,6 +111,13 @@ int control_check(const struct control_msg *m, const struct control_cmd **cmd,
  */
 uint64_t control_get_uint(const struct control_msg *m, const char *key,
 			  uint64_t dflt);
+
+/*
+ * Whether a peer may send a request of access level access: admin is
+ * root or a member of the admin group, push a member of the push's group
+ * (never both: server.c).  An unknown level is nobody's.
+ */
+bool control_access_ok(unsigned int access, bool admin, bool push);
 
 /*
  * errno value <-> short name used on the wire ("EINVAL", "EEXIST"...).

@@ -179,4 +179,19 @@ void crypto_pubkey_hex(const uint8_t pk[CRYPTO_PK_BYTES],
 void crypto_pubkey_fingerprint(const uint8_t pk[CRYPTO_PK_BYTES],
 			       char out[CRYPTO_FPR_MAX]);
 
+/* ---- passwords of the kecamatan server's accounts ---- */
+#define CRYPTO_PWHASH_MAX   128 /* the hash string with its NUL */
+#define CRYPTO_PASSWORD_MAX 128 /* a password, bytes (longer: -EINVAL) */
+/*
+ * The Argon2id string of password (libsodium's crypto_pwhash_str with its
+ * interactive limits: about 64 MiB and a fraction of a second), with its
+ * own random salt, into out.  0, -EINVAL (empty or longer than
+ * CRYPTO_PASSWORD_MAX), -ENOMEM (the memory could not be had).
+ */
+int crypto_password_hash(const char *password, char out[CRYPTO_PWHASH_MAX]);
+/* 0 when password is the one hash was made from, -EACCES when not (also
+ * for a malformed hash or an over-long password). Takes as long as
+ * hashing. */
+int crypto_password_verify(const char *hash, const char *password);
+
 #endif /* PRESENSI_CRYPTO_H */

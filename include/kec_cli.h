@@ -35,6 +35,10 @@ enum kec_verb {
 	KEC_CALENDAR_ADD,
 	KEC_CALENDAR_LIST,
 	KEC_AUDIT,
+	KEC_USER_ADD, /* the server's accounts (kecamatand) */
+	KEC_USER_PASSWD,
+	KEC_USER_DISABLE,
+	KEC_USER_LIST,
 	KEC_VERBS,
 };
 

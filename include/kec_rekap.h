@@ -49,12 +49,35 @@ int kec_recompute_desa(struct kec_store *st, const struct kec_recompute *q,
 		       struct report **out, uint32_t *corrections, char *err,
 		       size_t cap);
 
+/* One desa's part of the camat's rekap: its report and what the rekap
+ * needs beside it. */
+struct kec_rekap_part {
+	const struct report *r; /* NULL when error says why there is none */
+	uint32_t corrections;	/* rows correcting a closed month */
+	uint32_t silent_run;	/* longest run of silent working days */
+	pd_day_t silent_from;
+	const char *error;
+	const void *priv; /* the source's own, for its put */
+};
+struct kec_rekap_opts;
+/* Where the parts come from when not recomputed here (kecamatand's
+ * cache): get fills p, borrowed until put; a non-zero get (a negative
+ * errno) stops the build. */
+struct kec_rekap_source {
+	int (*get)(void *ud, struct kec_store *st,
+		   const struct kec_rekap_opts *o, const struct kec_desa *d,
+		   struct kec_rekap_part *p);
+	void (*put)(void *ud, struct kec_rekap_part *p);
+	void *ud;
+};
+
 /* What the camat's rekap covers. */
 struct kec_rekap_opts {
 	const struct kec_info *kec;
 	enum civil_period_kind kind; /* MONTH, QUARTER or YEAR */
 	pd_day_t first, last;
-	int64_t now_utc; /* the kecamatan's clock */
+	int64_t now_utc;		       /* the kecamatan's clock */
+	const struct kec_rekap_source *source; /* NULL: recompute each desa */
 };
 
 /*

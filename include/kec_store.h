@@ -29,7 +29,7 @@
 #include "ledger.h"
 #include "pd.h"
 
-#define KEC_SCHEMA_VERSION 1   /* user_version / kec_meta 'schema' */
+#define KEC_SCHEMA_VERSION 2   /* user_version / kec_meta 'schema' */
 #define KEC_FILE_MAX	   256 /* a bundle's file name as received */
 #define KEC_REASON_MAX	   512 /* one-line reason of an import */
 #define KEC_PERIOD_LEN	   8   /* "YYYY-MM" + NUL */
@@ -246,5 +246,163 @@ struct kec_counts {
 	int64_t imports, imports_ok, imports_duplicate, imports_refused;
 };
 int kec_store_counts(struct kec_store *st, int64_t kec, struct kec_counts *out);
+
+/*
+ * ---- the server, kecamatand (schema 2; docs/kecamatan.md "The server")
+ * Accounts and their sessions, the access log (logins, uploads,
+ * publications), what each box last told the server, and the rule files
+ * published down the push channel.  A kecamatan id of 0 means "none" (a
+ * kabupaten account, an access outside any kecamatan) or "every
+ * kecamatan" (a publication for the whole kabupaten).
+ */
+#define KEC_PWHASH_MAX	 128 /* crypto_pwhash_str's string, with its NUL */
+#define KEC_ADDRESS_MAX	 64  /* a peer's IP address as text */
+#define KEC_SOFTWARE_MAX 64  /* "presensi 0.2.0" */
+#define KEC_SIG_HEX	 129 /* an Ed25519 signature as hex, with NUL */
+
+enum kec_role {
+	KEC_ROLE_KABUPATEN = 0, /* every kecamatan on the server */
+	KEC_ROLE_CAMAT,		/* one kecamatan, may publish its rules */
+	KEC_ROLE_KASI,		/* one kecamatan, reads and uploads */
+	KEC_ROLE_OPERATOR,	/* uploads only (one kecamatan, or all) */
+	KEC_ROLES,
+};
+/* "kabupaten", "camat", "kasi", "operator"; and back (0 or -EINVAL). */
+const char *kec_role_name(enum kec_role r);
+int kec_role_parse(const char *s, enum kec_role *out);
+
+struct kec_user {
+	int64_t id;
+	char name[PD_NAME_MAX]; /* the login name, unique */
+	enum kec_role role;
+	int64_t kec;		     /* its kecamatan, 0 for every one */
+	char pwhash[KEC_PWHASH_MAX]; /* crypto_password_hash's string */
+	bool disabled;
+	int64_t created_utc, changed_utc;
+};
+/* Adds u (u->id is set).  -EEXIST for a name taken. */
+int kec_store_user_add(struct kec_store *st, struct kec_user *u);
+/* By login name or by id; -ENOENT when none. */
+int kec_store_user_get(struct kec_store *st, const char *name,
+		       struct kec_user *out);
+int kec_store_user_get_id(struct kec_store *st, int64_t id,
+			  struct kec_user *out);
+/* Writes u's pwhash, disabled and changed_utc (by u->id); -ENOENT. */
+int kec_store_user_update(struct kec_store *st, const struct kec_user *u);
+typedef int kec_user_fn(void *ud, const struct kec_user *u);
+/* Every account, by name. */
+int kec_store_user_each(struct kec_store *st, kec_user_fn *fn, void *ud);
+
+struct kec_session {
+	char token_hash[PD_HASH_HEX]; /* SHA-256 of the cookie's token */
+	int64_t user;
+	char csrf[PD_HASH_HEX]; /* the forms' token, 64 hex */
+	int64_t created_utc, seen_utc, expires_utc;
+	char address[KEC_ADDRESS_MAX];
+};
+int kec_store_session_add(struct kec_store *st, const struct kec_session *s);
+/* -ENOENT when no such session. */
+int kec_store_session_get(struct kec_store *st, const char *token_hash,
+			  struct kec_session *out);
+int kec_store_session_touch(struct kec_store *st, const char *token_hash,
+			    int64_t seen_utc);
+/* Ends one session (0 also when there was none). */
+int kec_store_session_end(struct kec_store *st, const char *token_hash);
+/* Ends every session of user (a password change, a disabled account). */
+int kec_store_session_end_user(struct kec_store *st, int64_t user);
+/* Deletes sessions expired at now_utc or idle since before idle_since. */
+int kec_store_session_purge(struct kec_store *st, int64_t now_utc,
+			    int64_t idle_since);
+
+/* The access log: every login (and failed one), logout, upload,
+ * publication and refused push, with who, from where and the result. */
+struct kec_access {
+	int64_t id, at_utc;
+	int64_t kec;		       /* 0: none */
+	char user[PD_NAME_MAX];	       /* "" for a box */
+	char address[KEC_ADDRESS_MAX]; /* the peer */
+	char action[32]; /* "login", "login-gagal", "unggah" ... */
+	char subject[PD_TEXT_MAX];
+	char detail[KEC_REASON_MAX];
+};
+int kec_store_access_add(struct kec_store *st, struct kec_access *a);
+typedef int kec_access_fn(void *ud, const struct kec_access *a);
+/* Newest first, at most limit; kec 0: every line (a kabupaten's view),
+ * else that kecamatan's. */
+int kec_store_access_each(struct kec_store *st, int64_t kec, int64_t limit,
+			  kec_access_fn *fn, void *ud);
+
+/* What the server knows of a box (one per device key). */
+struct kec_device_state {
+	int64_t key_id, kec;
+	char desa[PD_ID_MAX];
+	int64_t push_channel;	 /* import_log id its pushed rows carry */
+	int64_t last_push_utc;	 /* last batch stored or found held */
+	int64_t last_bundle_utc; /* last bundle accepted or duplicate */
+	int64_t pushes;		 /* batches that stored rows */
+	int64_t last_punch_utc;	 /* newest punch row's time, 0 none */
+	int64_t last_reader_utc; /* newest reader (not manual) punch */
+	int clock_trusted;	 /* newest punch: 1 yes, 0 no, -1 unknown */
+	int64_t health_utc;	 /* checkpoint or manifest health's time */
+	int64_t disk_free;	 /* bytes, -1 unknown */
+	int64_t reader_errors, uptime_s, untrusted;
+	char software[KEC_SOFTWARE_MAX];   /* from a bundle's manifest */
+	char profile_version[PD_HASH_HEX]; /* the last profile row's */
+	char profile_name[PD_TEXT_MAX];
+	pd_day_t profile_from;
+	char calendar_version[PD_HASH_HEX]; /* the last calendar file row's */
+	char calendar_name[PD_TEXT_MAX];
+	char last_error[KEC_REASON_MAX]; /* the last refused push, or "" */
+	int64_t last_error_utc;
+};
+/* Zeroes d with the "unknown" markers (clock_trusted, disk_free -1). */
+void kec_device_state_init(struct kec_device_state *d);
+/* -ENOENT when the server never heard of the key. */
+int kec_store_device_get(struct kec_store *st, int64_t key_id,
+			 struct kec_device_state *out);
+/* Inserts or replaces the state of d->key_id. */
+int kec_store_device_put(struct kec_store *st,
+			 const struct kec_device_state *d);
+typedef int kec_device_fn(void *ud, const struct kec_device_state *d);
+/* kec 0: every kecamatan; by kecamatan, desa, key. */
+int kec_store_device_each(struct kec_store *st, int64_t kec, kec_device_fn *fn,
+			  void *ud);
+
+/* The key with this public key in any kecamatan (the push API, which
+ * does not know the kecamatan); -ENOENT if untrusted everywhere. */
+int kec_store_key_find_any(struct kec_store *st, const char *public_key,
+			   int64_t *kec, struct kec_key *out);
+typedef int kec_head_fn(void *ud, int64_t key_id, const char *desa,
+			int64_t seq);
+/* Every device key of kec with the seq of its newest row (0: none), by
+ * desa and key: what changed since a cached recompute. */
+int kec_store_heads_each(struct kec_store *st, int64_t kec, kec_head_fn *fn,
+			 void *ud);
+
+/* A rule file published down the push channel (docs/push.md). */
+struct kec_published {
+	int64_t id;
+	int64_t kec; /* 0: for every kecamatan (the kabupaten's) */
+	char kind[16];
+	char area[PD_NAME_MAX]; /* the kabupaten's or kecamatan's name */
+	char name[PD_TEXT_MAX];
+	char version[PD_HASH_HEX];
+	pd_day_t from_day;
+	int64_t published_utc;
+	char signature[KEC_SIG_HEX]; /* "" until signed */
+	char by[PD_NAME_MAX];
+	const char *text; /* valid during a callback; NULL elsewhere */
+};
+/* Adds p with text (p->id is set); sign it with _sign in the same
+ * transaction: the statement names the id. */
+int kec_store_published_add(struct kec_store *st, struct kec_published *p,
+			    const char *text);
+int kec_store_published_sign(struct kec_store *st, int64_t id,
+			     const char *signature);
+typedef int kec_published_fn(void *ud, const struct kec_published *p);
+/* In id order, those with id > after: kec -1 all, else that kecamatan's
+ * and the kabupaten's (kec 0). */
+int kec_store_published_each(struct kec_store *st, int64_t kec, int64_t after,
+			     kec_published_fn *fn, void *ud);
 
 #endif /* PRESENSI_KEC_STORE_H */

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "civil.h"
+#include "crypto.h"
 #include "ini.h"
 
 #define DUP_WINDOW_MAX_S	 3600 /* an hour: longer is surely a typo */
@@ -37,6 +38,8 @@
 #define CLOSE_SEC_DEFAULT (23 * 3600 + 59 * 60) /* 23:59 local */
 #define CLIENTS_DEFAULT	  64			/* control clients at once */
 #define CLIENTS_MAX	  1024			/* more is surely a typo */
+#define PUSH_TIMER_MIN_S  5    /* [push] batch_timer_s: no busier than this */
+#define PUSH_TIMER_MAX_S  3600 /* and at least hourly */
 
 enum key_id {
 	K_BUNDLE_CLOSE_DAY,
@@ -63,6 +66,12 @@ enum key_id {
 	K_LIGHTS_SIM_LOG,
 	K_PUNCH_DUPLICATE_WINDOW_S,
 	K_PUNCH_REFUSE_UNTRUSTED,
+	K_PUSH_BATCH_TIMER_S,
+	K_PUSH_GROUP,
+	K_PUSH_PIN_SHA256,
+	K_PUSH_PUBLISHER_KEY,
+	K_PUSH_SERVER,
+	K_PUSH_STATE,
 	K_RULES_CALENDAR,
 	K_RULES_PROFILE,
 	K_STORE_KEY,
@@ -120,6 +129,11 @@ static const char *const punch_keys[] = {"duplicate_window_s",
 					 "refuse_untrusted"};
 static const enum key_id punch_ids[] = {K_PUNCH_DUPLICATE_WINDOW_S,
 					K_PUNCH_REFUSE_UNTRUSTED};
+static const char *const push_keys[] = {"batch_timer_s", "group",  "pin_sha256",
+					"publisher_key", "server", "state"};
+static const enum key_id push_ids[] = {
+	K_PUSH_BATCH_TIMER_S, K_PUSH_GROUP,  K_PUSH_PIN_SHA256,
+	K_PUSH_PUBLISHER_KEY, K_PUSH_SERVER, K_PUSH_STATE};
 static const char *const rules_keys[] = {"calendar", "profile"};
 static const enum key_id rules_ids[] = {K_RULES_CALENDAR, K_RULES_PROFILE};
 static const char *const store_keys[] = {"key", "path"};
@@ -164,13 +178,13 @@ static const enum key_id wake_ids[] = {K_WAKE_ACTIVE_LOW,
 /* Sorted by name, for ini_keyword(). */
 static const struct section sections[] = {
 	SECTION(bundle), SECTION(clock),  SECTION(control), SECTION(daemon),
-	SECTION(desa),	 SECTION(lights), SECTION(punch),   SECTION(rules),
-	SECTION(store),	 SECTION(wake),
+	SECTION(desa),	 SECTION(lights), SECTION(punch),   SECTION(push),
+	SECTION(rules),	 SECTION(store),  SECTION(wake),
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 static const char *const section_names[N_SECTIONS] = {
-	"bundle", "clock", "control", "daemon", "desa",
-	"lights", "punch", "rules",   "store",	"wake",
+	"bundle", "clock", "control", "daemon", "desa", "lights",
+	"punch",  "push",  "rules",   "store",	"wake",
 };
 
 struct parse {
@@ -212,6 +226,11 @@ void conf_defaults(struct conf *c)
 	c->wake_debounce_ms = WAKE_DEBOUNCE_DEFAULT_MS;
 	duty_conf_defaults(&c->duty);
 	c->max_clients = CLIENTS_DEFAULT;
+	snprintf(c->push.state_path, sizeof(c->push.state_path), "%s",
+		 CONF_PUSH_STATE_DEFAULT);
+	snprintf(c->push.group, sizeof(c->push.group), "%s",
+		 CONF_PUSH_GROUP_DEFAULT);
+	c->push.batch_timer_s = CONF_PUSH_TIMER_DEFAULT_S;
 }
 
 /* "[section] key: " prefix for messages about one key. */
@@ -345,6 +364,112 @@ static void set_bias(struct parse *p, int line, const char *key, const char *v,
 			  KEYFMT "\"%s\" is not pull-up, pull-down, disable "
 				 "or as-is",
 			  p->sec->name, key, v);
+}
+
+/* [push] server: http(s)://host[:port][/path], kept without a trailing
+ * '/'; that plain http goes to loopback only is checked with the pin,
+ * after the whole file. */
+static void set_server(struct parse *p, int line, const char *key,
+		       const char *v)
+{
+	struct conf_push *pc = &p->c->push;
+	const char *host;
+	size_t n;
+
+	if (set_str(p, line, key, pc->server, sizeof(pc->server), v) < 0)
+		return;
+	if (strncmp(v, "https://", 8) == 0)
+		host = v + 8;
+	else if (strncmp(v, "http://", 7) == 0)
+		host = v + 7;
+	else
+		host = NULL;
+	if (!host) {
+		ini_error(p->e, line,
+			  KEYFMT "\"%s\" is not an http:// or https:// URL",
+			  p->sec->name, key, v);
+	} else if (!*host || *host == '/') {
+		ini_error(p->e, line, KEYFMT "\"%s\" names no host",
+			  p->sec->name, key, v);
+	} else {
+		for (const unsigned char *q = (const unsigned char *)v; *q; q++)
+			if (*q <= ' ' || *q == 0x7f) {
+				ini_error(p->e, line,
+					  KEYFMT "\"%s\" has spaces or "
+						 "control characters",
+					  p->sec->name, key, v);
+				break;
+			}
+	}
+	n = strlen(pc->server);
+	while (n && pc->server[n - 1] == '/')
+		pc->server[--n] = '\0';
+}
+
+/* 64 hex digits, either case, with or without the colons openssl puts
+ * between bytes; kept as lower-case hex without colons. */
+static void set_pin(struct parse *p, int line, const char *key, const char *v)
+{
+	char *out = p->c->push.pin_sha256;
+	size_t n = 0;
+
+	for (const char *q = v; *q; q++) {
+		if (*q == ':')
+			continue;
+		if (crypto_hex_digit(*q) < 0 || n == PD_HASH_HEX - 1) {
+			n = 0;
+			break;
+		}
+		out[n++] = (char)(*q >= 'A' && *q <= 'F' ? *q + 32 : *q);
+	}
+	out[n] = '\0';
+	if (n != PD_HASH_HEX - 1) {
+		out[0] = '\0';
+		ini_error(p->e, line,
+			  KEYFMT "\"%s\" is not 64 hex digits (colons "
+				 "allowed)",
+			  p->sec->name, key, v);
+	}
+}
+
+/* One to CONF_PUSH_PUBLISHERS_MAX public keys, separated by commas or
+ * white space. */
+static void set_publishers(struct parse *p, int line, const char *key,
+			   const char *v)
+{
+	struct conf_push *pc = &p->c->push;
+	const char *q = v;
+
+	pc->npublishers = 0;
+	for (;;) {
+		char hex[PD_HASH_HEX + 1];
+		size_t n;
+
+		q += strspn(q, ", \t");
+		if (!*q)
+			break;
+		n = strcspn(q, ", \t");
+		if (pc->npublishers == CONF_PUSH_PUBLISHERS_MAX) {
+			ini_error(p->e, line, KEYFMT "more than %d keys",
+				  p->sec->name, key, CONF_PUSH_PUBLISHERS_MAX);
+			return;
+		}
+		snprintf(hex, sizeof(hex), "%.*s",
+			 (int)(n < PD_HASH_HEX ? n : PD_HASH_HEX), q);
+		if (n != PD_HASH_HEX - 1 ||
+		    crypto_hex_decode(hex, pc->publisher[pc->npublishers],
+				      sizeof(pc->publisher[0])) < 0) {
+			ini_error(p->e, line,
+				  KEYFMT "\"%.*s\" is not a public key (64 "
+					 "hex digits)",
+				  p->sec->name, key, (int)(n > 80 ? 80 : n), q);
+			return;
+		}
+		pc->npublishers++;
+		q += n;
+	}
+	if (!pc->npublishers)
+		ini_error(p->e, line, KEYFMT "no key", p->sec->name, key);
 }
 
 static void set_key(struct parse *p, int line, enum key_id id, const char *key,
@@ -571,9 +696,78 @@ static void set_key(struct parse *p, int line, enum key_id id, const char *key,
 		set_u32(p, line, key, v, 0, WAKE_IDLE_EVERY_MAX_S,
 			&c->duty.idle_every_s);
 		break;
+	case K_PUSH_SERVER:
+		set_server(p, line, key, v);
+		break;
+	case K_PUSH_PIN_SHA256:
+		set_pin(p, line, key, v);
+		break;
+	case K_PUSH_STATE:
+		set_path(p, line, key, c->push.state_path, v);
+		break;
+	case K_PUSH_BATCH_TIMER_S:
+		if (set_long(p, line, key, v, PUSH_TIMER_MIN_S,
+			     PUSH_TIMER_MAX_S, &x) == 0)
+			c->push.batch_timer_s = (unsigned int)x;
+		break;
+	case K_PUSH_GROUP:
+		if (set_str(p, line, key, c->push.group, sizeof(c->push.group),
+			    v) == 0 &&
+		    !is_token(v))
+			ini_error(p->e, line,
+				  KEYFMT "\"%s\" is not a group name",
+				  p->sec->name, key, v);
+		break;
+	case K_PUSH_PUBLISHER_KEY:
+		set_publishers(p, line, key, v);
+		break;
 	case K_COUNT:
 		break;
 	}
+}
+
+/* Whether an http:// URL's host is the loopback: 127.0.0.1, [::1] or
+ * localhost, followed by a port, a path or nothing. */
+static bool loopback_url(const char *url)
+{
+	static const char *const hosts[] = {"127.0.0.1", "[::1]", "localhost"};
+	const char *h = url + strlen("http://");
+
+	for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+		size_t n = strlen(hosts[i]);
+
+		if (strncmp(h, hosts[i], n) == 0 &&
+		    (h[n] == '\0' || h[n] == ':' || h[n] == '/'))
+			return true;
+	}
+	return false;
+}
+
+/* [push]: https with its pinned certificate, or plain http to loopback;
+ * the push's group is its own. */
+static void check_push(struct parse *p)
+{
+	const struct conf *c = p->c;
+	int at = p->line_of[K_PUSH_SERVER];
+
+	if (at && strncmp(c->push.server, "https://", 8) == 0 &&
+	    !c->push.pin_sha256[0] && !p->line_of[K_PUSH_PIN_SHA256])
+		ini_error(p->e, at,
+			  "[push] server: https needs pin_sha256 (the "
+			  "SHA-256 of the server's certificate)");
+	if (at && strncmp(c->push.server, "http://", 7) == 0 &&
+	    !loopback_url(c->push.server))
+		ini_error(p->e, at,
+			  "[push] server: plain http only to loopback "
+			  "(127.0.0.1, [::1], localhost); use https with "
+			  "pin_sha256");
+	if (c->socket_group[0] && strcmp(c->push.group, c->socket_group) == 0)
+		ini_error(p->e,
+			  p->line_of[K_PUSH_GROUP]
+				  ? p->line_of[K_PUSH_GROUP]
+				  : p->line_of[K_CONTROL_GROUP],
+			  "[push] group: the same as [control] group; the "
+			  "push's group must be its own");
 }
 
 static int on_kv(void *ud, struct ini_errors *e, int line, const char *section,
@@ -587,12 +781,11 @@ static int on_kv(void *ud, struct ini_errors *e, int line, const char *section,
 		p->sec = i < 0 ? NULL : &sections[i];
 		p->sec_unknown = i < 0;
 		if (i < 0)
-			ini_error(
-				e, line,
-				"unknown section [%s] (known: bundle, clock, "
-				"control, daemon, desa, lights, punch, rules, "
-				"store, wake)",
-				section);
+			ini_error(e, line,
+				  "unknown section [%s] (known: bundle, clock, "
+				  "control, daemon, desa, lights, punch, push, "
+				  "rules, store, wake)",
+				  section);
 		return 0;
 	}
 	if (p->sec_unknown)
@@ -749,6 +942,7 @@ static void check_whole(struct parse *p)
 	}
 
 	check_wake(p);
+	check_push(p);
 
 	if (c->clock_source == CLOCK_SOURCE_SIMULATED &&
 	    !p->line_of[K_CLOCK_SIMULATED_START])

@@ -332,3 +332,29 @@ void crypto_pubkey_fingerprint(const uint8_t pk[CRYPTO_PK_BYTES],
 	}
 	out[o] = '\0';
 }
+
+_Static_assert(CRYPTO_PWHASH_MAX == crypto_pwhash_STRBYTES,
+	       "CRYPTO_PWHASH_MAX is libsodium's crypto_pwhash_STRBYTES");
+
+int crypto_password_hash(const char *password, char out[CRYPTO_PWHASH_MAX])
+{
+	size_t n = strlen(password);
+
+	if (n == 0 || n > CRYPTO_PASSWORD_MAX)
+		return -EINVAL;
+	if (crypto_pwhash_str(out, password, n,
+			      crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return -ENOMEM;
+	return 0;
+}
+
+int crypto_password_verify(const char *hash, const char *password)
+{
+	size_t n = strlen(password);
+
+	if (n == 0 || n > CRYPTO_PASSWORD_MAX ||
+	    strnlen(hash, CRYPTO_PWHASH_MAX) == CRYPTO_PWHASH_MAX)
+		return -EACCES;
+	return crypto_pwhash_str_verify(hash, password, n) == 0 ? 0 : -EACCES;
+}

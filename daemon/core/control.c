@@ -305,6 +305,44 @@ static const struct control_arg args_month[] = {
 	ARG("month", TEXT, 7),
 	END,
 };
+/* the live push (docs/push.md) */
+static const struct control_arg args_sign_batch[] = {
+	ARG("first", UINT, INT64_MAX),
+	ARG("last", UINT, INT64_MAX),
+	END,
+};
+static const struct control_arg args_wait_ledger[] = {
+	ARG("after", UINT, INT64_MAX),
+	ARG("timeout_ms", UINT, CONTROL_WAIT_MAX_MS),
+	END,
+};
+/* a publication as GET /api/v1/rules lists it (rulepub.h) */
+static const struct control_arg args_rules_publish[] = {
+	ARG("id", UINT, INT64_MAX),
+	ARG("kind", TEXT, 8),  /* profile or calendar */
+	ARG("scope", TEXT, 9), /* kabupaten or kecamatan */
+	ARG("area", TEXT, PD_NAME_MAX - 1),
+	ARG("name", TEXT, PD_TEXT_MAX - 1),
+	ARG("from", DATE, 0),
+	ARG("published", TEXT, 20), /* YYYY-MM-DDTHH:MM:SSZ */
+	ARG("text", FILE, CONTROL_LINE_MAX - 1),
+	ARG("signature", TEXT, 128), /* the publisher's, hex */
+	END,
+};
+static const struct control_arg args_push_status[] = {
+	ARG("state", TEXT, 15), /* caught-up, sending, retrying */
+	ARG("acked", UINT, INT64_MAX),
+	ARG("acked_head", TEXT, 64),
+	ARG("ok_at", UINT, INT64_MAX),
+	ARG("retry_s", UINT, INT32_MAX),
+	ARG("refused", TEXT, CONTROL_TEXT_MAX - 1),
+	ARG("refused_at", UINT, INT64_MAX),
+	ARG("refused_rows", TEXT, 47),
+	ARG("error", TEXT, CONTROL_TEXT_MAX - 1),
+	ARG("bundle", TEXT, 7),
+	ARG("rules", TEXT, CONTROL_TEXT_MAX - 1),
+	END,
+};
 static const struct control_arg args_export_lights[] = {
 	ARG("result", TEXT, 4), /* ok or fail */
 	END,
@@ -322,7 +360,8 @@ static const struct control_cmd cmds[] = {
 	{"enroll", CONTROL_ACCESS_ADMIN, args_enroll},
 	{"excuse-add", CONTROL_ACCESS_ADMIN, args_excuse_add},
 	{"excuse-revoke", CONTROL_ACCESS_ADMIN, args_excuse_revoke},
-	{"export", CONTROL_ACCESS_ADMIN, args_month},
+	/* the push exports closed months' bundles, as the CLI does */
+	{"export", CONTROL_ACCESS_PUSH, args_month},
 	{"export-lights", CONTROL_ACCESS_ADMIN, args_export_lights},
 	{"person-add", CONTROL_ACCESS_ADMIN, args_person_add},
 	{"person-deactivate", CONTROL_ACCESS_ADMIN, args_person_deactivate},
@@ -332,8 +371,13 @@ static const struct control_cmd cmds[] = {
 	{"ping", CONTROL_ACCESS_READ, args_none},
 	{"profile-import", CONTROL_ACCESS_ADMIN, args_profile_import},
 	{"punch-manual", CONTROL_ACCESS_ADMIN, args_punch_manual},
+	{"push-status", CONTROL_ACCESS_PUSH, args_push_status},
+	{"rules-publish", CONTROL_ACCESS_PUSH, args_rules_publish},
+	{"sign-batch", CONTROL_ACCESS_PUSH, args_sign_batch},
 	{"status", CONTROL_ACCESS_READ, args_none},
 	{"wait-armed", CONTROL_ACCESS_READ, args_wait},
+	/* the ledger head is in status already */
+	{"wait-ledger", CONTROL_ACCESS_READ, args_wait_ledger},
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
@@ -345,6 +389,20 @@ static int cmd_cmp(const void *key, const void *elem)
 const struct control_cmd *control_cmd_find(const char *name)
 {
 	return bsearch(name, cmds, NCMDS, sizeof(cmds[0]), cmd_cmp);
+}
+
+bool control_access_ok(unsigned int access, bool admin, bool push)
+{
+	switch (access) {
+	case CONTROL_ACCESS_READ:
+		return true;
+	case CONTROL_ACCESS_PUSH:
+		return admin || push;
+	case CONTROL_ACCESS_ADMIN:
+		return admin;
+	default:
+		return false;
+	}
 }
 
 static bool has_ctl(const char *v)

@@ -88,6 +88,34 @@ static const struct kec_cli_cmd cmds[] = {
 	 {{"year", true, true, "YYYY"}}},
 	{KEC_AUDIT, "audit", NULL, 0, 0,
 	 "trust, re-key and calendar changes, with who and when", NO_OPTS},
+	{KEC_USER_ADD,
+	 "user add",
+	 NULL,
+	 0,
+	 0,
+	 "an account of the server; the password is read from the terminal "
+	 "(twice, not shown) or from the first line of stdin",
+	 {{"name", true, true, "the login name"},
+	  {"role", true, true,
+	   "kabupaten (every kecamatan), camat or kasi (the --kecamatan), "
+	   "operator (uploads only; of the --kecamatan, or of all)"}}},
+	{KEC_USER_PASSWD,
+	 "user passwd",
+	 NULL,
+	 0,
+	 0,
+	 "a new password for an account (read as for user add); its sessions "
+	 "end",
+	 {{"name", true, true, "the login name"}}},
+	{KEC_USER_DISABLE,
+	 "user disable",
+	 NULL,
+	 0,
+	 0,
+	 "stop an account from logging in; its sessions end",
+	 {{"name", true, true, "the login name"}}},
+	{KEC_USER_LIST, "user list", NULL, 0, 0,
+	 "the server's accounts, their roles and kecamatan", NO_OPTS},
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 

@@ -23,6 +23,7 @@
 #include "civil.h"
 #include "crypto.h"
 #include "export.h"
+#include "kec_device.h"
 #include "kec_rekap.h"
 #include "ledger_decode.h"
 #include "log.h"
@@ -226,6 +227,35 @@ static int check_rekap(struct kec_store *st, const struct kec_info *kec,
 	return 0;
 }
 
+/* What the box told us: its newest rows, health and software (the
+ * server's pages show it; docs/kecamatan.md "The server"). */
+static int note_device(struct kec_store *st, const struct kec_import_opts *o,
+		       const struct bundle_manifest *m,
+		       const struct kec_key *key, const struct rows *x)
+{
+	struct kec_device_state d;
+	int rc = kec_store_device_get(st, key->id, &d);
+
+	if (rc == -ENOENT) {
+		kec_device_state_init(&d);
+		d.key_id = key->id;
+		d.kec = o->kec->id;
+		snprintf(d.desa, sizeof(d.desa), "%s", key->desa);
+		rc = 0;
+	}
+	if (rc)
+		return rc;
+	for (size_t i = (size_t)(x->new_from - x->row[0].seq); i < x->n; i++) {
+		struct ledger_fact f;
+
+		if (ledger_decode(&x->row[i], &f, NULL, 0) == 0)
+			kec_device_note(&d, &x->row[i], &f);
+	}
+	kec_device_note_manifest(&d, m);
+	d.last_bundle_utc = o->received_utc;
+	return kec_store_device_put(st, &d);
+}
+
 /* Stores what the checks let through; the caller's transaction. */
 static int merge(struct kec_store *st, const struct kec_import_opts *o,
 		 struct bundle *b, const struct bundle_manifest *m,
@@ -252,6 +282,8 @@ static int merge(struct kec_store *st, const struct kec_import_opts *o,
 					   np);
 	if (rc == 0)
 		rc = keep_rules(st, o->kec->id, b, m, r);
+	if (rc == 0)
+		rc = note_device(st, o, m, key, x);
 	if (rc == 0 && m->status == BUNDLE_COMPLETE) {
 		rc = check_rekap(st, o->kec, m, key->id, rekap_csv, rekap_len,
 				 r);

@@ -416,10 +416,34 @@ int kec_rekap_build(struct kec_store *st, const struct kec_rekap_opts *o,
 		const struct kec_desa *d = &desa.d[i];
 		struct kec_recompute q;
 		struct kecrekap_extra x;
+		struct kec_rekap_part part;
 		struct report *r = NULL;
 		char why[KECREKAP_NOTE_MAX];
 		int qrc;
 
+		memset(&x, 0, sizeof(x));
+		x.id = d->id;
+		x.name = d->name;
+		x.registered_utc = d->registered_utc;
+		memcpy(x.received_utc, log[i].received_utc,
+		       sizeof(x.received_utc));
+		x.mismatch = log[i].mismatch[0] ? log[i].mismatch : NULL;
+		if (o->source) {
+			memset(&part, 0, sizeof(part));
+			rc = o->source->get(o->source->ud, st, o, d, &part);
+			if (rc)
+				break;
+			x.corrections = part.corrections;
+			x.silent_run = part.silent_run;
+			x.silent_from = part.silent_from;
+			x.error = part.error;
+			rc = kec_store_last_row(st, o->kec->id, d->id,
+						&x.last_row_utc);
+			if (rc == 0)
+				rc = kecrekap_add(k, part.r, &x);
+			o->source->put(o->source->ud, &part);
+			continue;
+		}
 		memset(&q, 0, sizeof(q));
 		q.kec = o->kec->id;
 		q.desa_id = d->id;
@@ -434,12 +458,6 @@ int kec_rekap_build(struct kec_store *st, const struct kec_rekap_opts *o,
 		q.day_fn = kecrekap_silence_day;
 		q.day_ud = sil;
 		kecrekap_silence_init(sil, o->first, o->last);
-		memset(&x, 0, sizeof(x));
-		x.id = d->id;
-		x.name = d->name;
-		x.registered_utc = d->registered_utc;
-		memcpy(x.received_utc, log[i].received_utc,
-		       sizeof(x.received_utc));
 		qrc = kec_recompute_desa(st, &q, &r, &x.corrections, why,
 					 sizeof(why));
 		if (qrc == -ENOMEM || qrc == -EIO || qrc == -EBUSY) {
@@ -452,7 +470,6 @@ int kec_rekap_build(struct kec_store *st, const struct kec_rekap_opts *o,
 		else
 			kecrekap_silence_longest(sil, &x.silent_run,
 						 &x.silent_from);
-		x.mismatch = log[i].mismatch[0] ? log[i].mismatch : NULL;
 		rc = kec_store_last_row(st, o->kec->id, d->id, &x.last_row_utc);
 		if (rc == 0)
 			rc = kecrekap_add(k, r, &x);

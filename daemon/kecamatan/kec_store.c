@@ -279,3 +279,177 @@ int kec_store_counts(struct kec_store *st, int64_t kec, struct kec_counts *out)
 	memset(out, 0, sizeof(*out));
 	return st->ops->counts(st, kec, out);
 }
+
+/* ---- schema 2: the server ---- */
+
+static const char *const roles[KEC_ROLES] = {"kabupaten", "camat", "kasi",
+					     "operator"};
+
+const char *kec_role_name(enum kec_role r)
+{
+	return (unsigned int)r < KEC_ROLES ? roles[r] : "";
+}
+
+int kec_role_parse(const char *s, enum kec_role *out)
+{
+	for (unsigned int i = 0; i < KEC_ROLES; i++)
+		if (strcmp(s, roles[i]) == 0) {
+			*out = (enum kec_role)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+int kec_store_user_add(struct kec_store *st, struct kec_user *u)
+{
+	if (!u->name[0] || !u->pwhash[0] || (unsigned int)u->role >= KEC_ROLES)
+		return -EINVAL;
+	if ((u->role == KEC_ROLE_CAMAT || u->role == KEC_ROLE_KASI) && !u->kec)
+		return -EINVAL;
+	if (u->role == KEC_ROLE_KABUPATEN && u->kec)
+		return -EINVAL;
+	return st->ops->user_add(st, u);
+}
+
+int kec_store_user_get(struct kec_store *st, const char *name,
+		       struct kec_user *out)
+{
+	if (!name || !*name)
+		return -ENOENT;
+	return st->ops->user_get(st, name, 0, out);
+}
+
+int kec_store_user_get_id(struct kec_store *st, int64_t id,
+			  struct kec_user *out)
+{
+	return st->ops->user_get(st, NULL, id, out);
+}
+
+int kec_store_user_update(struct kec_store *st, const struct kec_user *u)
+{
+	if (!u->pwhash[0])
+		return -EINVAL;
+	return st->ops->user_update(st, u);
+}
+
+int kec_store_user_each(struct kec_store *st, kec_user_fn *fn, void *ud)
+{
+	return st->ops->user_each(st, fn, ud);
+}
+
+int kec_store_session_add(struct kec_store *st, const struct kec_session *s)
+{
+	if (!hex64(s->token_hash) || !hex64(s->csrf))
+		return -EINVAL;
+	return st->ops->session_add(st, s);
+}
+
+int kec_store_session_get(struct kec_store *st, const char *token_hash,
+			  struct kec_session *out)
+{
+	if (!hex64(token_hash))
+		return -ENOENT;
+	return st->ops->session_get(st, token_hash, out);
+}
+
+int kec_store_session_touch(struct kec_store *st, const char *token_hash,
+			    int64_t seen_utc)
+{
+	return st->ops->session_touch(st, token_hash, seen_utc);
+}
+
+int kec_store_session_end(struct kec_store *st, const char *token_hash)
+{
+	return st->ops->session_end(st, token_hash, 0);
+}
+
+int kec_store_session_end_user(struct kec_store *st, int64_t user)
+{
+	return st->ops->session_end(st, NULL, user);
+}
+
+int kec_store_session_purge(struct kec_store *st, int64_t now_utc,
+			    int64_t idle_since)
+{
+	return st->ops->session_purge(st, now_utc, idle_since);
+}
+
+int kec_store_access_add(struct kec_store *st, struct kec_access *a)
+{
+	if (!a->action[0])
+		return -EINVAL;
+	return st->ops->access_add(st, a);
+}
+
+int kec_store_access_each(struct kec_store *st, int64_t kec, int64_t limit,
+			  kec_access_fn *fn, void *ud)
+{
+	return st->ops->access_each(st, kec, limit, fn, ud);
+}
+
+void kec_device_state_init(struct kec_device_state *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->clock_trusted = -1;
+	d->disk_free = -1;
+	d->reader_errors = -1;
+	d->uptime_s = -1;
+	d->untrusted = -1;
+}
+
+int kec_store_device_get(struct kec_store *st, int64_t key_id,
+			 struct kec_device_state *out)
+{
+	return st->ops->device_get(st, key_id, out);
+}
+
+int kec_store_device_put(struct kec_store *st, const struct kec_device_state *d)
+{
+	if (!d->key_id || !d->kec || !d->desa[0])
+		return -EINVAL;
+	return st->ops->device_put(st, d);
+}
+
+int kec_store_device_each(struct kec_store *st, int64_t kec, kec_device_fn *fn,
+			  void *ud)
+{
+	return st->ops->device_each(st, kec, fn, ud);
+}
+
+int kec_store_key_find_any(struct kec_store *st, const char *public_key,
+			   int64_t *kec, struct kec_key *out)
+{
+	if (!hex64(public_key))
+		return -EINVAL;
+	return st->ops->key_find_any(st, public_key, kec, out);
+}
+
+int kec_store_heads_each(struct kec_store *st, int64_t kec, kec_head_fn *fn,
+			 void *ud)
+{
+	return st->ops->heads_each(st, kec, fn, ud);
+}
+
+int kec_store_published_add(struct kec_store *st, struct kec_published *p,
+			    const char *text)
+{
+	if (!hex64(p->version) || !text ||
+	    (strcmp(p->kind, "profile") != 0 &&
+	     strcmp(p->kind, "calendar") != 0))
+		return -EINVAL;
+	return st->ops->published_add(st, p, text);
+}
+
+int kec_store_published_sign(struct kec_store *st, int64_t id,
+			     const char *signature)
+{
+	if (!signature || strlen(signature) != KEC_SIG_HEX - 1)
+		return -EINVAL;
+	return st->ops->published_sign(st, id, signature);
+}
+
+int kec_store_published_each(struct kec_store *st, int64_t kec, int64_t after,
+			     kec_published_fn *fn, void *ud)
+{
+	return st->ops->published_each(st, kec, after, fn, ud);
+}

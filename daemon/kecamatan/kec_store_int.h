@@ -68,6 +68,40 @@ struct kec_store_ops {
 			   void *ud);
 	int (*counts)(struct kec_store *st, int64_t kec,
 		      struct kec_counts *out);
+	/* schema 2: the server */
+	int (*user_add)(struct kec_store *st, struct kec_user *u);
+	int (*user_get)(struct kec_store *st, const char *name, int64_t id,
+			struct kec_user *out);
+	int (*user_update)(struct kec_store *st, const struct kec_user *u);
+	int (*user_each)(struct kec_store *st, kec_user_fn *fn, void *ud);
+	int (*session_add)(struct kec_store *st, const struct kec_session *s);
+	int (*session_get)(struct kec_store *st, const char *token_hash,
+			   struct kec_session *out);
+	int (*session_touch)(struct kec_store *st, const char *token_hash,
+			     int64_t seen_utc);
+	int (*session_end)(struct kec_store *st, const char *token_hash,
+			   int64_t user);
+	int (*session_purge)(struct kec_store *st, int64_t now_utc,
+			     int64_t idle_since);
+	int (*access_add)(struct kec_store *st, struct kec_access *a);
+	int (*access_each)(struct kec_store *st, int64_t kec, int64_t limit,
+			   kec_access_fn *fn, void *ud);
+	int (*device_get)(struct kec_store *st, int64_t key_id,
+			  struct kec_device_state *out);
+	int (*device_put)(struct kec_store *st,
+			  const struct kec_device_state *d);
+	int (*device_each)(struct kec_store *st, int64_t kec, kec_device_fn *fn,
+			   void *ud);
+	int (*key_find_any)(struct kec_store *st, const char *public_key,
+			    int64_t *kec, struct kec_key *out);
+	int (*heads_each)(struct kec_store *st, int64_t kec, kec_head_fn *fn,
+			  void *ud);
+	int (*published_add)(struct kec_store *st, struct kec_published *p,
+			     const char *text);
+	int (*published_sign)(struct kec_store *st, int64_t id,
+			      const char *signature);
+	int (*published_each)(struct kec_store *st, int64_t kec, int64_t after,
+			      kec_published_fn *fn, void *ud);
 };
 
 struct kec_store {

@@ -21,7 +21,7 @@
 #include "log.h"
 
 #define MIGRATE_LOCK 7315011	  /* pg_advisory_xact_lock key of the schema */
-#define PARAMS_MAX   20		  /* parameters of the longest statement */
+#define PARAMS_MAX   24		  /* parameters of the longest statement */
 #define NUM_MAX	     24		  /* an int64 in decimal, sign, NUL */
 #define COPY_BUF     (256 * 1024) /* bytes sent per PQputCopyData */
 
@@ -87,6 +87,46 @@ static const char schema[] =
 	" at_utc BIGINT NOT NULL, by_user TEXT NOT NULL);"
 	"INSERT INTO kec_meta(key, value) VALUES('schema', '1');";
 
+/* Schema 2: the server (kecamatand); punches by day for today's page. */
+static const char schema2[] =
+	"CREATE INDEX punch_day ON punch(kecamatan, desa, day);"
+	"CREATE TABLE web_user(id BIGINT GENERATED ALWAYS AS IDENTITY"
+	" PRIMARY KEY, name TEXT COLLATE \"C\" NOT NULL UNIQUE,"
+	" role TEXT NOT NULL, kecamatan BIGINT NOT NULL, pwhash TEXT NOT NULL,"
+	" disabled BOOLEAN NOT NULL, created_utc BIGINT NOT NULL,"
+	" changed_utc BIGINT NOT NULL);"
+	"CREATE TABLE web_session(token_hash TEXT PRIMARY KEY,"
+	" user_id BIGINT NOT NULL REFERENCES web_user(id),"
+	" csrf TEXT NOT NULL, created_utc BIGINT NOT NULL,"
+	" seen_utc BIGINT NOT NULL, expires_utc BIGINT NOT NULL,"
+	" address TEXT NOT NULL);"
+	"CREATE INDEX web_session_user ON web_session(user_id);"
+	"CREATE TABLE web_access(id BIGINT GENERATED ALWAYS AS IDENTITY"
+	" PRIMARY KEY, at_utc BIGINT NOT NULL, kecamatan BIGINT NOT NULL,"
+	" user_name TEXT NOT NULL, address TEXT NOT NULL,"
+	" action TEXT NOT NULL, subject TEXT NOT NULL, detail TEXT NOT NULL);"
+	"CREATE INDEX web_access_kec ON web_access(kecamatan, id);"
+	"CREATE TABLE device_state(key_id BIGINT PRIMARY KEY"
+	" REFERENCES device_key(id), kecamatan BIGINT NOT NULL,"
+	" desa TEXT COLLATE \"C\" NOT NULL, push_channel BIGINT NOT NULL,"
+	" last_push_utc BIGINT NOT NULL, last_bundle_utc BIGINT NOT NULL,"
+	" pushes BIGINT NOT NULL, last_punch_utc BIGINT NOT NULL,"
+	" last_reader_utc BIGINT NOT NULL, clock_trusted INTEGER NOT NULL,"
+	" health_utc BIGINT NOT NULL, disk_free BIGINT NOT NULL,"
+	" reader_errors BIGINT NOT NULL, uptime_s BIGINT NOT NULL,"
+	" untrusted BIGINT NOT NULL, software TEXT NOT NULL,"
+	" profile_version TEXT NOT NULL, profile_name TEXT NOT NULL,"
+	" profile_from INTEGER NOT NULL, calendar_version TEXT NOT NULL,"
+	" calendar_name TEXT NOT NULL, last_error TEXT NOT NULL,"
+	" last_error_utc BIGINT NOT NULL);"
+	"CREATE TABLE published_rule(id BIGINT GENERATED ALWAYS AS IDENTITY"
+	" PRIMARY KEY, kecamatan BIGINT NOT NULL, kind TEXT NOT NULL,"
+	" area TEXT NOT NULL, name TEXT NOT NULL, version TEXT NOT NULL,"
+	" from_day INTEGER NOT NULL, published_utc BIGINT NOT NULL,"
+	" text TEXT NOT NULL, signature TEXT NOT NULL,"
+	" by_user TEXT NOT NULL);"
+	"UPDATE kec_meta SET value = '2' WHERE key = 'schema';";
+
 enum pid {
 	P_KEC_ADD,
 	P_KEC_ALL,
@@ -112,6 +152,27 @@ enum pid {
 	P_OFFICE_ALL,
 	P_COUNTS,
 	P_COUNT,
+	P_USER_ADD,
+	P_USER_BY_NAME,
+	P_USER_BY_ID,
+	P_USER_UPDATE,
+	P_USER_ALL,
+	P_SESSION_ADD,
+	P_SESSION_GET,
+	P_SESSION_TOUCH,
+	P_SESSION_END,
+	P_SESSION_END_USER,
+	P_SESSION_PURGE,
+	P_ACCESS_ADD,
+	P_ACCESS_ALL,
+	P_DEVICE_GET,
+	P_DEVICE_PUT,
+	P_DEVICE_ALL,
+	P_KEY_ANY,
+	P_HEADS,
+	P_PUB_ADD,
+	P_PUB_SIGN,
+	P_PUB_ALL,
 };
 
 #define KEY_COLS                                                               \
@@ -121,6 +182,21 @@ enum pid {
 	"id, received_utc, file, sha256, result, reason, desa, device, "       \
 	"key_id, period, complete, first_seq, last_seq, rows_new, "            \
 	"rekap_same, rekap_diff, by_user"
+#define USER_COLS                                                              \
+	"id, name, role, kecamatan, pwhash, disabled, created_utc, "           \
+	"changed_utc"
+#define SESSION_COLS                                                           \
+	"token_hash, user_id, csrf, created_utc, seen_utc, expires_utc, "      \
+	"address"
+#define DEVICE_COLS                                                            \
+	"key_id, kecamatan, desa, push_channel, last_push_utc, "               \
+	"last_bundle_utc, pushes, last_punch_utc, last_reader_utc, "           \
+	"clock_trusted, health_utc, disk_free, reader_errors, uptime_s, "      \
+	"untrusted, software, profile_version, profile_name, profile_from, "   \
+	"calendar_version, calendar_name, last_error, last_error_utc"
+#define PUB_COLS                                                               \
+	"id, kecamatan, kind, area, name, version, from_day, published_utc, "  \
+	"text, signature, by_user"
 
 static const char *const sql[] = {
 	[P_KEC_ADD] = "INSERT INTO kecamatan(name, kabupaten, offset_min,"
@@ -197,6 +273,77 @@ static const char *const sql[] = {
 		     " (SELECT count(*) FROM rule_file WHERE kecamatan = $1)",
 	[P_COUNT] = "SELECT result, count(*) FROM import_log"
 		    " WHERE kecamatan = $1 GROUP BY result",
+	[P_USER_ADD] = "INSERT INTO web_user(name, role, kecamatan, pwhash,"
+		       " disabled, created_utc, changed_utc)"
+		       " VALUES($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+	[P_USER_BY_NAME] = "SELECT " USER_COLS " FROM web_user WHERE name = $1",
+	[P_USER_BY_ID] = "SELECT " USER_COLS " FROM web_user WHERE id = $1",
+	[P_USER_UPDATE] = "UPDATE web_user SET pwhash = $1, disabled = $2,"
+			  " changed_utc = $3 WHERE id = $4",
+	[P_USER_ALL] = "SELECT " USER_COLS " FROM web_user ORDER BY name",
+	[P_SESSION_ADD] = "INSERT INTO web_session(" SESSION_COLS ")"
+			  " VALUES($1, $2, $3, $4, $5, $6, $7)",
+	[P_SESSION_GET] = "SELECT " SESSION_COLS " FROM web_session"
+			  " WHERE token_hash = $1",
+	[P_SESSION_TOUCH] = "UPDATE web_session SET seen_utc = $1"
+			    " WHERE token_hash = $2",
+	[P_SESSION_END] = "DELETE FROM web_session WHERE token_hash = $1",
+	[P_SESSION_END_USER] = "DELETE FROM web_session WHERE user_id = $1",
+	[P_SESSION_PURGE] = "DELETE FROM web_session WHERE expires_utc <= $1"
+			    " OR seen_utc < $2",
+	[P_ACCESS_ADD] = "INSERT INTO web_access(at_utc, kecamatan, user_name,"
+			 " address, action, subject, detail)"
+			 " VALUES($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+	[P_ACCESS_ALL] = "SELECT id, at_utc, kecamatan, user_name, address,"
+			 " action, subject, detail FROM web_access"
+			 " WHERE $1::bigint = 0 OR kecamatan = $1::bigint"
+			 " ORDER BY id DESC LIMIT $2",
+	[P_DEVICE_GET] = "SELECT " DEVICE_COLS " FROM device_state"
+			 " WHERE key_id = $1",
+	[P_DEVICE_PUT] = "INSERT INTO device_state(" DEVICE_COLS ")"
+			 " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+			 " $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,"
+			 " $21, $22, $23) ON CONFLICT(key_id) DO UPDATE SET"
+			 " kecamatan = excluded.kecamatan,"
+			 " desa = excluded.desa,"
+			 " push_channel = excluded.push_channel,"
+			 " last_push_utc = excluded.last_push_utc,"
+			 " last_bundle_utc = excluded.last_bundle_utc,"
+			 " pushes = excluded.pushes,"
+			 " last_punch_utc = excluded.last_punch_utc,"
+			 " last_reader_utc = excluded.last_reader_utc,"
+			 " clock_trusted = excluded.clock_trusted,"
+			 " health_utc = excluded.health_utc,"
+			 " disk_free = excluded.disk_free,"
+			 " reader_errors = excluded.reader_errors,"
+			 " uptime_s = excluded.uptime_s,"
+			 " untrusted = excluded.untrusted,"
+			 " software = excluded.software,"
+			 " profile_version = excluded.profile_version,"
+			 " profile_name = excluded.profile_name,"
+			 " profile_from = excluded.profile_from,"
+			 " calendar_version = excluded.calendar_version,"
+			 " calendar_name = excluded.calendar_name,"
+			 " last_error = excluded.last_error,"
+			 " last_error_utc = excluded.last_error_utc",
+	[P_DEVICE_ALL] = "SELECT " DEVICE_COLS " FROM device_state"
+			 " WHERE $1::bigint = 0 OR kecamatan = $1::bigint"
+			 " ORDER BY kecamatan, desa, key_id",
+	[P_KEY_ANY] = "SELECT kecamatan, " KEY_COLS " FROM device_key"
+		      " WHERE public_key = $1 ORDER BY id LIMIT 1",
+	[P_HEADS] = "SELECT k.id, k.desa, coalesce((SELECT max(r.seq)"
+		    " FROM ledger_row r WHERE r.device = k.id), 0)"
+		    " FROM device_key k WHERE k.kecamatan = $1"
+		    " ORDER BY k.desa, k.id",
+	[P_PUB_ADD] = "INSERT INTO published_rule(kecamatan, kind, area, name,"
+		      " version, from_day, published_utc, text, signature,"
+		      " by_user) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+		      " $10) RETURNING id",
+	[P_PUB_SIGN] = "UPDATE published_rule SET signature = $1"
+		       " WHERE id = $2",
+	[P_PUB_ALL] = "SELECT " PUB_COLS " FROM published_rule"
+		      " WHERE ($1::bigint = -1 OR kecamatan = $1::bigint"
+		      " OR kecamatan = 0) AND id > $2 ORDER BY id",
 };
 #define NSTMT (sizeof(sql) / sizeof(sql[0]))
 
@@ -343,8 +490,11 @@ static int migrate(struct pg_store *g)
 			  "program's %d",
 			  have, KEC_SCHEMA_VERSION);
 		rc = -EIO;
-	} else if (have == 0) {
-		rc = exec_sql(g, schema, "create schema");
+	} else {
+		if (have == 0)
+			rc = exec_sql(g, schema, "create schema");
+		if (rc == 0 && have < 2)
+			rc = exec_sql(g, schema2, "schema 2");
 	}
 out:
 	if (rc == 0)
@@ -1028,6 +1178,448 @@ static int pg_counts(struct kec_store *st, int64_t kec, struct kec_counts *out)
 	return 0;
 }
 
+/* ---- schema 2: the server ---- */
+
+static int pg_user_add(struct kec_store *st, struct kec_user *u)
+{
+	struct params p = {0};
+	PGresult *res;
+	int rc;
+
+	p_text(&p, u->name);
+	p_text(&p, kec_role_name(u->role));
+	p_int(&p, u->kec);
+	p_text(&p, u->pwhash);
+	p_bool(&p, u->disabled);
+	p_int(&p, u->created_utc);
+	p_int(&p, u->changed_utc);
+	rc = exec(pg(st), P_USER_ADD, &p, &res, "user insert");
+	if (rc)
+		return rc;
+	u->id = i64(res, 0, 0);
+	PQclear(res);
+	return 0;
+}
+
+static void user_row(const PGresult *res, int i, struct kec_user *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->id = i64(res, i, 0);
+	kec_store_copy(u->name, sizeof(u->name), txt(res, i, 1));
+	if (kec_role_parse(txt(res, i, 2), &u->role) != 0)
+		u->role = KEC_ROLE_OPERATOR; /* never more than asked */
+	u->kec = i64(res, i, 3);
+	kec_store_copy(u->pwhash, sizeof(u->pwhash), txt(res, i, 4));
+	u->disabled = tf(res, i, 5);
+	u->created_utc = i64(res, i, 6);
+	u->changed_utc = i64(res, i, 7);
+}
+
+static int pg_user_get(struct kec_store *st, const char *name, int64_t id,
+		       struct kec_user *out)
+{
+	struct params p = {0};
+	PGresult *res;
+	int rc;
+
+	if (name)
+		p_text(&p, name);
+	else
+		p_int(&p, id);
+	rc = exec(pg(st), name ? P_USER_BY_NAME : P_USER_BY_ID, &p, &res,
+		  "user");
+	if (rc)
+		return rc;
+	if (PQntuples(res))
+		user_row(res, 0, out);
+	else
+		rc = -ENOENT;
+	PQclear(res);
+	return rc;
+}
+
+static int pg_user_update(struct kec_store *st, const struct kec_user *u)
+{
+	struct params p = {0};
+	PGresult *res;
+	int rc;
+
+	p_text(&p, u->pwhash);
+	p_bool(&p, u->disabled);
+	p_int(&p, u->changed_utc);
+	p_int(&p, u->id);
+	rc = exec(pg(st), P_USER_UPDATE, &p, &res, "user update");
+	if (rc)
+		return rc;
+	if (strcmp(PQcmdTuples(res), "0") == 0)
+		rc = -ENOENT;
+	PQclear(res);
+	return rc;
+}
+
+static int pg_user_each(struct kec_store *st, kec_user_fn *fn, void *ud)
+{
+	PGresult *res = NULL;
+	int rc = exec(pg(st), P_USER_ALL, NULL, &res, "user list");
+
+	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
+		struct kec_user u;
+
+		user_row(res, i, &u);
+		rc = fn(ud, &u);
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int pg_session_add(struct kec_store *st, const struct kec_session *s)
+{
+	struct params p = {0};
+
+	p_text(&p, s->token_hash);
+	p_int(&p, s->user);
+	p_text(&p, s->csrf);
+	p_int(&p, s->created_utc);
+	p_int(&p, s->seen_utc);
+	p_int(&p, s->expires_utc);
+	p_text(&p, s->address);
+	return exec(pg(st), P_SESSION_ADD, &p, NULL, "session insert");
+}
+
+static int pg_session_get(struct kec_store *st, const char *token_hash,
+			  struct kec_session *out)
+{
+	struct params p = {0};
+	PGresult *res;
+	int rc;
+
+	p_text(&p, token_hash);
+	rc = exec(pg(st), P_SESSION_GET, &p, &res, "session");
+	if (rc)
+		return rc;
+	if (PQntuples(res)) {
+		memset(out, 0, sizeof(*out));
+		kec_store_copy(out->token_hash, sizeof(out->token_hash),
+			       txt(res, 0, 0));
+		out->user = i64(res, 0, 1);
+		kec_store_copy(out->csrf, sizeof(out->csrf), txt(res, 0, 2));
+		out->created_utc = i64(res, 0, 3);
+		out->seen_utc = i64(res, 0, 4);
+		out->expires_utc = i64(res, 0, 5);
+		kec_store_copy(out->address, sizeof(out->address),
+			       txt(res, 0, 6));
+	} else {
+		rc = -ENOENT;
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int pg_session_touch(struct kec_store *st, const char *token_hash,
+			    int64_t seen_utc)
+{
+	struct params p = {0};
+
+	p_int(&p, seen_utc);
+	p_text(&p, token_hash);
+	return exec(pg(st), P_SESSION_TOUCH, &p, NULL, "session touch");
+}
+
+static int pg_session_end(struct kec_store *st, const char *token_hash,
+			  int64_t user)
+{
+	struct params p = {0};
+
+	if (token_hash) {
+		p_text(&p, token_hash);
+		return exec(pg(st), P_SESSION_END, &p, NULL, "session end");
+	}
+	p_int(&p, user);
+	return exec(pg(st), P_SESSION_END_USER, &p, NULL, "session end");
+}
+
+static int pg_session_purge(struct kec_store *st, int64_t now_utc,
+			    int64_t idle_since)
+{
+	struct params p = {0};
+
+	p_int(&p, now_utc);
+	p_int(&p, idle_since);
+	return exec(pg(st), P_SESSION_PURGE, &p, NULL, "session purge");
+}
+
+static int pg_access_add(struct kec_store *st, struct kec_access *a)
+{
+	struct params p = {0};
+	PGresult *res;
+	int rc;
+
+	p_int(&p, a->at_utc);
+	p_int(&p, a->kec);
+	p_text(&p, a->user);
+	p_text(&p, a->address);
+	p_text(&p, a->action);
+	p_text(&p, a->subject);
+	p_text(&p, a->detail);
+	rc = exec(pg(st), P_ACCESS_ADD, &p, &res, "access log insert");
+	if (rc)
+		return rc;
+	a->id = i64(res, 0, 0);
+	PQclear(res);
+	return 0;
+}
+
+static int pg_access_each(struct kec_store *st, int64_t kec, int64_t limit,
+			  kec_access_fn *fn, void *ud)
+{
+	struct params p = {0};
+	PGresult *res = NULL;
+	int rc;
+
+	p_int(&p, kec);
+	p_int(&p, limit);
+	rc = exec(pg(st), P_ACCESS_ALL, &p, &res, "access log");
+	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
+		struct kec_access a;
+
+		memset(&a, 0, sizeof(a));
+		a.id = i64(res, i, 0);
+		a.at_utc = i64(res, i, 1);
+		a.kec = i64(res, i, 2);
+		kec_store_copy(a.user, sizeof(a.user), txt(res, i, 3));
+		kec_store_copy(a.address, sizeof(a.address), txt(res, i, 4));
+		kec_store_copy(a.action, sizeof(a.action), txt(res, i, 5));
+		kec_store_copy(a.subject, sizeof(a.subject), txt(res, i, 6));
+		kec_store_copy(a.detail, sizeof(a.detail), txt(res, i, 7));
+		rc = fn(ud, &a);
+	}
+	PQclear(res);
+	return rc;
+}
+
+static void device_row(const PGresult *res, int r, struct kec_device_state *d)
+{
+	int i = 0;
+
+	memset(d, 0, sizeof(*d));
+	d->key_id = i64(res, r, i++);
+	d->kec = i64(res, r, i++);
+	kec_store_copy(d->desa, sizeof(d->desa), txt(res, r, i++));
+	d->push_channel = i64(res, r, i++);
+	d->last_push_utc = i64(res, r, i++);
+	d->last_bundle_utc = i64(res, r, i++);
+	d->pushes = i64(res, r, i++);
+	d->last_punch_utc = i64(res, r, i++);
+	d->last_reader_utc = i64(res, r, i++);
+	d->clock_trusted = (int)i64(res, r, i++);
+	d->health_utc = i64(res, r, i++);
+	d->disk_free = i64(res, r, i++);
+	d->reader_errors = i64(res, r, i++);
+	d->uptime_s = i64(res, r, i++);
+	d->untrusted = i64(res, r, i++);
+	kec_store_copy(d->software, sizeof(d->software), txt(res, r, i++));
+	kec_store_copy(d->profile_version, sizeof(d->profile_version),
+		       txt(res, r, i++));
+	kec_store_copy(d->profile_name, sizeof(d->profile_name),
+		       txt(res, r, i++));
+	d->profile_from = (pd_day_t)i64(res, r, i++);
+	kec_store_copy(d->calendar_version, sizeof(d->calendar_version),
+		       txt(res, r, i++));
+	kec_store_copy(d->calendar_name, sizeof(d->calendar_name),
+		       txt(res, r, i++));
+	kec_store_copy(d->last_error, sizeof(d->last_error), txt(res, r, i++));
+	d->last_error_utc = i64(res, r, i++);
+}
+
+static int pg_device_get(struct kec_store *st, int64_t key_id,
+			 struct kec_device_state *out)
+{
+	struct params p = {0};
+	PGresult *res;
+	int rc;
+
+	p_int(&p, key_id);
+	rc = exec(pg(st), P_DEVICE_GET, &p, &res, "device state");
+	if (rc)
+		return rc;
+	if (PQntuples(res))
+		device_row(res, 0, out);
+	else
+		rc = -ENOENT;
+	PQclear(res);
+	return rc;
+}
+
+static int pg_device_put(struct kec_store *st, const struct kec_device_state *d)
+{
+	struct params p = {0};
+
+	p_int(&p, d->key_id);
+	p_int(&p, d->kec);
+	p_text(&p, d->desa);
+	p_int(&p, d->push_channel);
+	p_int(&p, d->last_push_utc);
+	p_int(&p, d->last_bundle_utc);
+	p_int(&p, d->pushes);
+	p_int(&p, d->last_punch_utc);
+	p_int(&p, d->last_reader_utc);
+	p_int(&p, d->clock_trusted);
+	p_int(&p, d->health_utc);
+	p_int(&p, d->disk_free);
+	p_int(&p, d->reader_errors);
+	p_int(&p, d->uptime_s);
+	p_int(&p, d->untrusted);
+	p_text(&p, d->software);
+	p_text(&p, d->profile_version);
+	p_text(&p, d->profile_name);
+	p_int(&p, d->profile_from);
+	p_text(&p, d->calendar_version);
+	p_text(&p, d->calendar_name);
+	p_text(&p, d->last_error);
+	p_int(&p, d->last_error_utc);
+	return exec(pg(st), P_DEVICE_PUT, &p, NULL, "device state");
+}
+
+static int pg_device_each(struct kec_store *st, int64_t kec, kec_device_fn *fn,
+			  void *ud)
+{
+	struct params p = {0};
+	PGresult *res = NULL;
+	int rc;
+
+	p_int(&p, kec);
+	rc = exec(pg(st), P_DEVICE_ALL, &p, &res, "device states");
+	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
+		struct kec_device_state d;
+
+		device_row(res, i, &d);
+		rc = fn(ud, &d);
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int pg_key_find_any(struct kec_store *st, const char *public_key,
+			   int64_t *kec, struct kec_key *out)
+{
+	struct params p = {0};
+	PGresult *res;
+	int rc;
+
+	p_text(&p, public_key);
+	rc = exec(pg(st), P_KEY_ANY, &p, &res, "device key");
+	if (rc)
+		return rc;
+	if (!PQntuples(res)) {
+		PQclear(res);
+		return -ENOENT;
+	}
+	*kec = i64(res, 0, 0);
+	memset(out, 0, sizeof(*out));
+	out->id = i64(res, 0, 1);
+	kec_store_copy(out->desa, sizeof(out->desa), txt(res, 0, 2));
+	kec_store_copy(out->public_key, sizeof(out->public_key),
+		       txt(res, 0, 3));
+	kec_store_copy(out->fingerprint, sizeof(out->fingerprint),
+		       txt(res, 0, 4));
+	out->trusted_utc = i64(res, 0, 5);
+	out->replaced_utc = i64(res, 0, 6);
+	kec_store_copy(out->reason, sizeof(out->reason), txt(res, 0, 7));
+	kec_store_copy(out->by, sizeof(out->by), txt(res, 0, 8));
+	PQclear(res);
+	return 0;
+}
+
+static int pg_heads_each(struct kec_store *st, int64_t kec, kec_head_fn *fn,
+			 void *ud)
+{
+	struct params p = {0};
+	PGresult *res = NULL;
+	int rc;
+
+	p_int(&p, kec);
+	rc = exec(pg(st), P_HEADS, &p, &res, "device heads");
+	for (int i = 0; rc == 0 && i < PQntuples(res); i++)
+		rc = fn(ud, i64(res, i, 0), txt(res, i, 1), i64(res, i, 2));
+	PQclear(res);
+	return rc;
+}
+
+static int pg_published_add(struct kec_store *st, struct kec_published *x,
+			    const char *text)
+{
+	struct params p = {0};
+	PGresult *res;
+	int rc;
+
+	p_int(&p, x->kec);
+	p_text(&p, x->kind);
+	p_text(&p, x->area);
+	p_text(&p, x->name);
+	p_text(&p, x->version);
+	p_int(&p, x->from_day);
+	p_int(&p, x->published_utc);
+	p_text(&p, text);
+	p_text(&p, x->signature);
+	p_text(&p, x->by);
+	rc = exec(pg(st), P_PUB_ADD, &p, &res, "published rule insert");
+	if (rc)
+		return rc;
+	x->id = i64(res, 0, 0);
+	PQclear(res);
+	return 0;
+}
+
+static int pg_published_sign(struct kec_store *st, int64_t id,
+			     const char *signature)
+{
+	struct params p = {0};
+	PGresult *res;
+	int rc;
+
+	p_text(&p, signature);
+	p_int(&p, id);
+	rc = exec(pg(st), P_PUB_SIGN, &p, &res, "published rule sign");
+	if (rc)
+		return rc;
+	if (strcmp(PQcmdTuples(res), "0") == 0)
+		rc = -ENOENT;
+	PQclear(res);
+	return rc;
+}
+
+static int pg_published_each(struct kec_store *st, int64_t kec, int64_t after,
+			     kec_published_fn *fn, void *ud)
+{
+	struct params p = {0};
+	PGresult *res = NULL;
+	int rc;
+
+	p_int(&p, kec);
+	p_int(&p, after);
+	rc = exec(pg(st), P_PUB_ALL, &p, &res, "published rules");
+	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
+		struct kec_published x;
+
+		memset(&x, 0, sizeof(x));
+		x.id = i64(res, i, 0);
+		x.kec = i64(res, i, 1);
+		kec_store_copy(x.kind, sizeof(x.kind), txt(res, i, 2));
+		kec_store_copy(x.area, sizeof(x.area), txt(res, i, 3));
+		kec_store_copy(x.name, sizeof(x.name), txt(res, i, 4));
+		kec_store_copy(x.version, sizeof(x.version), txt(res, i, 5));
+		x.from_day = (pd_day_t)i64(res, i, 6);
+		x.published_utc = i64(res, i, 7);
+		x.text = txt(res, i, 8);
+		kec_store_copy(x.signature, sizeof(x.signature),
+			       txt(res, i, 9));
+		kec_store_copy(x.by, sizeof(x.by), txt(res, i, 10));
+		rc = fn(ud, &x);
+	}
+	PQclear(res);
+	return rc;
+}
+
 static const struct kec_store_ops pg_ops = {
 	.name = "postgresql",
 	.close = pg_close,
@@ -1059,6 +1651,25 @@ static const struct kec_store_ops pg_ops = {
 	.office_add = pg_office_add,
 	.office_each = pg_office_each,
 	.counts = pg_counts,
+	.user_add = pg_user_add,
+	.user_get = pg_user_get,
+	.user_update = pg_user_update,
+	.user_each = pg_user_each,
+	.session_add = pg_session_add,
+	.session_get = pg_session_get,
+	.session_touch = pg_session_touch,
+	.session_end = pg_session_end,
+	.session_purge = pg_session_purge,
+	.access_add = pg_access_add,
+	.access_each = pg_access_each,
+	.device_get = pg_device_get,
+	.device_put = pg_device_put,
+	.device_each = pg_device_each,
+	.key_find_any = pg_key_find_any,
+	.heads_each = pg_heads_each,
+	.published_add = pg_published_add,
+	.published_sign = pg_published_sign,
+	.published_each = pg_published_each,
 };
 
 /* libpq prints notices (e.g. from CREATE ... IF NOT EXISTS) on stderr by

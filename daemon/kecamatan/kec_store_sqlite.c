@@ -83,6 +83,44 @@ static const char *const migrations[] = {
 	" file INTEGER NOT NULL, version TEXT NOT NULL, name TEXT NOT NULL,"
 	" text TEXT NOT NULL, day INTEGER NOT NULL, kind TEXT NOT NULL,"
 	" at_utc INTEGER NOT NULL, by_user TEXT NOT NULL);",
+	/* 2: the server (kecamatand); punches by day for today's page */
+	"CREATE INDEX punch_day ON punch(kecamatan, desa, day);"
+	"CREATE TABLE web_user(id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL UNIQUE, role TEXT NOT NULL,"
+	" kecamatan INTEGER NOT NULL, pwhash TEXT NOT NULL,"
+	" disabled INTEGER NOT NULL, created_utc INTEGER NOT NULL,"
+	" changed_utc INTEGER NOT NULL);"
+	"CREATE TABLE web_session(token_hash TEXT PRIMARY KEY,"
+	" user_id INTEGER NOT NULL REFERENCES web_user(id),"
+	" csrf TEXT NOT NULL, created_utc INTEGER NOT NULL,"
+	" seen_utc INTEGER NOT NULL, expires_utc INTEGER NOT NULL,"
+	" address TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX web_session_user ON web_session(user_id);"
+	"CREATE TABLE web_access(id INTEGER PRIMARY KEY,"
+	" at_utc INTEGER NOT NULL, kecamatan INTEGER NOT NULL,"
+	" user_name TEXT NOT NULL, address TEXT NOT NULL,"
+	" action TEXT NOT NULL, subject TEXT NOT NULL,"
+	" detail TEXT NOT NULL);"
+	"CREATE INDEX web_access_kec ON web_access(kecamatan, id);"
+	"CREATE TABLE device_state(key_id INTEGER PRIMARY KEY"
+	" REFERENCES device_key(id), kecamatan INTEGER NOT NULL,"
+	" desa TEXT NOT NULL, push_channel INTEGER NOT NULL,"
+	" last_push_utc INTEGER NOT NULL, last_bundle_utc INTEGER NOT NULL,"
+	" pushes INTEGER NOT NULL, last_punch_utc INTEGER NOT NULL,"
+	" last_reader_utc INTEGER NOT NULL, clock_trusted INTEGER NOT NULL,"
+	" health_utc INTEGER NOT NULL, disk_free INTEGER NOT NULL,"
+	" reader_errors INTEGER NOT NULL, uptime_s INTEGER NOT NULL,"
+	" untrusted INTEGER NOT NULL, software TEXT NOT NULL,"
+	" profile_version TEXT NOT NULL, profile_name TEXT NOT NULL,"
+	" profile_from INTEGER NOT NULL, calendar_version TEXT NOT NULL,"
+	" calendar_name TEXT NOT NULL, last_error TEXT NOT NULL,"
+	" last_error_utc INTEGER NOT NULL);"
+	"CREATE TABLE published_rule(id INTEGER PRIMARY KEY,"
+	" kecamatan INTEGER NOT NULL, kind TEXT NOT NULL,"
+	" area TEXT NOT NULL, name TEXT NOT NULL, version TEXT NOT NULL,"
+	" from_day INTEGER NOT NULL, published_utc INTEGER NOT NULL,"
+	" text TEXT NOT NULL, signature TEXT NOT NULL,"
+	" by_user TEXT NOT NULL);",
 };
 
 enum sid {
@@ -114,6 +152,27 @@ enum sid {
 	Q_OFFICE_ALL,
 	Q_COUNTS,
 	Q_COUNT,
+	Q_USER_ADD,
+	Q_USER_BY_NAME,
+	Q_USER_BY_ID,
+	Q_USER_UPDATE,
+	Q_USER_ALL,
+	Q_SESSION_ADD,
+	Q_SESSION_GET,
+	Q_SESSION_TOUCH,
+	Q_SESSION_END,
+	Q_SESSION_END_USER,
+	Q_SESSION_PURGE,
+	Q_ACCESS_ADD,
+	Q_ACCESS_ALL,
+	Q_DEVICE_GET,
+	Q_DEVICE_PUT,
+	Q_DEVICE_ALL,
+	Q_KEY_ANY,
+	Q_HEADS,
+	Q_PUB_ADD,
+	Q_PUB_SIGN,
+	Q_PUB_ALL,
 };
 
 #define KEY_COLS                                                               \
@@ -123,6 +182,21 @@ enum sid {
 	"id, received_utc, file, sha256, result, reason, desa, device, "       \
 	"key_id, period, complete, first_seq, last_seq, rows_new, "            \
 	"rekap_same, rekap_diff, by_user"
+#define USER_COLS                                                              \
+	"id, name, role, kecamatan, pwhash, disabled, created_utc, "           \
+	"changed_utc"
+#define SESSION_COLS                                                           \
+	"token_hash, user_id, csrf, created_utc, seen_utc, expires_utc, "      \
+	"address"
+#define DEVICE_COLS                                                            \
+	"key_id, kecamatan, desa, push_channel, last_push_utc, "               \
+	"last_bundle_utc, pushes, last_punch_utc, last_reader_utc, "           \
+	"clock_trusted, health_utc, disk_free, reader_errors, uptime_s, "      \
+	"untrusted, software, profile_version, profile_name, profile_from, "   \
+	"calendar_version, calendar_name, last_error, last_error_utc"
+#define PUB_COLS                                                               \
+	"id, kecamatan, kind, area, name, version, from_day, published_utc, "  \
+	"text, signature, by_user"
 
 static const char *const sql[] = {
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -205,6 +279,52 @@ static const char *const sql[] = {
 		     " (SELECT count(*) FROM rule_file WHERE kecamatan = ?1)",
 	[Q_COUNT] = "SELECT result, count(*) FROM import_log"
 		    " WHERE kecamatan = ? GROUP BY result",
+	[Q_USER_ADD] = "INSERT INTO web_user(name, role, kecamatan, pwhash,"
+		       " disabled, created_utc, changed_utc)"
+		       " VALUES(?, ?, ?, ?, ?, ?, ?)",
+	[Q_USER_BY_NAME] = "SELECT " USER_COLS " FROM web_user WHERE name = ?",
+	[Q_USER_BY_ID] = "SELECT " USER_COLS " FROM web_user WHERE id = ?",
+	[Q_USER_UPDATE] = "UPDATE web_user SET pwhash = ?, disabled = ?,"
+			  " changed_utc = ? WHERE id = ?",
+	[Q_USER_ALL] = "SELECT " USER_COLS " FROM web_user ORDER BY name",
+	[Q_SESSION_ADD] = "INSERT INTO web_session(" SESSION_COLS ")"
+			  " VALUES(?, ?, ?, ?, ?, ?, ?)",
+	[Q_SESSION_GET] = "SELECT " SESSION_COLS " FROM web_session"
+			  " WHERE token_hash = ?",
+	[Q_SESSION_TOUCH] = "UPDATE web_session SET seen_utc = ?"
+			    " WHERE token_hash = ?",
+	[Q_SESSION_END] = "DELETE FROM web_session WHERE token_hash = ?",
+	[Q_SESSION_END_USER] = "DELETE FROM web_session WHERE user_id = ?",
+	[Q_SESSION_PURGE] = "DELETE FROM web_session WHERE expires_utc <= ?"
+			    " OR seen_utc < ?",
+	[Q_ACCESS_ADD] = "INSERT INTO web_access(at_utc, kecamatan, user_name,"
+			 " address, action, subject, detail)"
+			 " VALUES(?, ?, ?, ?, ?, ?, ?)",
+	[Q_ACCESS_ALL] = "SELECT id, at_utc, kecamatan, user_name, address,"
+			 " action, subject, detail FROM web_access"
+			 " WHERE ?1 = 0 OR kecamatan = ?1"
+			 " ORDER BY id DESC LIMIT ?2",
+	[Q_DEVICE_GET] = "SELECT " DEVICE_COLS " FROM device_state"
+			 " WHERE key_id = ?",
+	[Q_DEVICE_PUT] = "INSERT OR REPLACE INTO device_state(" DEVICE_COLS
+			 ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+			 " ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[Q_DEVICE_ALL] = "SELECT " DEVICE_COLS " FROM device_state"
+			 " WHERE ?1 = 0 OR kecamatan = ?1"
+			 " ORDER BY kecamatan, desa, key_id",
+	[Q_KEY_ANY] = "SELECT kecamatan, " KEY_COLS " FROM device_key"
+		      " WHERE public_key = ? ORDER BY id LIMIT 1",
+	[Q_HEADS] = "SELECT k.id, k.desa, coalesce((SELECT max(r.seq)"
+		    " FROM ledger_row r WHERE r.device = k.id), 0)"
+		    " FROM device_key k WHERE k.kecamatan = ?"
+		    " ORDER BY k.desa, k.id",
+	[Q_PUB_ADD] = "INSERT INTO published_rule(kecamatan, kind, area, name,"
+		      " version, from_day, published_utc, text, signature,"
+		      " by_user) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[Q_PUB_SIGN] = "UPDATE published_rule SET signature = ? WHERE id = ?",
+	[Q_PUB_ALL] = "SELECT " PUB_COLS " FROM published_rule"
+		      " WHERE (?1 = -1 OR kecamatan = ?1 OR kecamatan = 0)"
+		      " AND id > ?2 ORDER BY id",
 };
 #define NSTMT (sizeof(sql) / sizeof(sql[0]))
 
@@ -934,6 +1054,433 @@ static int sq_counts(struct kec_store *st, int64_t kec, struct kec_counts *out)
 	return rc == SQLITE_DONE ? 0 : fail(q, rc, "import counts");
 }
 
+/* ---- schema 2: the server ---- */
+
+static int sq_user_add(struct kec_store *st, struct kec_user *u)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s = stmt(q, Q_USER_ADD);
+	int rc;
+
+	bind_text(s, 1, u->name);
+	bind_text(s, 2, kec_role_name(u->role));
+	sqlite3_bind_int64(s, 3, u->kec);
+	bind_text(s, 4, u->pwhash);
+	sqlite3_bind_int(s, 5, u->disabled);
+	sqlite3_bind_int64(s, 6, u->created_utc);
+	sqlite3_bind_int64(s, 7, u->changed_utc);
+	rc = run(q, s, "user insert");
+	if (rc == 0)
+		u->id = sqlite3_last_insert_rowid(q->db);
+	return rc;
+}
+
+static int each_user(sqlite3_stmt *s, void *fn, void *ud)
+{
+	struct kec_user u;
+
+	memset(&u, 0, sizeof(u));
+	u.id = sqlite3_column_int64(s, 0);
+	kec_store_copy(u.name, sizeof(u.name), col(s, 1));
+	if (kec_role_parse(col(s, 2), &u.role) != 0)
+		u.role = KEC_ROLE_OPERATOR; /* never more than asked */
+	u.kec = sqlite3_column_int64(s, 3);
+	kec_store_copy(u.pwhash, sizeof(u.pwhash), col(s, 4));
+	u.disabled = sqlite3_column_int(s, 5) != 0;
+	u.created_utc = sqlite3_column_int64(s, 6);
+	u.changed_utc = sqlite3_column_int64(s, 7);
+	return ((kec_user_fn *)fn)(ud, &u);
+}
+
+static int copy_user(void *ud, const struct kec_user *u)
+{
+	*(struct kec_user *)ud = *u;
+	return 1;
+}
+
+static int sq_user_get(struct kec_store *st, const char *name, int64_t id,
+		       struct kec_user *out)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s = stmt(q, name ? Q_USER_BY_NAME : Q_USER_BY_ID);
+	int rc;
+
+	if (name)
+		bind_text(s, 1, name);
+	else
+		sqlite3_bind_int64(s, 1, id);
+	rc = rows(q, s, each_user, (void *)copy_user, out, "user");
+	return rc == 1 ? 0 : rc < 0 ? rc : -ENOENT;
+}
+
+static int sq_user_update(struct kec_store *st, const struct kec_user *u)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s = stmt(q, Q_USER_UPDATE);
+	int rc;
+
+	bind_text(s, 1, u->pwhash);
+	sqlite3_bind_int(s, 2, u->disabled);
+	sqlite3_bind_int64(s, 3, u->changed_utc);
+	sqlite3_bind_int64(s, 4, u->id);
+	rc = run(q, s, "user update");
+	if (rc == 0 && sqlite3_changes(q->db) == 0)
+		rc = -ENOENT;
+	return rc;
+}
+
+static int sq_user_each(struct kec_store *st, kec_user_fn *fn, void *ud)
+{
+	struct sq_store *q = sq(st);
+
+	return rows(q, stmt(q, Q_USER_ALL), each_user, (void *)fn, ud,
+		    "user list");
+}
+
+static int sq_session_add(struct kec_store *st, const struct kec_session *x)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s = stmt(q, Q_SESSION_ADD);
+
+	bind_text(s, 1, x->token_hash);
+	sqlite3_bind_int64(s, 2, x->user);
+	bind_text(s, 3, x->csrf);
+	sqlite3_bind_int64(s, 4, x->created_utc);
+	sqlite3_bind_int64(s, 5, x->seen_utc);
+	sqlite3_bind_int64(s, 6, x->expires_utc);
+	bind_text(s, 7, x->address);
+	return run(q, s, "session insert");
+}
+
+static int sq_session_get(struct kec_store *st, const char *token_hash,
+			  struct kec_session *out)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s = stmt(q, Q_SESSION_GET);
+	int rc;
+
+	bind_text(s, 1, token_hash);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof(*out));
+		kec_store_copy(out->token_hash, sizeof(out->token_hash),
+			       col(s, 0));
+		out->user = sqlite3_column_int64(s, 1);
+		kec_store_copy(out->csrf, sizeof(out->csrf), col(s, 2));
+		out->created_utc = sqlite3_column_int64(s, 3);
+		out->seen_utc = sqlite3_column_int64(s, 4);
+		out->expires_utc = sqlite3_column_int64(s, 5);
+		kec_store_copy(out->address, sizeof(out->address), col(s, 6));
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = -ENOENT;
+	} else {
+		rc = fail(q, rc, "session");
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+static int sq_session_touch(struct kec_store *st, const char *token_hash,
+			    int64_t seen_utc)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s = stmt(q, Q_SESSION_TOUCH);
+
+	sqlite3_bind_int64(s, 1, seen_utc);
+	bind_text(s, 2, token_hash);
+	return run(q, s, "session touch");
+}
+
+static int sq_session_end(struct kec_store *st, const char *token_hash,
+			  int64_t user)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s;
+
+	if (token_hash) {
+		s = stmt(q, Q_SESSION_END);
+		bind_text(s, 1, token_hash);
+	} else {
+		s = stmt(q, Q_SESSION_END_USER);
+		sqlite3_bind_int64(s, 1, user);
+	}
+	return run(q, s, "session end");
+}
+
+static int sq_session_purge(struct kec_store *st, int64_t now_utc,
+			    int64_t idle_since)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s = stmt(q, Q_SESSION_PURGE);
+
+	sqlite3_bind_int64(s, 1, now_utc);
+	sqlite3_bind_int64(s, 2, idle_since);
+	return run(q, s, "session purge");
+}
+
+static int sq_access_add(struct kec_store *st, struct kec_access *a)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s = stmt(q, Q_ACCESS_ADD);
+	int rc;
+
+	sqlite3_bind_int64(s, 1, a->at_utc);
+	sqlite3_bind_int64(s, 2, a->kec);
+	bind_text(s, 3, a->user);
+	bind_text(s, 4, a->address);
+	bind_text(s, 5, a->action);
+	bind_text(s, 6, a->subject);
+	bind_text(s, 7, a->detail);
+	rc = run(q, s, "access log insert");
+	if (rc == 0)
+		a->id = sqlite3_last_insert_rowid(q->db);
+	return rc;
+}
+
+static int each_access(sqlite3_stmt *s, void *fn, void *ud)
+{
+	struct kec_access a;
+
+	memset(&a, 0, sizeof(a));
+	a.id = sqlite3_column_int64(s, 0);
+	a.at_utc = sqlite3_column_int64(s, 1);
+	a.kec = sqlite3_column_int64(s, 2);
+	kec_store_copy(a.user, sizeof(a.user), col(s, 3));
+	kec_store_copy(a.address, sizeof(a.address), col(s, 4));
+	kec_store_copy(a.action, sizeof(a.action), col(s, 5));
+	kec_store_copy(a.subject, sizeof(a.subject), col(s, 6));
+	kec_store_copy(a.detail, sizeof(a.detail), col(s, 7));
+	return ((kec_access_fn *)fn)(ud, &a);
+}
+
+static int sq_access_each(struct kec_store *st, int64_t kec, int64_t limit,
+			  kec_access_fn *fn, void *ud)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s = stmt(q, Q_ACCESS_ALL);
+
+	sqlite3_bind_int64(s, 1, kec);
+	sqlite3_bind_int64(s, 2, limit);
+	return rows(q, s, each_access, (void *)fn, ud, "access log");
+}
+
+static int each_device(sqlite3_stmt *s, void *fn, void *ud)
+{
+	struct kec_device_state d;
+	int i = 0;
+
+	memset(&d, 0, sizeof(d));
+	d.key_id = sqlite3_column_int64(s, i++);
+	d.kec = sqlite3_column_int64(s, i++);
+	kec_store_copy(d.desa, sizeof(d.desa), col(s, i++));
+	d.push_channel = sqlite3_column_int64(s, i++);
+	d.last_push_utc = sqlite3_column_int64(s, i++);
+	d.last_bundle_utc = sqlite3_column_int64(s, i++);
+	d.pushes = sqlite3_column_int64(s, i++);
+	d.last_punch_utc = sqlite3_column_int64(s, i++);
+	d.last_reader_utc = sqlite3_column_int64(s, i++);
+	d.clock_trusted = sqlite3_column_int(s, i++);
+	d.health_utc = sqlite3_column_int64(s, i++);
+	d.disk_free = sqlite3_column_int64(s, i++);
+	d.reader_errors = sqlite3_column_int64(s, i++);
+	d.uptime_s = sqlite3_column_int64(s, i++);
+	d.untrusted = sqlite3_column_int64(s, i++);
+	kec_store_copy(d.software, sizeof(d.software), col(s, i++));
+	kec_store_copy(d.profile_version, sizeof(d.profile_version),
+		       col(s, i++));
+	kec_store_copy(d.profile_name, sizeof(d.profile_name), col(s, i++));
+	d.profile_from = sqlite3_column_int(s, i++);
+	kec_store_copy(d.calendar_version, sizeof(d.calendar_version),
+		       col(s, i++));
+	kec_store_copy(d.calendar_name, sizeof(d.calendar_name), col(s, i++));
+	kec_store_copy(d.last_error, sizeof(d.last_error), col(s, i++));
+	d.last_error_utc = sqlite3_column_int64(s, i++);
+	return ((kec_device_fn *)fn)(ud, &d);
+}
+
+static int copy_device(void *ud, const struct kec_device_state *d)
+{
+	*(struct kec_device_state *)ud = *d;
+	return 1;
+}
+
+static int sq_device_get(struct kec_store *st, int64_t key_id,
+			 struct kec_device_state *out)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s = stmt(q, Q_DEVICE_GET);
+	int rc;
+
+	sqlite3_bind_int64(s, 1, key_id);
+	rc = rows(q, s, each_device, (void *)copy_device, out, "device state");
+	return rc == 1 ? 0 : rc < 0 ? rc : -ENOENT;
+}
+
+static int sq_device_put(struct kec_store *st, const struct kec_device_state *d)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s = stmt(q, Q_DEVICE_PUT);
+	int i = 1;
+
+	sqlite3_bind_int64(s, i++, d->key_id);
+	sqlite3_bind_int64(s, i++, d->kec);
+	bind_text(s, i++, d->desa);
+	sqlite3_bind_int64(s, i++, d->push_channel);
+	sqlite3_bind_int64(s, i++, d->last_push_utc);
+	sqlite3_bind_int64(s, i++, d->last_bundle_utc);
+	sqlite3_bind_int64(s, i++, d->pushes);
+	sqlite3_bind_int64(s, i++, d->last_punch_utc);
+	sqlite3_bind_int64(s, i++, d->last_reader_utc);
+	sqlite3_bind_int(s, i++, d->clock_trusted);
+	sqlite3_bind_int64(s, i++, d->health_utc);
+	sqlite3_bind_int64(s, i++, d->disk_free);
+	sqlite3_bind_int64(s, i++, d->reader_errors);
+	sqlite3_bind_int64(s, i++, d->uptime_s);
+	sqlite3_bind_int64(s, i++, d->untrusted);
+	bind_text(s, i++, d->software);
+	bind_text(s, i++, d->profile_version);
+	bind_text(s, i++, d->profile_name);
+	sqlite3_bind_int(s, i++, d->profile_from);
+	bind_text(s, i++, d->calendar_version);
+	bind_text(s, i++, d->calendar_name);
+	bind_text(s, i++, d->last_error);
+	sqlite3_bind_int64(s, i++, d->last_error_utc);
+	return run(q, s, "device state");
+}
+
+static int sq_device_each(struct kec_store *st, int64_t kec, kec_device_fn *fn,
+			  void *ud)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s = stmt(q, Q_DEVICE_ALL);
+
+	sqlite3_bind_int64(s, 1, kec);
+	return rows(q, s, each_device, (void *)fn, ud, "device states");
+}
+
+struct key_any {
+	int64_t *kec;
+	struct kec_key *out;
+};
+
+static int each_key_any(sqlite3_stmt *s, void *fn, void *ud)
+{
+	struct key_any *k = ud;
+
+	(void)fn;
+	*k->kec = sqlite3_column_int64(s, 0);
+	memset(k->out, 0, sizeof(*k->out));
+	k->out->id = sqlite3_column_int64(s, 1);
+	kec_store_copy(k->out->desa, sizeof(k->out->desa), col(s, 2));
+	kec_store_copy(k->out->public_key, sizeof(k->out->public_key),
+		       col(s, 3));
+	kec_store_copy(k->out->fingerprint, sizeof(k->out->fingerprint),
+		       col(s, 4));
+	k->out->trusted_utc = sqlite3_column_int64(s, 5);
+	k->out->replaced_utc = sqlite3_column_int64(s, 6);
+	kec_store_copy(k->out->reason, sizeof(k->out->reason), col(s, 7));
+	kec_store_copy(k->out->by, sizeof(k->out->by), col(s, 8));
+	return 1;
+}
+
+static int sq_key_find_any(struct kec_store *st, const char *public_key,
+			   int64_t *kec, struct kec_key *out)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s = stmt(q, Q_KEY_ANY);
+	struct key_any k = {kec, out};
+	int rc;
+
+	bind_text(s, 1, public_key);
+	rc = rows(q, s, each_key_any, NULL, &k, "device key");
+	return rc == 1 ? 0 : rc < 0 ? rc : -ENOENT;
+}
+
+static int each_head(sqlite3_stmt *s, void *fn, void *ud)
+{
+	return ((kec_head_fn *)fn)(ud, sqlite3_column_int64(s, 0), col(s, 1),
+				   sqlite3_column_int64(s, 2));
+}
+
+static int sq_heads_each(struct kec_store *st, int64_t kec, kec_head_fn *fn,
+			 void *ud)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s = stmt(q, Q_HEADS);
+
+	sqlite3_bind_int64(s, 1, kec);
+	return rows(q, s, each_head, (void *)fn, ud, "device heads");
+}
+
+static int sq_published_add(struct kec_store *st, struct kec_published *p,
+			    const char *text)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s = stmt(q, Q_PUB_ADD);
+	int rc;
+
+	sqlite3_bind_int64(s, 1, p->kec);
+	bind_text(s, 2, p->kind);
+	bind_text(s, 3, p->area);
+	bind_text(s, 4, p->name);
+	bind_text(s, 5, p->version);
+	sqlite3_bind_int(s, 6, p->from_day);
+	sqlite3_bind_int64(s, 7, p->published_utc);
+	bind_text(s, 8, text);
+	bind_text(s, 9, p->signature);
+	bind_text(s, 10, p->by);
+	rc = run(q, s, "published rule insert");
+	if (rc == 0)
+		p->id = sqlite3_last_insert_rowid(q->db);
+	return rc;
+}
+
+static int sq_published_sign(struct kec_store *st, int64_t id,
+			     const char *signature)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s = stmt(q, Q_PUB_SIGN);
+	int rc;
+
+	bind_text(s, 1, signature);
+	sqlite3_bind_int64(s, 2, id);
+	rc = run(q, s, "published rule sign");
+	if (rc == 0 && sqlite3_changes(q->db) == 0)
+		rc = -ENOENT;
+	return rc;
+}
+
+static int each_published(sqlite3_stmt *s, void *fn, void *ud)
+{
+	struct kec_published p;
+
+	memset(&p, 0, sizeof(p));
+	p.id = sqlite3_column_int64(s, 0);
+	p.kec = sqlite3_column_int64(s, 1);
+	kec_store_copy(p.kind, sizeof(p.kind), col(s, 2));
+	kec_store_copy(p.area, sizeof(p.area), col(s, 3));
+	kec_store_copy(p.name, sizeof(p.name), col(s, 4));
+	kec_store_copy(p.version, sizeof(p.version), col(s, 5));
+	p.from_day = sqlite3_column_int(s, 6);
+	p.published_utc = sqlite3_column_int64(s, 7);
+	p.text = col(s, 8);
+	kec_store_copy(p.signature, sizeof(p.signature), col(s, 9));
+	kec_store_copy(p.by, sizeof(p.by), col(s, 10));
+	return ((kec_published_fn *)fn)(ud, &p);
+}
+
+static int sq_published_each(struct kec_store *st, int64_t kec, int64_t after,
+			     kec_published_fn *fn, void *ud)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s = stmt(q, Q_PUB_ALL);
+
+	sqlite3_bind_int64(s, 1, kec);
+	sqlite3_bind_int64(s, 2, after);
+	return rows(q, s, each_published, (void *)fn, ud, "published rules");
+}
+
 static const struct kec_store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -965,6 +1512,25 @@ static const struct kec_store_ops sqlite_ops = {
 	.office_add = sq_office_add,
 	.office_each = sq_office_each,
 	.counts = sq_counts,
+	.user_add = sq_user_add,
+	.user_get = sq_user_get,
+	.user_update = sq_user_update,
+	.user_each = sq_user_each,
+	.session_add = sq_session_add,
+	.session_get = sq_session_get,
+	.session_touch = sq_session_touch,
+	.session_end = sq_session_end,
+	.session_purge = sq_session_purge,
+	.access_add = sq_access_add,
+	.access_each = sq_access_each,
+	.device_get = sq_device_get,
+	.device_put = sq_device_put,
+	.device_each = sq_device_each,
+	.key_find_any = sq_key_find_any,
+	.heads_each = sq_heads_each,
+	.published_add = sq_published_add,
+	.published_sign = sq_published_sign,
+	.published_each = sq_published_each,
 };
 
 int kec_store_sqlite_open(const char *path, struct kec_store **out)

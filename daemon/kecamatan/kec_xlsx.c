@@ -125,6 +125,8 @@ int kecrekap_xlsx(const char *path, const struct kecrekap *k, char *err,
 	size_t nano = 0, i = 0;
 	int ret = -ENOMEM;
 
+	if (!k)
+		return -EINVAL;
 	snprintf(title1, sizeof(title1),
 		 "Rekap presensi perangkat desa - Kecamatan %s", k->kecamatan);
 	snprintf(title2, sizeof(title2), "Kabupaten %s, periode %s",

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -683,6 +684,220 @@ static int cmd_rekap(const struct kec_cli_args *a)
 	return out_close(&out, rc, path);
 }
 
+/* ---- the server's accounts (kecamatand) ---- */
+
+/* One line of fp without its newline; -EINVAL when too long or empty. */
+static int read_line(FILE *fp, char *buf, size_t cap)
+{
+	size_t n;
+
+	if (!fgets(buf, (int)cap, fp))
+		return -EINVAL;
+	n = strcspn(buf, "\r\n");
+	if (buf[n] == '\0' && n == cap - 1)
+		return -EINVAL; /* no newline within cap: too long */
+	buf[n] = '\0';
+	return n ? 0 : -EINVAL;
+}
+
+/* Prompts on the terminal with echo off and reads one line. */
+static int tty_line(const char *prompt, char *buf, size_t cap)
+{
+	struct termios old, quiet;
+	int rc;
+
+	fputs(prompt, stderr);
+	fflush(stderr);
+	if (tcgetattr(0, &old) != 0)
+		return -errno;
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	if (tcsetattr(0, TCSAFLUSH, &quiet) != 0)
+		return -errno;
+	rc = read_line(stdin, buf, cap);
+	(void)tcsetattr(0, TCSAFLUSH, &old); /* restored whatever rc is */
+	fputc('\n', stderr);
+	return rc;
+}
+
+/* The new password: from the terminal, twice and not shown, or from the
+ * first line of stdin; never from the command line.  0, or 1 after
+ * saying why on stderr. */
+static int read_password(char pw[CRYPTO_PASSWORD_MAX + 2])
+{
+	char again[CRYPTO_PASSWORD_MAX + 2];
+	int rc;
+
+	if (!isatty(0)) {
+		if (read_line(stdin, pw, CRYPTO_PASSWORD_MAX + 2))
+			return fail("user: the first line of stdin must be "
+				    "the password (1 to %d bytes)",
+				    CRYPTO_PASSWORD_MAX);
+		return 0;
+	}
+	rc = tty_line("Kata sandi baru: ", pw, CRYPTO_PASSWORD_MAX + 2);
+	if (rc == 0)
+		rc = tty_line("Ulangi kata sandi: ", again, sizeof(again));
+	if (rc == 0 && strcmp(pw, again) != 0)
+		rc = -EAGAIN;
+	explicit_bzero(again, sizeof(again));
+	if (rc == -EAGAIN)
+		return fail("user: the two passwords differ");
+	if (rc)
+		return fail("user: no password read (1 to %d bytes)",
+			    CRYPTO_PASSWORD_MAX);
+	return 0;
+}
+
+#define PASSWORD_MIN 8 /* bytes: shorter ones are refused */
+
+static int set_password(struct kec_user *u)
+{
+	char pw[CRYPTO_PASSWORD_MAX + 2];
+	int rc;
+
+	if (read_password(pw))
+		return 1;
+	if (strlen(pw) < PASSWORD_MIN) {
+		explicit_bzero(pw, sizeof(pw));
+		return fail("user: a password has at least %d characters",
+			    PASSWORD_MIN);
+	}
+	rc = crypto_password_hash(pw, u->pwhash);
+	explicit_bzero(pw, sizeof(pw));
+	if (rc)
+		return fail("user: cannot hash the password: %s",
+			    strerror(-rc));
+	return 0;
+}
+
+static void account_log(int64_t k, const char *action, const char *name,
+			const char *detail)
+{
+	struct kec_access a;
+
+	memset(&a, 0, sizeof(a));
+	a.at_utc = now_utc();
+	a.kec = k;
+	snprintf(a.user, sizeof(a.user), "%s", user);
+	snprintf(a.address, sizeof(a.address), "lokal");
+	snprintf(a.action, sizeof(a.action), "%s", action);
+	snprintf(a.subject, sizeof(a.subject), "%s", name);
+	snprintf(a.detail, sizeof(a.detail), "%s", detail);
+	if (kec_store_access_add(st, &a) != 0)
+		fail("user: the access log was not written");
+}
+
+static int cmd_user_add(const struct kec_cli_args *a)
+{
+	const char *name = kec_cli_get(a, "name");
+	struct kec_user u;
+	int rc;
+
+	memset(&u, 0, sizeof(u));
+	if (kec_role_parse(kec_cli_get(a, "role"), &u.role))
+		return usage_error("user add: --role kabupaten, camat, kasi "
+				   "or operator");
+	if (strlen(name) >= sizeof(u.name) || strpbrk(name, " \t\r\n"))
+		return usage_error("user add: --name: one word, up to 95 "
+				   "bytes");
+	snprintf(u.name, sizeof(u.name), "%s", name);
+	if (u.role == KEC_ROLE_KABUPATEN && a->kecamatan)
+		return usage_error("user add: a kabupaten account has no "
+				   "--kecamatan");
+	if (u.role == KEC_ROLE_CAMAT || u.role == KEC_ROLE_KASI ||
+	    (u.role == KEC_ROLE_OPERATOR && a->kecamatan)) {
+		if (pick(a))
+			return 1;
+		u.kec = kec.id;
+	}
+	if (kec_store_user_get(st, u.name, &(struct kec_user){0}) == 0)
+		return fail("user add: %s exists already", u.name);
+	if (set_password(&u))
+		return 1;
+	u.created_utc = u.changed_utc = now_utc();
+	rc = kec_store_user_add(st, &u);
+	explicit_bzero(u.pwhash, sizeof(u.pwhash));
+	if (rc == -EEXIST)
+		return fail("user add: %s exists already", u.name);
+	if (rc)
+		return fail("user add: %s", strerror(-rc));
+	account_log(u.kec, "akun-tambah", u.name, kec_role_name(u.role));
+	printf("account %s (%s%s%s) added\n", u.name, kec_role_name(u.role),
+	       u.kec ? ", kecamatan " : "", u.kec ? kec.name : "");
+	return 0;
+}
+
+static int cmd_user_change(const struct kec_cli_args *a)
+{
+	bool passwd = a->cmd->verb == KEC_USER_PASSWD;
+	struct kec_user u;
+	int rc;
+
+	rc = kec_store_user_get(st, kec_cli_get(a, "name"), &u);
+	if (rc == -ENOENT)
+		return fail("user: no account %s", kec_cli_get(a, "name"));
+	if (rc)
+		return fail("user: %s", strerror(-rc));
+	if (passwd && set_password(&u))
+		return 1;
+	if (!passwd)
+		u.disabled = true;
+	u.changed_utc = now_utc();
+	rc = kec_store_user_update(st, &u);
+	explicit_bzero(u.pwhash, sizeof(u.pwhash));
+	if (rc == 0)
+		rc = kec_store_session_end_user(st, u.id);
+	if (rc)
+		return fail("user: %s", strerror(-rc));
+	account_log(u.kec, passwd ? "akun-sandi" : "akun-nonaktif", u.name, "");
+	printf("account %s: %s; its sessions ended\n", u.name,
+	       passwd ? "new password set" : "disabled");
+	return 0;
+}
+
+struct kec_names {
+	int64_t id;
+	char name[PD_NAME_MAX];
+};
+
+static int kec_name_of(void *ud, const struct kec_info *k)
+{
+	struct kec_names *n = ud;
+
+	if (k->id == n->id) {
+		snprintf(n->name, sizeof(n->name), "%s", k->name);
+		return 1;
+	}
+	return 0;
+}
+
+static int print_user(void *ud, const struct kec_user *u)
+{
+	struct kec_names n = {u->kec, "-"};
+	char at[CIVIL_LOCAL_LEN + 8];
+
+	(void)ud;
+	if (u->kec && kec_store_kec_each(st, kec_name_of, &n) < 0)
+		return -EIO;
+	if (!kec.offset_min)
+		kec.offset_min = 420; /* no kecamatan picked: WIB */
+	stamp(u->changed_utc, at);
+	printf("%-20s %-10s %-16s %s  changed %s\n", u->name,
+	       kec_role_name(u->role), u->kec ? n.name : "(semua)",
+	       u->disabled ? "NONAKTIF" : "aktif   ", at);
+	return 0;
+}
+
+static int cmd_user_list(const struct kec_cli_args *a)
+{
+	int rc;
+
+	(void)a;
+	rc = kec_store_user_each(st, print_user, NULL);
+	return rc ? fail("user list: %s", strerror(-rc)) : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static int (*const run[KEC_VERBS])(const struct kec_cli_args *) = {
@@ -697,6 +912,10 @@ int main(int argc, char **argv)
 		[KEC_CALENDAR_ADD] = cmd_calendar_add,
 		[KEC_CALENDAR_LIST] = cmd_calendar_list,
 		[KEC_AUDIT] = cmd_audit,
+		[KEC_USER_ADD] = cmd_user_add,
+		[KEC_USER_PASSWD] = cmd_user_change,
+		[KEC_USER_DISABLE] = cmd_user_change,
+		[KEC_USER_LIST] = cmd_user_list,
 	};
 	static struct kec_cli_args a;
 	const char *db;

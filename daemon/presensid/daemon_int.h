@@ -82,6 +82,25 @@ enum fault_kind {
 	FAULT_STORE, /* the store cannot be trusted: punches refused */
 };
 
+/* What presensi-push last reported ("push-status", push_sign.c), shown by
+ * "status".  Times are the push's, UTC seconds. */
+struct push_report {
+	int have;	/* a report came since presensid started */
+	int64_t uid;	/* the peer that sent it */
+	char state[16]; /* caught-up, sending, retrying */
+	int64_t acked;	/* the server holds rows 1..acked */
+	char acked_head[PD_HASH_HEX];
+	int64_t ok_at;	   /* the last batch the server took; 0 never */
+	int64_t retry_s;   /* the next try after a failure, or 0 */
+	char refused[256]; /* the server's last refusal and its reason */
+	int64_t refused_at;
+	char refused_rows[48]; /* "first..last" or "bundle YYYY-MM" */
+	char error[256];       /* the last failure to reach the server */
+	char bundle[8];	       /* closed months acknowledged up to */
+	char rules[256];       /* what the last rules fetch brought */
+};
+struct ledger_waiter;
+
 /* Why the listening socket is not watched (server.c). */
 enum listen_paused {
 	LISTEN_RUNNING = 0,
@@ -129,6 +148,10 @@ struct daemon {
 	enum fault_kind fault_kind;
 	char fault_msg[FAULT_MSG_MAX]; /* "" when no fault */
 	int lock_fd; /* the store directory's lock, held for life */
+	/* push_sign.c: the live push */
+	int64_t push_gid;		      /* [push] group, or -1 */
+	struct ledger_waiter *ledger_waiters; /* open "wait-ledger"s */
+	struct push_report push_report;
 	struct backup_job *backup; /* backup.c: the one being written */
 };
 
@@ -152,6 +175,8 @@ int server_client_dead(const struct client *c);
 /* The file descriptor that came with client c's request (SCM_RIGHTS),
  * now the caller's to close; -1 when none came. */
 int server_client_take_fd(struct client *c);
+/* The peer's uid (SO_PEERCRED), -1 when unknown. */
+int64_t server_client_uid(const struct client *c);
 
 /* ---- readers.c ---- */
 /* scanner.h's event callback. */
@@ -192,6 +217,20 @@ void monthly_auto_close(struct daemon *d);
 /* Runs the automatic close now and arms its timer; stop removes it. */
 void monthly_start(struct daemon *d);
 void monthly_stop(struct daemon *d);
+/* ---- push_sign.c, push_rules.c: the live push (docs/push.md) ---- */
+/* Serves sign-batch, wait-ledger, rules-publish and push-status; -ENOENT
+ * for any other request. */
+int push_dispatch(struct daemon *d, struct client *c,
+		  const struct control_msg *m);
+/* The ledger may have grown: answers the wait-ledgers it passed.  After
+ * every request and every reader event; cheap with none open. */
+void push_ledger_changed(struct daemon *d);
+/* Client c left: its waits end. */
+void push_client_gone(struct daemon *d, struct client *c);
+/* Ends every wait (shutdown). */
+void push_stop(struct daemon *d);
+/* status's push lines (none on a box without [push] and no report). */
+void push_status_show(struct daemon *d, struct admin_ctx *a);
 /* ---- rights.c: a person's data rights (DOMAIN §6.5) ---- */
 /* Serves person-forget-prints; -ENOENT for any other request. */
 int rights_dispatch(struct daemon *d, struct client *c,

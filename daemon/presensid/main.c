@@ -176,6 +176,7 @@ static gboolean on_hup(gpointer ud)
 	d->conf.close_sec = nc.close_sec;
 	snprintf(d->conf.kecamatan, sizeof(d->conf.kecamatan), "%s",
 		 nc.kecamatan);
+	d->conf.push = nc.push; /* publishers' keys; the group at restart */
 	arming_reload(d, &nc);
 	if (nc.offset_min != d->conf.offset_min)
 		log_warnx("reload: timezone changes take effect after a "
@@ -183,6 +184,14 @@ static gboolean on_hup(gpointer ud)
 	log_info("configuration reloaded");
 	(void)notify_send("READY=1");
 	return G_SOURCE_CONTINUE;
+}
+
+/* Reader events, then the live push's waits: a punch or an enrolment
+ * may have added rows. */
+static void on_scanner_event(void *ud, const struct scanner_event *ev)
+{
+	readers_on_event(ud, ev);
+	push_ledger_changed(ud);
 }
 
 /* ---- start and stop ---- */
@@ -457,7 +466,7 @@ int main(int argc, char **argv)
 			log_warnx("rules: none in force; punches are recorded "
 				  "but not judged");
 	}
-	rc = scanner_new(readers_on_event, d, &d->scanner);
+	rc = scanner_new(on_scanner_event, d, &d->scanner);
 	if (rc < 0)
 		fatalx("scanner: %s", strerror(-rc));
 	arming_start(d); /* before any reader opens and arms itself */

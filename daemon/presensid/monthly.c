@@ -71,6 +71,7 @@ void monthly_auto_close(struct daemon *d)
 static gboolean auto_close_tick(gpointer ud)
 {
 	monthly_auto_close(ud);
+	push_ledger_changed(ud); /* a checkpoint row, for the push */
 	return G_SOURCE_CONTINUE;
 }
 

@@ -42,6 +42,7 @@ struct client {
 	int64_t uid;
 	char user[PD_NAME_MAX];
 	int admin;     /* root, or in the admin group: may change records */
+	int push;      /* in the push's group (never admin): its requests */
 	int passed_fd; /* a file sent with the request (SCM_RIGHTS), or -1 */
 	guint src;     /* readable: requests */
 	guint out_src; /* writable: while replies are queued */
@@ -190,6 +191,11 @@ int server_client_dead(const struct client *c)
 	return c->dead;
 }
 
+int64_t server_client_uid(const struct client *c)
+{
+	return c->uid;
+}
+
 int server_client_take_fd(struct client *c)
 {
 	int fd = c->passed_fd;
@@ -242,6 +248,7 @@ static void client_free(struct daemon *d, struct client *c)
 	c->dead = 1;
 	readers_waits_drop(d, c);
 	enrol_client_gone(d, c);
+	push_client_gone(d, c);
 	backup_client_gone(d, c);
 	for (pp = &d->clients; *pp && *pp != c; pp = &(*pp)->next)
 		;
@@ -295,14 +302,27 @@ static void handle_line(struct daemon *d, struct client *c, char *line)
 		return;
 	}
 	name = cmd->name;
-	if (cmd->access == CONTROL_ACCESS_ADMIN && !c->admin) {
-		admin_reply_err(&a, -EPERM,
-				"%s: only root and members of group %s may "
-				"change records (you are %s, uid %lld)",
+	if (!control_access_ok(cmd->access, c->admin, c->push)) {
+		if (cmd->access == CONTROL_ACCESS_PUSH)
+			admin_reply_err(
+				&a, -EPERM,
+				"%s: only root and members of groups "
+				"%s and %s may ask this (you are %s, "
+				"uid %lld)",
 				name,
 				d->conf.socket_group[0] ? d->conf.socket_group
 							: "presensi-admin",
-				c->user, (long long)c->uid);
+				d->conf.push.group, c->user, (long long)c->uid);
+		else
+			admin_reply_err(&a, -EPERM,
+					"%s: only root and members of group "
+					"%s may change records (you are %s, "
+					"uid %lld)",
+					name,
+					d->conf.socket_group[0]
+						? d->conf.socket_group
+						: "presensi-admin",
+					c->user, (long long)c->uid);
 		log_warnx("control: %s refused to uid %lld", name,
 			  (long long)c->uid);
 		return;
@@ -321,6 +341,8 @@ static void handle_line(struct daemon *d, struct client *c, char *line)
 		enrol_cmd(d, c, &m);
 	} else if (strcmp(name, "wait-armed") == 0) {
 		readers_cmd_wait(d, c, &m);
+	} else if (push_dispatch(d, c, &m) == 0) {
+		/* sign-batch, wait-ledger, rules-publish, push-status */
 	} else if (monthly_dispatch(d, c, &m) == 0) {
 		/* close, export, device-key, export-lights: monthly.c */
 	} else if (rights_dispatch(d, c, &m) == 0) {
@@ -398,6 +420,7 @@ static gboolean client_readable(gint fd, GIOCondition cond, gpointer ud)
 		handle_line(d, c, line);
 		explicit_bzero(line, used);
 		g_free(line);
+		push_ledger_changed(d); /* a request may have added rows */
 		if (c->dead) {
 			c->src = 0;
 			client_free(d, c);
@@ -430,17 +453,26 @@ static void peer_identify(struct daemon *d, struct client *c)
 		snprintf(c->user, sizeof(c->user), "%s", pw.pw_name);
 	else
 		snprintf(c->user, sizeof(c->user), "%lld", (long long)c->uid);
-	if (cr.uid == 0 ||
-	    (d->admin_gid >= 0 && cr.gid == (gid_t)d->admin_gid)) {
+	if (cr.uid == 0) {
 		c->admin = 1;
 		return;
 	}
-	if (d->admin_gid < 0 ||
-	    getsockopt(c->fd, SOL_SOCKET, SO_PEERGROUPS, groups, &glen) < 0)
-		return;
-	for (size_t i = 0; i < glen / sizeof(groups[0]); i++)
-		if (groups[i] == (gid_t)d->admin_gid)
-			c->admin = 1;
+	c->admin = d->admin_gid >= 0 && cr.gid == (gid_t)d->admin_gid;
+	c->push = d->push_gid >= 0 && cr.gid == (gid_t)d->push_gid;
+	if ((d->admin_gid >= 0 || d->push_gid >= 0) &&
+	    getsockopt(c->fd, SOL_SOCKET, SO_PEERGROUPS, groups, &glen) == 0)
+		for (size_t i = 0; i < glen / sizeof(groups[0]); i++) {
+			if (d->admin_gid >= 0 &&
+			    groups[i] == (gid_t)d->admin_gid)
+				c->admin = 1;
+			if (d->push_gid >= 0 && groups[i] == (gid_t)d->push_gid)
+				c->push = 1;
+		}
+	/* The push runs in the admin group too, to read the config, the
+	 * store and this socket; its own group takes the admin's rights
+	 * away again (docs/push.md, "Who may ask"). */
+	if (c->push)
+		c->admin = 0;
 }
 
 /* ---- accepting, and pausing it ---- */
@@ -651,6 +683,20 @@ int server_listen(struct daemon *d)
 				  "root may change records",
 				  path, d->conf.socket_group);
 	}
+	d->push_gid = -1;
+	if (d->conf.push.group[0]) {
+		struct group gr, *grp = NULL;
+		char grbuf[PWBUF_MAX];
+
+		if (getgrnam_r(d->conf.push.group, &gr, grbuf, sizeof(grbuf),
+			       &grp) == 0 &&
+		    grp)
+			d->push_gid = (int64_t)grp->gr_gid;
+		else if (d->conf.push.server[0])
+			log_warnx("control: no group %s ([push] group): only "
+				  "root and admins may sign batches",
+				  d->conf.push.group);
+	}
 	d->listen_fd = fd;
 	listen_watch(d);
 	return 0;
@@ -658,6 +704,7 @@ int server_listen(struct daemon *d)
 
 void server_close(struct daemon *d)
 {
+	push_stop(d);
 	while (d->clients)
 		client_free(d, d->clients);
 	if (d->reap_src)

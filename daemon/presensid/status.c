@@ -180,6 +180,7 @@ void status_cmd(struct daemon *d, struct client *c)
 	}
 	if (d->store)
 		missing_prints(d, &a, n);
+	push_status_show(d, &a);
 #undef KV
 	admin_reply_ok(&a, NULL, NULL);
 }

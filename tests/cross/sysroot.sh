@@ -17,9 +17,11 @@ suite=${2:-bookworm}
 # libminizip-dev: trixie's xlsxwriter.pc requires minizip, which its
 # libxlsxwriter-dev does not depend on; pkg-config fails without it.
 # libpq-dev: presensi-kecamatan, which `make all` builds (make deb ARCH=arm64).
+# libsoup-3.0-dev: presensi-push and kecamatand, which `make all` builds too.
 PKGS="libc6-dev libfprint-2-dev libglib2.0-dev libsqlite3-dev \
 libsodium-dev libxlsxwriter-dev libminizip-dev libutf8proc-dev libzip-dev \
-libjansson-dev libgpiod-dev libcmocka-dev libusb-1.0-0-dev libpq-dev"
+libjansson-dev libgpiod-dev libcmocka-dev libusb-1.0-0-dev libpq-dev \
+libsoup-3.0-dev"
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
 die() {
@@ -112,6 +114,15 @@ done <"$apt/debs.txt"
 # /lib/aarch64-linux-gnu/libc.so.6) and qemu -L (the interpreter is
 # /lib/ld-linux-aarch64.so.1) need it too.
 [ -e "$dir/lib" ] || ln -s usr/lib "$dir/lib"
+# qemu -L looks every path up in the sysroot first: the empty /dev, /proc,
+# /sys, /run and /tmp that base-files ships (in trixie's closure) would hide
+# the host's, and the libgpiod stand-in's simulated chip (/dev/zero) with
+# them.
+for d in dev proc sys run tmp; do
+	[ -d "$dir/$d" ] || continue
+	rmdir "$dir/$d" 2>/dev/null ||
+		die "$dir/$d is not empty; qemu -L would hide the host's /$d"
+done
 # Absolute symlinks (libm.so -> /lib/...) would point into the host;
 # make them relative links inside the sysroot.
 find "$dir" -path "$apt" -prune -o -type l -lname '/*' -print |

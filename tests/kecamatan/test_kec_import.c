@@ -235,8 +235,11 @@ static void test_import_late_sick_note_is_a_correction(void **state)
 	struct kecbox b;
 	struct kec_import r;
 	struct kecrekap *k;
-	struct kec_rekap_opts o = {&kec, CIVIL_PERIOD_MONTH, D(2026, 11, 1),
-				   D(2026, 11, 30), AT(2027, 1, 10, 9, 0)};
+	struct kec_rekap_opts o = {.kec = &kec,
+				   .kind = CIVIL_PERIOD_MONTH,
+				   .first = D(2026, 11, 1),
+				   .last = D(2026, 11, 30),
+				   .now_utc = AT(2027, 1, 10, 9, 0)};
 	uint8_t *z1, *z2;
 	size_t l1, l2;
 	uint32_t corr = 0;

@@ -99,7 +99,11 @@ static void bundle(struct kecbox *b, uint8_t **zip, size_t *len)
 static struct kecrekap *rekap(struct kecfix *f, enum civil_period_kind kind,
 			      pd_day_t first, pd_day_t last, int64_t now)
 {
-	struct kec_rekap_opts o = {&kec, kind, first, last, now};
+	struct kec_rekap_opts o = {.kec = &kec,
+				   .kind = kind,
+				   .first = first,
+				   .last = last,
+				   .now_utc = now};
 	struct kecrekap *k;
 
 	if (kec_rekap_build(f->st, &o, &k, why, sizeof(why)))

@@ -20,7 +20,14 @@
 #     kept as it is (owner and mode too), also when the package's own
 #     changes (--force-confold, what an unattended upgrade uses; the new
 #     one lands beside it as .dpkg-dist);
-#   - presensi-kecamatan, when built: installed, its program runs;
+#   - the live push in presensi: its program, unit (not enabled: it
+#     needs [push] filled in), man page, and user presensi-push in
+#     presensi-admin;
+#   - presensi-kecamatan, when built: installed, its program runs; its
+#     user, kecamatand, the unit (enabled; verify, security at most 2.0),
+#     the tmpfiles and sysusers entries, the man page, the shipped rules,
+#     and the config, its only conffile, 0640 root:presensi-kecamatan,
+#     which kecamatand --check accepts;
 #   - purge removes the config and the unit's link, and keeps the
 #     attendance database and the users.
 # Nothing outside the root is touched: a systemctl stand-in on PATH and a
@@ -164,6 +171,23 @@ expect /usr/share/presensi/profiles/ppu-24-2018-5hari.ini f 644 root root
 expect /usr/share/presensi/calendars/2026.ini f 644 root root
 expect /usr/share/doc/presensi/copyright f 644 root root
 expect /etc/systemd/system/multi-user.target.wants/presensid.service l
+expect /usr/sbin/presensi-push f 755 root root
+expect $unitdir/presensi-push.service f 644 root root
+expect /usr/lib/sysusers.d/presensi-push.conf f 644 root root
+expect /usr/share/man/man8/presensi-push.8.gz f 644 root root
+if [ -e "$root/etc/systemd/system/multi-user.target.wants/presensi-push.service" ]; then
+	fail "presensi-push.service is enabled before [push] is configured"
+else
+	ok "presensi-push.service is not enabled (it needs [push] first)"
+fi
+if grep -q '^presensi-push:x:[0-9]*:[0-9]*:[^:]*:/var/lib/presensi-push:/usr/sbin/nologin$' \
+	"$root/etc/passwd" &&
+	grep -q '^presensi-admin:[^:]*:[0-9]*:\(.*,\)\{0,1\}presensi-push\(,.*\)\{0,1\}$' \
+		"$root/etc/group"; then
+	ok "user presensi-push, no login shell, in presensi-admin"
+else
+	fail "user presensi-push: $(grep '^presensi-push:' "$root/etc/passwd"); $(grep '^presensi-admin:' "$root/etc/group")"
+fi
 if grep -q 'ATTR{idVendor}=="05ba", ATTR{idProduct}=="[0-9a-f|]*000a' \
 	"$root$udevdir/60-presensi.rules"; then
 	ok "the udev rule names the U.are.U 4500 (05ba:000a)"
@@ -244,6 +268,62 @@ expect /etc/presensi/presensi.conf f 640 root presensi-admin
 expect /var/lib/presensi d 750 presensi presensi-admin
 expect /etc/systemd/system/multi-user.target.wants/presensid.service l
 
+# The kecamatan server in the installed presensi-kecamatan.
+check_kecamatand() {
+	kconf=$root/etc/presensi-kecamatan/kecamatand.conf
+	if grep -q '^presensi-kecamatan:x:[0-9]*:[0-9]*:[^:]*:/var/lib/presensi-kecamatan:/usr/sbin/nologin$' \
+		"$root/etc/passwd"; then
+		ok "user presensi-kecamatan, no login shell"
+	else
+		fail "user presensi-kecamatan: $(grep '^presensi-kecamatan:' "$root/etc/passwd")"
+	fi
+	expect /usr/sbin/kecamatand f 755 root root
+	expect /etc/presensi-kecamatan d 750 root presensi-kecamatan
+	expect /etc/presensi-kecamatan/kecamatand.conf f 640 root presensi-kecamatan
+	expect /var/lib/presensi-kecamatan d 750 presensi-kecamatan presensi-kecamatan
+	expect $unitdir/kecamatand.service f 644 root root
+	expect /usr/lib/tmpfiles.d/presensi-kecamatan.conf f 644 root root
+	expect /usr/lib/sysusers.d/presensi-kecamatan.conf f 644 root root
+	expect /usr/share/man/man8/kecamatand.8.gz f 644 root root
+	expect /usr/share/presensi-kecamatan/kecamatand.conf.sample f 644 root root
+	expect /usr/share/presensi-kecamatan/profiles/ppu-24-2018-5hari.ini f 644 root root
+	expect /usr/share/presensi-kecamatan/calendars/2026.ini f 644 root root
+	expect /etc/systemd/system/multi-user.target.wants/kecamatand.service l
+	cf=$(dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Conffiles}' \
+		presensi-kecamatan | awk 'NF { print $1 }' | tr '\n' ' ')
+	if [ "$cf" = "/etc/presensi-kecamatan/kecamatand.conf " ]; then
+		ok "presensi-kecamatan conffiles: $cf"
+	else
+		fail "presensi-kecamatan conffiles are '$cf'"
+	fi
+	# The packaged config as the server reads it; its [rules] dir is the
+	# root's copy of the shipped rules (the path is the same inside).
+	if out=$("$root/usr/sbin/kecamatand" --config "$kconf" --check 2>&1); then
+		ok "kecamatand --check on the packaged config: $out"
+	else
+		fail "kecamatand --check on the packaged config: $out"
+	fi
+	command -v systemd-analyze >/dev/null 2>&1 || return
+	if systemd-analyze verify --man=no --root="$root" \
+		"$unitdir/kecamatand.service" >"$tmp/verify.log" 2>&1; then
+		ok "systemd-analyze verify $unitdir/kecamatand.service"
+	else
+		fail "systemd-analyze verify $unitdir/kecamatand.service"
+		sed 's/^/    | /' "$tmp/verify.log"
+	fi
+	systemd-analyze security --offline=yes --root="$root" --threshold=20 \
+		kecamatand.service >"$tmp/security.log" 2>&1
+	src=$?
+	score=$(sed -n 's/.*Overall exposure level for kecamatand.service: \(.*\)/\1/p' \
+		"$tmp/security.log")
+	if [ "$src" -eq 0 ] && [ -n "$score" ]; then
+		ok "systemd-analyze security kecamatand.service: $score"
+	else
+		fail "systemd-analyze security kecamatand.service: ${score:-no score} (at most 2.0)"
+		tail -n 25 "$tmp/security.log" | sed 's/^/    | /'
+	fi
+}
+
 # ---- presensi-kecamatan, when it was built ----
 kdeb=$(find "$dir" -maxdepth 1 -name "presensi-kecamatan_*_$(dpkg --print-architecture).deb" |
 	head -n 1)
@@ -256,6 +336,7 @@ if [ -n "$kdeb" ]; then
 		else
 			fail "presensi-kecamatan --help"
 		fi
+		check_kecamatand
 	else
 		fail "dpkg -i ${kdeb##*/}"
 		show_log

@@ -363,8 +363,8 @@ static void test_conf_unknown_section_reported_once(void **state)
 	assert_int_equal(parse(text), -EINVAL);
 	assert_string_equal(errbuf, FNAME ":9: unknown section [network] "
 					  "(known: bundle, clock, control, "
-					  "daemon, desa, lights, punch, rules, "
-					  "store, wake)\n");
+					  "daemon, desa, lights, punch, push, "
+					  "rules, store, wake)\n");
 }
 
 static void test_conf_key_outside_section_is_an_error(void **state)
