@@ -237,26 +237,9 @@ static void version_cell(FILE *fp, const char *name, const char *version,
 	fputs("</td>", fp);
 }
 
-struct desa_names {
-	size_t n;
-	struct kec_desa *d;
-};
-
-static int take_desa(void *ud, const struct kec_desa *d)
-{
-	struct desa_names *l = ud;
-	struct kec_desa *p = reallocarray(l->d, l->n + 1, sizeof(*l->d));
-
-	if (!p)
-		return -ENOMEM;
-	l->d = p;
-	l->d[l->n++] = *d;
-	return 0;
-}
-
 int kecd_page_boxes(struct kecd_ctx *x)
 {
-	struct desa_names names = {0};
+	struct kecd_desa_list names = {0};
 	struct pub_latest pub;
 	struct kecd_boxes b;
 	struct kecd_page p = {0};
@@ -265,7 +248,7 @@ int kecd_page_boxes(struct kecd_ctx *x)
 	memset(&pub, 0, sizeof(pub));
 	rc = kecd_boxes_read(x->w->st, x->kec.id, &b);
 	if (rc == 0)
-		rc = kec_store_desa_each(x->w->st, x->kec.id, take_desa,
+		rc = kec_store_desa_each(x->w->st, x->kec.id, kecd_desa_take,
 					 &names);
 	if (rc == 0)
 		rc = kec_store_published_each(x->w->st, x->kec.id, 0,

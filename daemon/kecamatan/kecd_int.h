@@ -45,6 +45,13 @@ int kecd_period(const struct kecd_ctx *x, enum civil_period_kind *kind,
 		pd_day_t *first, pd_day_t *last, char *label, size_t cap);
 /* The desa of x->kec named x->desa (0, -ENOENT). */
 int kecd_desa_get(const struct kecd_ctx *x, struct kec_desa *out);
+/* The desa of a kecamatan, in the store's order (kec_store_desa_each
+ * with kecd_desa_take); free d when done. */
+struct kecd_desa_list {
+	size_t n;
+	struct kec_desa *d;
+};
+int kecd_desa_take(void *ud, const struct kec_desa *d);
 
 /* What the boxes of a kecamatan (0: all) told the server
  * (kecd_boxes.c). */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "civil.h"
+#include "htmlesc.h"
 
 /* Phone first: one column, big touch targets; wider screens get a row
  * header and grids.  No external font, image or script. */
@@ -115,27 +116,7 @@ static const char *const line_color[KECD_CHART_LINES] = {"#1b7f3b", "#0b57d0",
 
 void kecd_h(FILE *fp, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", fp);
-			break;
-		case '<':
-			fputs("&lt;", fp);
-			break;
-		case '>':
-			fputs("&gt;", fp);
-			break;
-		case '"':
-			fputs("&quot;", fp);
-			break;
-		case '\'':
-			fputs("&#39;", fp);
-			break;
-		default:
-			fputc(*s, fp);
-		}
-	}
+	htmlesc_put(fp, s);
 }
 
 void kecd_u(FILE *fp, const char *s)

@@ -157,29 +157,12 @@ static void chart_label(struct kecd_chart *c, int i, pd_day_t month)
 		 civil_month_name_id(m), y % 100);
 }
 
-struct desa_list {
-	size_t n;
-	struct kec_desa *d;
-};
-
-static int take_desa(void *ud, const struct kec_desa *d)
-{
-	struct desa_list *l = ud;
-	struct kec_desa *p = reallocarray(l->d, l->n + 1, sizeof(*l->d));
-
-	if (!p)
-		return -ENOMEM;
-	l->d = p;
-	l->d[l->n++] = *d;
-	return 0;
-}
-
 /*
  * The trend of desa (one, or NULL for all of the kecamatan): the months of
  * a quarter or year from that period's parts, or a month and the five
  * before it from their month parts.
  */
-static int trend(struct kecd_ctx *x, const struct desa_list *desa,
+static int trend(struct kecd_ctx *x, const struct kecd_desa_list *desa,
 		 const struct kecd_heads *heads, enum civil_period_kind kind,
 		 pd_day_t first, pd_day_t last, struct kecd_chart *c)
 {
@@ -512,7 +495,7 @@ static void anomalies(FILE *fp, const struct kecrekap *k)
 
 int kecd_page_rekap(struct kecd_ctx *x)
 {
-	struct desa_list desa = {0};
+	struct kecd_desa_list desa = {0};
 	struct kecd_heads heads = {0};
 	struct kecrekap *k = NULL;
 	struct kecd_page p = {0};
@@ -528,7 +511,8 @@ int kecd_page_rekap(struct kecd_ctx *x)
 	civil_period_label(kind, first, period, sizeof(period));
 	rc = kecd_heads_read(x->w->st, x->kec.id, &heads);
 	if (rc == 0)
-		rc = kec_store_desa_each(x->w->st, x->kec.id, take_desa, &desa);
+		rc = kec_store_desa_each(x->w->st, x->kec.id, kecd_desa_take,
+					 &desa);
 	if (rc == 0)
 		rc = build_kec(x, &heads, kind, first, last, &k);
 	if (rc == 0)
@@ -597,7 +581,7 @@ static int recompute(struct kecd_ctx *x, const struct kec_desa *d,
 
 int kecd_page_desa(struct kecd_ctx *x)
 {
-	struct desa_list one = {0};
+	struct kecd_desa_list one = {0};
 	struct kecd_heads heads = {0};
 	struct kecd_page p = {0};
 	struct report *r = NULL;

@@ -17,23 +17,6 @@
 
 #define REFRESH_S 60 /* the page reloads itself (no JavaScript) */
 
-struct desa_list {
-	size_t n;
-	struct kec_desa *d;
-};
-
-static int take_desa(void *ud, const struct kec_desa *d)
-{
-	struct desa_list *l = ud;
-	struct kec_desa *p = reallocarray(l->d, l->n + 1, sizeof(*l->d));
-
-	if (!p)
-		return -ENOMEM;
-	l->d = p;
-	l->d[l->n++] = *d;
-	return 0;
-}
-
 struct counts {
 	int people, in, late, waiting, tk, excused, off;
 };
@@ -176,7 +159,7 @@ static void desa_card(FILE *fp, const struct kecd_ctx *x,
 
 int kecd_page_today(struct kecd_ctx *x)
 {
-	struct desa_list desa = {0};
+	struct kecd_desa_list desa = {0};
 	struct kecd_heads heads = {0};
 	struct kecd_boxes boxes = {0};
 	const struct kecd_part **parts = NULL;
@@ -191,7 +174,7 @@ int kecd_page_today(struct kecd_ctx *x)
 	rc = kecd_query(x, "tanggal", day_s, sizeof(day_s));
 	if (rc == 0 && (civil_date_parse(day_s, &day) || day > today))
 		return -ENOENT;
-	rc = kec_store_desa_each(x->w->st, x->kec.id, take_desa, &desa);
+	rc = kec_store_desa_each(x->w->st, x->kec.id, kecd_desa_take, &desa);
 	if (rc == 0)
 		rc = kecd_heads_read(x->w->st, x->kec.id, &heads);
 	if (rc == 0)

@@ -129,6 +129,18 @@ int kecd_desa_get(const struct kecd_ctx *x, struct kec_desa *out)
 	return rc == 1 ? 0 : rc < 0 ? rc : -ENOENT;
 }
 
+int kecd_desa_take(void *ud, const struct kec_desa *d)
+{
+	struct kecd_desa_list *l = ud;
+	struct kec_desa *p = reallocarray(l->d, l->n + 1, sizeof(*l->d));
+
+	if (!p)
+		return -ENOMEM;
+	l->d = p;
+	l->d[l->n++] = *d;
+	return 0;
+}
+
 /* ---- login, logout, home ---- */
 
 static int page_login(struct kecd_ctx *x, const char *kind, const char *text,
