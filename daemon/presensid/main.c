@@ -7,7 +7,6 @@
  * the files daemon_int.h lists.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <glib-unix.h>
 #include <glib.h>
 #include <signal.h>
@@ -18,6 +17,7 @@
 #include <unistd.h>
 
 #include "crypto.h"
+#include "daemonargs.h"
 #include "daemon_int.h"
 #include "keyfile.h"
 #include "log.h"
@@ -25,7 +25,6 @@
 #include "store_report.h"
 
 #define FACTS_ERR_MAX 1024
-#define CONF_ERR_MAX  8192
 /* How often the store's path is looked at between writes: a deleted
  * database shows on the fault light within this, even with no punch. */
 #define STORE_WATCH_S 30
@@ -209,55 +208,19 @@ static void usage(FILE *f)
  * exit code. */
 static int start_args(struct daemon *d, int argc, char **argv, int *debug)
 {
-	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"check", no_argument, NULL, 'n'},
-		{"debug", no_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
-	};
-	static char err[CONF_ERR_MAX];
-	const char *conf_path = NULL;
-	int check = 0, ch;
+	struct daemon_args a;
+	int rc = daemon_args_parse(argc, argv, "presensid", usage, &a);
 
-	while ((ch = getopt_long(argc, argv, "c:ndhV", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			conf_path = optarg;
-			break;
-		case 'n':
-			check = 1;
-			break;
-		case 'd':
-			*debug = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("presensid %s\n", PD_VERSION);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (!conf_path || optind != argc) {
-		usage(stderr);
-		return 2;
-	}
-	if (conf_load(conf_path, &d->conf, err, sizeof(err)) < 0) {
-		fputs(err, stderr);
-		if (err[0] && err[strlen(err) - 1] != '\n')
-			fputc('\n', stderr);
+	if (rc >= 0)
+		return rc;
+	*debug = a.debug;
+	if (daemon_conf_load(a.config, &d->conf))
 		return 1;
-	}
-	if (check) {
+	if (a.check) {
 		printf("configuration OK\n");
 		return 0;
 	}
-	snprintf(d->conf_path, sizeof(d->conf_path), "%s", conf_path);
+	snprintf(d->conf_path, sizeof(d->conf_path), "%s", a.config);
 	return -1;
 }
 

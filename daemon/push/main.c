@@ -8,7 +8,6 @@
  * fingerprint readers or holds the device key: presensid signs.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,11 +19,10 @@
 
 #include "conf.h"
 #include "crypto.h"
+#include "daemonargs.h"
 #include "log.h"
 #include "notify.h"
 #include "push.h"
-
-#define CONF_ERR_MAX 8192
 
 static void usage(FILE *f)
 {
@@ -86,58 +84,22 @@ static gboolean on_hup(gpointer ud)
  * exit code. */
 static int start_args(int argc, char **argv, struct conf *c, int *debug)
 {
-	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"check", no_argument, NULL, 'n'},
-		{"debug", no_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
-	};
-	static char err[CONF_ERR_MAX];
-	const char *path = NULL;
-	int check = 0, ch;
+	struct daemon_args a;
+	int rc = daemon_args_parse(argc, argv, "presensi-push", usage, &a);
 
-	while ((ch = getopt_long(argc, argv, "c:ndhV", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			path = optarg;
-			break;
-		case 'n':
-			check = 1;
-			break;
-		case 'd':
-			*debug = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("presensi-push %s\n", PD_VERSION);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (!path || optind != argc) {
-		usage(stderr);
-		return 2;
-	}
-	if (conf_load(path, c, err, sizeof(err)) < 0) {
-		fputs(err, stderr);
-		if (err[0] && err[strlen(err) - 1] != '\n')
-			fputc('\n', stderr);
+	if (rc >= 0)
+		return rc;
+	*debug = a.debug;
+	if (daemon_conf_load(a.config, c))
 		return 1;
-	}
 	if (!c->push.server[0]) {
 		fprintf(stderr,
 			"%s: [push] server is required: the kecamatan "
 			"server's URL (see presensi.conf(5))\n",
-			path);
+			a.config);
 		return 1;
 	}
-	if (check) {
+	if (a.check) {
 		printf("configuration OK\n");
 		return 0;
 	}
