@@ -46,4 +46,13 @@ int kecd_multipart_get(const char *ctype, const uint8_t *body, size_t len,
 int kecd_multipart_nth(const char *ctype, const uint8_t *body, size_t len,
 		       const char *field, int n, struct kecd_mpart *out);
 
+struct kecd_req;
+/*
+ * A field of a request's POSTed form: urlencoded or multipart/form-data
+ * (any other type is -EINVAL), its value NUL-free and UTF-8 in out.  0;
+ * -ENOENT when the form has no such field; -EINVAL; -ENOSPC.
+ */
+int kecd_req_field(const struct kecd_req *req, const char *key, char *out,
+		   size_t cap);
+
 #endif /* PRESENSI_KECD_FORM_H */

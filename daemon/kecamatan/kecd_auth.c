@@ -238,32 +238,11 @@ int kecd_auth_who(struct kecd_worker *w, const struct kecd_req *req,
 	return 0;
 }
 
-/* A field of the POSTed form, urlencoded or multipart. */
-static int form_field(const struct kecd_req *req, const char *name, char *out,
-		      size_t cap)
-{
-	if (strncmp(req->content_type, "multipart/form-data", 19) == 0) {
-		struct kecd_mpart p;
-		int rc = kecd_multipart_get(req->content_type, req->body,
-					    req->body_len, name, &p);
-
-		if (rc)
-			return rc;
-		if (p.len >= cap || memchr(p.data, '\0', p.len))
-			return -EINVAL;
-		memcpy(out, p.data, p.len);
-		out[p.len] = '\0';
-		return 0;
-	}
-	return kecd_form_get((const char *)req->body, req->body_len, name, out,
-			     cap);
-}
-
 bool kecd_auth_csrf_ok(const struct kecd_who *who, const struct kecd_req *req)
 {
 	char got[KECD_TOKEN_HEX + 2];
 
-	if (!who->in || form_field(req, "csrf", got, sizeof(got)) != 0)
+	if (!who->in || kecd_req_field(req, "csrf", got, sizeof(got)) != 0)
 		return false;
 	return same(got, who->s.csrf);
 }
@@ -291,7 +270,7 @@ int kecd_auth_login(struct kecd_worker *w, const struct kecd_req *req,
 
 	*result = KECD_LOGIN_BAD;
 	*retry_s = 0;
-	if (form_field(req, "csrf", field, sizeof(field)) ||
+	if (kecd_req_field(req, "csrf", field, sizeof(field)) ||
 	    kecd_cookie_get(req->cookie, KECD_COOKIE_PRE, pre, sizeof(pre)) ||
 	    !same(field, pre)) {
 		*result = KECD_LOGIN_CSRF;
@@ -299,9 +278,9 @@ int kecd_auth_login(struct kecd_worker *w, const struct kecd_req *req,
 			   "token formulir tidak cocok");
 		return 0;
 	}
-	if (form_field(req, "nama", name, sizeof(name)) || !name[0])
+	if (kecd_req_field(req, "nama", name, sizeof(name)) || !name[0])
 		name[0] = '\0';
-	if (form_field(req, "sandi", pw, sizeof(pw)) ||
+	if (kecd_req_field(req, "sandi", pw, sizeof(pw)) ||
 	    strlen(pw) > CRYPTO_PASSWORD_MAX)
 		pw[0] = '\0';
 	keys(name, req->remote, ka, ki);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "crypto.h"
+#include "kecd.h"
 #include "utf8.h"
 
 /* Decodes src[0..len) ('+' a space) into out; -EINVAL as kecd_form_get. */
@@ -255,4 +256,27 @@ int kecd_multipart_nth(const char *ctype, const uint8_t *body, size_t len,
 		       const char *field, int n, struct kecd_mpart *out)
 {
 	return parts(ctype, body, len, field, n < 0 ? 0 : n, out);
+}
+
+int kecd_req_field(const struct kecd_req *req, const char *key, char *out,
+		   size_t cap)
+{
+	if (strncmp(req->content_type, "multipart/form-data", 19) == 0) {
+		struct kecd_mpart p;
+		int rc = kecd_multipart_get(req->content_type, req->body,
+					    req->body_len, key, &p);
+
+		if (rc)
+			return rc;
+		if (p.len >= cap || memchr(p.data, '\0', p.len))
+			return -EINVAL;
+		memcpy(out, p.data, p.len);
+		out[p.len] = '\0';
+		return utf8_valid(out) ? 0 : -EINVAL;
+	}
+	if (strncmp(req->content_type, "application/x-www-form-urlencoded",
+		    33) != 0)
+		return -EINVAL;
+	return kecd_form_get((const char *)req->body, req->body_len, key, out,
+			     cap);
 }

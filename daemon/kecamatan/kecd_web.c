@@ -19,7 +19,6 @@
 #include "kecd_form.h"
 #include "kecd_int.h"
 #include "log.h"
-#include "utf8.h"
 
 int kecd_query(const struct kecd_ctx *x, const char *key, char *out, size_t cap)
 {
@@ -29,26 +28,7 @@ int kecd_query(const struct kecd_ctx *x, const char *key, char *out, size_t cap)
 
 int kecd_field(const struct kecd_ctx *x, const char *key, char *out, size_t cap)
 {
-	const struct kecd_req *req = x->req;
-
-	if (strncmp(req->content_type, "multipart/form-data", 19) == 0) {
-		struct kecd_mpart p;
-		int rc = kecd_multipart_get(req->content_type, req->body,
-					    req->body_len, key, &p);
-
-		if (rc)
-			return rc;
-		if (p.len >= cap || memchr(p.data, '\0', p.len))
-			return -EINVAL;
-		memcpy(out, p.data, p.len);
-		out[p.len] = '\0';
-		return utf8_valid(out) ? 0 : -EINVAL;
-	}
-	if (strncmp(req->content_type, "application/x-www-form-urlencoded",
-		    33) != 0)
-		return -EINVAL;
-	return kecd_form_get((const char *)req->body, req->body_len, key, out,
-			     cap);
+	return kecd_req_field(x->req, key, out, cap);
 }
 
 int kecd_error_page(struct kecd_ctx *x, int status, const char *title,
