@@ -10,6 +10,7 @@
 #ifndef PRESENSI_CRYPTO_H
 #define PRESENSI_CRYPTO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -67,6 +68,9 @@ int crypto_sha256_file(const char *path, char out[PD_HASH_HEX]);
 void crypto_hex_encode(const uint8_t *bin, size_t len, char *out);
 /* The value 0..15 of one hex digit (either case), or -1. */
 int crypto_hex_digit(char ch);
+/* Whether s is exactly n lowercase hex digits, as crypto_hex_encode
+ * writes them (the canonical form of hashes, keys and tokens). */
+bool crypto_hex_is_canonical(const char *s, size_t n);
 /* Decodes exactly 2 * len hex digits (either case) followed by NUL into
  * bin; -EINVAL on any other input (bin is then unspecified). */
 int crypto_hex_decode(const char *hex, uint8_t *bin, size_t len);

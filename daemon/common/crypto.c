@@ -145,6 +145,17 @@ int crypto_hex_digit(char ch)
 	return -1;
 }
 
+bool crypto_hex_is_canonical(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && s[i]; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		      (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return i == n && s[i] == '\0';
+}
+
 int crypto_hex_decode(const char *hex, uint8_t *bin, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "civil.h"
+#include "crypto.h"
 #include "ledger.h"
 
 static const char *const kinds[] = {"profile", "calendar"};
@@ -42,26 +43,14 @@ static int line_ok(const char *s)
 	return 1;
 }
 
-static int hex64_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n != PD_HASH_HEX - 1)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') ||
-		      (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return 1;
-}
-
 int rulepub_statement(const struct rulepub *p, char out[RULEPUB_STMT_MAX])
 {
 	char day[CIVIL_DATE_LEN], at[21];
 	int n;
 
 	if (p->id < 1 || (unsigned int)p->kind >= 2 || !line_ok(p->area) ||
-	    !line_ok(p->name) || !hex64_ok(p->version))
+	    !line_ok(p->name) ||
+	    !crypto_hex_is_canonical(p->version, PD_HASH_HEX - 1))
 		return -EINVAL;
 	civil_date_format(p->from_day, day);
 	ledger_iso_utc(p->published_utc, at);

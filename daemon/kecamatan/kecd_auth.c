@@ -165,14 +165,6 @@ static int cookie(struct kecd_resp *resp, const struct kecd_req *req,
 				req->tls ? "; Secure" : "");
 }
 
-/* A token as random_hex writes it: 64 lowercase hex digits. */
-static bool token_ok(const char *t)
-{
-	size_t n = strspn(t, "0123456789abcdef");
-
-	return n == KECD_TOKEN_HEX - 1 && t[n] == '\0';
-}
-
 /*
  * The login form's token: the one the browser already holds, or a new
  * one.  A browser fetches more than the form before it posts it (its
@@ -186,7 +178,7 @@ int kecd_auth_pre_token(const struct kecd_req *req, struct kecd_resp *resp,
 
 	if (kecd_cookie_get(req->cookie, KECD_COOKIE_PRE, have, sizeof(have)) ==
 		    0 &&
-	    token_ok(have))
+	    crypto_hex_is_canonical(have, KECD_TOKEN_HEX - 1))
 		memcpy(out, have, KECD_TOKEN_HEX);
 	else
 		random_hex(out);

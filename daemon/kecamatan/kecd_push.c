@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto.h"
 #include "json.h"
 #include "kec_device.h"
 #include "ledger_decode.h"
@@ -30,17 +31,6 @@ static void answer(struct kecd_push_result *r, int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(r->error, sizeof(r->error), fmt, ap);
 	va_end(ap);
-}
-
-static int hex_ok(const char *s, size_t n)
-{
-	if (strlen(s) != n)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') ||
-		      (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return 1;
 }
 
 static int id_ok(const char *s)
@@ -137,7 +127,7 @@ static int read_batch(const struct json_value *o, struct batch *b,
 		answer(r, 400, "device must be xxxx-xxxx-xxxx-xxxx");
 		return -1;
 	}
-	if (!hex_ok(b->public_key, 64)) {
+	if (!crypto_hex_is_canonical(b->public_key, 64)) {
 		answer(r, 400, "public_key must be 64 lower-case hex digits");
 		return -1;
 	}
@@ -145,12 +135,13 @@ static int read_batch(const struct json_value *o, struct batch *b,
 		answer(r, 400, "desa must be 1 to 31 of 0-9 A-Z a-z . - _");
 		return -1;
 	}
-	if (!hex_ok(b->prev, 64) || !hex_ok(b->head, 64)) {
+	if (!crypto_hex_is_canonical(b->prev, 64) ||
+	    !crypto_hex_is_canonical(b->head, 64)) {
 		answer(r, 400,
 		       "prev and head must be 64 lower-case hex digits");
 		return -1;
 	}
-	if (!hex_ok(b->sig, 128)) {
+	if (!crypto_hex_is_canonical(b->sig, 128)) {
 		answer(r, 400, "signature must be 128 lower-case hex digits");
 		return -1;
 	}

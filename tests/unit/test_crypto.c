@@ -87,6 +87,18 @@ static void test_crypto_sha256_file_matches_sha256sum(void **state)
 	testutil_rmtree_free(dir);
 }
 
+static void test_crypto_hex_is_canonical_only_lowercase_of_length(void **st)
+{
+	(void)st;
+	assert_true(crypto_hex_is_canonical("0a9f", 4));
+	assert_true(crypto_hex_is_canonical("", 0));
+	assert_false(crypto_hex_is_canonical("0A9f", 4));  /* upper case */
+	assert_false(crypto_hex_is_canonical("0a9", 4));   /* short */
+	assert_false(crypto_hex_is_canonical("0a9f0", 4)); /* long */
+	assert_false(crypto_hex_is_canonical("0a g", 4));
+	assert_false(crypto_hex_is_canonical("0a:9f", 5));
+}
+
 static void test_crypto_hex_decode_rejects_bad_input(void **state)
 {
 	static const char *const bad[] = {"", "0", "0g", "001", "0 ", "-1"};
@@ -523,6 +535,8 @@ int main(void)
 			test_crypto_sha256_incremental_equals_one_shot),
 		cmocka_unit_test(test_crypto_sha256_file_matches_sha256sum),
 		cmocka_unit_test(test_crypto_hex_decode_rejects_bad_input),
+		cmocka_unit_test(
+			test_crypto_hex_is_canonical_only_lowercase_of_length),
 		cmocka_unit_test(
 			test_crypto_seal_round_trips_and_hides_plaintext),
 		cmocka_unit_test(test_crypto_unseal_tampered_is_ebadmsg),
