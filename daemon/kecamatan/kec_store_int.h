@@ -104,9 +104,20 @@ struct kec_store_ops {
 			      kec_published_fn *fn, void *ud);
 };
 
+#define KEC_STORE_RULES 32 /* rule texts kept per connection */
+
+/* A rule file's text, read once: a row of rule_file never changes. */
+struct kec_rule_text {
+	int64_t kec;
+	char version[PD_HASH_HEX];
+	char *text;
+};
+
 struct kec_store {
 	const struct kec_store_ops *ops;
 	bool in_tx;
+	struct kec_rule_text rules[KEC_STORE_RULES];
+	size_t next_rule; /* the slot to fill next, round robin */
 };
 
 /* The backends' constructors; each sets st->ops. */
