@@ -248,6 +248,12 @@ int kec_store_last_row(struct kec_store *st, int64_t kec, const char *desa,
 	return st->ops->last_row(st, kec, desa, recorded_utc);
 }
 
+int kec_store_last_rows(struct kec_store *st, int64_t kec, kec_last_row_fn *fn,
+			void *ud)
+{
+	return st->ops->last_rows(st, kec, fn, ud);
+}
+
 int kec_store_rule_put(struct kec_store *st, int64_t kec, const char *version,
 		       const char *kind, const char *name, const char *text)
 {

@@ -55,6 +55,8 @@ struct kec_store_ops {
 			  pd_day_t first, pd_day_t last,
 			  const struct kec_bound *b, kec_punch_fn *fn,
 			  void *ud);
+	int (*last_rows)(struct kec_store *st, int64_t kec, kec_last_row_fn *fn,
+			 void *ud);
 	int (*last_row)(struct kec_store *st, int64_t kec, const char *desa,
 			int64_t *recorded_utc);
 	int (*rule_put)(struct kec_store *st, int64_t kec, const char *version,
