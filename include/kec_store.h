@@ -213,6 +213,10 @@ int kec_store_punch_scan(struct kec_store *st, int64_t kec, const char *desa,
 /* The newest recorded_utc held for the desa; 0 when none. */
 int kec_store_last_row(struct kec_store *st, int64_t kec, const char *desa,
 		       int64_t *recorded_utc);
+typedef int kec_last_row_fn(void *ud, const char *desa, int64_t recorded_utc);
+/* The same for every desa of kec in one query, in id order (bytes). */
+int kec_store_last_rows(struct kec_store *st, int64_t kec, kec_last_row_fn *fn,
+			void *ud);
 
 /* ---- rule files (profiles and calendars by version) ---- */
 /* Keeps text under version unless held already. kind: "profile" or

@@ -87,7 +87,7 @@ static size_t read_line(FILE *fp, char *line, size_t cap, bool *nul)
 	int c;
 
 	*nul = false;
-	while (n + 1 < cap && (c = getc(fp)) != EOF) {
+	while (n + 1 < cap && (c = getc_unlocked(fp)) != EOF) {
 		*nul |= c == '\0';
 		line[n++] = (char)c;
 		if (c == '\n')
@@ -105,7 +105,9 @@ int ini_parse(FILE *fp, ini_kv_fn *fn, void *ud, struct ini_errors *e)
 	int start_count = e->count;
 	size_t len;
 	bool nul;
+	int rc;
 
+	flockfile(fp); /* once, not per byte: a rule is parsed per desa */
 	while ((len = read_line(fp, line, sizeof(line), &nul)) > 0) {
 		char *s, *eq, *key, *val;
 		bool too_long = len == sizeof(line) - 1 &&
@@ -122,7 +124,7 @@ int ini_parse(FILE *fp, ini_kv_fn *fn, void *ud, struct ini_errors *e)
 					  "line longer than %d bytes",
 					  INI_LINE_MAX);
 			while (line[len - 1] != '\n' &&
-			       (c = fgetc(fp)) != EOF && c != '\n')
+			       (c = getc_unlocked(fp)) != EOF && c != '\n')
 				;
 			continue;
 		}
@@ -174,8 +176,11 @@ int ini_parse(FILE *fp, ini_kv_fn *fn, void *ud, struct ini_errors *e)
 		fn(ud, e, lineno, section, key, val);
 	}
 	if (ferror(fp))
-		return -EIO;
-	return e->count > start_count ? -EINVAL : 0;
+		rc = -EIO;
+	else
+		rc = e->count > start_count ? -EINVAL : 0;
+	funlockfile(fp);
+	return rc;
 }
 
 int ini_parse_long(const char *v, long min, long max, long *out)

@@ -302,10 +302,12 @@ static int desa_row(void *ud, const struct kec_desa *d)
 	return 0;
 }
 
-/* What the import log says about one desa and the period's months. */
+/* What the import log says about one desa and the period's months, and
+ * its newest row. */
 struct desa_log {
 	int64_t received_utc[KECREKAP_MONTHS_MAX];
 	char mismatch[KEC_REASON_MAX];
+	int64_t last_row_utc;
 };
 
 struct log_ctx {
@@ -356,6 +358,16 @@ static int log_row(void *ud, const struct kec_import *r)
 			note(l->mismatch, sizeof(l->mismatch), "%s: %s",
 			     r->period, r->rekap_diff);
 	}
+	return 0;
+}
+
+static int last_row(void *ud, const char *desa, int64_t recorded_utc)
+{
+	struct log_ctx *c = ud;
+	long di = desa_index(c->desa, desa);
+
+	if (di >= 0)
+		c->log[di].last_row_utc = recorded_utc;
 	return 0;
 }
 
@@ -412,6 +424,8 @@ int kec_rekap_build(struct kec_store *st, const struct kec_rekap_opts *o,
 	lc.desa = &desa;
 	lc.log = log;
 	rc = kec_store_import_each(st, o->kec->id, NULL, log_row, &lc);
+	if (rc == 0)
+		rc = kec_store_last_rows(st, o->kec->id, last_row, &lc);
 	for (size_t i = 0; rc == 0 && i < desa.n; i++) {
 		const struct kec_desa *d = &desa.d[i];
 		struct kec_recompute q;
@@ -428,6 +442,7 @@ int kec_rekap_build(struct kec_store *st, const struct kec_rekap_opts *o,
 		memcpy(x.received_utc, log[i].received_utc,
 		       sizeof(x.received_utc));
 		x.mismatch = log[i].mismatch[0] ? log[i].mismatch : NULL;
+		x.last_row_utc = log[i].last_row_utc;
 		if (o->source) {
 			memset(&part, 0, sizeof(part));
 			rc = o->source->get(o->source->ud, st, o, d, &part);
@@ -437,10 +452,7 @@ int kec_rekap_build(struct kec_store *st, const struct kec_rekap_opts *o,
 			x.silent_run = part.silent_run;
 			x.silent_from = part.silent_from;
 			x.error = part.error;
-			rc = kec_store_last_row(st, o->kec->id, d->id,
-						&x.last_row_utc);
-			if (rc == 0)
-				rc = kecrekap_add(k, part.r, &x);
+			rc = kecrekap_add(k, part.r, &x);
 			o->source->put(o->source->ud, &part);
 			continue;
 		}
@@ -470,9 +482,7 @@ int kec_rekap_build(struct kec_store *st, const struct kec_rekap_opts *o,
 		else
 			kecrekap_silence_longest(sil, &x.silent_run,
 						 &x.silent_from);
-		rc = kec_store_last_row(st, o->kec->id, d->id, &x.last_row_utc);
-		if (rc == 0)
-			rc = kecrekap_add(k, r, &x);
+		rc = kecrekap_add(k, r, &x);
 		report_free(r);
 	}
 out:

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kec_store_int.h"
@@ -39,8 +40,11 @@ int kec_store_open(const char *db, struct kec_store **out)
 
 void kec_store_close(struct kec_store *st)
 {
-	if (st)
-		st->ops->close(st);
+	if (!st)
+		return;
+	for (size_t i = 0; i < KEC_STORE_RULES; i++)
+		free(st->rules[i].text);
+	st->ops->close(st);
 }
 
 const char *kec_store_backend_name(const struct kec_store *st)
@@ -244,6 +248,12 @@ int kec_store_last_row(struct kec_store *st, int64_t kec, const char *desa,
 	return st->ops->last_row(st, kec, desa, recorded_utc);
 }
 
+int kec_store_last_rows(struct kec_store *st, int64_t kec, kec_last_row_fn *fn,
+			void *ud)
+{
+	return st->ops->last_rows(st, kec, fn, ud);
+}
+
 int kec_store_rule_put(struct kec_store *st, int64_t kec, const char *version,
 		       const char *kind, const char *name, const char *text)
 {
@@ -253,10 +263,36 @@ int kec_store_rule_put(struct kec_store *st, int64_t kec, const char *version,
 	return st->ops->rule_put(st, kec, version, kind, name, text);
 }
 
+/*
+ * Rule texts are kept per connection: every desa of a kecamatan names the
+ * same few, and a row of rule_file is never changed or deleted (put is
+ * INSERT ... DO NOTHING).  Only what was read outside a transaction, so
+ * committed, is kept.
+ */
 int kec_store_rule_get(struct kec_store *st, int64_t kec, const char *version,
 		       char **text)
 {
-	return st->ops->rule_get(st, kec, version, text);
+	struct kec_rule_text *r;
+	int rc;
+
+	for (size_t i = 0; i < KEC_STORE_RULES; i++) {
+		r = &st->rules[i];
+		if (r->text && r->kec == kec &&
+		    strcmp(r->version, version) == 0) {
+			*text = strdup(r->text);
+			return *text ? 0 : -ENOMEM;
+		}
+	}
+	rc = st->ops->rule_get(st, kec, version, text);
+	if (rc || st->in_tx || strlen(version) >= sizeof(r->version))
+		return rc;
+	r = &st->rules[st->next_rule];
+	st->next_rule = (st->next_rule + 1) % KEC_STORE_RULES;
+	free(r->text);
+	r->text = strdup(*text);
+	r->kec = kec;
+	snprintf(r->version, sizeof(r->version), "%s", version);
+	return 0;
 }
 
 int kec_store_office_add(struct kec_store *st, int64_t kec,

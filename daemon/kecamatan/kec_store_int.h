@@ -55,6 +55,8 @@ struct kec_store_ops {
 			  pd_day_t first, pd_day_t last,
 			  const struct kec_bound *b, kec_punch_fn *fn,
 			  void *ud);
+	int (*last_rows)(struct kec_store *st, int64_t kec, kec_last_row_fn *fn,
+			 void *ud);
 	int (*last_row)(struct kec_store *st, int64_t kec, const char *desa,
 			int64_t *recorded_utc);
 	int (*rule_put)(struct kec_store *st, int64_t kec, const char *version,
@@ -104,9 +106,20 @@ struct kec_store_ops {
 			      kec_published_fn *fn, void *ud);
 };
 
+#define KEC_STORE_RULES 32 /* rule texts kept per connection */
+
+/* A rule file's text, read once: a row of rule_file never changes. */
+struct kec_rule_text {
+	int64_t kec;
+	char version[PD_HASH_HEX];
+	char *text;
+};
+
 struct kec_store {
 	const struct kec_store_ops *ops;
 	bool in_tx;
+	struct kec_rule_text rules[KEC_STORE_RULES];
+	size_t next_rule; /* the slot to fill next, round robin */
 };
 
 /* The backends' constructors; each sets st->ops. */

@@ -146,6 +146,7 @@ enum pid {
 	P_FACTS,
 	P_PUNCHES,
 	P_LAST_ROW,
+	P_LAST_ROWS,
 	P_RULE_PUT,
 	P_RULE_GET,
 	P_OFFICE_ADD,
@@ -255,6 +256,10 @@ static const char *const sql[] = {
 		      " ORDER BY person, day, sec, device, seq",
 	[P_LAST_ROW] = "SELECT coalesce(max(recorded_utc), 0) FROM ledger_row"
 		       " WHERE kecamatan = $1 AND desa = $2",
+	[P_LAST_ROWS] = "SELECT d.id, coalesce((SELECT max(r.recorded_utc)"
+			" FROM ledger_row r WHERE r.kecamatan = $1"
+			" AND r.desa = d.id), 0) FROM desa d"
+			" WHERE d.kecamatan = $1 ORDER BY d.id",
 	[P_RULE_PUT] = "INSERT INTO rule_file(kecamatan, version, kind, name,"
 		       " text) VALUES($1, $2, $3, $4, $5)"
 		       " ON CONFLICT(kecamatan, version) DO NOTHING",
@@ -1044,6 +1049,21 @@ static int pg_punch_scan(struct kec_store *st, int64_t kec, const char *desa,
 	return rc;
 }
 
+static int pg_last_rows(struct kec_store *st, int64_t kec, kec_last_row_fn *fn,
+			void *ud)
+{
+	struct params p = {0};
+	PGresult *res = NULL;
+	int rc;
+
+	p_int(&p, kec);
+	rc = exec(pg(st), P_LAST_ROWS, &p, &res, "last rows");
+	for (int i = 0; rc == 0 && i < PQntuples(res); i++)
+		rc = fn(ud, txt(res, i, 0), i64(res, i, 1));
+	PQclear(res);
+	return rc;
+}
+
 static int pg_last_row(struct kec_store *st, int64_t kec, const char *desa,
 		       int64_t *recorded_utc)
 {
@@ -1646,6 +1666,7 @@ static const struct kec_store_ops pg_ops = {
 	.facts_each = pg_facts_each,
 	.punch_scan = pg_punch_scan,
 	.last_row = pg_last_row,
+	.last_rows = pg_last_rows,
 	.rule_put = pg_rule_put,
 	.rule_get = pg_rule_get,
 	.office_add = pg_office_add,

@@ -146,6 +146,7 @@ enum sid {
 	Q_FACTS,
 	Q_PUNCHES,
 	Q_LAST_ROW,
+	Q_LAST_ROWS,
 	Q_RULE_PUT,
 	Q_RULE_GET,
 	Q_OFFICE_ADD,
@@ -261,6 +262,10 @@ static const char *const sql[] = {
 		      " ORDER BY person, day, sec, device, seq",
 	[Q_LAST_ROW] = "SELECT max(recorded_utc) FROM ledger_row"
 		       " WHERE kecamatan = ? AND desa = ?",
+	[Q_LAST_ROWS] = "SELECT d.id, (SELECT max(r.recorded_utc)"
+			" FROM ledger_row r WHERE r.kecamatan = ?1"
+			" AND r.desa = d.id) FROM desa d"
+			" WHERE d.kecamatan = ?1 ORDER BY d.id",
 	[Q_RULE_PUT] = "INSERT INTO rule_file(kecamatan, version, kind, name,"
 		       " text) VALUES(?, ?, ?, ?, ?)"
 		       " ON CONFLICT(kecamatan, version) DO NOTHING",
@@ -914,6 +919,23 @@ static int sq_punch_scan(struct kec_store *st, int64_t kec, const char *desa,
 	return rows(q, s, each_punch, (void *)fn, ud, "punch scan");
 }
 
+static int each_last_row(sqlite3_stmt *s, void *fn, void *ud)
+{
+	/* NULL is 0 */
+	return ((kec_last_row_fn *)fn)(ud, col(s, 0),
+				       sqlite3_column_int64(s, 1));
+}
+
+static int sq_last_rows(struct kec_store *st, int64_t kec, kec_last_row_fn *fn,
+			void *ud)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s = stmt(q, Q_LAST_ROWS);
+
+	sqlite3_bind_int64(s, 1, kec);
+	return rows(q, s, each_last_row, (void *)fn, ud, "last rows");
+}
+
 static int sq_last_row(struct kec_store *st, int64_t kec, const char *desa,
 		       int64_t *recorded_utc)
 {
@@ -1507,6 +1529,7 @@ static const struct kec_store_ops sqlite_ops = {
 	.facts_each = sq_facts_each,
 	.punch_scan = sq_punch_scan,
 	.last_row = sq_last_row,
+	.last_rows = sq_last_rows,
 	.rule_put = sq_rule_put,
 	.rule_get = sq_rule_get,
 	.office_add = sq_office_add,

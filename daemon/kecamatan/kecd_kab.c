@@ -80,6 +80,35 @@ static int latest_pub(void *ud, const struct kec_published *p)
 	return 0;
 }
 
+/* The latest publications reaching kec, read once per kecamatan into memo
+ * (room for one per box, *n used), not once per box. */
+struct pub_memo {
+	int64_t kec;
+	struct pub_latest pub;
+};
+
+static int latest_for(struct kec_store *st, int64_t kec, struct pub_memo *memo,
+		      size_t *n, const struct pub_latest **out)
+{
+	struct pub_memo *m;
+	int rc;
+
+	for (size_t i = 0; i < *n; i++)
+		if (memo[i].kec == kec) {
+			*out = &memo[i].pub;
+			return 0;
+		}
+	m = &memo[*n];
+	memset(m, 0, sizeof(*m));
+	m->kec = kec;
+	rc = kec_store_published_each(st, kec, 0, latest_pub, &m->pub);
+	if (rc < 0)
+		return rc;
+	(*n)++;
+	*out = &m->pub;
+	return 0;
+}
+
 /* What a box needs looked at, in words; "" when nothing. */
 static void box_issue(const struct kec_device_state *d,
 		      const struct pub_latest *pub, int64_t now, char *out,
@@ -120,12 +149,13 @@ int kecd_page_kab(struct kecd_ctx *x)
 	struct kec_list kecs = {0};
 	struct kecd_boxes boxes = {0};
 	struct kecd_page p = {0};
+	struct pub_memo *memo = NULL;
 	enum civil_period_kind kind;
 	char label[CIVIL_LABEL_MAX], period[CIVIL_LABEL_MAX], title[96];
 	pd_day_t first, last;
 	struct rekap total;
 	uint32_t on_time = 0, due = 0, people = 0;
-	size_t ndesa = 0, attention = 0, rows_len = 0;
+	size_t ndesa = 0, attention = 0, rows_len = 0, nmemo = 0;
 	FILE *rows = NULL;
 	char *rows_buf = NULL;
 	int rc;
@@ -273,20 +303,19 @@ int kecd_page_kab(struct kecd_ctx *x)
 	fputs("<h2>Alat yang perlu perhatian</h2>", p.fp);
 	/* the rows first: the table is shown only when it has some */
 	rows = open_memstream(&rows_buf, &rows_len);
-	if (!rows) {
+	memo = calloc(boxes.n ? boxes.n : 1, sizeof(*memo));
+	if (!rows || !memo) {
 		rc = -ENOMEM;
 		goto out;
 	}
 	for (size_t j = 0; j < boxes.n; j++) {
 		const struct kec_device_state *d = &boxes.d[j];
-		struct pub_latest pub;
+		const struct pub_latest *pub;
 		char issue[300];
 
-		memset(&pub, 0, sizeof(pub));
-		if (kec_store_published_each(x->w->st, d->kec, 0, latest_pub,
-					     &pub) < 0)
+		if (latest_for(x->w->st, d->kec, memo, &nmemo, &pub) < 0)
 			break;
-		box_issue(d, &pub, x->req->now_utc, issue, sizeof(issue));
+		box_issue(d, pub, x->req->now_utc, issue, sizeof(issue));
 		if (!issue[0])
 			continue;
 		attention++;
@@ -335,6 +364,7 @@ out:
 	if (rows)
 		fclose(rows);
 	free(rows_buf);
+	free(memo);
 	kecd_page_abort(&p);
 	free(kecs.k);
 	kecd_boxes_free(&boxes);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <glob.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,7 +177,7 @@ static int cluster(struct pgtest *pg, char *data)
 	return 0;
 }
 
-int pgtest_start(struct pgtest **out)
+static int start(struct pgtest **out, bool durable)
 {
 	struct pgtest *pg = calloc(1, sizeof(*pg));
 	char data[PATH_MAX_ + 8], log[PATH_MAX_ + 8], ctl[PATH_MAX_ + 8];
@@ -208,10 +209,10 @@ int pgtest_start(struct pgtest **out)
 	snprintf(data, sizeof(data), "%s/data", pg->dir);
 	snprintf(log, sizeof(log), "%s/log", pg->dir);
 	snprintf(ctl, sizeof(ctl), "%s/pg_ctl", pg->bin);
-	/* no TCP; the socket in our directory; no fsync (a test) */
+	/* no TCP; the socket in our directory; no fsync unless durable */
 	snprintf(opts, sizeof(opts),
-		 "-k %s -c listen_addresses= -F -c max_connections=20",
-		 pg->dir);
+		 "-k %s -c listen_addresses= %s-c max_connections=20", pg->dir,
+		 durable ? "" : "-F ");
 	rc = cluster(pg, data);
 	if (rc == 0) {
 		char *argv[] = {ctl,  "-D", data, "-o",	   opts,
@@ -227,6 +228,16 @@ err:
 	testutil_rmtree_free(pg->dir);
 	free(pg);
 	return rc ? rc : -EIO;
+}
+
+int pgtest_start(struct pgtest **out)
+{
+	return start(out, false);
+}
+
+int pgtest_start_durable(struct pgtest **out)
+{
+	return start(out, true);
 }
 
 int pgtest_createdb(struct pgtest *pg, const char *name, char *buf, size_t cap)

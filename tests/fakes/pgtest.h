@@ -22,6 +22,8 @@ struct pgtest;
  * pgtest_stop().
  */
 int pgtest_start(struct pgtest **out);
+/* The same with fsync on, as a real server runs: for benchmarks. */
+int pgtest_start_durable(struct pgtest **out);
 /* Creates database name and writes its libpq conninfo into buf.  0, -EIO,
  * -ENAMETOOLONG. */
 int pgtest_createdb(struct pgtest *pg, const char *name, char *buf, size_t cap);

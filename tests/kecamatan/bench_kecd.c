@@ -28,7 +28,8 @@
  * KECD_BENCH_DESA (401), KECD_BENCH_PEOPLE (10), KECD_BENCH_MONTHS of
  * history (11: January..November), KECD_BENCH_STEP_S (4), KECD_BENCH_RATES
  * ("50,100,200,400,600,800,1000,1200,1600"), KECD_BENCH_CONNS (64),
- * KECD_BENCH_PG=0 (SQLite only).
+ * KECD_BENCH_PG=0 (SQLite only), KECD_BENCH_FSYNC=0 (PostgreSQL with
+ * fsync off, as the tests run it; on by default, as a real server).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -960,8 +961,11 @@ static void bench_kecd(void **state)
 	if (getenv("KECD_BENCH_PG") &&
 	    strcmp(getenv("KECD_BENCH_PG"), "0") == 0)
 		rc = -ENOENT;
+	else if (getenv("KECD_BENCH_FSYNC") &&
+		 strcmp(getenv("KECD_BENCH_FSYNC"), "0") == 0)
+		rc = pgtest_start(&pg); /* as the tests run it */
 	else
-		rc = pgtest_start(&pg);
+		rc = pgtest_start_durable(&pg);
 	if (rc == 0) {
 		int64_t n;
 		double rs;
