@@ -229,7 +229,7 @@ static int ask_backup(const struct conf *c, const char *pass, int fd,
 					"lacks the file's SHA-256\n");
 			return CLI_EXIT_REFUSED;
 		}
-		snprintf(sha, PD_HASH_HEX, "%s", ok + 7);
+		memcpy(sha, ok + 7, PD_HASH_HEX); /* 64 digits and NUL */
 	}
 	return rc;
 }

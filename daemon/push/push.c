@@ -759,9 +759,10 @@ static void hand_over(struct push *p, const struct pushwire_rules *l)
 		}
 	}
 	civil_local_format(now_utc(p), p->conf.offset_min, t);
+	/* one status line: the last import and the first refusal cut short */
 	snprintf(p->rules_msg, sizeof(p->rules_msg),
-		 "%s: %d imported%s%s%s, %d in force, %d superseded, %d "
-		 "refused%s%s",
+		 "%s: %d imported%s%.40s%s, %d in force, %d superseded, %d "
+		 "refused%s%.90s",
 		 t, imported, done[0] ? " (last: " : "", done,
 		 done[0] ? ")" : "", in_force, skipped, nrefused,
 		 first_refusal[0] ? "; " : "", first_refusal);
