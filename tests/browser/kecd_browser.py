@@ -23,9 +23,11 @@ import zipfile
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 
-WAIT_S = 20  # for a file to appear or a page to load, at most
+WAIT_S = 60  # for a file, a page or an element to appear, at most
+# (generous: make sanitize runs the server under ASan on a shared machine)
 
 
 def parse_args():
@@ -57,6 +59,7 @@ class World:
         self.d = webdriver.Chrome(
             service=Service("/usr/bin/chromedriver"), options=opts)
         self.d.set_page_load_timeout(WAIT_S)
+        self.d.implicitly_wait(WAIT_S)  # find_element waits for the page
         self.d.execute_cdp_cmd("Page.setDownloadBehavior", {
             "behavior": "allow", "downloadPath": self.downloads})
 
@@ -113,12 +116,28 @@ def check(cond, what):
         raise AssertionError(what)
 
 
+def until(cond, what):
+    """Waits for the page a click started: cond() true within WAIT_S (a
+    page may still be loading, its elements stale), else fails with what.
+    Not a timing check: WAIT_S only bounds a hang."""
+    end = time.monotonic() + WAIT_S
+    while True:
+        try:
+            if cond():
+                return
+        except WebDriverException:
+            pass  # the old page went away under us: look again
+        if time.monotonic() > end:
+            raise AssertionError(what)
+        time.sleep(0.1)
+
+
 def test_wrong_password(w):
     w.d.delete_all_cookies()
     w.go("/masuk")
     w.shot("masuk")
     w.login("camat.pucuk", "bukan-sandinya")
-    check("Nama pengguna atau kata sandi salah" in w.text(),
+    until(lambda: "Nama pengguna atau kata sandi salah" in w.text(),
           "no message for a wrong password")
     check("/masuk" in w.d.current_url, "not on the login page")
     w.shot("masuk-gagal")
@@ -126,7 +145,7 @@ def test_wrong_password(w):
 
 def test_today_while_punches_arrive(w):
     w.login("camat.pucuk", "sandi-camat-1")
-    check(w.d.current_url.endswith("/k/1/hari-ini"),
+    until(lambda: w.d.current_url.endswith("/k/1/hari-ini"),
           "the camat lands on " + w.d.current_url)
     check(w.hadir("3524012001") == 4, "4 in at Sukamaju before")
     # two more arrive and are pushed while the camat reads the page
@@ -148,8 +167,8 @@ def test_drill_down(w):
     check("Sukamaju" in table.text, "Sukamaju in the rekap")
     w.shot("rekap")
     table.find_element(By.LINK_TEXT, "Sukamaju").click()
-    check("Desa Sukamaju" in w.d.find_element(By.TAG_NAME, "h1").text,
-          "the desa's page")
+    until(lambda: "Desa Sukamaju" in
+          w.d.find_element(By.TAG_NAME, "h1").text, "the desa's page")
     w.shot("desa")
     w.d.find_element(By.ID, "rekap-orang").find_element(
         By.LINK_TEXT, "Dewi Lestari").click()
@@ -198,7 +217,8 @@ def test_forged_csrf_refused(w):
         "document.querySelector('form[action=\"/keluar\"] "
         "input[name=csrf]').value = '0'.repeat(64);")
     w.d.find_element(By.CSS_SELECTOR, "form[action='/keluar'] button").click()
-    check("Formulir ditolak" in w.text(), "a forged token was accepted")
+    until(lambda: "Formulir ditolak" in w.text(),
+          "a forged token was accepted")
     w.shot("csrf-ditolak")
     w.go("/k/1/hari-ini")
     check("Hari ini" in w.d.find_element(By.TAG_NAME, "h1").text,
@@ -216,8 +236,8 @@ def test_expired_session(w):
 
 def test_kabupaten(w):
     w.login("admin.kab", "sandi-kab-1")
-    check(w.d.current_url.endswith("/kabupaten"), "the kabupaten lands on "
-          + w.d.current_url)
+    until(lambda: w.d.current_url.endswith("/kabupaten"),
+          "the kabupaten lands on " + w.d.current_url)
     table = w.d.find_element(By.ID, "rekap-kecamatan").text
     check("Pucuk" in table and "Perak" in table, "both kecamatan")
     w.shot("kabupaten")
