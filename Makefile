@@ -333,8 +333,14 @@ test check: deps
 	$(Q)O=$(O) sh tests/run-tests.sh $(UNIT_BINS) $(INTEG_BINS) \
 		$(KEC_TEST_BINS) $(PUSH_TEST_BINS) $(SHELL_TESTS)
 
+# intercept_tls_get_addr=0: LeakSanitizer of gcc 12 walks the dynamic TLS
+# of modules loaded with dlopen (glib-networking's GnuTLS, which the push
+# and kecamatand load for HTTPS) through a bogus entry under glibc 2.36 and
+# dies at exit ("Tracer caught signal 11") after every test passed; without
+# the interception, static TLS and every heap object are still checked.
 sanitize:
-	$(Q)$(MAKE) --no-print-directory test O=build-san HARDEN= HARDEN_LD= \
+	$(Q)ASAN_OPTIONS=intercept_tls_get_addr=0 \
+		$(MAKE) --no-print-directory test O=build-san HARDEN= HARDEN_LD= \
 		CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
 		LDFLAGS='-fsanitize=address,undefined'
 

@@ -521,8 +521,13 @@ static void test_kecd_upload_page_and_access_log(void **state)
 	kecdfix_reply_free(&r);
 	/* a forged token: the upload is refused whole */
 	{
-		char *forged = strdup(body), *p = strstr(forged, tok);
+		/* the body holds a zip: binary, NULs and all */
+		char *forged = malloc(blen), *p;
 
+		assert_non_null(forged);
+		memcpy(forged, body, blen);
+		p = memmem(forged, blen, tok, strlen(tok));
+		assert_non_null(p);
 		p[0] = p[0] == 'a' ? 'b' : 'a';
 		assert_int_equal(kecdfix_http(w.srv.port, "POST", "/unggah",
 					      "multipart/form-data; "
