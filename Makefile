@@ -809,4 +809,4 @@ uninstall-push:
 		$(DESTDIR)$(MANDIR)/man8/presensi-push.8
 # ---- end of the live push ----
 
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+-include $(shell find $(O) -name '*.d' -type f 2>/dev/null)
