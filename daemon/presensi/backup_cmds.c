@@ -171,25 +171,6 @@ static void free_pass(char *p)
 
 /* ---- backup ---- */
 
-/* The daemon's clock (it may be simulated), from its ping; 0 if none. */
-static int64_t daemon_now(const struct conf *c)
-{
-	struct control_reader rb = {0};
-	static char line[256];
-	struct control_msg m;
-	int fd = control_connect(c->socket_path);
-	int64_t now = 0;
-
-	if (fd < 0)
-		return 0;
-	if (control_write_all(fd, "ping\n", 5) == 0 &&
-	    control_read_line(fd, &rb, line, sizeof(line)) > 0 &&
-	    control_parse(line, &m) == 0 && control_get(&m, "now"))
-		now = strtoll(control_get(&m, "now"), NULL, 10);
-	close(fd);
-	return now;
-}
-
 /* "presensi-<desa>-backup-YYYYMMDD-HHMMSS.pdbak", local time. */
 static void backup_name(const struct conf *c, int64_t now, char *out,
 			size_t cap)
@@ -262,7 +243,7 @@ int cli_run_backup(const struct conf *c, const struct cli_args *a)
 		free_pass(pass);
 		return CLI_EXIT_USAGE;
 	}
-	now = daemon_now(c);
+	now = cli_daemon_now(c);
 	if (now <= 0) {
 		fprintf(stderr,
 			"presensi: cannot reach presensid at %s (is the daemon "

@@ -309,28 +309,6 @@ static int cmd_export(const struct cli_args *a, const struct conf *c)
 
 /* ---- usb-export ---- */
 
-/* The daemon's clock (it may be simulated), from its ping. */
-static int daemon_now(const struct conf *c, int64_t *now)
-{
-	struct control_reader rb;
-	struct control_msg msg;
-	static char buf[256];
-	const char *v;
-	int fd = control_connect(c->socket_path), rc = -EIO;
-
-	if (fd < 0)
-		return fd;
-	memset(&rb, 0, sizeof(rb));
-	if (control_write_all(fd, "ping\n", 5) == 0 &&
-	    control_read_line(fd, &rb, buf, sizeof(buf)) > 0 &&
-	    control_parse(buf, &msg) == 0 && (v = control_get(&msg, "now"))) {
-		*now = strtoll(v, NULL, 10);
-		rc = *now > 0 ? 0 : -EIO;
-	}
-	close(fd);
-	return rc;
-}
-
 /* This month and the one before, in the desa's zone. */
 static void months_of(int64_t now, int32_t offset_min,
 		      char cur[LEDGER_MONTH_LEN], char prev[LEDGER_MONTH_LEN])
@@ -385,7 +363,7 @@ static int cmd_usb_export(const struct cli_args *a, const struct conf *c)
 		show_result(c, false);
 		return 1;
 	}
-	if (crypto_init() < 0 || daemon_now(c, &now) != 0) {
+	if (crypto_init() < 0 || (now = cli_daemon_now(c)) <= 0) {
 		fprintf(stderr,
 			"presensi: usb-export: cannot read presensid's clock "
 			"at %s (is the daemon running?)\n",

@@ -44,6 +44,11 @@ cli_run_fn cli_run_person_forget_prints;
  * name, or CLI_EXIT_REFUSED when the daemon cannot be reached.  ok (may
  * be NULL) gets the ok line's first field.
  */
+/* The daemon's clock (it may be simulated), from its ping; 0 when it
+ * does not answer. */
+int64_t cli_daemon_now(const struct conf *c);
+/* The desa's clock: the daemon's when it answers, else [clock] read here. */
+int64_t cli_desa_now(const struct conf *c);
 int cli_ask(const struct conf *c, const char *line, int pass_fd, char *ok,
 	    size_t ok_cap);
 /* backup_cmds.c: the box's backup (DOMAIN §6.8) */

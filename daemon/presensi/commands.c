@@ -199,36 +199,43 @@ static int cmd_import(const struct cli_args *a, const char *cmd)
 
 /* ---- the desa's clock: the daemon's when it runs (it may be simulated) */
 
-static int64_t now_utc(void)
+int64_t cli_daemon_now(const struct conf *c)
 {
+	struct control_reader rb = {0};
 	static char line[256];
-	struct control_reader rb;
 	struct control_msg m;
-	struct clock *c;
-	struct clock_reading cr;
-	int fd = control_connect(cf->socket_path);
+	int fd = control_connect(c->socket_path);
+	int64_t now = 0;
 
-	if (fd >= 0) {
-		memset(&rb, 0, sizeof(rb));
-		if (control_write_all(fd, "ping\n", 5) == 0 &&
-		    control_read_line(fd, &rb, line, sizeof(line)) > 0 &&
-		    control_parse(line, &m) == 0 && control_get(&m, "now")) {
-			close(fd);
-			return strtoll(control_get(&m, "now"), NULL, 10);
-		}
-		close(fd);
-	}
-	if (clock_new(cf->clock_source, cf->simulated_start_utc_ms,
-		      cf->simulated_speed, &c) < 0)
+	if (fd < 0)
 		return 0;
-	clock_read(c, &cr);
-	clock_free(c);
+	if (control_write_all(fd, "ping\n", 5) == 0 &&
+	    control_read_line(fd, &rb, line, sizeof(line)) > 0 &&
+	    control_parse(line, &m) == 0 && control_get(&m, "now"))
+		now = strtoll(control_get(&m, "now"), NULL, 10);
+	close(fd);
+	return now;
+}
+
+int64_t cli_desa_now(const struct conf *c)
+{
+	struct clock_reading cr;
+	struct clock *ck;
+	int64_t now = cli_daemon_now(c);
+
+	if (now)
+		return now;
+	if (clock_new(c->clock_source, c->simulated_start_utc_ms,
+		      c->simulated_speed, &ck) < 0)
+		return 0;
+	clock_read(ck, &cr);
+	clock_free(ck);
 	return cr.utc_ms / 1000;
 }
 
 static void today_now(pd_day_t *day, int32_t *sec, int64_t *utc)
 {
-	*utc = now_utc();
+	*utc = cli_desa_now(cf);
 	civil_local_from_utc(*utc, cf->offset_min, day, sec);
 }
 

@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 #include "civil.h"
-#include "clock.h"
 #include "control.h"
 #include "control_client.h"
 #include "export.h"
@@ -485,34 +484,6 @@ static void report_csv(const struct conf *c, const struct subject_data *d)
 	}
 }
 
-/* The desa's clock: the daemon's when it answers (it may be simulated),
- * else this machine's. */
-static int64_t report_now(const struct conf *c)
-{
-	struct control_reader rb = {0};
-	static char line[256];
-	struct control_msg m;
-	struct clock_reading cr;
-	struct clock *ck;
-	int fd = control_connect(c->socket_path);
-
-	if (fd >= 0) {
-		if (control_write_all(fd, "ping\n", 5) == 0 &&
-		    control_read_line(fd, &rb, line, sizeof(line)) > 0 &&
-		    control_parse(line, &m) == 0 && control_get(&m, "now")) {
-			close(fd);
-			return strtoll(control_get(&m, "now"), NULL, 10);
-		}
-		close(fd);
-	}
-	if (clock_new(c->clock_source, c->simulated_start_utc_ms,
-		      c->simulated_speed, &ck) < 0)
-		return 0;
-	clock_read(ck, &cr);
-	clock_free(ck);
-	return cr.utc_ms / 1000;
-}
-
 int cli_run_person_report(const struct conf *c, const struct cli_args *a)
 {
 	static const struct store_subject_fns fns = {
@@ -547,7 +518,7 @@ int cli_run_person_report(const struct conf *c, const struct cli_args *a)
 	} else if (csv) {
 		report_csv(c, &d);
 	} else {
-		report_text(c, &d, report_now(c));
+		report_text(c, &d, cli_desa_now(c));
 	}
 	subject_data_free(&d);
 	if (rc == 0 && (fflush(stdout) != 0 || ferror(stdout))) {
